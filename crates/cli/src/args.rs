@@ -1,0 +1,533 @@
+//! The command line, as clap sees it. Values stay strings here; the ledger
+//! parses them so that every error names the field.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(name = "roundbook", version, about = "Roundbook: the fundraising and cap table ledger, from the shell.")]
+pub struct Cli {
+    /// The book file (one SQLite file per company).
+    #[arg(long, global = true, env = "ROUNDBOOK_BOOK", value_name = "PATH")]
+    pub book: Option<PathBuf>,
+    /// Print JSON instead of tables (read commands; errors go to stderr as JSON).
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Create a new, empty book.
+    Init(InitArgs),
+    /// Create the shipped example book: xAI's Series B (public facts, illustrative figures labelled).
+    Demo,
+    /// People and institutions that hold or may hold equity.
+    #[command(subcommand)]
+    Stakeholder(StakeholderCmd),
+    /// Share classes.
+    #[command(subcommand)]
+    Class(ClassCmd),
+    /// Equity plans (option pools).
+    #[command(subcommand)]
+    Plan(PlanCmd),
+    /// Option pool changes.
+    #[command(subcommand)]
+    Pool(PoolCmd),
+    /// Funding rounds.
+    #[command(subcommand)]
+    Round(RoundCmd),
+    /// Issue shares (one holder, or a batch from a CSV file in one transaction).
+    Issue(IssueArgs),
+    /// Grant options from an equity plan.
+    Grant(GrantArgs),
+    /// Transfer shares between holders.
+    Transfer(TransferArgs),
+    /// Cancel shares, or unexercised options of a grant (which return to the pool).
+    Cancel(CancelArgs),
+    /// Exercise options of a grant into shares.
+    Exercise(ExerciseArgs),
+    /// The company buys back shares.
+    Repurchase(RepurchaseArgs),
+    /// Convert shares of one class into another (e.g. preferred to common).
+    Convert(ConvertArgs),
+    /// Record a SAFE with its terms.
+    Safe(SafeArgs),
+    /// Record a convertible note with its terms.
+    Note(NoteArgs),
+    /// 409A valuations and round marks.
+    #[command(subcommand)]
+    Valuation(ValuationCmd),
+    /// Reverse a journal entry (the correction for a mistake; nothing is ever deleted).
+    Reverse(ReverseArgs),
+    /// The cap table as of a date.
+    Captable(CaptableArgs),
+    /// The append-only journal.
+    Journal(JournalArgs),
+    /// Check the book file: SQLite's integrity check and a replay of the whole journal.
+    Check,
+    /// Benchmarks (not tests): time the cap table on a large generated book.
+    Bench(BenchArgs),
+}
+
+#[derive(Args)]
+pub struct InitArgs {
+    /// The company's name as people say it.
+    #[arg(long)]
+    pub name: String,
+    /// The legal name (defaults to the name).
+    #[arg(long)]
+    pub legal_name: Option<String>,
+    /// Founding date (YYYY-MM-DD); nothing may be dated before it.
+    #[arg(long)]
+    pub founded: String,
+    #[arg(long, default_value = "USD")]
+    pub currency: String,
+    #[arg(long, default_value = "")]
+    pub jurisdiction: String,
+}
+
+#[derive(Subcommand)]
+pub enum StakeholderCmd {
+    Add(StakeholderAddArgs),
+    List,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    Individual,
+    Institution,
+}
+
+#[derive(Args)]
+pub struct StakeholderAddArgs {
+    pub name: String,
+    #[arg(long, value_enum, default_value = "individual")]
+    pub kind: KindArg,
+    /// Comma-separated: founder, employee, investor, advisor, board.
+    #[arg(long, default_value = "")]
+    pub role: String,
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum ClassCmd {
+    Add(ClassAddArgs),
+    List,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ClassKindArg {
+    Common,
+    Preferred,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ParticipationArg {
+    None,
+    Full,
+    Capped,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum AntiDilutionArg {
+    None,
+    BroadBased,
+    NarrowBased,
+    FullRatchet,
+}
+
+#[derive(Args)]
+pub struct ClassAddArgs {
+    pub name: String,
+    #[arg(long, value_enum)]
+    pub kind: ClassKindArg,
+    /// Original issue price per share.
+    #[arg(long)]
+    pub oip: Option<String>,
+    /// Liquidation preference multiple (preferred; default 1).
+    #[arg(long)]
+    pub preference_multiple: Option<String>,
+    #[arg(long, value_enum, default_value = "none")]
+    pub participation: ParticipationArg,
+    /// With --participation capped: total return cap as a multiple of the OIP.
+    #[arg(long)]
+    pub cap_multiple: Option<String>,
+    /// Higher is paid first; equal is pari passu.
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+    pub seniority: i32,
+    #[arg(long, default_value = "1")]
+    pub conversion_ratio: String,
+    #[arg(long, value_enum, default_value = "none")]
+    pub anti_dilution: AntiDilutionArg,
+    /// Authorised shares under the charter.
+    #[arg(long)]
+    pub authorized: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum PlanCmd {
+    /// Adopt an equity plan with its initial reserve.
+    Add(PlanAddArgs),
+    List {
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+}
+
+#[derive(Args)]
+pub struct PlanAddArgs {
+    pub name: String,
+    /// The class exercised options become.
+    #[arg(long)]
+    pub class: String,
+    #[arg(long)]
+    pub date: String,
+    #[arg(long)]
+    pub reserved: String,
+}
+
+#[derive(Subcommand)]
+pub enum PoolCmd {
+    /// Add shares to a plan's reserve.
+    Increase(PoolIncreaseArgs),
+}
+
+#[derive(Args)]
+pub struct PoolIncreaseArgs {
+    #[arg(long)]
+    pub plan: String,
+    #[arg(long)]
+    pub shares: String,
+    #[arg(long)]
+    pub date: String,
+    #[arg(long)]
+    pub memo: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum RoundCmd {
+    /// Record a priced round: price = pre-money / pre-money fully diluted shares.
+    Record(RoundRecordArgs),
+    List,
+    Show { round: String },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum PriceRoundingArg {
+    Up,
+    Down,
+    HalfUp,
+    HalfEven,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ShareRoundingArg {
+    Floor,
+    Ceiling,
+    Nearest,
+}
+
+#[derive(Args)]
+pub struct RoundRecordArgs {
+    pub name: String,
+    #[arg(long)]
+    pub date: String,
+    /// The class the round issues. With --create-class it is created: preferred,
+    /// original issue price = the round's price, 1x non-participating, senior to all.
+    #[arg(long)]
+    pub class: String,
+    #[arg(long)]
+    pub create_class: bool,
+    #[arg(long)]
+    pub pre_money: String,
+    /// If given, must equal pre-money + the money raised.
+    #[arg(long)]
+    pub post_money: Option<String>,
+    /// One per investor: NAME=AMOUNT (repeat the flag).
+    #[arg(long = "invest", value_name = "NAME=AMOUNT", required = true)]
+    pub investments: Vec<String>,
+    #[arg(long)]
+    pub lead: Option<String>,
+    #[command(flatten)]
+    pub rounding: RoundingArgs,
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Args)]
+pub struct RoundingArgs {
+    /// Decimals kept in the price per share (default 5).
+    #[arg(long)]
+    pub price_decimals: Option<u32>,
+    /// Direction the price is rounded (default up).
+    #[arg(long, value_enum)]
+    pub price_rounding: Option<PriceRoundingArg>,
+    /// How each investor's share count is rounded (default floor).
+    #[arg(long, value_enum)]
+    pub share_rounding: Option<ShareRoundingArg>,
+}
+
+#[derive(Args)]
+pub struct IssueArgs {
+    #[arg(long, required_unless_present = "csv")]
+    pub holder: Option<String>,
+    #[arg(long, required_unless_present = "csv")]
+    pub class: Option<String>,
+    #[arg(long, required_unless_present = "csv")]
+    pub shares: Option<String>,
+    #[arg(long, required_unless_present = "csv")]
+    pub date: Option<String>,
+    /// Price paid per share.
+    #[arg(long)]
+    pub price: Option<String>,
+    #[arg(long)]
+    pub memo: Option<String>,
+    /// A CSV file of issuances (header: date,holder,class,shares,price_per_share[,memo]),
+    /// all recorded in one transaction: every row or none.
+    #[arg(long, conflicts_with_all = ["holder", "class", "shares", "date", "price", "memo"])]
+    pub csv: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct GrantArgs {
+    #[arg(long)]
+    pub holder: String,
+    #[arg(long)]
+    pub plan: String,
+    #[arg(long)]
+    pub options: String,
+    #[arg(long)]
+    pub exercise_price: String,
+    #[arg(long)]
+    pub date: String,
+    #[arg(long)]
+    pub expires: Option<String>,
+    #[arg(long)]
+    pub memo: Option<String>,
+}
+
+#[derive(Args)]
+pub struct TransferArgs {
+    #[arg(long)]
+    pub from: String,
+    #[arg(long)]
+    pub to: String,
+    #[arg(long)]
+    pub class: String,
+    #[arg(long)]
+    pub shares: String,
+    #[arg(long)]
+    pub date: String,
+    #[arg(long)]
+    pub price: Option<String>,
+    #[arg(long)]
+    pub memo: Option<String>,
+}
+
+#[derive(Args)]
+pub struct CancelArgs {
+    /// Cancel shares held: --holder, --class, --shares.
+    #[arg(long, conflicts_with = "grant", requires_all = ["class", "shares"])]
+    pub holder: Option<String>,
+    #[arg(long)]
+    pub class: Option<String>,
+    #[arg(long)]
+    pub shares: Option<String>,
+    /// Cancel options: --grant ENTRY, --options.
+    #[arg(long, requires = "options")]
+    pub grant: Option<String>,
+    #[arg(long)]
+    pub options: Option<String>,
+    #[arg(long)]
+    pub date: String,
+    #[arg(long)]
+    pub memo: Option<String>,
+}
+
+#[derive(Args)]
+pub struct ExerciseArgs {
+    /// The grant's journal entry number.
+    #[arg(long)]
+    pub grant: String,
+    #[arg(long)]
+    pub options: String,
+    #[arg(long)]
+    pub date: String,
+    #[arg(long)]
+    pub memo: Option<String>,
+}
+
+#[derive(Args)]
+pub struct RepurchaseArgs {
+    #[arg(long)]
+    pub holder: String,
+    #[arg(long)]
+    pub class: String,
+    #[arg(long)]
+    pub shares: String,
+    #[arg(long)]
+    pub price: String,
+    #[arg(long)]
+    pub date: String,
+    #[arg(long)]
+    pub memo: Option<String>,
+}
+
+#[derive(Args)]
+pub struct ConvertArgs {
+    #[arg(long)]
+    pub holder: String,
+    #[arg(long)]
+    pub from_class: String,
+    #[arg(long)]
+    pub to_class: String,
+    #[arg(long)]
+    pub shares: String,
+    /// Shares received; default: shares x the from-class's conversion ratio, rounded down.
+    #[arg(long)]
+    pub resulting: Option<String>,
+    #[arg(long)]
+    pub date: String,
+    #[arg(long)]
+    pub memo: Option<String>,
+}
+
+#[derive(Args)]
+pub struct SafeArgs {
+    #[arg(long)]
+    pub holder: String,
+    #[arg(long)]
+    pub amount: String,
+    #[arg(long)]
+    pub date: String,
+    #[arg(long)]
+    pub cap: Option<String>,
+    /// As a fraction: 0.20 for 20%.
+    #[arg(long)]
+    pub discount: Option<String>,
+    /// A pre-money SAFE (default: post-money, as YC's since 2018).
+    #[arg(long)]
+    pub pre_money: bool,
+    #[arg(long)]
+    pub mfn: bool,
+    #[arg(long)]
+    pub memo: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum CompoundingArg {
+    Simple,
+    Compound,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum DayCountArg {
+    Act365,
+    Thirty360,
+}
+
+#[derive(Args)]
+pub struct NoteArgs {
+    #[arg(long)]
+    pub holder: String,
+    #[arg(long)]
+    pub principal: String,
+    /// Annual interest rate as a fraction: 0.06 for 6%.
+    #[arg(long)]
+    pub rate: String,
+    #[arg(long)]
+    pub date: String,
+    #[arg(long)]
+    pub maturity: String,
+    #[arg(long, value_enum, default_value = "simple")]
+    pub compounding: CompoundingArg,
+    #[arg(long, value_enum, default_value = "act365")]
+    pub day_count: DayCountArg,
+    #[arg(long)]
+    pub cap: Option<String>,
+    #[arg(long)]
+    pub discount: Option<String>,
+    #[arg(long)]
+    pub memo: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum ValuationCmd {
+    /// Record a 409A valuation of a class.
+    Add(ValuationAddArgs),
+    List,
+}
+
+#[derive(Args)]
+pub struct ValuationAddArgs {
+    #[arg(long)]
+    pub class: String,
+    #[arg(long)]
+    pub price: String,
+    #[arg(long)]
+    pub date: String,
+    #[arg(long)]
+    pub provider: Option<String>,
+}
+
+#[derive(Args)]
+pub struct ReverseArgs {
+    /// The journal entry number to reverse.
+    pub entry: String,
+    #[arg(long)]
+    pub reason: String,
+    /// Effective date of the reversal (default: the reversed entry's date, as if it never happened).
+    #[arg(long)]
+    pub date: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ByArg {
+    Holder,
+    Class,
+}
+
+#[derive(Args)]
+pub struct CaptableArgs {
+    /// Default: today.
+    #[arg(long)]
+    pub as_of: Option<String>,
+    #[arg(long, value_enum, default_value = "holder")]
+    pub by: ByArg,
+    /// Include options and the unallocated pool (see docs/captable.md for the definition).
+    #[arg(long)]
+    pub fully_diluted: bool,
+}
+
+#[derive(Args)]
+pub struct JournalArgs {
+    /// Only entries effective on or before this date.
+    #[arg(long)]
+    pub as_of: Option<String>,
+}
+
+#[derive(Args)]
+pub struct BenchArgs {
+    #[command(subcommand)]
+    pub what: BenchWhat,
+}
+
+#[derive(Subcommand)]
+pub enum BenchWhat {
+    /// Build a book of N stakeholders and M transactions, then time the cap table from the file.
+    Captable {
+        #[arg(long, default_value_t = 100_000)]
+        stakeholders: u64,
+        #[arg(long, default_value_t = 1_000_000)]
+        transactions: u64,
+        #[arg(long, default_value_t = 5)]
+        runs: u32,
+        /// Keep the generated book here instead of a temporary file.
+        #[arg(long)]
+        keep: Option<PathBuf>,
+    },
+}

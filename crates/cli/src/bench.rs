@@ -1,0 +1,180 @@
+//! `roundbook bench`: speed measured, never asserted. Builds a large book
+//! deterministically, then times what a user waits for.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use chrono::{Days, NaiveDate};
+use roundbook_ledger::*;
+use roundbook_store::Store;
+
+use crate::args::{BenchArgs, BenchWhat};
+use crate::{CliError, CliResult};
+
+/// A small deterministic generator (SplitMix64), so every run builds the same book.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+pub fn run(args: BenchArgs) -> CliResult {
+    match args.what {
+        BenchWhat::Captable { stakeholders, transactions, runs, keep } => captable(stakeholders, transactions, runs, keep),
+    }
+}
+
+fn founded() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2015, 1, 1).unwrap_or_default()
+}
+
+/// Fills a book with `n` stakeholders and `m` journal entries that form a valid history.
+pub fn generate(b: &mut Book, n: u64, m: u64) -> Result<NaiveDate, LedgerError> {
+    let mut rng = Rng(42);
+    let common = b.add_class(NewClass::common("Common", None))?;
+    let mut pref = NewClass::common("Series Seed Preferred", None);
+    pref.kind = ClassKind::Preferred;
+    pref.original_issue_price = Some(Money::new(1.into(), b.company.currency));
+    pref.preference_multiple = 1.into();
+    let preferred = b.add_class(pref)?;
+    let mut ids = Vec::with_capacity(n as usize);
+    for i in 0..n {
+        ids.push(b.add_stakeholder(NewStakeholder {
+            name: format!("Holder {i:06}"),
+            kind: StakeholderKind::Individual,
+            relationships: vec![],
+            provenance: Provenance::Illustrative,
+            note: None,
+        })?);
+    }
+    let start = founded();
+    let plan = b.add_plan(NewPlan { name: "Plan".into(), class: common, adopted: start, reserved: 1_000_000_000_000, provenance: Provenance::Illustrative })?;
+    let price = Money::new(rust_decimal::Decimal::new(125, 2), b.company.currency);
+    let mut common_held = vec![0u64; n as usize];
+    let mut grants: Vec<(EntryId, u64)> = vec![];
+    let days = 3650u64;
+    let mut last = start;
+    for i in 0..m.saturating_sub(1) {
+        let day = start + Days::new(i * days / m.max(1));
+        last = day;
+        let h = rng.below(n) as usize;
+        let roll = rng.below(100);
+        let movement = if roll < 20 && common_held[h] > 1 {
+            let to = rng.below(n) as usize;
+            if to == h {
+                continue_issue(&mut common_held, h, &mut rng, ids[h], common)
+            } else {
+                let k = 1 + rng.below(common_held[h] / 2);
+                common_held[h] -= k;
+                common_held[to] += k;
+                Movement::Transfer { from: ids[h], to: ids[to], class: common, shares: k, price_per_share: None }
+            }
+        } else if roll < 35 {
+            let options = 1 + rng.below(1000);
+            Movement::OptionGrant { holder: ids[h], plan, options, exercise_price: price, expires: None }
+        } else if roll < 42 && !grants.is_empty() {
+            let g = rng.below(grants.len() as u64) as usize;
+            let (grant, left) = grants[g];
+            if left == 0 {
+                continue_issue(&mut common_held, h, &mut rng, ids[h], common)
+            } else {
+                let k = 1 + rng.below(left);
+                grants[g].1 -= k;
+                if roll < 39 {
+                    if let Some(Movement::OptionGrant { holder, .. }) = b.entry(grant).map(|e| &e.movement) {
+                        let idx = ids.iter().position(|x| x == holder).unwrap_or(0);
+                        common_held[idx] += k;
+                    }
+                    Movement::Exercise { grant, options: k }
+                } else {
+                    Movement::OptionCancellation { grant, options: k }
+                }
+            }
+        } else if roll < 60 {
+            Movement::StockIssuance { holder: ids[h], class: preferred, shares: 1 + rng.below(10_000), price_per_share: Some(price), round: None }
+        } else {
+            continue_issue(&mut common_held, h, &mut rng, ids[h], common)
+        };
+        let id = b.record(day, movement, None, Provenance::Illustrative)?;
+        if let Some(Movement::OptionGrant { options, .. }) = b.entry(id).map(|e| &e.movement) {
+            grants.push((id, *options));
+        }
+    }
+    Ok(last)
+}
+
+fn continue_issue(held: &mut [u64], h: usize, rng: &mut Rng, holder: StakeholderId, class: ClassId) -> Movement {
+    let k = 1 + rng.below(10_000);
+    held[h] += k;
+    Movement::StockIssuance { holder, class, shares: k, price_per_share: None, round: None }
+}
+
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+fn captable(n: u64, m: u64, runs: u32, keep: Option<PathBuf>) -> CliResult {
+    let dir = std::env::temp_dir().join(format!("roundbook-bench-{}", std::process::id()));
+    let path = keep.clone().unwrap_or_else(|| dir.join("bench.roundbook"));
+    if path.exists() {
+        return Err(CliError::usage("keep", format!("{} already exists", path.display())));
+    }
+    // Pre-pooled plan entry counts as one of the m transactions.
+    let company = Company {
+        name: "Bench Co".into(),
+        legal_name: "Bench Co".into(),
+        founded: founded(),
+        currency: Currency::USD,
+        jurisdiction: String::new(),
+    };
+    eprintln!("building a book of {n} stakeholders and {m} transactions at {} ...", path.display());
+    let t0 = Instant::now();
+    let mut store = Store::create(&path, &company)?;
+    let as_of = store.transact(|b| generate(b, n, m))?;
+    drop(store);
+    eprintln!("built in {:.1} s", t0.elapsed().as_secs_f64());
+
+    let mut load = vec![];
+    let mut compute = vec![];
+    let mut total = vec![];
+    let mut fd = 0;
+    for _ in 0..runs.max(1) {
+        let t = Instant::now();
+        let store = Store::open(&path)?;
+        let book = store.load_as_of(as_of)?;
+        let loaded = t.elapsed();
+        let ct = book.cap_table(as_of, &RoundingPolicy::default())?;
+        let all = t.elapsed();
+        fd = ct.totals.fully_diluted;
+        load.push(loaded);
+        compute.push(all - loaded);
+        total.push(all);
+    }
+    let median = |v: &mut Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2].as_secs_f64() * 1000.0
+    };
+    let (ml, mc) = (median(&mut load), median(&mut compute));
+    let mt = median(&mut total);
+    println!("cap table as of {as_of} from the file: {n} stakeholders, {m} transactions, {} runs", runs.max(1));
+    println!("  median total {mt:.0} ms  (open + load {ml:.0} ms, replay + table {mc:.0} ms); best {:.0} ms", total[0].as_secs_f64() * 1000.0);
+    println!("  fully diluted shares: {fd}");
+    if let Some(mib) = peak_rss_mib() {
+        println!("  peak resident memory: {mib:.0} MiB");
+    }
+    if keep.is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    Ok(())
+}

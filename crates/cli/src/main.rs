@@ -1,0 +1,127 @@
+//! `roundbook`: the book from the shell. A thin shell over the ledger and the
+//! store: parse arguments, run one transaction, print a table or JSON.
+
+mod args;
+mod bench;
+mod read;
+mod table;
+mod write;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use roundbook_ledger::LedgerError;
+use roundbook_store::StoreError;
+
+use args::{Cli, Command};
+
+/// The one error the CLI reports: a stable code, the field at fault if any, and words.
+#[derive(Debug)]
+pub struct CliError {
+    pub code: &'static str,
+    pub field: Option<&'static str>,
+    pub message: String,
+}
+
+impl From<StoreError> for CliError {
+    fn from(e: StoreError) -> Self {
+        let field = match &e {
+            StoreError::Ledger(l) => l.field(),
+            _ => None,
+        };
+        CliError { code: e.code(), field, message: e.to_string() }
+    }
+}
+
+impl From<LedgerError> for CliError {
+    fn from(e: LedgerError) -> Self {
+        CliError { code: e.code(), field: e.field(), message: e.to_string() }
+    }
+}
+
+impl CliError {
+    pub fn usage(field: &'static str, message: impl Into<String>) -> CliError {
+        CliError { code: "invalid", field: Some(field), message: format!("{field}: {}", message.into()) }
+    }
+    pub fn io(path: &std::path::Path, e: std::io::Error) -> CliError {
+        CliError { code: "io", field: None, message: format!("{}: {e}", path.display()) }
+    }
+}
+
+pub type CliResult<T = ()> = Result<T, CliError>;
+
+fn default_book() -> PathBuf {
+    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("roundbook").join("default.roundbook")
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let book = cli.book.clone().unwrap_or_else(default_book);
+    let json = cli.json;
+    let result = match cli.command {
+        Command::Bench(b) => bench::run(b),
+        command => {
+            let mut out = String::new();
+            let r = run(&book, json, command, &mut out);
+            print!("{out}");
+            r
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if json {
+                let v = serde_json::json!({"error": {"code": e.code, "field": e.field, "message": e.message}});
+                eprintln!("{v}");
+            } else {
+                eprintln!("roundbook: error: {}", e.message);
+            }
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(book: &std::path::Path, json: bool, command: Command, out: &mut String) -> CliResult {
+    use Command::*;
+    match command {
+        Init(a) => write::init(book, a, out),
+        Demo => write::demo(book, json, out),
+        Stakeholder(c) => match c {
+            args::StakeholderCmd::Add(a) => write::stakeholder_add(book, a, out),
+            args::StakeholderCmd::List => read::stakeholders(book, json, out),
+        },
+        Class(c) => match c {
+            args::ClassCmd::Add(a) => write::class_add(book, a, out),
+            args::ClassCmd::List => read::classes(book, json, out),
+        },
+        Plan(c) => match c {
+            args::PlanCmd::Add(a) => write::plan_add(book, a, out),
+            args::PlanCmd::List { as_of } => read::plans(book, as_of, json, out),
+        },
+        Pool(args::PoolCmd::Increase(a)) => write::pool_increase(book, a, out),
+        Round(c) => match c {
+            args::RoundCmd::Record(a) => write::round_record(book, a, json, out),
+            args::RoundCmd::List => read::rounds(book, json, out),
+            args::RoundCmd::Show { round } => read::round_show(book, &round, json, out),
+        },
+        Issue(a) => write::issue(book, a, out),
+        Grant(a) => write::grant(book, a, out),
+        Transfer(a) => write::transfer(book, a, out),
+        Cancel(a) => write::cancel(book, a, out),
+        Exercise(a) => write::exercise(book, a, out),
+        Repurchase(a) => write::repurchase(book, a, out),
+        Convert(a) => write::convert(book, a, out),
+        Safe(a) => write::safe(book, a, out),
+        Note(a) => write::note(book, a, out),
+        Valuation(c) => match c {
+            args::ValuationCmd::Add(a) => write::valuation_add(book, a, out),
+            args::ValuationCmd::List => read::valuations(book, json, out),
+        },
+        Reverse(a) => write::reverse(book, a, out),
+        Captable(a) => read::captable(book, a, json, out),
+        Journal(a) => read::journal(book, a, json, out),
+        Check => read::check(book, json, out),
+        Bench(_) => Ok(()),
+    }
+}

@@ -1,0 +1,559 @@
+//! Commands that add to the book. Each is one store transaction: parse the
+//! arguments against the book, add, let the ledger check the whole history,
+//! write. Any error leaves the file as it was.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use roundbook_ledger::money::parse_decimal;
+use roundbook_ledger::*;
+use roundbook_store::Store;
+use rust_decimal::Decimal;
+
+use crate::args::*;
+use crate::{CliError, CliResult};
+
+// ---- parsing, shared with read.rs ------------------------------------------
+
+pub fn date(field: &'static str, s: &str) -> Result<NaiveDate, LedgerError> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| LedgerError::invalid(field, format!("'{s}' is not a date (write YYYY-MM-DD, e.g. 2024-05-26)")))
+}
+
+pub fn count(field: &'static str, s: &str) -> Result<u64, LedgerError> {
+    let t = s.trim();
+    if t.is_empty() || !t.chars().all(|c| c.is_ascii_digit()) {
+        return Err(LedgerError::invalid(field, format!("'{s}' is not a whole number of shares (digits only, e.g. 1000000)")));
+    }
+    t.parse::<u64>().map_err(|_| LedgerError::invalid(field, format!("'{s}' is too large")))
+}
+
+pub fn money(book: &Book, field: &'static str, s: &str) -> Result<Money, LedgerError> {
+    Money::parse(field, s, book.company.currency)
+}
+
+fn fraction(field: &'static str, s: &str) -> Result<Decimal, LedgerError> {
+    parse_decimal(field, s)
+}
+
+fn entry_id(field: &'static str, s: &str) -> Result<EntryId, LedgerError> {
+    let t = s.trim().trim_start_matches('#');
+    t.parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .map(EntryId)
+        .ok_or_else(|| LedgerError::invalid(field, format!("'{s}' is not a journal entry number")))
+}
+
+fn memo(m: Option<String>) -> Option<String> {
+    m.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+fn open(book: &Path) -> CliResult<Store> {
+    Ok(Store::open(book)?)
+}
+
+fn recorded(out: &mut String, what: &str, id: EntryId) {
+    let _ = writeln!(out, "Recorded {what} as journal entry #{id}.");
+}
+
+/// One movement, one transaction.
+fn record_one(
+    book: &Path,
+    out: &mut String,
+    what: &str,
+    build: impl FnOnce(&Book) -> Result<(NaiveDate, Movement, Option<String>), LedgerError>,
+) -> CliResult {
+    let mut store = open(book)?;
+    let id = store.transact(|b| {
+        let (date, movement, memo) = build(b)?;
+        b.record(date, movement, memo, Provenance::Recorded)
+    })?;
+    recorded(out, what, id);
+    Ok(())
+}
+
+// ---- commands ---------------------------------------------------------------
+
+pub fn init(book: &Path, a: InitArgs, out: &mut String) -> CliResult {
+    let company = Company {
+        legal_name: a.legal_name.clone().unwrap_or_else(|| a.name.clone()),
+        name: a.name,
+        founded: date("founded", &a.founded)?,
+        currency: a.currency.parse()?,
+        jurisdiction: a.jurisdiction,
+    };
+    Store::create(book, &company)?;
+    let _ = writeln!(out, "Created the book for {} at {}.", company.name, book.display());
+    Ok(())
+}
+
+pub fn demo(book: &Path, json: bool, out: &mut String) -> CliResult {
+    let mut store = Store::create(book, &example::xai_company())?;
+    let outcome = match store.transact(example::populate_xai) {
+        Ok(o) => o,
+        Err(e) => {
+            drop(store);
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", book.display()));
+            }
+            return Err(e.into());
+        }
+    };
+    if json {
+        let v = serde_json::json!({"book": book.display().to_string(), "series_b": outcome});
+        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        return Ok(());
+    }
+    let _ = writeln!(out, "Created the example book for xAI at {}.", book.display());
+    let _ = writeln!(out, "Public facts: the Series B of 2024-05-26, $6B at $18B pre-money, $24B post-money, and the investors' names.");
+    let _ = writeln!(out, "ILLUSTRATIVE (labelled in every view): share counts, holdings, the pool, the Series A, per-investor amounts.");
+    let _ = writeln!(out, "Sources: assets/xai/SOURCES.md.\n");
+    crate::read::round_outcome(&outcome, out);
+    let _ = writeln!(out, "\nTry: roundbook --book {} captable --as-of 2024-05-26 --fully-diluted", book.display());
+    Ok(())
+}
+
+pub fn stakeholder_add(book: &Path, a: StakeholderAddArgs, out: &mut String) -> CliResult {
+    let mut store = open(book)?;
+    let id = store.transact(|b| {
+        let mut relationships = vec![];
+        for r in a.role.split(',').map(str::trim).filter(|r| !r.is_empty()) {
+            relationships.push(Relationship::parse(r).ok_or_else(|| {
+                LedgerError::invalid("role", format!("'{r}' is not one of founder, employee, investor, advisor, board"))
+            })?);
+        }
+        b.add_stakeholder(NewStakeholder {
+            name: a.name.clone(),
+            kind: match a.kind {
+                KindArg::Individual => StakeholderKind::Individual,
+                KindArg::Institution => StakeholderKind::Institution,
+            },
+            relationships,
+            provenance: Provenance::Recorded,
+            note: memo(a.note),
+        })
+    })?;
+    let _ = writeln!(out, "Added stakeholder #{id}: {}.", a.name.trim());
+    Ok(())
+}
+
+pub fn class_add(book: &Path, a: ClassAddArgs, out: &mut String) -> CliResult {
+    let mut store = open(book)?;
+    let id = store.transact(|b| {
+        let kind = match a.kind {
+            ClassKindArg::Common => ClassKind::Common,
+            ClassKindArg::Preferred => ClassKind::Preferred,
+        };
+        let preference_multiple = match (&a.preference_multiple, kind) {
+            (Some(m), _) => fraction("preference_multiple", m)?,
+            (None, ClassKind::Preferred) => Decimal::ONE,
+            (None, ClassKind::Common) => Decimal::ZERO,
+        };
+        let participation = match a.participation {
+            ParticipationArg::None => Participation::None,
+            ParticipationArg::Full => Participation::Full,
+            ParticipationArg::Capped => Participation::Capped {
+                cap_multiple: fraction(
+                    "cap_multiple",
+                    a.cap_multiple.as_deref().ok_or_else(|| LedgerError::invalid("cap_multiple", "capped participation needs --cap-multiple"))?,
+                )?,
+            },
+        };
+        b.add_class(NewClass {
+            name: a.name.clone(),
+            kind,
+            original_issue_price: a.oip.as_deref().map(|p| money(b, "oip", p)).transpose()?,
+            preference_multiple,
+            participation,
+            seniority: a.seniority,
+            conversion_ratio: fraction("conversion_ratio", &a.conversion_ratio)?,
+            anti_dilution: match a.anti_dilution {
+                AntiDilutionArg::None => AntiDilution::None,
+                AntiDilutionArg::BroadBased => AntiDilution::BroadBasedWeightedAverage,
+                AntiDilutionArg::NarrowBased => AntiDilution::NarrowBasedWeightedAverage,
+                AntiDilutionArg::FullRatchet => AntiDilution::FullRatchet,
+            },
+            authorized: a.authorized.as_deref().map(|s| count("authorized", s)).transpose()?,
+            provenance: Provenance::Recorded,
+        })
+    })?;
+    let _ = writeln!(out, "Added share class #{id}: {}.", a.name.trim());
+    Ok(())
+}
+
+pub fn plan_add(book: &Path, a: PlanAddArgs, out: &mut String) -> CliResult {
+    let mut store = open(book)?;
+    let id = store.transact(|b| {
+        let class = b.find_class("class", &a.class)?;
+        b.add_plan(NewPlan {
+            name: a.name.clone(),
+            class,
+            adopted: date("date", &a.date)?,
+            reserved: count("reserved", &a.reserved)?,
+            provenance: Provenance::Recorded,
+        })
+    })?;
+    let _ = writeln!(out, "Adopted equity plan #{id}: {}.", a.name.trim());
+    Ok(())
+}
+
+pub fn pool_increase(book: &Path, a: PoolIncreaseArgs, out: &mut String) -> CliResult {
+    record_one(book, out, "the pool increase", |b| {
+        Ok((
+            date("date", &a.date)?,
+            Movement::PoolIncrease { plan: b.find_plan("plan", &a.plan)?, shares: count("shares", &a.shares)? },
+            memo(a.memo),
+        ))
+    })
+}
+
+pub fn rounding_policy(r: &RoundingArgs) -> RoundingPolicy {
+    let mut p = RoundingPolicy::default();
+    if let Some(d) = r.price_decimals {
+        p.price_decimals = d;
+    }
+    if let Some(dir) = r.price_rounding {
+        p.price_direction = match dir {
+            PriceRoundingArg::Up => PriceDirection::Up,
+            PriceRoundingArg::Down => PriceDirection::Down,
+            PriceRoundingArg::HalfUp => PriceDirection::HalfUp,
+            PriceRoundingArg::HalfEven => PriceDirection::HalfEven,
+        };
+    }
+    if let Some(s) = r.share_rounding {
+        p.shares = match s {
+            ShareRoundingArg::Floor => ShareRounding::Floor,
+            ShareRoundingArg::Ceiling => ShareRounding::Ceiling,
+            ShareRoundingArg::Nearest => ShareRounding::Nearest,
+        };
+    }
+    p
+}
+
+pub fn round_record(book: &Path, a: RoundRecordArgs, json: bool, out: &mut String) -> CliResult {
+    let mut store = open(book)?;
+    let outcome = store.transact(|b| {
+        let day = date("date", &a.date)?;
+        let mut investments = vec![];
+        for (i, spec) in a.investments.iter().enumerate() {
+            let (name, amount) = spec.rsplit_once('=').ok_or_else(|| {
+                LedgerError::invalid("invest", format!("investment {} '{spec}' is not NAME=AMOUNT", i + 1))
+            })?;
+            investments.push(Investment {
+                investor: b.find_stakeholder("invest", name)?,
+                amount: money(b, "amount", amount).map_err(|e| e.at(&format!("investment {} ({})", i + 1, name.trim())))?,
+            });
+        }
+        let rounding = rounding_policy(&a.rounding);
+        let pre_money = money(b, "pre_money", &a.pre_money)?;
+        let class = match b.find_class("class", &a.class) {
+            Ok(c) if a.create_class => {
+                return Err(LedgerError::conflict("class", format!("'{}' already exists (#{c}); drop --create-class", a.class)))
+            }
+            Ok(c) => c,
+            Err(e) if !a.create_class => return Err(e),
+            Err(_) => {
+                // Price first (nothing recorded), so the new class's original issue price is the round's.
+                let fd = b.cap_table(day, &rounding)?.totals.fully_diluted;
+                let probe = PricedRound {
+                    name: a.name.clone(),
+                    date: day,
+                    class: ClassId(0),
+                    pre_money,
+                    investments: investments.clone(),
+                    lead: None,
+                    stated_post_money: None,
+                    rounding: rounding.clone(),
+                    provenance: Provenance::Recorded,
+                    note: None,
+                };
+                let priced = price_round(&probe, fd, |id| b.stakeholder_name(id).to_string())?;
+                let seniority = b.classes().iter().map(|c| c.seniority).max().unwrap_or(0) + 1;
+                b.add_class(NewClass {
+                    name: a.class.clone(),
+                    kind: ClassKind::Preferred,
+                    original_issue_price: Some(priced.price_per_share),
+                    preference_multiple: Decimal::ONE,
+                    participation: Participation::None,
+                    seniority,
+                    conversion_ratio: Decimal::ONE,
+                    anti_dilution: AntiDilution::None,
+                    authorized: Some(priced.new_shares),
+                    provenance: Provenance::Recorded,
+                })?
+            }
+        };
+        let terms = PricedRound {
+            name: a.name.clone(),
+            date: day,
+            class,
+            pre_money,
+            investments,
+            lead: a.lead.as_deref().map(|l| b.find_stakeholder("lead", l)).transpose()?,
+            stated_post_money: a.post_money.as_deref().map(|p| money(b, "post_money", p)).transpose()?,
+            rounding,
+            provenance: Provenance::Recorded,
+            note: memo(a.note.clone()),
+        };
+        b.record_priced_round(&terms)
+    })?;
+    if json {
+        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&outcome).unwrap_or_default());
+    } else {
+        crate::read::round_outcome(&outcome, out);
+    }
+    Ok(())
+}
+
+pub fn issue(book: &Path, a: IssueArgs, out: &mut String) -> CliResult {
+    if let Some(csv) = &a.csv {
+        return issue_csv(book, csv, out);
+    }
+    let (Some(holder), Some(class), Some(n), Some(day)) = (&a.holder, &a.class, &a.shares, &a.date) else {
+        return Err(CliError::usage("holder", "give --holder, --class, --shares and --date, or --csv FILE"));
+    };
+    record_one(book, out, "the issuance", |b| {
+        Ok((
+            date("date", day)?,
+            Movement::StockIssuance {
+                holder: b.find_stakeholder("holder", holder)?,
+                class: b.find_class("class", class)?,
+                shares: count("shares", n)?,
+                price_per_share: a.price.as_deref().map(|p| money(b, "price", p)).transpose()?,
+                round: None,
+            },
+            memo(a.memo),
+        ))
+    })
+}
+
+/// A batch of issuances from CSV: every row is checked, then all are written in one transaction.
+fn issue_csv(book: &Path, path: &Path, out: &mut String) -> CliResult {
+    let text = std::fs::read_to_string(path).map_err(|e| CliError::io(path, e))?;
+    let mut lines = text.lines().enumerate();
+    let header: Vec<String> = match lines.next() {
+        Some((_, h)) => h.split(',').map(|c| c.trim().to_ascii_lowercase()).collect(),
+        None => return Err(CliError::usage("csv", format!("{} is empty", path.display()))),
+    };
+    let col = |name: &str| header.iter().position(|h| h == name);
+    let (Some(c_date), Some(c_holder), Some(c_class), Some(c_shares)) = (col("date"), col("holder"), col("class"), col("shares")) else {
+        return Err(CliError::usage("csv", "the header must name date, holder, class, shares (and may add price_per_share, memo)"));
+    };
+    let c_price = col("price_per_share");
+    let c_memo = col("memo");
+    let file = path.display().to_string();
+    let mut store = open(book)?;
+    let n = store.transact(|b| {
+        let mut n = 0usize;
+        for (i, line) in lines {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let at = format!("{file} line {}", i + 1);
+            let cells: Vec<&str> = line.split(',').map(str::trim).collect();
+            let cell = |c: usize| cells.get(c).copied().unwrap_or("");
+            let row = (|| {
+                let movement = Movement::StockIssuance {
+                    holder: b.find_stakeholder("holder", cell(c_holder))?,
+                    class: b.find_class("class", cell(c_class))?,
+                    shares: count("shares", cell(c_shares))?,
+                    price_per_share: c_price.map(cell).filter(|p| !p.is_empty()).map(|p| money(b, "price_per_share", p)).transpose()?,
+                    round: None,
+                };
+                let memo = c_memo.map(|c| cell(c).to_string()).filter(|m| !m.is_empty());
+                Ok::<_, LedgerError>((date("date", cell(c_date))?, movement, memo))
+            })();
+            let (day, movement, memo) = row.map_err(|e| e.at(&at))?;
+            b.record(day, movement, memo, Provenance::Recorded).map_err(|e| e.at(&at))?;
+            n += 1;
+        }
+        Ok(n)
+    })?;
+    let _ = writeln!(out, "Recorded {n} issuances from {file} in one transaction.");
+    Ok(())
+}
+
+pub fn grant(book: &Path, a: GrantArgs, out: &mut String) -> CliResult {
+    record_one(book, out, "the grant", |b| {
+        Ok((
+            date("date", &a.date)?,
+            Movement::OptionGrant {
+                holder: b.find_stakeholder("holder", &a.holder)?,
+                plan: b.find_plan("plan", &a.plan)?,
+                options: count("options", &a.options)?,
+                exercise_price: money(b, "exercise_price", &a.exercise_price)?,
+                expires: a.expires.as_deref().map(|d| date("expires", d)).transpose()?,
+            },
+            memo(a.memo),
+        ))
+    })
+}
+
+pub fn transfer(book: &Path, a: TransferArgs, out: &mut String) -> CliResult {
+    record_one(book, out, "the transfer", |b| {
+        Ok((
+            date("date", &a.date)?,
+            Movement::Transfer {
+                from: b.find_stakeholder("from", &a.from)?,
+                to: b.find_stakeholder("to", &a.to)?,
+                class: b.find_class("class", &a.class)?,
+                shares: count("shares", &a.shares)?,
+                price_per_share: a.price.as_deref().map(|p| money(b, "price", p)).transpose()?,
+            },
+            memo(a.memo),
+        ))
+    })
+}
+
+pub fn cancel(book: &Path, a: CancelArgs, out: &mut String) -> CliResult {
+    record_one(book, out, "the cancellation", |b| {
+        let movement = match (&a.grant, &a.holder) {
+            (Some(g), _) => Movement::OptionCancellation {
+                grant: entry_id("grant", g)?,
+                options: count("options", a.options.as_deref().unwrap_or(""))?,
+            },
+            (None, Some(h)) => Movement::StockCancellation {
+                holder: b.find_stakeholder("holder", h)?,
+                class: b.find_class("class", a.class.as_deref().unwrap_or(""))?,
+                shares: count("shares", a.shares.as_deref().unwrap_or(""))?,
+            },
+            (None, None) => {
+                return Err(LedgerError::invalid("holder", "give --holder/--class/--shares, or --grant/--options"))
+            }
+        };
+        Ok((date("date", &a.date)?, movement, memo(a.memo)))
+    })
+}
+
+pub fn exercise(book: &Path, a: ExerciseArgs, out: &mut String) -> CliResult {
+    record_one(book, out, "the exercise", |_| {
+        Ok((
+            date("date", &a.date)?,
+            Movement::Exercise { grant: entry_id("grant", &a.grant)?, options: count("options", &a.options)? },
+            memo(a.memo),
+        ))
+    })
+}
+
+pub fn repurchase(book: &Path, a: RepurchaseArgs, out: &mut String) -> CliResult {
+    record_one(book, out, "the repurchase", |b| {
+        Ok((
+            date("date", &a.date)?,
+            Movement::Repurchase {
+                holder: b.find_stakeholder("holder", &a.holder)?,
+                class: b.find_class("class", &a.class)?,
+                shares: count("shares", &a.shares)?,
+                price_per_share: money(b, "price", &a.price)?,
+            },
+            memo(a.memo),
+        ))
+    })
+}
+
+pub fn convert(book: &Path, a: ConvertArgs, out: &mut String) -> CliResult {
+    record_one(book, out, "the conversion", |b| {
+        let from_class = b.find_class("from_class", &a.from_class)?;
+        let shares = count("shares", &a.shares)?;
+        let resulting = match &a.resulting {
+            Some(r) => count("resulting", r)?,
+            None => {
+                let ratio = b.class(from_class).map_or(Decimal::ONE, |c| c.conversion_ratio);
+                RoundingPolicy::default().conversion.apply(Decimal::from(shares) * ratio)?
+            }
+        };
+        Ok((
+            date("date", &a.date)?,
+            Movement::StockConversion {
+                holder: b.find_stakeholder("holder", &a.holder)?,
+                from_class,
+                shares,
+                to_class: b.find_class("to_class", &a.to_class)?,
+                resulting_shares: resulting,
+            },
+            memo(a.memo),
+        ))
+    })
+}
+
+pub fn safe(book: &Path, a: SafeArgs, out: &mut String) -> CliResult {
+    record_one(book, out, "the SAFE", |b| {
+        Ok((
+            date("date", &a.date)?,
+            Movement::ConvertibleIssuance {
+                holder: b.find_stakeholder("holder", &a.holder)?,
+                terms: ConvertibleTerms::Safe {
+                    investment: money(b, "amount", &a.amount)?,
+                    timing: if a.pre_money { SafeTiming::PreMoney } else { SafeTiming::PostMoney },
+                    valuation_cap: a.cap.as_deref().map(|c| money(b, "cap", c)).transpose()?,
+                    discount: a.discount.as_deref().map(|d| fraction("discount", d)).transpose()?,
+                    mfn: a.mfn,
+                },
+            },
+            memo(a.memo),
+        ))
+    })
+}
+
+pub fn note(book: &Path, a: NoteArgs, out: &mut String) -> CliResult {
+    record_one(book, out, "the convertible note", |b| {
+        Ok((
+            date("date", &a.date)?,
+            Movement::ConvertibleIssuance {
+                holder: b.find_stakeholder("holder", &a.holder)?,
+                terms: ConvertibleTerms::Note {
+                    principal: money(b, "principal", &a.principal)?,
+                    interest_rate: fraction("rate", &a.rate)?,
+                    compounding: match a.compounding {
+                        CompoundingArg::Simple => Compounding::Simple,
+                        CompoundingArg::Compound => Compounding::Compound,
+                    },
+                    day_count: match a.day_count {
+                        DayCountArg::Act365 => DayCount::Act365,
+                        DayCountArg::Thirty360 => DayCount::Thirty360,
+                    },
+                    maturity: date("maturity", &a.maturity)?,
+                    valuation_cap: a.cap.as_deref().map(|c| money(b, "cap", c)).transpose()?,
+                    discount: a.discount.as_deref().map(|d| fraction("discount", d)).transpose()?,
+                },
+            },
+            memo(a.memo),
+        ))
+    })
+}
+
+pub fn valuation_add(book: &Path, a: ValuationAddArgs, out: &mut String) -> CliResult {
+    let mut store = open(book)?;
+    let id = store.transact(|b| {
+        b.add_valuation(NewValuation {
+            kind: ValuationKind::FourOhNineA,
+            effective: date("date", &a.date)?,
+            class: b.find_class("class", &a.class)?,
+            price_per_share: money(b, "price", &a.price)?,
+            company_value: None,
+            provider: memo(a.provider.clone()),
+            round: None,
+            provenance: Provenance::Recorded,
+        })
+    })?;
+    let _ = writeln!(out, "Recorded 409A valuation #{id}.");
+    Ok(())
+}
+
+pub fn reverse(book: &Path, a: ReverseArgs, out: &mut String) -> CliResult {
+    let mut store = open(book)?;
+    let (id, target) = store.transact(|b| {
+        let target = entry_id("entry", &a.entry)?;
+        let original = b.entry(target).ok_or_else(|| LedgerError::unknown("entry", format!("no journal entry #{target}")))?;
+        let day = match &a.date {
+            Some(d) => date("date", d)?,
+            None => original.effective,
+        };
+        let id = b.record(day, Movement::Reversal { reverses: target, reason: a.reason.trim().to_string() }, None, Provenance::Recorded)?;
+        Ok((id, target))
+    })?;
+    let _ = writeln!(out, "Reversed entry #{target} with journal entry #{id}.");
+    Ok(())
+}
+

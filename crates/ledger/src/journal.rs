@@ -1,0 +1,102 @@
+//! The journal: append-only, effective-dated entries. The cap table on any
+//! date is a fold over the entries effective on or before it.
+//!
+//! An entry is never changed. A mistake is undone by a `Reversal` that names
+//! the entry and gives a reason; the reversal has its own effective date.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{ClassId, ConvertibleTerms, EntryId, PlanId, Provenance, RoundId, StakeholderId};
+use crate::money::Money;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub id: EntryId,
+    /// The date the movement takes effect in the cap table.
+    pub effective: NaiveDate,
+    /// When it was written to the book (UTC).
+    pub recorded_at: DateTime<Utc>,
+    #[serde(flatten)]
+    pub movement: Movement,
+    pub memo: Option<String>,
+    pub provenance: Provenance,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Movement {
+    /// New shares issued to a holder (for cash, services or founders' stock).
+    StockIssuance {
+        holder: StakeholderId,
+        class: ClassId,
+        shares: u64,
+        price_per_share: Option<Money>,
+        round: Option<RoundId>,
+    },
+    /// Options granted from an equity plan.
+    OptionGrant {
+        holder: StakeholderId,
+        plan: PlanId,
+        options: u64,
+        exercise_price: Money,
+        expires: Option<NaiveDate>,
+    },
+    /// Options of a grant exercised into shares of the plan's class.
+    Exercise { grant: EntryId, options: u64 },
+    /// Shares moved between holders (a secondary sale or a gift).
+    Transfer {
+        from: StakeholderId,
+        to: StakeholderId,
+        class: ClassId,
+        shares: u64,
+        price_per_share: Option<Money>,
+    },
+    /// Issued shares cancelled (retired).
+    StockCancellation { holder: StakeholderId, class: ClassId, shares: u64 },
+    /// Unexercised options cancelled; they return to the plan's pool.
+    OptionCancellation { grant: EntryId, options: u64 },
+    /// Shares bought back by the company and retired.
+    Repurchase {
+        holder: StakeholderId,
+        class: ClassId,
+        shares: u64,
+        price_per_share: Money,
+    },
+    /// Shares added to an equity plan's reserve (a plan's first reserve is one of these).
+    PoolIncrease { plan: PlanId, shares: u64 },
+    /// Shares of one class converted into another (preferred to common, say).
+    StockConversion {
+        holder: StakeholderId,
+        from_class: ClassId,
+        shares: u64,
+        to_class: ClassId,
+        resulting_shares: u64,
+    },
+    /// A SAFE or a convertible note, with its terms.
+    ConvertibleIssuance { holder: StakeholderId, terms: ConvertibleTerms },
+    /// A SAFE or note converted into shares; the instrument is extinguished.
+    ConvertibleConversion { instrument: EntryId, class: ClassId, shares: u64 },
+    /// Undoes an earlier entry from this entry's effective date on.
+    Reversal { reverses: EntryId, reason: String },
+}
+
+impl Movement {
+    /// The name used in the journal, the JSON and the store.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Movement::StockIssuance { .. } => "stock-issuance",
+            Movement::OptionGrant { .. } => "option-grant",
+            Movement::Exercise { .. } => "exercise",
+            Movement::Transfer { .. } => "transfer",
+            Movement::StockCancellation { .. } => "stock-cancellation",
+            Movement::OptionCancellation { .. } => "option-cancellation",
+            Movement::Repurchase { .. } => "repurchase",
+            Movement::PoolIncrease { .. } => "pool-increase",
+            Movement::StockConversion { .. } => "stock-conversion",
+            Movement::ConvertibleIssuance { .. } => "convertible-issuance",
+            Movement::ConvertibleConversion { .. } => "convertible-conversion",
+            Movement::Reversal { .. } => "reversal",
+        }
+    }
+}

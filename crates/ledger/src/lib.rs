@@ -1,0 +1,29 @@
+//! Roundbook's ledger: the pure domain. Money, share classes, the append-only
+//! journal, the cap table as of any date, and priced rounds.
+//!
+//! This crate does no I/O, knows no SQL and no UI, and never puts money through
+//! a float. Everything that rounds takes a [`RoundingPolicy`].
+
+pub mod book;
+pub mod captable;
+pub mod domain;
+pub mod error;
+pub mod example;
+pub mod journal;
+pub mod money;
+pub mod round;
+pub mod rounding;
+mod timeline;
+
+pub use book::{Added, Book, Mark, NewClass, NewPlan, NewStakeholder, NewValuation};
+pub use captable::CapTable;
+pub use domain::*;
+pub use error::{LedgerError, Result};
+pub use journal::{Entry, Movement};
+pub use money::{Currency, Money};
+pub use round::{price_round, Investment, PricedRound, PricedRoundOutcome};
+pub use rounding::{PriceDirection, RoundingPolicy, ShareRounding};
+
+/// The most shares (or options) one entry may move: 10^15, far beyond any real
+/// company, and small enough that sums of many such counts never overflow.
+pub const MAX_SHARES: u64 = 1_000_000_000_000_000;

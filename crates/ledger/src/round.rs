@@ -1,0 +1,280 @@
+//! Recording a priced round.
+//!
+//! price per share = pre-money / fully diluted shares just before the round,
+//! rounded as the RoundingPolicy says; each investor gets
+//! `shares(amount / price)` (floor by default). Post-money = pre-money + money raised.
+//! When rounding bites, the outcome shows by how much: the cash that bought no
+//! whole share, and the new investors' ownership against the exact raised/post.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::book::{Book, NewValuation};
+use crate::captable::percent;
+use crate::domain::*;
+use crate::error::{LedgerError, Result};
+use crate::journal::Movement;
+use crate::money::Money;
+use crate::rounding::RoundingPolicy;
+
+#[derive(Debug, Clone)]
+pub struct Investment {
+    pub investor: StakeholderId,
+    pub amount: Money,
+}
+
+/// A priced round as the user states it.
+#[derive(Debug, Clone)]
+pub struct PricedRound {
+    pub name: String,
+    pub date: NaiveDate,
+    pub class: ClassId,
+    pub pre_money: Money,
+    pub investments: Vec<Investment>,
+    pub lead: Option<StakeholderId>,
+    /// If given, must equal pre-money + the money raised.
+    pub stated_post_money: Option<Money>,
+    pub rounding: RoundingPolicy,
+    pub provenance: Provenance,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Allocation {
+    pub investor: StakeholderId,
+    pub name: String,
+    pub amount: Money,
+    pub shares: u64,
+    /// shares x price: what the shares cost at the rounded price.
+    pub invested: Money,
+    /// amount - invested: cash that bought no whole share.
+    pub uninvested: Money,
+}
+
+/// What a priced round comes to; every figure a user would check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PricedRoundOutcome {
+    pub round: RoundId,
+    pub name: String,
+    pub date: NaiveDate,
+    pub class: ClassId,
+    pub rounding: RoundingPolicy,
+    pub rounding_rule: String,
+    pub pre_money: Money,
+    pub pre_money_fd_shares: u64,
+    /// pre-money / pre-money FD shares, before rounding (to 28 significant digits).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub exact_price: Decimal,
+    pub price_per_share: Money,
+    pub allocations: Vec<Allocation>,
+    pub amount_raised: Money,
+    pub post_money: Money,
+    pub new_shares: u64,
+    pub post_money_fd_shares: u64,
+    /// amount raised / post-money, in percent: the ownership the terms promise.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub target_new_ownership_pct: Decimal,
+    /// new shares / post-money FD shares, in percent: what the rounded shares give.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub new_ownership_pct: Decimal,
+    /// price x post-money FD shares.
+    pub implied_post_money: Money,
+    pub uninvested: Money,
+    /// Whether rounding changed anything (price, shares or ownership).
+    pub rounding_bites: bool,
+}
+
+/// Prices a round against a pre-money FD share count. Pure: records nothing.
+pub fn price_round(terms: &PricedRound, pre_money_fd_shares: u64, names: impl Fn(StakeholderId) -> String) -> Result<PricedRoundOutcome> {
+    terms.rounding.validate()?;
+    let cur = terms.pre_money.currency;
+    if !terms.pre_money.is_positive() {
+        return Err(LedgerError::invalid("pre_money", "must be greater than zero"));
+    }
+    if terms.investments.is_empty() {
+        return Err(LedgerError::invalid("investments", "a round needs at least one investment"));
+    }
+    if pre_money_fd_shares == 0 {
+        return Err(LedgerError::conflict(
+            "date",
+            format!("there are no fully diluted shares on {} to price the round against", terms.date),
+        ));
+    }
+    let mut raised = Money::zero(cur);
+    for (i, inv) in terms.investments.iter().enumerate() {
+        if !inv.amount.is_positive() {
+            return Err(LedgerError::invalid("amount", format!("investment {} ({}): must be greater than zero", i + 1, names(inv.investor))));
+        }
+        if terms.investments[..i].iter().any(|o| o.investor == inv.investor) {
+            return Err(LedgerError::invalid("investor", format!("{} appears twice; give one amount per investor", names(inv.investor))));
+        }
+        raised = raised.checked_add(inv.amount)?;
+    }
+    let post = terms.pre_money.checked_add(raised)?;
+    if let Some(stated) = terms.stated_post_money {
+        if stated != post {
+            return Err(LedgerError::invalid(
+                "post_money",
+                format!("{stated} is not pre-money {} + new money {} = {post}", terms.pre_money, raised),
+            ));
+        }
+    }
+    let exact_price = terms
+        .pre_money
+        .amount
+        .checked_div(Decimal::from(pre_money_fd_shares))
+        .ok_or_else(|| LedgerError::invalid("pre_money", "cannot be divided exactly"))?;
+    let mut price = terms.rounding.round_price(exact_price);
+    // Show the price with the policy's decimals ($15.00000), so outputs state the precision used.
+    price.rescale(terms.rounding.price_decimals);
+    if price.is_zero() {
+        return Err(LedgerError::invalid(
+            "price_decimals",
+            format!("the price {exact_price} rounds to zero at {} decimals", terms.rounding.price_decimals),
+        ));
+    }
+    let price_money = Money::new(price, cur);
+    let mut allocations = Vec::with_capacity(terms.investments.len());
+    let mut new_shares: u64 = 0;
+    let mut uninvested = Money::zero(cur);
+    for inv in &terms.investments {
+        let exact_shares = inv.amount.amount.checked_div(price).ok_or_else(|| {
+            LedgerError::invalid("amount", format!("{} for {} buys more shares than a book can hold", inv.amount, names(inv.investor)))
+        })?;
+        let shares = terms.rounding.shares.apply(exact_shares)?;
+        if shares == 0 {
+            return Err(LedgerError::invalid(
+                "amount",
+                format!("{} for {} buys no whole share at {}", inv.amount, names(inv.investor), price_money),
+            ));
+        }
+        let invested = price_money.checked_mul(Decimal::from(shares))?.tidy();
+        let left = inv.amount.checked_sub(invested)?.tidy();
+        uninvested = uninvested.checked_add(left)?.tidy();
+        new_shares = new_shares
+            .checked_add(shares)
+            .ok_or_else(|| LedgerError::invalid("amount", "the round issues more shares than a book can hold"))?;
+        allocations.push(Allocation {
+            investor: inv.investor,
+            name: names(inv.investor),
+            amount: inv.amount,
+            shares,
+            invested,
+            uninvested: left,
+        });
+    }
+    let post_fd = pre_money_fd_shares
+        .checked_add(new_shares)
+        .ok_or_else(|| LedgerError::invalid("amount", "the round issues more shares than a book can hold"))?;
+    let target = raised
+        .amount
+        .checked_mul(Decimal::ONE_HUNDRED)
+        .and_then(|x| x.checked_div(post.amount))
+        .ok_or_else(|| LedgerError::invalid("amount", "the amount is too large to compute exactly"))?
+        .round_dp(crate::captable::PCT_DECIMALS);
+    let actual = percent(new_shares, post_fd);
+    let implied = price_money.checked_mul(Decimal::from(post_fd))?.tidy();
+    let rounding_bites = price != exact_price || !uninvested.amount.is_zero() || implied != post;
+    Ok(PricedRoundOutcome {
+        round: RoundId(0),
+        name: terms.name.trim().to_string(),
+        date: terms.date,
+        class: terms.class,
+        rounding_rule: terms.rounding.describe(),
+        rounding: terms.rounding.clone(),
+        pre_money: terms.pre_money,
+        pre_money_fd_shares,
+        exact_price,
+        price_per_share: price_money,
+        allocations,
+        amount_raised: raised,
+        post_money: post,
+        new_shares,
+        post_money_fd_shares: post_fd,
+        target_new_ownership_pct: target,
+        new_ownership_pct: actual,
+        implied_post_money: implied,
+        uninvested,
+        rounding_bites,
+    })
+}
+
+impl Book {
+    /// Prices the round on the cap table as of its date and records it: the round,
+    /// one stock issuance per investor, and the round's valuation mark.
+    pub fn record_priced_round(&mut self, terms: &PricedRound) -> Result<PricedRoundOutcome> {
+        self.record_priced_round_labelled(terms, terms.provenance)
+    }
+
+    /// As `record_priced_round`, with the issuances and the mark labelled apart from
+    /// the round's terms: the shipped example's terms are public, its allocations are not.
+    pub(crate) fn record_priced_round_labelled(
+        &mut self,
+        terms: &PricedRound,
+        allocations: Provenance,
+    ) -> Result<PricedRoundOutcome> {
+        if terms.name.trim().is_empty() {
+            return Err(LedgerError::invalid("name", "a round needs a name"));
+        }
+        if self.rounds().iter().any(|r| r.name.eq_ignore_ascii_case(terms.name.trim())) {
+            return Err(LedgerError::conflict("name", format!("a round named '{}' already exists", terms.name.trim())));
+        }
+        self.check_date("date", terms.date)?;
+        self.check_currency("pre_money", &terms.pre_money)?;
+        for inv in &terms.investments {
+            self.stakeholder(inv.investor).ok_or_else(|| LedgerError::unknown("investor", format!("no stakeholder #{}", inv.investor)))?;
+            self.check_currency("amount", &inv.amount)?;
+        }
+        if let Some(lead) = terms.lead {
+            if !terms.investments.iter().any(|i| i.investor == lead) {
+                return Err(LedgerError::invalid("lead", format!("{} does not invest in the round", self.stakeholder_name(lead))));
+            }
+        }
+        self.class(terms.class).ok_or_else(|| LedgerError::unknown("class", format!("no share class #{}", terms.class)))?;
+        let fd = self.cap_table(terms.date, &terms.rounding)?.totals.fully_diluted;
+        let mut outcome = price_round(terms, fd, |id| self.stakeholder_name(id).to_string())?;
+        let id = self.next_round_id();
+        outcome.round = id;
+        self.push_round(FundingRound {
+            id,
+            name: outcome.name.clone(),
+            date: terms.date,
+            class: terms.class,
+            pre_money: terms.pre_money,
+            amount_raised: outcome.amount_raised,
+            post_money: outcome.post_money,
+            price_per_share: outcome.price_per_share,
+            pre_money_fd_shares: fd,
+            lead: terms.lead,
+            rounding: terms.rounding.clone(),
+            provenance: terms.provenance,
+            note: terms.note.clone(),
+        });
+        for a in &outcome.allocations {
+            self.record(
+                terms.date,
+                Movement::StockIssuance {
+                    holder: a.investor,
+                    class: terms.class,
+                    shares: a.shares,
+                    price_per_share: Some(outcome.price_per_share),
+                    round: Some(id),
+                },
+                Some(format!("{}: {} invested", outcome.name, a.amount)),
+                allocations,
+            )?;
+        }
+        self.add_valuation(NewValuation {
+            kind: ValuationKind::RoundMark,
+            effective: terms.date,
+            class: terms.class,
+            price_per_share: outcome.price_per_share,
+            company_value: Some(outcome.post_money),
+            provider: None,
+            round: Some(id),
+            provenance: allocations,
+        })?;
+        Ok(outcome)
+    }
+}

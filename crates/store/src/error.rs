@@ -1,0 +1,45 @@
+use std::path::PathBuf;
+
+use roundbook_ledger::LedgerError;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("no book at {0} (create one with `roundbook init` or `roundbook demo`)")]
+    NotFound(PathBuf),
+    #[error("{0} already exists; a new book needs a new file")]
+    AlreadyExists(PathBuf),
+    #[error("{0} is not a Roundbook book ({1})")]
+    NotABook(PathBuf, String),
+    #[error("{0} is damaged: {1}")]
+    Corrupt(PathBuf, String),
+    #[error("{path} was written by a newer Roundbook (schema {found}; this version knows up to {known}); upgrade Roundbook to open it")]
+    NewerSchema { path: PathBuf, found: i64, known: i64 },
+    #[error("{path}: migration {version} recorded in the file differs from this build's copy; the book or the build is not what it claims")]
+    MigrationChanged { path: PathBuf, version: i64 },
+    #[error("{0}")]
+    Ledger(#[from] LedgerError),
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("{0}: {1}")]
+    Io(PathBuf, std::io::Error),
+}
+
+impl StoreError {
+    /// A stable code for scripts and the app.
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::NotFound(_) => "book-not-found",
+            StoreError::AlreadyExists(_) => "book-exists",
+            StoreError::NotABook(..) => "not-a-book",
+            StoreError::Corrupt(..) => "book-corrupt",
+            StoreError::NewerSchema { .. } => "book-newer-schema",
+            StoreError::MigrationChanged { .. } => "book-migration-changed",
+            StoreError::Ledger(e) => e.code(),
+            StoreError::Sql(_) => "database",
+            StoreError::Io(..) => "io",
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

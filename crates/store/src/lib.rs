@@ -1,0 +1,197 @@
+//! The book file: one SQLite file per company.
+//!
+//! Only this crate knows SQL. A command opens the file, takes the write lock
+//! (BEGIN IMMEDIATE), loads the book, lets the ledger add to it and check the
+//! whole history, and writes what was added in that same transaction: all of it
+//! or none of it. WAL journaling, foreign keys on, and triggers that refuse
+//! UPDATE and DELETE on every table, so the database enforces append-only too.
+
+mod error;
+pub mod migrate;
+mod rows;
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use roundbook_ledger::{Book, Company, LedgerError};
+use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
+
+pub use error::{Result, StoreError};
+
+/// Marks a SQLite file as a Roundbook book ("RBK1").
+pub const APPLICATION_ID: i32 = 0x5242_4B31;
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Creates a new book file. Refuses to touch an existing file.
+    pub fn create(path: &Path, company: &Company) -> Result<Store> {
+        // Validate before creating anything on disk.
+        Book::new(company.clone())?;
+        if path.exists() {
+            return Err(StoreError::AlreadyExists(path.to_path_buf()));
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Io(dir.to_path_buf(), e))?;
+        }
+        let made = (|| {
+            let mut conn = Connection::open(path).map_err(|e| classify(path, e))?;
+            configure(&conn, path)?;
+            conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+            migrate::migrate_to(&mut conn, path, migrate::latest_version())?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            rows::insert_company(&tx, company, Utc::now())?;
+            tx.commit()?;
+            Ok(Store { conn, path: path.to_path_buf() })
+        })();
+        if made.is_err() {
+            // A half-made file is not a book; leave nothing behind.
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            }
+        }
+        made
+    }
+
+    /// Opens an existing book, upgrading an older schema.
+    pub fn open(path: &Path) -> Result<Store> {
+        if !path.exists() {
+            return Err(StoreError::NotFound(path.to_path_buf()));
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut conn = Connection::open_with_flags(path, flags).map_err(|e| classify(path, e))?;
+        configure(&conn, path)?;
+        let app: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(|e| classify(path, e))?;
+        if app != APPLICATION_ID {
+            return Err(StoreError::NotABook(path.to_path_buf(), "it is an SQLite file of another program".into()));
+        }
+        migrate::migrate_to(&mut conn, path, migrate::latest_version()).map_err(|e| reclassify(path, e))?;
+        let store = Store { conn, path: path.to_path_buf() };
+        rows::load_company(&store.conn).map_err(|e| classify(path, e))?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The whole book.
+    pub fn load(&self) -> Result<Book> {
+        self.load_inner(None)
+    }
+
+    /// The book with only the journal entries effective on or before `as_of`:
+    /// enough for any view as of that date, and faster on a long journal.
+    pub fn load_as_of(&self, as_of: NaiveDate) -> Result<Book> {
+        self.load_inner(Some(as_of))
+    }
+
+    fn load_inner(&self, as_of: Option<NaiveDate>) -> Result<Book> {
+        load_book(&self.conn, as_of).map_err(|e| classify(&self.path, e))
+    }
+
+    /// Runs one command: loads the book under the write lock, lets `change` add to it,
+    /// checks the whole history, and writes what was added. On any error nothing is written.
+    pub fn transact<T>(&mut self, change: impl FnOnce(&mut Book) -> Result<T, LedgerError>) -> Result<T> {
+        let path = self.path.clone();
+        let now = Utc::now();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| classify(&path, e))?;
+        let mut book = load_book(&tx, None).map_err(|e| classify(&path, e))?;
+        book.set_clock(now);
+        let mark = book.mark();
+        let out = change(&mut book)?;
+        book.check(mark)?;
+        rows::insert_added(&tx, &book.added_since(mark), now).map_err(|e| reclassify(&path, e))?;
+        tx.commit().map_err(|e| classify(&path, e))?;
+        Ok(out)
+    }
+
+    /// Runs SQLite's own integrity check; "ok" when the file is sound.
+    pub fn integrity_check(&self) -> Result<String> {
+        let rows: Vec<String> = self
+            .conn
+            .prepare("PRAGMA integrity_check")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows.join("; "))
+    }
+
+    /// Schema versions recorded in the file.
+    pub fn schema_versions(&self) -> Result<Vec<i64>> {
+        migrate::applied(&self.conn, &self.path)
+    }
+
+    /// The raw connection, for tests that must show the database itself refuses a change.
+    #[doc(hidden)]
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+fn configure(conn: &Connection, path: &Path) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(|e| classify(path, e))?;
+    // The first read of the file: where a non-SQLite file is found out.
+    let mode: String = conn
+        .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
+        .map_err(|e| classify(path, e))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(StoreError::Corrupt(path.to_path_buf(), format!("cannot use WAL journaling (got {mode})")));
+    }
+    conn.pragma_update(None, "foreign_keys", "ON").map_err(|e| classify(path, e))?;
+    conn.pragma_update(None, "synchronous", "FULL").map_err(|e| classify(path, e))?;
+    Ok(())
+}
+
+fn load_book(conn: &Connection, as_of: Option<NaiveDate>) -> rusqlite::Result<Book> {
+    let company = rows::load_company(conn)?;
+    let cur = company.currency;
+    Ok(Book::from_parts(
+        company,
+        rows::load_stakeholders(conn)?,
+        rows::load_classes(conn, cur)?,
+        rows::load_plans(conn)?,
+        rows::load_rounds(conn, cur)?,
+        rows::load_valuations(conn, cur)?,
+        rows::load_entries(conn, cur, as_of)?,
+    ))
+}
+
+/// Turns SQLite's view of a bad file into words about the book.
+fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
+    let p = path.to_path_buf();
+    match &e {
+        rusqlite::Error::SqliteFailure(f, msg) => match f.code {
+            ErrorCode::NotADatabase => StoreError::NotABook(p, "it is not an SQLite database".into()),
+            ErrorCode::DatabaseCorrupt => {
+                StoreError::Corrupt(p, msg.clone().unwrap_or_else(|| "the file's structure is damaged".into()))
+            }
+            ErrorCode::CannotOpen | ErrorCode::PermissionDenied | ErrorCode::ReadOnly => {
+                StoreError::Io(p, std::io::Error::other(e.to_string()))
+            }
+            _ => StoreError::Sql(e),
+        },
+        rusqlite::Error::QueryReturnedNoRows => StoreError::NotABook(p, "it has no company record".into()),
+        rusqlite::Error::FromSqlConversionFailure(..) | rusqlite::Error::InvalidColumnType(..) => {
+            StoreError::Corrupt(p, e.to_string())
+        }
+        _ => StoreError::Sql(e),
+    }
+}
+
+fn reclassify(path: &Path, e: StoreError) -> StoreError {
+    match e {
+        StoreError::Sql(inner) => classify(path, inner),
+        other => other,
+    }
+}
+
+/// The time a book file says it was last written, for tests and `info`.
+pub fn recorded_now() -> DateTime<Utc> {
+    Utc::now()
+}
