@@ -117,8 +117,11 @@ pub fn percent(part: u64, whole: u64) -> Decimal {
     if whole == 0 {
         return Decimal::ZERO;
     }
-    (Decimal::from(part) * Decimal::ONE_HUNDRED / Decimal::from(whole))
-        .round_dp_with_strategy(PCT_DECIMALS, RoundingStrategy::MidpointNearestEven)
+    let mut p = (Decimal::from(part) * Decimal::ONE_HUNDRED / Decimal::from(whole))
+        .round_dp_with_strategy(PCT_DECIMALS, RoundingStrategy::MidpointNearestEven);
+    // Always ten places, so the JSON shape never varies with the value.
+    p.rescale(PCT_DECIMALS);
+    p
 }
 
 fn to_u64(x: i128) -> Result<u64> {

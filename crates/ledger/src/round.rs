@@ -167,12 +167,13 @@ pub fn price_round(terms: &PricedRound, pre_money_fd_shares: u64, names: impl Fn
     let post_fd = pre_money_fd_shares
         .checked_add(new_shares)
         .ok_or_else(|| LedgerError::invalid("amount", "the round issues more shares than a book can hold"))?;
-    let target = raised
+    let mut target = raised
         .amount
         .checked_mul(Decimal::ONE_HUNDRED)
         .and_then(|x| x.checked_div(post.amount))
         .ok_or_else(|| LedgerError::invalid("amount", "the amount is too large to compute exactly"))?
         .round_dp(crate::captable::PCT_DECIMALS);
+    target.rescale(crate::captable::PCT_DECIMALS);
     let actual = percent(new_shares, post_fd);
     let implied = price_money.checked_mul(Decimal::from(post_fd))?.tidy();
     let rounding_bites = price != exact_price || !uninvested.amount.is_zero() || implied != post;
