@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
-#[command(name = "roundbook", version, about = "Roundbook: the fundraising and cap table ledger, from the shell.")]
+#[command(
+    name = "roundbook",
+    version,
+    about = "Roundbook: the fundraising and cap table ledger, from the shell."
+)]
 pub struct Cli {
     /// The book file (one SQLite file per company).
     #[arg(long, global = true, env = "ROUNDBOOK_BOOK", value_name = "PATH")]
@@ -66,6 +70,9 @@ pub enum Command {
     Captable(CaptableArgs),
     /// The append-only journal.
     Journal(JournalArgs),
+    /// Book settings: the default rounding policy (docs/rounding.md).
+    #[command(subcommand)]
+    Settings(SettingsCmd),
     /// Check the book file: SQLite's integrity check and a replay of the whole journal.
     Check,
     /// Benchmarks (not tests): time the cap table on a large generated book.
@@ -213,7 +220,9 @@ pub enum RoundCmd {
     /// Record a priced round: price = pre-money / pre-money fully diluted shares.
     Record(RoundRecordArgs),
     List,
-    Show { round: String },
+    Show {
+        round: String,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -256,6 +265,12 @@ pub struct RoundRecordArgs {
     pub rounding: RoundingArgs,
     #[arg(long)]
     pub note: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum SettingsCmd {
+    /// Show the default rounding policy, or set a new one from the flags given.
+    Rounding(RoundingArgs),
 }
 
 #[derive(Args)]

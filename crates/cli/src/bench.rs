@@ -28,7 +28,12 @@ impl Rng {
 
 pub fn run(args: BenchArgs) -> CliResult {
     match args.what {
-        BenchWhat::Captable { stakeholders, transactions, runs, keep } => captable(stakeholders, transactions, runs, keep),
+        BenchWhat::Captable {
+            stakeholders,
+            transactions,
+            runs,
+            keep,
+        } => captable(stakeholders, transactions, runs, keep),
     }
 }
 
@@ -56,7 +61,13 @@ pub fn generate(b: &mut Book, n: u64, m: u64) -> Result<NaiveDate, LedgerError> 
         })?);
     }
     let start = founded();
-    let plan = b.add_plan(NewPlan { name: "Plan".into(), class: common, adopted: start, reserved: 1_000_000_000_000, provenance: Provenance::Illustrative })?;
+    let plan = b.add_plan(NewPlan {
+        name: "Plan".into(),
+        class: common,
+        adopted: start,
+        reserved: 1_000_000_000_000,
+        provenance: Provenance::Illustrative,
+    })?;
     let price = Money::new(rust_decimal::Decimal::new(125, 2), b.company.currency);
     let mut common_held = vec![0u64; n as usize];
     let mut grants: Vec<(EntryId, u64)> = vec![];
@@ -75,11 +86,23 @@ pub fn generate(b: &mut Book, n: u64, m: u64) -> Result<NaiveDate, LedgerError> 
                 let k = 1 + rng.below(common_held[h] / 2);
                 common_held[h] -= k;
                 common_held[to] += k;
-                Movement::Transfer { from: ids[h], to: ids[to], class: common, shares: k, price_per_share: None }
+                Movement::Transfer {
+                    from: ids[h],
+                    to: ids[to],
+                    class: common,
+                    shares: k,
+                    price_per_share: None,
+                }
             }
         } else if roll < 35 {
             let options = 1 + rng.below(1000);
-            Movement::OptionGrant { holder: ids[h], plan, options, exercise_price: price, expires: None }
+            Movement::OptionGrant {
+                holder: ids[h],
+                plan,
+                options,
+                exercise_price: price,
+                expires: None,
+            }
         } else if roll < 42 && !grants.is_empty() {
             let g = rng.below(grants.len() as u64) as usize;
             let (grant, left) = grants[g];
@@ -89,7 +112,9 @@ pub fn generate(b: &mut Book, n: u64, m: u64) -> Result<NaiveDate, LedgerError> 
                 let k = 1 + rng.below(left);
                 grants[g].1 -= k;
                 if roll < 39 {
-                    if let Some(Movement::OptionGrant { holder, .. }) = b.entry(grant).map(|e| &e.movement) {
+                    if let Some(Movement::OptionGrant { holder, .. }) =
+                        b.entry(grant).map(|e| &e.movement)
+                    {
                         let idx = ids.iter().position(|x| x == holder).unwrap_or(0);
                         common_held[idx] += k;
                     }
@@ -99,7 +124,13 @@ pub fn generate(b: &mut Book, n: u64, m: u64) -> Result<NaiveDate, LedgerError> 
                 }
             }
         } else if roll < 60 {
-            Movement::StockIssuance { holder: ids[h], class: preferred, shares: 1 + rng.below(10_000), price_per_share: Some(price), round: None }
+            Movement::StockIssuance {
+                holder: ids[h],
+                class: preferred,
+                shares: 1 + rng.below(10_000),
+                price_per_share: Some(price),
+                round: None,
+            }
         } else {
             continue_issue(&mut common_held, h, &mut rng, ids[h], common)
         };
@@ -111,10 +142,22 @@ pub fn generate(b: &mut Book, n: u64, m: u64) -> Result<NaiveDate, LedgerError> 
     Ok(last)
 }
 
-fn continue_issue(held: &mut [u64], h: usize, rng: &mut Rng, holder: StakeholderId, class: ClassId) -> Movement {
+fn continue_issue(
+    held: &mut [u64],
+    h: usize,
+    rng: &mut Rng,
+    holder: StakeholderId,
+    class: ClassId,
+) -> Movement {
     let k = 1 + rng.below(10_000);
     held[h] += k;
-    Movement::StockIssuance { holder, class, shares: k, price_per_share: None, round: None }
+    Movement::StockIssuance {
+        holder,
+        class,
+        shares: k,
+        price_per_share: None,
+        round: None,
+    }
 }
 
 fn peak_rss_mib() -> Option<f64> {
@@ -128,7 +171,10 @@ fn captable(n: u64, m: u64, runs: u32, keep: Option<PathBuf>) -> CliResult {
     let dir = std::env::temp_dir().join(format!("roundbook-bench-{}", std::process::id()));
     let path = keep.clone().unwrap_or_else(|| dir.join("bench.roundbook"));
     if path.exists() {
-        return Err(CliError::usage("keep", format!("{} already exists", path.display())));
+        return Err(CliError::usage(
+            "keep",
+            format!("{} already exists", path.display()),
+        ));
     }
     // Pre-pooled plan entry counts as one of the m transactions.
     let company = Company {
@@ -138,7 +184,10 @@ fn captable(n: u64, m: u64, runs: u32, keep: Option<PathBuf>) -> CliResult {
         currency: Currency::USD,
         jurisdiction: String::new(),
     };
-    eprintln!("building a book of {n} stakeholders and {m} transactions at {} ...", path.display());
+    eprintln!(
+        "building a book of {n} stakeholders and {m} transactions at {} ...",
+        path.display()
+    );
     let t0 = Instant::now();
     let mut store = Store::create(&path, &company)?;
     let as_of = store.transact(|b| generate(b, n, m))?;
@@ -167,7 +216,10 @@ fn captable(n: u64, m: u64, runs: u32, keep: Option<PathBuf>) -> CliResult {
     };
     let (ml, mc) = (median(&mut load), median(&mut compute));
     let mt = median(&mut total);
-    println!("cap table as of {as_of} from the file: {n} stakeholders, {m} transactions, {} runs", runs.max(1));
+    println!(
+        "cap table as of {as_of} from the file: {n} stakeholders, {m} transactions, {} runs",
+        runs.max(1)
+    );
     println!("  median total {mt:.0} ms  (open + load {ml:.0} ms, replay + table {mc:.0} ms); best {:.0} ms", total[0].as_secs_f64() * 1000.0);
     println!("  fully diluted shares: {fd}");
     if let Some(mib) = peak_rss_mib() {

@@ -30,29 +30,48 @@ impl From<StoreError> for CliError {
             StoreError::Ledger(l) => l.field(),
             _ => None,
         };
-        CliError { code: e.code(), field, message: e.to_string() }
+        CliError {
+            code: e.code(),
+            field,
+            message: e.to_string(),
+        }
     }
 }
 
 impl From<LedgerError> for CliError {
     fn from(e: LedgerError) -> Self {
-        CliError { code: e.code(), field: e.field(), message: e.to_string() }
+        CliError {
+            code: e.code(),
+            field: e.field(),
+            message: e.to_string(),
+        }
     }
 }
 
 impl CliError {
     pub fn usage(field: &'static str, message: impl Into<String>) -> CliError {
-        CliError { code: "invalid", field: Some(field), message: format!("{field}: {}", message.into()) }
+        CliError {
+            code: "invalid",
+            field: Some(field),
+            message: format!("{field}: {}", message.into()),
+        }
     }
     pub fn io(path: &std::path::Path, e: std::io::Error) -> CliError {
-        CliError { code: "io", field: None, message: format!("{}: {e}", path.display()) }
+        CliError {
+            code: "io",
+            field: None,
+            message: format!("{}: {e}", path.display()),
+        }
     }
 }
 
 pub type CliResult<T = ()> = Result<T, CliError>;
 
 fn default_book() -> PathBuf {
-    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("roundbook").join("default.roundbook")
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("roundbook")
+        .join("default.roundbook")
 }
 
 fn main() -> ExitCode {
@@ -121,6 +140,7 @@ fn run(book: &std::path::Path, json: bool, command: Command, out: &mut String) -
         Reverse(a) => write::reverse(book, a, out),
         Captable(a) => read::captable(book, a, json, out),
         Journal(a) => read::journal(book, a, json, out),
+        Settings(args::SettingsCmd::Rounding(a)) => write::settings_rounding(book, a, json, out),
         Check => read::check(book, json, out),
         Bench(_) => Ok(()),
     }

@@ -18,7 +18,11 @@ use crate::CliResult;
 use Align::{Left as L, Right as R};
 
 fn print_json<T: Serialize>(out: &mut String, v: &T) {
-    let _ = writeln!(out, "{}", serde_json::to_string_pretty(v).unwrap_or_default());
+    let _ = writeln!(
+        out,
+        "{}",
+        serde_json::to_string_pretty(v).unwrap_or_default()
+    );
 }
 
 fn load(book: &Path) -> CliResult<Book> {
@@ -49,17 +53,34 @@ pub fn stakeholders(book: &Path, json: bool, out: &mut String) -> CliResult {
         print_json(out, &json!({ "stakeholders": b.stakeholders() }));
         return Ok(());
     }
-    let mut t = Table::new(&[("#", R), ("Name", L), ("Kind", L), ("Relationships", L), ("Basis", L)]);
+    let mut t = Table::new(&[
+        ("#", R),
+        ("Name", L),
+        ("Kind", L),
+        ("Relationships", L),
+        ("Basis", L),
+    ]);
     for s in b.stakeholders() {
         let rel: Vec<&str> = s.relationships.iter().map(|r| r.name()).collect();
         let kind = match s.kind {
             StakeholderKind::Individual => "individual",
             StakeholderKind::Institution => "institution",
         };
-        t.row(vec![s.id.to_string(), s.name.clone(), kind.into(), rel.join(", "), basis(s.provenance)]);
+        t.row(vec![
+            s.id.to_string(),
+            s.name.clone(),
+            kind.into(),
+            rel.join(", "),
+            basis(s.provenance),
+        ]);
     }
     out.push_str(&t.render());
-    footnote(out, b.stakeholders().iter().any(|s| s.provenance != Provenance::Recorded));
+    footnote(
+        out,
+        b.stakeholders()
+            .iter()
+            .any(|s| s.provenance != Provenance::Recorded),
+    );
     Ok(())
 }
 
@@ -95,19 +116,36 @@ pub fn classes(book: &Path, json: bool, out: &mut String) -> CliResult {
                 ClassKind::Common => "common".into(),
                 ClassKind::Preferred => "preferred".into(),
             },
-            c.original_issue_price.as_ref().map(money).unwrap_or_default(),
-            if c.kind == ClassKind::Common { String::new() } else { format!("{}x", c.preference_multiple) },
+            c.original_issue_price
+                .as_ref()
+                .map(money)
+                .unwrap_or_default(),
+            if c.kind == ClassKind::Common {
+                String::new()
+            } else {
+                format!("{}x", c.preference_multiple)
+            },
             part,
             c.seniority.to_string(),
             c.conversion_ratio.to_string(),
             c.anti_dilution.name().into(),
-            c.authorized.map(shares).unwrap_or_else(|| "unlimited".into()),
+            c.authorized
+                .map(shares)
+                .unwrap_or_else(|| "unlimited".into()),
             basis(c.provenance),
         ]);
     }
     out.push_str(&t.render());
-    let _ = writeln!(out, "\nSeniority: higher is paid first; equal seniority is paid pari passu.");
-    footnote(out, b.classes().iter().any(|c| c.provenance != Provenance::Recorded));
+    let _ = writeln!(
+        out,
+        "\nSeniority: higher is paid first; equal seniority is paid pari passu."
+    );
+    footnote(
+        out,
+        b.classes()
+            .iter()
+            .any(|c| c.provenance != Provenance::Recorded),
+    );
     Ok(())
 }
 
@@ -121,7 +159,7 @@ fn as_of_or_today(s: Option<&str>) -> Result<NaiveDate, LedgerError> {
 pub fn plans(book: &Path, as_of: Option<String>, json: bool, out: &mut String) -> CliResult {
     let b = load(book)?;
     let day = as_of_or_today(as_of.as_deref())?;
-    let ct = b.cap_table(day, &RoundingPolicy::default())?;
+    let ct = b.cap_table(day, &b.default_rounding())?;
     if json {
         print_json(out, &json!({ "as_of": day, "plans": ct.plans }));
         return Ok(());
@@ -181,12 +219,19 @@ pub fn rounds(book: &Path, json: bool, out: &mut String) -> CliResult {
             cents(&r.amount_raised),
             cents(&r.post_money),
             money(&r.price_per_share),
-            r.lead.map(|l| b.stakeholder_name(l).to_string()).unwrap_or_default(),
+            r.lead
+                .map(|l| b.stakeholder_name(l).to_string())
+                .unwrap_or_default(),
             basis(r.provenance),
         ]);
     }
     out.push_str(&t.render());
-    footnote(out, b.rounds().iter().any(|r| r.provenance != Provenance::Recorded));
+    footnote(
+        out,
+        b.rounds()
+            .iter()
+            .any(|r| r.provenance != Provenance::Recorded),
+    );
     Ok(())
 }
 
@@ -204,12 +249,21 @@ struct RoundParticipation<'a> {
 
 pub fn round_show(book: &Path, key: &str, json: bool, out: &mut String) -> CliResult {
     let b = load(book)?;
-    let r = b.round(b.find_round("round", key)?).cloned().ok_or_else(|| LedgerError::unknown("round", key))?;
+    let r = b
+        .round(b.find_round("round", key)?)
+        .cloned()
+        .ok_or_else(|| LedgerError::unknown("round", key))?;
     let parts: Vec<RoundParticipation> = b
         .entries()
         .iter()
         .filter_map(|e| match &e.movement {
-            Movement::StockIssuance { holder, shares, price_per_share, round: Some(rid), .. } if *rid == r.id => Some(RoundParticipation {
+            Movement::StockIssuance {
+                holder,
+                shares,
+                price_per_share,
+                round: Some(rid),
+                ..
+            } if *rid == r.id => Some(RoundParticipation {
                 entry: e.id,
                 investor: *holder,
                 name: b.stakeholder_name(*holder),
@@ -222,7 +276,11 @@ pub fn round_show(book: &Path, key: &str, json: bool, out: &mut String) -> CliRe
             _ => None,
         })
         .collect();
-    let new_shares: u64 = parts.iter().filter(|p| p.reversed_by.is_none()).map(|p| p.shares).sum();
+    let new_shares: u64 = parts
+        .iter()
+        .filter(|p| p.reversed_by.is_none())
+        .map(|p| p.shares)
+        .sum();
     let post_fd = r.pre_money_fd_shares + new_shares;
     let new_pct = captable::percent(new_shares, post_fd);
     if json {
@@ -240,27 +298,59 @@ pub fn round_show(book: &Path, key: &str, json: bool, out: &mut String) -> CliRe
         );
         return Ok(());
     }
-    let _ = writeln!(out, "{} ({}), {}{}", r.name, b.class_name(r.class), r.date, match r.provenance {
-        Provenance::Recorded => String::new(),
-        p => format!("  [{}]", p.name()),
-    });
+    let _ = writeln!(
+        out,
+        "{} ({}), {}{}",
+        r.name,
+        b.class_name(r.class),
+        r.date,
+        match r.provenance {
+            Provenance::Recorded => String::new(),
+            p => format!("  [{}]", p.name()),
+        }
+    );
     let mut t = Table::new(&[("", L), ("", R)]);
     t.row(vec!["Pre-money valuation".into(), cents(&r.pre_money)]);
     t.row(vec!["Amount raised".into(), cents(&r.amount_raised)]);
     t.row(vec!["Post-money valuation".into(), cents(&r.post_money)]);
-    t.row(vec!["Pre-money fully diluted shares".into(), shares(r.pre_money_fd_shares)]);
+    t.row(vec![
+        "Pre-money fully diluted shares".into(),
+        shares(r.pre_money_fd_shares),
+    ]);
     t.row(vec!["Price per share".into(), money(&r.price_per_share)]);
     t.row(vec!["New shares".into(), shares(new_shares)]);
-    t.row(vec!["Post-money fully diluted shares".into(), shares(post_fd)]);
+    t.row(vec![
+        "Post-money fully diluted shares".into(),
+        shares(post_fd),
+    ]);
     t.row(vec!["New investors' ownership (FD)".into(), pct(new_pct)]);
-    t.row(vec!["Lead".into(), r.lead.map(|l| b.stakeholder_name(l).to_string()).unwrap_or_else(|| "none".into())]);
-    out.push_str(&t.render().lines().skip(2).map(|l| format!("{l}\n")).collect::<String>());
+    t.row(vec![
+        "Lead".into(),
+        r.lead
+            .map(|l| b.stakeholder_name(l).to_string())
+            .unwrap_or_else(|| "none".into()),
+    ]);
+    out.push_str(
+        &t.render()
+            .lines()
+            .skip(2)
+            .map(|l| format!("{l}\n"))
+            .collect::<String>(),
+    );
     let _ = writeln!(out, "Rounding: {}", r.rounding.describe());
     if let Some(n) = &r.note {
         let _ = writeln!(out, "Note: {n}");
     }
     let _ = writeln!(out);
-    let mut t = Table::new(&[("Entry", R), ("Investor", L), ("Shares", R), ("Price/share", R), ("Invested", R), ("Basis", L), ("Status", L)]);
+    let mut t = Table::new(&[
+        ("Entry", R),
+        ("Investor", L),
+        ("Shares", R),
+        ("Price/share", R),
+        ("Invested", R),
+        ("Basis", L),
+        ("Status", L),
+    ]);
     for p in &parts {
         t.row(vec![
             format!("#{}", p.entry),
@@ -269,11 +359,17 @@ pub fn round_show(book: &Path, key: &str, json: bool, out: &mut String) -> CliRe
             p.price_per_share.as_ref().map(money).unwrap_or_default(),
             p.invested.as_ref().map(cents).unwrap_or_default(),
             basis(p.provenance),
-            p.reversed_by.map(|by| format!("reversed by #{by}")).unwrap_or_default(),
+            p.reversed_by
+                .map(|by| format!("reversed by #{by}"))
+                .unwrap_or_default(),
         ]);
     }
     out.push_str(&t.render());
-    footnote(out, r.provenance != Provenance::Recorded || parts.iter().any(|p| p.provenance != Provenance::Recorded));
+    footnote(
+        out,
+        r.provenance != Provenance::Recorded
+            || parts.iter().any(|p| p.provenance != Provenance::Recorded),
+    );
     Ok(())
 }
 
@@ -282,16 +378,40 @@ pub fn round_outcome(o: &PricedRoundOutcome, out: &mut String) {
     let _ = writeln!(out, "Recorded round #{}: {} on {}", o.round, o.name, o.date);
     let mut t = Table::new(&[("", L), ("", R)]);
     t.row(vec!["Pre-money valuation".into(), cents(&o.pre_money)]);
-    t.row(vec!["Pre-money fully diluted shares".into(), shares(o.pre_money_fd_shares)]);
-    t.row(vec!["Exact price (pre-money / FD shares)".into(), o.exact_price.to_string()]);
+    t.row(vec![
+        "Pre-money fully diluted shares".into(),
+        shares(o.pre_money_fd_shares),
+    ]);
+    t.row(vec![
+        "Exact price (pre-money / FD shares)".into(),
+        o.exact_price.to_string(),
+    ]);
     t.row(vec!["Price per share".into(), money(&o.price_per_share)]);
     t.row(vec!["Amount raised".into(), cents(&o.amount_raised)]);
-    t.row(vec!["Post-money valuation (pre + raised)".into(), cents(&o.post_money)]);
+    t.row(vec![
+        "Post-money valuation (pre + raised)".into(),
+        cents(&o.post_money),
+    ]);
     t.row(vec!["New shares".into(), shares(o.new_shares)]);
-    t.row(vec!["Post-money fully diluted shares".into(), shares(o.post_money_fd_shares)]);
-    t.row(vec!["New investors' ownership (FD)".into(), pct(o.new_ownership_pct)]);
-    t.row(vec!["Target ownership (raised / post-money)".into(), pct(o.target_new_ownership_pct)]);
-    out.push_str(&t.render().lines().skip(2).map(|l| format!("{l}\n")).collect::<String>());
+    t.row(vec![
+        "Post-money fully diluted shares".into(),
+        shares(o.post_money_fd_shares),
+    ]);
+    t.row(vec![
+        "New investors' ownership (FD)".into(),
+        pct(o.new_ownership_pct),
+    ]);
+    t.row(vec![
+        "Target ownership (raised / post-money)".into(),
+        pct(o.target_new_ownership_pct),
+    ]);
+    out.push_str(
+        &t.render()
+            .lines()
+            .skip(2)
+            .map(|l| format!("{l}\n"))
+            .collect::<String>(),
+    );
     let _ = writeln!(out, "Rounding: {}", o.rounding_rule);
     if o.rounding_bites {
         let _ = writeln!(
@@ -306,11 +426,26 @@ pub fn round_outcome(o: &PricedRoundOutcome, out: &mut String) {
             pct(o.target_new_ownership_pct)
         );
     } else {
-        let _ = writeln!(out, "Rounding effect: none; every dollar bought whole shares at the exact price.");
+        let _ = writeln!(
+            out,
+            "Rounding effect: none; every dollar bought whole shares at the exact price."
+        );
     }
-    let mut t = Table::new(&[("Investor", L), ("Amount", R), ("Shares", R), ("Invested", R), ("Uninvested", R)]);
+    let mut t = Table::new(&[
+        ("Investor", L),
+        ("Amount", R),
+        ("Shares", R),
+        ("Invested", R),
+        ("Uninvested", R),
+    ]);
     for a in &o.allocations {
-        t.row(vec![a.name.clone(), cents(&a.amount), shares(a.shares), cents(&a.invested), cents(&a.uninvested)]);
+        t.row(vec![
+            a.name.clone(),
+            cents(&a.amount),
+            shares(a.shares),
+            cents(&a.invested),
+            cents(&a.uninvested),
+        ]);
     }
     let _ = writeln!(out);
     out.push_str(&t.render());
@@ -322,7 +457,16 @@ pub fn valuations(book: &Path, json: bool, out: &mut String) -> CliResult {
         print_json(out, &json!({ "valuations": b.valuations() }));
         return Ok(());
     }
-    let mut t = Table::new(&[("#", R), ("Date", L), ("Kind", L), ("Class", L), ("Price/share", R), ("Company value", R), ("Provider / round", L), ("Basis", L)]);
+    let mut t = Table::new(&[
+        ("#", R),
+        ("Date", L),
+        ("Kind", L),
+        ("Class", L),
+        ("Price/share", R),
+        ("Company value", R),
+        ("Provider / round", L),
+        ("Basis", L),
+    ]);
     for v in b.valuations() {
         t.row(vec![
             v.id.to_string(),
@@ -331,12 +475,20 @@ pub fn valuations(book: &Path, json: bool, out: &mut String) -> CliResult {
             b.class_name(v.class).into(),
             money(&v.price_per_share),
             v.company_value.as_ref().map(cents).unwrap_or_default(),
-            v.provider.clone().or_else(|| v.round.and_then(|r| b.round(r)).map(|r| r.name.clone())).unwrap_or_default(),
+            v.provider
+                .clone()
+                .or_else(|| v.round.and_then(|r| b.round(r)).map(|r| r.name.clone()))
+                .unwrap_or_default(),
             basis(v.provenance),
         ]);
     }
     out.push_str(&t.render());
-    footnote(out, b.valuations().iter().any(|v| v.provenance != Provenance::Recorded));
+    footnote(
+        out,
+        b.valuations()
+            .iter()
+            .any(|v| v.provenance != Provenance::Recorded),
+    );
     Ok(())
 }
 
@@ -344,7 +496,7 @@ pub fn captable(book: &Path, a: CaptableArgs, json: bool, out: &mut String) -> C
     let day = as_of_or_today(a.as_of.as_deref())?;
     let store = Store::open(book)?;
     let b = store.load_as_of(day)?;
-    let ct = b.cap_table(day, &RoundingPolicy::default())?;
+    let ct = b.cap_table(day, &b.default_rounding())?;
     if json {
         print_json(out, &json!({ "company": b.company.name, "cap_table": ct }));
         return Ok(());
@@ -354,20 +506,41 @@ pub fn captable(book: &Path, a: CaptableArgs, json: bool, out: &mut String) -> C
         out,
         "{}: cap table as of {day}, by {}, {}",
         b.company.name,
-        if a.by == ByArg::Holder { "holder" } else { "class" },
-        if fd { "fully diluted" } else { "outstanding shares" }
+        if a.by == ByArg::Holder {
+            "holder"
+        } else {
+            "class"
+        },
+        if fd {
+            "fully diluted"
+        } else {
+            "outstanding shares"
+        }
     );
     let labelled;
     match a.by {
         ByArg::Holder => {
-            let classes: Vec<&ShareClass> =
-                b.classes().iter().filter(|c| ct.holders.iter().any(|h| h.holdings.iter().any(|x| x.class == c.id))).collect();
+            let classes: Vec<&ShareClass> = b
+                .classes()
+                .iter()
+                .filter(|c| {
+                    ct.holders
+                        .iter()
+                        .any(|h| h.holdings.iter().any(|x| x.class == c.id))
+                })
+                .collect();
             let mut headers: Vec<(&str, Align)> = vec![("Holder", L), ("Basis", L)];
             for c in &classes {
                 headers.push((c.name.as_str(), R));
             }
             if fd {
-                headers.extend([("Options", R), ("Outstanding", R), ("% Outstanding", R), ("Fully diluted", R), ("% FD", R)]);
+                headers.extend([
+                    ("Options", R),
+                    ("Outstanding", R),
+                    ("% Outstanding", R),
+                    ("Fully diluted", R),
+                    ("% FD", R),
+                ]);
             } else {
                 headers.extend([("Outstanding", R), ("% Outstanding", R)]);
             }
@@ -375,11 +548,21 @@ pub fn captable(book: &Path, a: CaptableArgs, json: bool, out: &mut String) -> C
             for h in ct.holders.iter().filter(|h| fd || h.outstanding > 0) {
                 let mut row = vec![h.name.clone(), basis(h.provenance)];
                 for c in &classes {
-                    row.push(h.holdings.iter().find(|x| x.class == c.id).map(|x| shares(x.shares)).unwrap_or_default());
+                    row.push(
+                        h.holdings
+                            .iter()
+                            .find(|x| x.class == c.id)
+                            .map(|x| shares(x.shares))
+                            .unwrap_or_default(),
+                    );
                 }
                 if fd {
                     row.extend([
-                        if h.options > 0 { shares(h.options) } else { String::new() },
+                        if h.options > 0 {
+                            shares(h.options)
+                        } else {
+                            String::new()
+                        },
                         shares(h.outstanding),
                         pct(h.outstanding_pct),
                         shares(h.fully_diluted),
@@ -394,46 +577,93 @@ pub fn captable(book: &Path, a: CaptableArgs, json: bool, out: &mut String) -> C
                 for p in ct.plans.iter().filter(|p| p.available > 0) {
                     let mut row = vec![format!("Available for grant: {}", p.name), String::new()];
                     row.extend(classes.iter().map(|_| String::new()));
-                    row.extend([String::new(), String::new(), String::new(), shares(p.available), pct(p.available_pct)]);
+                    row.extend([
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        shares(p.available),
+                        pct(p.available_pct),
+                    ]);
                     t.row(row);
                 }
             }
             t.rule();
             let mut total = vec!["Total".to_string(), String::new()];
             for c in &classes {
-                total.push(shares(ct.classes.iter().find(|r| r.class == c.id).map_or(0, |r| r.shares)));
+                total.push(shares(
+                    ct.classes
+                        .iter()
+                        .find(|r| r.class == c.id)
+                        .map_or(0, |r| r.shares),
+                ));
             }
             if fd {
                 total.extend([
                     shares(ct.totals.options),
                     shares(ct.totals.outstanding),
-                    pct(if ct.totals.outstanding > 0 { 100.into() } else { 0.into() }),
+                    pct(if ct.totals.outstanding > 0 {
+                        100.into()
+                    } else {
+                        0.into()
+                    }),
                     shares(ct.totals.fully_diluted),
-                    pct(if ct.totals.fully_diluted > 0 { 100.into() } else { 0.into() }),
+                    pct(if ct.totals.fully_diluted > 0 {
+                        100.into()
+                    } else {
+                        0.into()
+                    }),
                 ]);
             } else {
-                total.extend([shares(ct.totals.outstanding), pct(if ct.totals.outstanding > 0 { 100.into() } else { 0.into() })]);
+                total.extend([
+                    shares(ct.totals.outstanding),
+                    pct(if ct.totals.outstanding > 0 {
+                        100.into()
+                    } else {
+                        0.into()
+                    }),
+                ]);
             }
             t.row(total);
             out.push_str(&t.render());
-            labelled = ct.holders.iter().any(|h| h.provenance != Provenance::Recorded);
+            labelled = ct
+                .holders
+                .iter()
+                .any(|h| h.provenance != Provenance::Recorded);
         }
         ByArg::Class => {
-            let mut headers: Vec<(&str, Align)> = vec![("Class", L), ("Authorised", R), ("Shares", R), ("As converted", R), ("% Outstanding", R)];
+            let mut headers: Vec<(&str, Align)> = vec![
+                ("Class", L),
+                ("Authorised", R),
+                ("Shares", R),
+                ("As converted", R),
+                ("% Outstanding", R),
+            ];
             if fd {
-                headers.extend([("Options", R), ("Pool available", R), ("Fully diluted", R), ("% FD", R)]);
+                headers.extend([
+                    ("Options", R),
+                    ("Pool available", R),
+                    ("Fully diluted", R),
+                    ("% FD", R),
+                ]);
             }
             let mut t = Table::new(&headers);
             for c in &ct.classes {
                 let mut row = vec![
                     c.name.clone(),
-                    c.authorized.map(shares).unwrap_or_else(|| "unlimited".into()),
+                    c.authorized
+                        .map(shares)
+                        .unwrap_or_else(|| "unlimited".into()),
                     shares(c.shares),
                     shares(c.as_converted),
                     pct(c.outstanding_pct),
                 ];
                 if fd {
-                    row.extend([shares(c.options), shares(c.pool_available), shares(c.fully_diluted), pct(c.fully_diluted_pct)]);
+                    row.extend([
+                        shares(c.options),
+                        shares(c.pool_available),
+                        shares(c.fully_diluted),
+                        pct(c.fully_diluted_pct),
+                    ]);
                 }
                 t.row(row);
             }
@@ -443,27 +673,53 @@ pub fn captable(book: &Path, a: CaptableArgs, json: bool, out: &mut String) -> C
                 String::new(),
                 shares(ct.classes.iter().map(|c| c.shares).sum()),
                 shares(ct.totals.outstanding),
-                pct(if ct.totals.outstanding > 0 { 100.into() } else { 0.into() }),
+                pct(if ct.totals.outstanding > 0 {
+                    100.into()
+                } else {
+                    0.into()
+                }),
             ];
             if fd {
                 total.extend([
                     shares(ct.totals.options),
                     shares(ct.totals.pool_available),
                     shares(ct.totals.fully_diluted),
-                    pct(if ct.totals.fully_diluted > 0 { 100.into() } else { 0.into() }),
+                    pct(if ct.totals.fully_diluted > 0 {
+                        100.into()
+                    } else {
+                        0.into()
+                    }),
                 ]);
             }
             t.row(total);
             out.push_str(&t.render());
-            labelled = b.classes().iter().any(|c| c.provenance != Provenance::Recorded)
-                || ct.holders.iter().any(|h| h.provenance != Provenance::Recorded);
+            labelled = b
+                .classes()
+                .iter()
+                .any(|c| c.provenance != Provenance::Recorded)
+                || ct
+                    .holders
+                    .iter()
+                    .any(|h| h.provenance != Provenance::Recorded);
         }
     }
     if !ct.convertibles.is_empty() {
         let _ = writeln!(out, "\nSAFEs and notes outstanding (not in fully diluted shares until a priced round converts them):");
-        let mut t = Table::new(&[("Entry", R), ("Holder", L), ("Instrument", L), ("Amount", R), ("Issued", L)]);
+        let mut t = Table::new(&[
+            ("Entry", R),
+            ("Holder", L),
+            ("Instrument", L),
+            ("Amount", R),
+            ("Issued", L),
+        ]);
         for c in &ct.convertibles {
-            t.row(vec![format!("#{}", c.instrument), c.name.clone(), c.kind.into(), cents(&c.amount), c.issued.to_string()]);
+            t.row(vec![
+                format!("#{}", c.instrument),
+                c.name.clone(),
+                c.kind.into(),
+                cents(&c.amount),
+                c.issued.to_string(),
+            ]);
         }
         out.push_str(&t.render());
     }
@@ -472,8 +728,14 @@ pub fn captable(book: &Path, a: CaptableArgs, json: bool, out: &mut String) -> C
         "\nFully diluted = outstanding shares as converted + options outstanding + options available for grant; \
          SAFEs and notes excluded. Percentages are rounded to 4 decimals for display."
     );
-    if b.entries().iter().any(|e| e.provenance == Provenance::Illustrative) {
-        let _ = writeln!(out, "This book contains ILLUSTRATIVE figures (see the Basis column and `journal`).");
+    if b.entries()
+        .iter()
+        .any(|e| e.provenance == Provenance::Illustrative)
+    {
+        let _ = writeln!(
+            out,
+            "This book contains ILLUSTRATIVE figures (see the Basis column and `journal`)."
+        );
     }
     footnote(out, labelled);
     Ok(())
@@ -482,30 +744,95 @@ pub fn captable(book: &Path, a: CaptableArgs, json: bool, out: &mut String) -> C
 fn describe(b: &Book, m: &Movement) -> String {
     let who = |id: StakeholderId| b.stakeholder_name(id).to_string();
     let cls = |id: ClassId| b.class_name(id).to_string();
-    let at = |p: &Option<Money>| p.as_ref().map(|p| format!(" at {}", money(p))).unwrap_or_default();
+    let at = |p: &Option<Money>| {
+        p.as_ref()
+            .map(|p| format!(" at {}", money(p)))
+            .unwrap_or_default()
+    };
     match m {
-        Movement::StockIssuance { holder, class, shares: n, price_per_share, round } => format!(
+        Movement::StockIssuance {
+            holder,
+            class,
+            shares: n,
+            price_per_share,
+            round,
+        } => format!(
             "{} {} to {}{}{}",
             shares(*n),
             cls(*class),
             who(*holder),
             at(price_per_share),
-            round.and_then(|r| b.round(r)).map(|r| format!(" ({})", r.name)).unwrap_or_default()
+            round
+                .and_then(|r| b.round(r))
+                .map(|r| format!(" ({})", r.name))
+                .unwrap_or_default()
         ),
-        Movement::OptionGrant { holder, plan, options, exercise_price, .. } => {
-            format!("{} options to {} from {}, exercise {}", shares(*options), who(*holder), b.plan_name(*plan), money(exercise_price))
+        Movement::OptionGrant {
+            holder,
+            plan,
+            options,
+            exercise_price,
+            ..
+        } => {
+            format!(
+                "{} options to {} from {}, exercise {}",
+                shares(*options),
+                who(*holder),
+                b.plan_name(*plan),
+                money(exercise_price)
+            )
         }
-        Movement::Exercise { grant, options } => format!("{} options of grant #{grant}", shares(*options)),
-        Movement::Transfer { from, to, class, shares: n, price_per_share } => {
-            format!("{} {} from {} to {}{}", shares(*n), cls(*class), who(*from), who(*to), at(price_per_share))
+        Movement::Exercise { grant, options } => {
+            format!("{} options of grant #{grant}", shares(*options))
         }
-        Movement::StockCancellation { holder, class, shares: n } => format!("{} {} of {}", shares(*n), cls(*class), who(*holder)),
-        Movement::OptionCancellation { grant, options } => format!("{} options of grant #{grant}", shares(*options)),
-        Movement::Repurchase { holder, class, shares: n, price_per_share } => {
-            format!("{} {} from {} at {}", shares(*n), cls(*class), who(*holder), money(price_per_share))
+        Movement::Transfer {
+            from,
+            to,
+            class,
+            shares: n,
+            price_per_share,
+        } => {
+            format!(
+                "{} {} from {} to {}{}",
+                shares(*n),
+                cls(*class),
+                who(*from),
+                who(*to),
+                at(price_per_share)
+            )
         }
-        Movement::PoolIncrease { plan, shares: n } => format!("{} shares to {}", shares(*n), b.plan_name(*plan)),
-        Movement::StockConversion { holder, from_class, shares: n, to_class, resulting_shares } => format!(
+        Movement::StockCancellation {
+            holder,
+            class,
+            shares: n,
+        } => format!("{} {} of {}", shares(*n), cls(*class), who(*holder)),
+        Movement::OptionCancellation { grant, options } => {
+            format!("{} options of grant #{grant}", shares(*options))
+        }
+        Movement::Repurchase {
+            holder,
+            class,
+            shares: n,
+            price_per_share,
+        } => {
+            format!(
+                "{} {} from {} at {}",
+                shares(*n),
+                cls(*class),
+                who(*holder),
+                money(price_per_share)
+            )
+        }
+        Movement::PoolIncrease { plan, shares: n } => {
+            format!("{} shares to {}", shares(*n), b.plan_name(*plan))
+        }
+        Movement::StockConversion {
+            holder,
+            from_class,
+            shares: n,
+            to_class,
+            resulting_shares,
+        } => format!(
             "{} {} of {} into {} {}",
             shares(*n),
             cls(*from_class),
@@ -513,8 +840,17 @@ fn describe(b: &Book, m: &Movement) -> String {
             shares(*resulting_shares),
             cls(*to_class)
         ),
-        Movement::ConvertibleIssuance { holder, terms } => format!("{} of {} to {}", terms.label(), cents(&terms.amount()), who(*holder)),
-        Movement::ConvertibleConversion { instrument, class, shares: n } => format!("#{instrument} into {} {}", shares(*n), cls(*class)),
+        Movement::ConvertibleIssuance { holder, terms } => format!(
+            "{} of {} to {}",
+            terms.label(),
+            cents(&terms.amount()),
+            who(*holder)
+        ),
+        Movement::ConvertibleConversion {
+            instrument,
+            class,
+            shares: n,
+        } => format!("#{instrument} into {} {}", shares(*n), cls(*class)),
         Movement::Reversal { reverses, reason } => format!("reverses #{reverses}: {reason}"),
     }
 }
@@ -522,7 +858,11 @@ fn describe(b: &Book, m: &Movement) -> String {
 pub fn journal(book: &Path, a: JournalArgs, json: bool, out: &mut String) -> CliResult {
     let b = load(book)?;
     let as_of = a.as_of.as_deref().map(|s| date("as_of", s)).transpose()?;
-    let entries: Vec<&Entry> = b.entries().iter().filter(|e| as_of.is_none_or(|d| e.effective <= d)).collect();
+    let entries: Vec<&Entry> = b
+        .entries()
+        .iter()
+        .filter(|e| as_of.is_none_or(|d| e.effective <= d))
+        .collect();
     if json {
         #[derive(Serialize)]
         struct Row<'a> {
@@ -530,11 +870,25 @@ pub fn journal(book: &Path, a: JournalArgs, json: bool, out: &mut String) -> Cli
             entry: &'a Entry,
             reversed_by: Option<EntryId>,
         }
-        let rows: Vec<Row> = entries.iter().map(|e| Row { entry: e, reversed_by: b.reversal_of(e.id) }).collect();
+        let rows: Vec<Row> = entries
+            .iter()
+            .map(|e| Row {
+                entry: e,
+                reversed_by: b.reversal_of(e.id),
+            })
+            .collect();
         print_json(out, &json!({ "entries": rows }));
         return Ok(());
     }
-    let mut t = Table::new(&[("#", R), ("Effective", L), ("Recorded (UTC)", L), ("Kind", L), ("Details", L), ("Basis", L), ("Status", L)]);
+    let mut t = Table::new(&[
+        ("#", R),
+        ("Effective", L),
+        ("Recorded (UTC)", L),
+        ("Kind", L),
+        ("Details", L),
+        ("Basis", L),
+        ("Status", L),
+    ]);
     for e in &entries {
         t.row(vec![
             e.id.to_string(),
@@ -543,11 +897,16 @@ pub fn journal(book: &Path, a: JournalArgs, json: bool, out: &mut String) -> Cli
             e.movement.kind().into(),
             describe(&b, &e.movement),
             basis(e.provenance),
-            b.reversal_of(e.id).map(|r| format!("reversed by #{r}")).unwrap_or_default(),
+            b.reversal_of(e.id)
+                .map(|r| format!("reversed by #{r}"))
+                .unwrap_or_default(),
         ]);
     }
     out.push_str(&t.render());
-    footnote(out, entries.iter().any(|e| e.provenance != Provenance::Recorded));
+    footnote(
+        out,
+        entries.iter().any(|e| e.provenance != Provenance::Recorded),
+    );
     Ok(())
 }
 
@@ -558,20 +917,35 @@ pub fn check(book: &Path, json: bool, out: &mut String) -> CliResult {
     let replay = b.check(Mark::default());
     let ok = integrity == "ok" && replay.is_ok();
     if json {
-        print_json(out, &json!({
-            "integrity_check": integrity,
-            "journal_replay": replay.as_ref().map(|_| "ok".to_string()).unwrap_or_else(|e| e.to_string()),
-            "entries": b.entries().len(),
-            "schema_versions": store.schema_versions()?,
-            "ok": ok,
-        }));
+        print_json(
+            out,
+            &json!({
+                "integrity_check": integrity,
+                "journal_replay": replay.as_ref().map(|_| "ok".to_string()).unwrap_or_else(|e| e.to_string()),
+                "entries": b.entries().len(),
+                "schema_versions": store.schema_versions()?,
+                "ok": ok,
+            }),
+        );
     } else {
         let _ = writeln!(out, "SQLite integrity check: {integrity}");
-        let _ = writeln!(out, "Journal replay ({} entries): {}", b.entries().len(), replay.as_ref().map(|_| "ok".to_string()).unwrap_or_else(|e| e.to_string()));
+        let _ = writeln!(
+            out,
+            "Journal replay ({} entries): {}",
+            b.entries().len(),
+            replay
+                .as_ref()
+                .map(|_| "ok".to_string())
+                .unwrap_or_else(|e| e.to_string())
+        );
     }
     if ok {
         Ok(())
     } else {
-        Err(crate::CliError { code: "book-corrupt", field: None, message: format!("{} failed its check", book.display()) })
+        Err(crate::CliError {
+            code: "book-corrupt",
+            field: None,
+            message: format!("{} failed its check", book.display()),
+        })
     }
 }

@@ -1,8 +1,8 @@
 //! Plain-text tables and the number formats a finance reader expects.
 
-use rust_decimal::Decimal;
 use roundbook_ledger::money::group_thousands;
 use roundbook_ledger::Money;
+use rust_decimal::Decimal;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Align {
@@ -19,7 +19,11 @@ pub struct Table {
 
 impl Table {
     pub fn new(headers: &[(&str, Align)]) -> Table {
-        Table { headers: headers.iter().map(|(h, a)| (h.to_string(), *a)).collect(), rows: vec![], rules: vec![] }
+        Table {
+            headers: headers.iter().map(|(h, a)| (h.to_string(), *a)).collect(),
+            rows: vec![],
+            rules: vec![],
+        }
     }
 
     pub fn row(&mut self, cells: Vec<String>) {
@@ -32,7 +36,11 @@ impl Table {
 
     pub fn render(&self) -> String {
         let n = self.headers.len();
-        let mut widths: Vec<usize> = self.headers.iter().map(|(h, _)| h.chars().count()).collect();
+        let mut widths: Vec<usize> = self
+            .headers
+            .iter()
+            .map(|(h, _)| h.chars().count())
+            .collect();
         for r in &self.rows {
             for (i, c) in r.iter().enumerate().take(n) {
                 widths[i] = widths[i].max(c.chars().count());
@@ -61,7 +69,11 @@ impl Table {
             }
             out.trim_end().to_string()
         };
-        let rule: String = widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("  ");
+        let rule: String = widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .join("  ");
         let mut out = String::new();
         let headers: Vec<String> = self.headers.iter().map(|(h, _)| h.clone()).collect();
         out.push_str(&line(&headers));
@@ -104,7 +116,11 @@ pub fn cents(m: &Money) -> String {
 
 /// "25.0000%": four decimals for reading; JSON carries ten.
 pub fn pct(p: Decimal) -> String {
-    format!("{}%", p.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointNearestEven).to_string_fixed(4))
+    format!(
+        "{}%",
+        p.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointNearestEven)
+            .to_string_fixed(4)
+    )
 }
 
 trait Fixed {

@@ -17,16 +17,24 @@ use crate::{CliError, CliResult};
 // ---- parsing, shared with read.rs ------------------------------------------
 
 pub fn date(field: &'static str, s: &str) -> Result<NaiveDate, LedgerError> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| LedgerError::invalid(field, format!("'{s}' is not a date (write YYYY-MM-DD, e.g. 2024-05-26)")))
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+        LedgerError::invalid(
+            field,
+            format!("'{s}' is not a date (write YYYY-MM-DD, e.g. 2024-05-26)"),
+        )
+    })
 }
 
 pub fn count(field: &'static str, s: &str) -> Result<u64, LedgerError> {
     let t = s.trim();
     if t.is_empty() || !t.chars().all(|c| c.is_ascii_digit()) {
-        return Err(LedgerError::invalid(field, format!("'{s}' is not a whole number of shares (digits only, e.g. 1000000)")));
+        return Err(LedgerError::invalid(
+            field,
+            format!("'{s}' is not a whole number of shares (digits only, e.g. 1000000)"),
+        ));
     }
-    t.parse::<u64>().map_err(|_| LedgerError::invalid(field, format!("'{s}' is too large")))
+    t.parse::<u64>()
+        .map_err(|_| LedgerError::invalid(field, format!("'{s}' is too large")))
 }
 
 pub fn money(book: &Book, field: &'static str, s: &str) -> Result<Money, LedgerError> {
@@ -85,7 +93,12 @@ pub fn init(book: &Path, a: InitArgs, out: &mut String) -> CliResult {
         jurisdiction: a.jurisdiction,
     };
     Store::create(book, &company)?;
-    let _ = writeln!(out, "Created the book for {} at {}.", company.name, book.display());
+    let _ = writeln!(
+        out,
+        "Created the book for {} at {}.",
+        company.name,
+        book.display()
+    );
     Ok(())
 }
 
@@ -103,15 +116,27 @@ pub fn demo(book: &Path, json: bool, out: &mut String) -> CliResult {
     };
     if json {
         let v = serde_json::json!({"book": book.display().to_string(), "series_b": outcome});
-        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&v).unwrap_or_default()
+        );
         return Ok(());
     }
-    let _ = writeln!(out, "Created the example book for xAI at {}.", book.display());
+    let _ = writeln!(
+        out,
+        "Created the example book for xAI at {}.",
+        book.display()
+    );
     let _ = writeln!(out, "Public facts: the Series B of 2024-05-26, $6B at $18B pre-money, $24B post-money, and the investors' names.");
     let _ = writeln!(out, "ILLUSTRATIVE (labelled in every view): share counts, holdings, the pool, the Series A, per-investor amounts.");
     let _ = writeln!(out, "Sources: assets/xai/SOURCES.md.\n");
     crate::read::round_outcome(&outcome, out);
-    let _ = writeln!(out, "\nTry: roundbook --book {} captable --as-of 2024-05-26 --fully-diluted", book.display());
+    let _ = writeln!(
+        out,
+        "\nTry: roundbook --book {} captable --as-of 2024-05-26 --fully-diluted",
+        book.display()
+    );
     Ok(())
 }
 
@@ -121,7 +146,10 @@ pub fn stakeholder_add(book: &Path, a: StakeholderAddArgs, out: &mut String) -> 
         let mut relationships = vec![];
         for r in a.role.split(',').map(str::trim).filter(|r| !r.is_empty()) {
             relationships.push(Relationship::parse(r).ok_or_else(|| {
-                LedgerError::invalid("role", format!("'{r}' is not one of founder, employee, investor, advisor, board"))
+                LedgerError::invalid(
+                    "role",
+                    format!("'{r}' is not one of founder, employee, investor, advisor, board"),
+                )
             })?);
         }
         b.add_stakeholder(NewStakeholder {
@@ -157,7 +185,12 @@ pub fn class_add(book: &Path, a: ClassAddArgs, out: &mut String) -> CliResult {
             ParticipationArg::Capped => Participation::Capped {
                 cap_multiple: fraction(
                     "cap_multiple",
-                    a.cap_multiple.as_deref().ok_or_else(|| LedgerError::invalid("cap_multiple", "capped participation needs --cap-multiple"))?,
+                    a.cap_multiple.as_deref().ok_or_else(|| {
+                        LedgerError::invalid(
+                            "cap_multiple",
+                            "capped participation needs --cap-multiple",
+                        )
+                    })?,
                 )?,
             },
         };
@@ -175,7 +208,11 @@ pub fn class_add(book: &Path, a: ClassAddArgs, out: &mut String) -> CliResult {
                 AntiDilutionArg::NarrowBased => AntiDilution::NarrowBasedWeightedAverage,
                 AntiDilutionArg::FullRatchet => AntiDilution::FullRatchet,
             },
-            authorized: a.authorized.as_deref().map(|s| count("authorized", s)).transpose()?,
+            authorized: a
+                .authorized
+                .as_deref()
+                .map(|s| count("authorized", s))
+                .transpose()?,
             provenance: Provenance::Recorded,
         })
     })?;
@@ -203,14 +240,18 @@ pub fn pool_increase(book: &Path, a: PoolIncreaseArgs, out: &mut String) -> CliR
     record_one(book, out, "the pool increase", |b| {
         Ok((
             date("date", &a.date)?,
-            Movement::PoolIncrease { plan: b.find_plan("plan", &a.plan)?, shares: count("shares", &a.shares)? },
+            Movement::PoolIncrease {
+                plan: b.find_plan("plan", &a.plan)?,
+                shares: count("shares", &a.shares)?,
+            },
             memo(a.memo),
         ))
     })
 }
 
-pub fn rounding_policy(r: &RoundingArgs) -> RoundingPolicy {
-    let mut p = RoundingPolicy::default();
+/// The book's default policy with the flags the user gave laid over it.
+pub fn rounding_policy(base: RoundingPolicy, r: &RoundingArgs) -> RoundingPolicy {
+    let mut p = base;
     if let Some(d) = r.price_decimals {
         p.price_decimals = d;
     }
@@ -239,18 +280,25 @@ pub fn round_record(book: &Path, a: RoundRecordArgs, json: bool, out: &mut Strin
         let mut investments = vec![];
         for (i, spec) in a.investments.iter().enumerate() {
             let (name, amount) = spec.rsplit_once('=').ok_or_else(|| {
-                LedgerError::invalid("invest", format!("investment {} '{spec}' is not NAME=AMOUNT", i + 1))
+                LedgerError::invalid(
+                    "invest",
+                    format!("investment {} '{spec}' is not NAME=AMOUNT", i + 1),
+                )
             })?;
             investments.push(Investment {
                 investor: b.find_stakeholder("invest", name)?,
-                amount: money(b, "amount", amount).map_err(|e| e.at(&format!("investment {} ({})", i + 1, name.trim())))?,
+                amount: money(b, "amount", amount)
+                    .map_err(|e| e.at(&format!("investment {} ({})", i + 1, name.trim())))?,
             });
         }
-        let rounding = rounding_policy(&a.rounding);
+        let rounding = rounding_policy(b.default_rounding(), &a.rounding);
         let pre_money = money(b, "pre_money", &a.pre_money)?;
         let class = match b.find_class("class", &a.class) {
             Ok(c) if a.create_class => {
-                return Err(LedgerError::conflict("class", format!("'{}' already exists (#{c}); drop --create-class", a.class)))
+                return Err(LedgerError::conflict(
+                    "class",
+                    format!("'{}' already exists (#{c}); drop --create-class", a.class),
+                ))
             }
             Ok(c) => c,
             Err(e) if !a.create_class => return Err(e),
@@ -291,8 +339,16 @@ pub fn round_record(book: &Path, a: RoundRecordArgs, json: bool, out: &mut Strin
             class,
             pre_money,
             investments,
-            lead: a.lead.as_deref().map(|l| b.find_stakeholder("lead", l)).transpose()?,
-            stated_post_money: a.post_money.as_deref().map(|p| money(b, "post_money", p)).transpose()?,
+            lead: a
+                .lead
+                .as_deref()
+                .map(|l| b.find_stakeholder("lead", l))
+                .transpose()?,
+            stated_post_money: a
+                .post_money
+                .as_deref()
+                .map(|p| money(b, "post_money", p))
+                .transpose()?,
             rounding,
             provenance: Provenance::Recorded,
             note: memo(a.note.clone()),
@@ -300,7 +356,11 @@ pub fn round_record(book: &Path, a: RoundRecordArgs, json: bool, out: &mut Strin
         b.record_priced_round(&terms)
     })?;
     if json {
-        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&outcome).unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&outcome).unwrap_or_default()
+        );
     } else {
         crate::read::round_outcome(&outcome, out);
     }
@@ -311,8 +371,12 @@ pub fn issue(book: &Path, a: IssueArgs, out: &mut String) -> CliResult {
     if let Some(csv) = &a.csv {
         return issue_csv(book, csv, out);
     }
-    let (Some(holder), Some(class), Some(n), Some(day)) = (&a.holder, &a.class, &a.shares, &a.date) else {
-        return Err(CliError::usage("holder", "give --holder, --class, --shares and --date, or --csv FILE"));
+    let (Some(holder), Some(class), Some(n), Some(day)) = (&a.holder, &a.class, &a.shares, &a.date)
+    else {
+        return Err(CliError::usage(
+            "holder",
+            "give --holder, --class, --shares and --date, or --csv FILE",
+        ));
     };
     record_one(book, out, "the issuance", |b| {
         Ok((
@@ -321,7 +385,11 @@ pub fn issue(book: &Path, a: IssueArgs, out: &mut String) -> CliResult {
                 holder: b.find_stakeholder("holder", holder)?,
                 class: b.find_class("class", class)?,
                 shares: count("shares", n)?,
-                price_per_share: a.price.as_deref().map(|p| money(b, "price", p)).transpose()?,
+                price_per_share: a
+                    .price
+                    .as_deref()
+                    .map(|p| money(b, "price", p))
+                    .transpose()?,
                 round: None,
             },
             memo(a.memo),
@@ -334,12 +402,25 @@ fn issue_csv(book: &Path, path: &Path, out: &mut String) -> CliResult {
     let text = std::fs::read_to_string(path).map_err(|e| CliError::io(path, e))?;
     let mut lines = text.lines().enumerate();
     let header: Vec<String> = match lines.next() {
-        Some((_, h)) => h.split(',').map(|c| c.trim().to_ascii_lowercase()).collect(),
-        None => return Err(CliError::usage("csv", format!("{} is empty", path.display()))),
+        Some((_, h)) => h
+            .split(',')
+            .map(|c| c.trim().to_ascii_lowercase())
+            .collect(),
+        None => {
+            return Err(CliError::usage(
+                "csv",
+                format!("{} is empty", path.display()),
+            ))
+        }
     };
     let col = |name: &str| header.iter().position(|h| h == name);
-    let (Some(c_date), Some(c_holder), Some(c_class), Some(c_shares)) = (col("date"), col("holder"), col("class"), col("shares")) else {
-        return Err(CliError::usage("csv", "the header must name date, holder, class, shares (and may add price_per_share, memo)"));
+    let (Some(c_date), Some(c_holder), Some(c_class), Some(c_shares)) =
+        (col("date"), col("holder"), col("class"), col("shares"))
+    else {
+        return Err(CliError::usage(
+            "csv",
+            "the header must name date, holder, class, shares (and may add price_per_share, memo)",
+        ));
     };
     let c_price = col("price_per_share");
     let c_memo = col("memo");
@@ -359,19 +440,29 @@ fn issue_csv(book: &Path, path: &Path, out: &mut String) -> CliResult {
                     holder: b.find_stakeholder("holder", cell(c_holder))?,
                     class: b.find_class("class", cell(c_class))?,
                     shares: count("shares", cell(c_shares))?,
-                    price_per_share: c_price.map(cell).filter(|p| !p.is_empty()).map(|p| money(b, "price_per_share", p)).transpose()?,
+                    price_per_share: c_price
+                        .map(cell)
+                        .filter(|p| !p.is_empty())
+                        .map(|p| money(b, "price_per_share", p))
+                        .transpose()?,
                     round: None,
                 };
-                let memo = c_memo.map(|c| cell(c).to_string()).filter(|m| !m.is_empty());
+                let memo = c_memo
+                    .map(|c| cell(c).to_string())
+                    .filter(|m| !m.is_empty());
                 Ok::<_, LedgerError>((date("date", cell(c_date))?, movement, memo))
             })();
             let (day, movement, memo) = row.map_err(|e| e.at(&at))?;
-            b.record(day, movement, memo, Provenance::Recorded).map_err(|e| e.at(&at))?;
+            b.record(day, movement, memo, Provenance::Recorded)
+                .map_err(|e| e.at(&at))?;
             n += 1;
         }
         Ok(n)
     })?;
-    let _ = writeln!(out, "Recorded {n} issuances from {file} in one transaction.");
+    let _ = writeln!(
+        out,
+        "Recorded {n} issuances from {file} in one transaction."
+    );
     Ok(())
 }
 
@@ -384,7 +475,11 @@ pub fn grant(book: &Path, a: GrantArgs, out: &mut String) -> CliResult {
                 plan: b.find_plan("plan", &a.plan)?,
                 options: count("options", &a.options)?,
                 exercise_price: money(b, "exercise_price", &a.exercise_price)?,
-                expires: a.expires.as_deref().map(|d| date("expires", d)).transpose()?,
+                expires: a
+                    .expires
+                    .as_deref()
+                    .map(|d| date("expires", d))
+                    .transpose()?,
             },
             memo(a.memo),
         ))
@@ -400,7 +495,11 @@ pub fn transfer(book: &Path, a: TransferArgs, out: &mut String) -> CliResult {
                 to: b.find_stakeholder("to", &a.to)?,
                 class: b.find_class("class", &a.class)?,
                 shares: count("shares", &a.shares)?,
-                price_per_share: a.price.as_deref().map(|p| money(b, "price", p)).transpose()?,
+                price_per_share: a
+                    .price
+                    .as_deref()
+                    .map(|p| money(b, "price", p))
+                    .transpose()?,
             },
             memo(a.memo),
         ))
@@ -420,7 +519,10 @@ pub fn cancel(book: &Path, a: CancelArgs, out: &mut String) -> CliResult {
                 shares: count("shares", a.shares.as_deref().unwrap_or(""))?,
             },
             (None, None) => {
-                return Err(LedgerError::invalid("holder", "give --holder/--class/--shares, or --grant/--options"))
+                return Err(LedgerError::invalid(
+                    "holder",
+                    "give --holder/--class/--shares, or --grant/--options",
+                ))
             }
         };
         Ok((date("date", &a.date)?, movement, memo(a.memo)))
@@ -431,7 +533,10 @@ pub fn exercise(book: &Path, a: ExerciseArgs, out: &mut String) -> CliResult {
     record_one(book, out, "the exercise", |_| {
         Ok((
             date("date", &a.date)?,
-            Movement::Exercise { grant: entry_id("grant", &a.grant)?, options: count("options", &a.options)? },
+            Movement::Exercise {
+                grant: entry_id("grant", &a.grant)?,
+                options: count("options", &a.options)?,
+            },
             memo(a.memo),
         ))
     })
@@ -459,8 +564,12 @@ pub fn convert(book: &Path, a: ConvertArgs, out: &mut String) -> CliResult {
         let resulting = match &a.resulting {
             Some(r) => count("resulting", r)?,
             None => {
-                let ratio = b.class(from_class).map_or(Decimal::ONE, |c| c.conversion_ratio);
-                RoundingPolicy::default().conversion.apply(Decimal::from(shares) * ratio)?
+                let ratio = b
+                    .class(from_class)
+                    .map_or(Decimal::ONE, |c| c.conversion_ratio);
+                b.default_rounding()
+                    .conversion
+                    .apply(Decimal::from(shares) * ratio)?
             }
         };
         Ok((
@@ -485,9 +594,17 @@ pub fn safe(book: &Path, a: SafeArgs, out: &mut String) -> CliResult {
                 holder: b.find_stakeholder("holder", &a.holder)?,
                 terms: ConvertibleTerms::Safe {
                     investment: money(b, "amount", &a.amount)?,
-                    timing: if a.pre_money { SafeTiming::PreMoney } else { SafeTiming::PostMoney },
+                    timing: if a.pre_money {
+                        SafeTiming::PreMoney
+                    } else {
+                        SafeTiming::PostMoney
+                    },
                     valuation_cap: a.cap.as_deref().map(|c| money(b, "cap", c)).transpose()?,
-                    discount: a.discount.as_deref().map(|d| fraction("discount", d)).transpose()?,
+                    discount: a
+                        .discount
+                        .as_deref()
+                        .map(|d| fraction("discount", d))
+                        .transpose()?,
                     mfn: a.mfn,
                 },
             },
@@ -515,7 +632,11 @@ pub fn note(book: &Path, a: NoteArgs, out: &mut String) -> CliResult {
                     },
                     maturity: date("maturity", &a.maturity)?,
                     valuation_cap: a.cap.as_deref().map(|c| money(b, "cap", c)).transpose()?,
-                    discount: a.discount.as_deref().map(|d| fraction("discount", d)).transpose()?,
+                    discount: a
+                        .discount
+                        .as_deref()
+                        .map(|d| fraction("discount", d))
+                        .transpose()?,
                 },
             },
             memo(a.memo),
@@ -545,15 +666,54 @@ pub fn reverse(book: &Path, a: ReverseArgs, out: &mut String) -> CliResult {
     let mut store = open(book)?;
     let (id, target) = store.transact(|b| {
         let target = entry_id("entry", &a.entry)?;
-        let original = b.entry(target).ok_or_else(|| LedgerError::unknown("entry", format!("no journal entry #{target}")))?;
+        let original = b
+            .entry(target)
+            .ok_or_else(|| LedgerError::unknown("entry", format!("no journal entry #{target}")))?;
         let day = match &a.date {
             Some(d) => date("date", d)?,
             None => original.effective,
         };
-        let id = b.record(day, Movement::Reversal { reverses: target, reason: a.reason.trim().to_string() }, None, Provenance::Recorded)?;
+        let id = b.record(
+            day,
+            Movement::Reversal {
+                reverses: target,
+                reason: a.reason.trim().to_string(),
+            },
+            None,
+            Provenance::Recorded,
+        )?;
         Ok((id, target))
     })?;
     let _ = writeln!(out, "Reversed entry #{target} with journal entry #{id}.");
     Ok(())
 }
 
+pub fn settings_rounding(book: &Path, a: RoundingArgs, json: bool, out: &mut String) -> CliResult {
+    let mut store = open(book)?;
+    let given =
+        a.price_decimals.is_some() || a.price_rounding.is_some() || a.share_rounding.is_some();
+    let policy = store.transact(|b| {
+        let policy = rounding_policy(b.default_rounding(), &a);
+        if given {
+            b.set_default_rounding(policy.clone())?;
+        }
+        Ok(policy)
+    })?;
+    if json {
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({ "rounding": policy }))
+                .unwrap_or_default()
+        );
+    } else if given {
+        let _ = writeln!(
+            out,
+            "The book's default rounding is now: {}.",
+            policy.describe()
+        );
+    } else {
+        let _ = writeln!(out, "The book's default rounding: {}.", policy.describe());
+    }
+    Ok(())
+}

@@ -15,6 +15,7 @@ use crate::domain::*;
 use crate::error::{LedgerError, Result};
 use crate::journal::{Entry, Movement};
 use crate::money::Money;
+use crate::rounding::RoundingPolicy;
 use crate::timeline::{Timeline, Violation};
 
 #[derive(Debug, Clone)]
@@ -26,6 +27,8 @@ pub struct Book {
     rounds: Vec<FundingRound>,
     valuations: Vec<Valuation>,
     entries: Vec<Entry>,
+    /// Every default rounding policy the book has had; the last one is in force.
+    rounding_history: Vec<RoundingPolicy>,
     stakeholder_ix: HashMap<StakeholderId, usize>,
     /// ASCII-lowercased name -> id (names are unique case-insensitively, as in the store).
     stakeholder_names: HashMap<String, StakeholderId>,
@@ -46,6 +49,7 @@ pub struct Mark {
     rounds: usize,
     valuations: usize,
     entries: usize,
+    rounding: usize,
 }
 
 /// Everything added since a `Mark`: what the store must write.
@@ -57,6 +61,8 @@ pub struct Added<'a> {
     pub rounds: &'a [FundingRound],
     pub valuations: &'a [Valuation],
     pub entries: &'a [Entry],
+    /// New default rounding policies, in the order set.
+    pub rounding: &'a [RoundingPolicy],
 }
 
 impl Added<'_> {
@@ -67,6 +73,7 @@ impl Added<'_> {
             && self.rounds.is_empty()
             && self.valuations.is_empty()
             && self.entries.is_empty()
+            && self.rounding.is_empty()
     }
 }
 
@@ -133,7 +140,15 @@ impl Book {
         if company.name.trim().is_empty() {
             return Err(LedgerError::invalid("name", "the company needs a name"));
         }
-        Ok(Book::from_parts(company, vec![], vec![], vec![], vec![], vec![], vec![]))
+        Ok(Book::from_parts(
+            company,
+            vec![],
+            vec![],
+            vec![],
+            vec![],
+            vec![],
+            vec![],
+        ))
     }
 
     /// Rebuilds a book from stored parts (already validated when they were written).
@@ -146,8 +161,15 @@ impl Book {
         valuations: Vec<Valuation>,
         entries: Vec<Entry>,
     ) -> Book {
-        let stakeholder_ix = stakeholders.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
-        let stakeholder_names = stakeholders.iter().map(|s| (s.name.to_ascii_lowercase(), s.id)).collect();
+        let stakeholder_ix = stakeholders
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id, i))
+            .collect();
+        let stakeholder_names = stakeholders
+            .iter()
+            .map(|s| (s.name.to_ascii_lowercase(), s.id))
+            .collect();
         let entry_ix = entries.iter().enumerate().map(|(i, e)| (e.id, i)).collect();
         let reversed_by = entries
             .iter()
@@ -164,12 +186,33 @@ impl Book {
             rounds,
             valuations,
             entries,
+            rounding_history: vec![],
             stakeholder_ix,
             stakeholder_names,
             entry_ix,
             reversed_by,
             clock: DateTime::UNIX_EPOCH,
         }
+    }
+
+    /// Restores the stored history of the book's default rounding policy.
+    pub fn with_rounding_history(mut self, history: Vec<RoundingPolicy>) -> Book {
+        self.rounding_history = history;
+        self
+    }
+
+    /// The rounding policy the book uses when a command names none: the last one set,
+    /// or `RoundingPolicy::default()` (see docs/rounding.md).
+    pub fn default_rounding(&self) -> RoundingPolicy {
+        self.rounding_history.last().cloned().unwrap_or_default()
+    }
+
+    /// Sets the book's default rounding policy from now on. Rounds already recorded keep the
+    /// policy they were priced with.
+    pub fn set_default_rounding(&mut self, policy: RoundingPolicy) -> Result<()> {
+        policy.validate()?;
+        self.rounding_history.push(policy);
+        Ok(())
     }
 
     /// Sets the time stamped as `recorded_at` on entries recorded from now on.
@@ -229,7 +272,10 @@ impl Book {
             .get(&key.trim().to_ascii_lowercase())
             .copied()
             .ok_or_else(|| {
-                LedgerError::unknown(field, format!("no stakeholder named '{key}' (see `stakeholder list`)"))
+                LedgerError::unknown(
+                    field,
+                    format!("no stakeholder named '{key}' (see `stakeholder list`)"),
+                )
             })
     }
 
@@ -239,7 +285,12 @@ impl Book {
             .iter()
             .find(|c| Some(c.id) == by_id || c.name.eq_ignore_ascii_case(key.trim()))
             .map(|c| c.id)
-            .ok_or_else(|| LedgerError::unknown(field, format!("no share class named '{key}' (see `class list`)")))
+            .ok_or_else(|| {
+                LedgerError::unknown(
+                    field,
+                    format!("no share class named '{key}' (see `class list`)"),
+                )
+            })
     }
 
     pub fn find_plan(&self, field: &'static str, key: &str) -> Result<PlanId> {
@@ -248,7 +299,12 @@ impl Book {
             .iter()
             .find(|p| Some(p.id) == by_id || p.name.eq_ignore_ascii_case(key.trim()))
             .map(|p| p.id)
-            .ok_or_else(|| LedgerError::unknown(field, format!("no equity plan named '{key}' (see `plan list`)")))
+            .ok_or_else(|| {
+                LedgerError::unknown(
+                    field,
+                    format!("no equity plan named '{key}' (see `plan list`)"),
+                )
+            })
     }
 
     pub fn find_round(&self, field: &'static str, key: &str) -> Result<RoundId> {
@@ -257,7 +313,9 @@ impl Book {
             .iter()
             .find(|r| Some(r.id) == by_id || r.name.eq_ignore_ascii_case(key.trim()))
             .map(|r| r.id)
-            .ok_or_else(|| LedgerError::unknown(field, format!("no round named '{key}' (see `round list`)")))
+            .ok_or_else(|| {
+                LedgerError::unknown(field, format!("no round named '{key}' (see `round list`)"))
+            })
     }
 
     pub fn stakeholder_name(&self, id: StakeholderId) -> &str {
@@ -280,6 +338,7 @@ impl Book {
             rounds: self.rounds.len(),
             valuations: self.valuations.len(),
             entries: self.entries.len(),
+            rounding: self.rounding_history.len(),
         }
     }
 
@@ -291,13 +350,20 @@ impl Book {
             rounds: &self.rounds[m.rounds..],
             valuations: &self.valuations[m.valuations..],
             entries: &self.entries[m.entries..],
+            rounding: &self.rounding_history[m.rounding..],
         }
     }
 
     pub fn add_stakeholder(&mut self, new: NewStakeholder) -> Result<StakeholderId> {
         let name = clean_name("name", &new.name)?;
-        if self.stakeholder_names.contains_key(&name.to_ascii_lowercase()) {
-            return Err(LedgerError::conflict("name", format!("a stakeholder named '{name}' already exists")));
+        if self
+            .stakeholder_names
+            .contains_key(&name.to_ascii_lowercase())
+        {
+            return Err(LedgerError::conflict(
+                "name",
+                format!("a stakeholder named '{name}' already exists"),
+            ));
         }
         let id = StakeholderId(self.stakeholders.last().map_or(1, |s| s.id.0 + 1));
         let mut relationships = new.relationships;
@@ -318,22 +384,41 @@ impl Book {
 
     pub fn add_class(&mut self, new: NewClass) -> Result<ClassId> {
         let name = clean_name("name", &new.name)?;
-        if self.classes.iter().any(|c| c.name.eq_ignore_ascii_case(&name)) {
-            return Err(LedgerError::conflict("name", format!("a share class named '{name}' already exists")));
+        if self
+            .classes
+            .iter()
+            .any(|c| c.name.eq_ignore_ascii_case(&name))
+        {
+            return Err(LedgerError::conflict(
+                "name",
+                format!("a share class named '{name}' already exists"),
+            ));
         }
         if let Some(oip) = &new.original_issue_price {
             self.check_currency("original_issue_price", oip)?;
             if !oip.is_positive() {
-                return Err(LedgerError::invalid("original_issue_price", "must be greater than zero"));
+                return Err(LedgerError::invalid(
+                    "original_issue_price",
+                    "must be greater than zero",
+                ));
             }
         }
         if new.preference_multiple < Decimal::ZERO {
-            return Err(LedgerError::invalid("preference_multiple", "cannot be negative"));
+            return Err(LedgerError::invalid(
+                "preference_multiple",
+                "cannot be negative",
+            ));
         }
         if new.kind == ClassKind::Common && !new.preference_multiple.is_zero() {
-            return Err(LedgerError::invalid("preference_multiple", "common stock has no liquidation preference"));
+            return Err(LedgerError::invalid(
+                "preference_multiple",
+                "common stock has no liquidation preference",
+            ));
         }
-        if new.kind == ClassKind::Preferred && new.original_issue_price.is_none() && !new.preference_multiple.is_zero() {
+        if new.kind == ClassKind::Preferred
+            && new.original_issue_price.is_none()
+            && !new.preference_multiple.is_zero()
+        {
             return Err(LedgerError::invalid(
                 "original_issue_price",
                 "a preferred class with a preference needs its original issue price",
@@ -348,10 +433,16 @@ impl Book {
             }
         }
         if new.conversion_ratio <= Decimal::ZERO {
-            return Err(LedgerError::invalid("conversion_ratio", "must be greater than zero"));
+            return Err(LedgerError::invalid(
+                "conversion_ratio",
+                "must be greater than zero",
+            ));
         }
         if new.authorized == Some(0) {
-            return Err(LedgerError::invalid("authorized", "must be greater than zero"));
+            return Err(LedgerError::invalid(
+                "authorized",
+                "must be greater than zero",
+            ));
         }
         let id = ClassId(self.classes.last().map_or(1, |c| c.id.0 + 1));
         self.classes.push(ShareClass {
@@ -373,30 +464,59 @@ impl Book {
     /// Adopts an equity plan; its initial reserve is recorded as a pool increase on the adoption date.
     pub fn add_plan(&mut self, new: NewPlan) -> Result<PlanId> {
         let name = clean_name("name", &new.name)?;
-        if self.plans.iter().any(|p| p.name.eq_ignore_ascii_case(&name)) {
-            return Err(LedgerError::conflict("name", format!("an equity plan named '{name}' already exists")));
+        if self
+            .plans
+            .iter()
+            .any(|p| p.name.eq_ignore_ascii_case(&name))
+        {
+            return Err(LedgerError::conflict(
+                "name",
+                format!("an equity plan named '{name}' already exists"),
+            ));
         }
-        self.class(new.class).ok_or_else(|| LedgerError::unknown("class", "no such share class"))?;
+        self.class(new.class)
+            .ok_or_else(|| LedgerError::unknown("class", "no such share class"))?;
         self.check_date("date", new.adopted)?;
         let id = PlanId(self.plans.last().map_or(1, |p| p.id.0 + 1));
-        self.plans.push(EquityPlan { id, name, class: new.class, adopted: new.adopted, provenance: new.provenance });
+        self.plans.push(EquityPlan {
+            id,
+            name,
+            class: new.class,
+            adopted: new.adopted,
+            provenance: new.provenance,
+        });
         if new.reserved > 0 {
-            self.record(new.adopted, Movement::PoolIncrease { plan: id, shares: new.reserved }, None, new.provenance)?;
+            self.record(
+                new.adopted,
+                Movement::PoolIncrease {
+                    plan: id,
+                    shares: new.reserved,
+                },
+                None,
+                new.provenance,
+            )?;
         }
         Ok(id)
     }
 
     pub fn add_valuation(&mut self, new: NewValuation) -> Result<ValuationId> {
         self.check_date("date", new.effective)?;
-        self.class(new.class).ok_or_else(|| LedgerError::unknown("class", "no such share class"))?;
+        self.class(new.class)
+            .ok_or_else(|| LedgerError::unknown("class", "no such share class"))?;
         self.check_currency("price_per_share", &new.price_per_share)?;
         if !new.price_per_share.is_positive() {
-            return Err(LedgerError::invalid("price_per_share", "must be greater than zero"));
+            return Err(LedgerError::invalid(
+                "price_per_share",
+                "must be greater than zero",
+            ));
         }
         if let Some(v) = &new.company_value {
             self.check_currency("company_value", v)?;
             if !v.is_positive() {
-                return Err(LedgerError::invalid("company_value", "must be greater than zero"));
+                return Err(LedgerError::invalid(
+                    "company_value",
+                    "must be greater than zero",
+                ));
             }
         }
         let id = ValuationId(self.valuations.last().map_or(1, |v| v.id.0 + 1));
@@ -449,13 +569,26 @@ impl Book {
             self.reversed_by.insert(reverses, id);
         }
         self.entry_ix.insert(id, self.entries.len());
-        self.entries.push(Entry { id, effective, recorded_at, movement, memo, provenance });
+        self.entries.push(Entry {
+            id,
+            effective,
+            recorded_at,
+            movement,
+            memo,
+            provenance,
+        });
         Ok(id)
     }
 
     fn check_movement(&self, effective: NaiveDate, m: &Movement) -> Result<()> {
         match m {
-            Movement::StockIssuance { holder, class, shares, price_per_share, round } => {
+            Movement::StockIssuance {
+                holder,
+                class,
+                shares,
+                price_per_share,
+                round,
+            } => {
                 self.need_stakeholder("holder", *holder)?;
                 self.need_class("class", *class)?;
                 positive("shares", *shares)?;
@@ -464,24 +597,39 @@ impl Book {
                     not_negative("price_per_share", p)?;
                 }
                 if let Some(r) = round {
-                    self.round(*r).ok_or_else(|| LedgerError::unknown("round", format!("no round #{r}")))?;
+                    self.round(*r)
+                        .ok_or_else(|| LedgerError::unknown("round", format!("no round #{r}")))?;
                 }
             }
-            Movement::OptionGrant { holder, plan, options, exercise_price, expires } => {
+            Movement::OptionGrant {
+                holder,
+                plan,
+                options,
+                exercise_price,
+                expires,
+            } => {
                 self.need_stakeholder("holder", *holder)?;
-                let p = self.plan(*plan).ok_or_else(|| LedgerError::unknown("plan", format!("no plan #{plan}")))?;
+                let p = self
+                    .plan(*plan)
+                    .ok_or_else(|| LedgerError::unknown("plan", format!("no plan #{plan}")))?;
                 positive("options", *options)?;
                 self.check_currency("exercise_price", exercise_price)?;
                 not_negative("exercise_price", exercise_price)?;
                 if effective < p.adopted {
                     return Err(LedgerError::invalid(
                         "date",
-                        format!("{effective} is before the plan '{}' was adopted ({})", p.name, p.adopted),
+                        format!(
+                            "{effective} is before the plan '{}' was adopted ({})",
+                            p.name, p.adopted
+                        ),
                     ));
                 }
                 if let Some(x) = expires {
                     if *x <= effective {
-                        return Err(LedgerError::invalid("expires", "the grant must expire after it is granted"));
+                        return Err(LedgerError::invalid(
+                            "expires",
+                            "the grant must expire after it is granted",
+                        ));
                     }
                 }
             }
@@ -489,24 +637,40 @@ impl Book {
                 positive("options", *options)?;
                 let g = self.need_entry("grant", *grant)?;
                 if !matches!(g.movement, Movement::OptionGrant { .. }) {
-                    return Err(LedgerError::invalid("grant", format!("entry #{grant} is not an option grant")));
+                    return Err(LedgerError::invalid(
+                        "grant",
+                        format!("entry #{grant} is not an option grant"),
+                    ));
                 }
                 after("date", effective, g, "the grant")?;
             }
-            Movement::Transfer { from, to, class, shares, price_per_share } => {
+            Movement::Transfer {
+                from,
+                to,
+                class,
+                shares,
+                price_per_share,
+            } => {
                 self.need_stakeholder("from", *from)?;
                 self.need_stakeholder("to", *to)?;
                 self.need_class("class", *class)?;
                 positive("shares", *shares)?;
                 if from == to {
-                    return Err(LedgerError::invalid("to", "a holder cannot transfer shares to themself"));
+                    return Err(LedgerError::invalid(
+                        "to",
+                        "a holder cannot transfer shares to themself",
+                    ));
                 }
                 if let Some(p) = price_per_share {
                     self.check_currency("price_per_share", p)?;
                     not_negative("price_per_share", p)?;
                 }
             }
-            Movement::StockCancellation { holder, class, shares } => {
+            Movement::StockCancellation {
+                holder,
+                class,
+                shares,
+            } => {
                 self.need_stakeholder("holder", *holder)?;
                 self.need_class("class", *class)?;
                 positive("shares", *shares)?;
@@ -515,11 +679,19 @@ impl Book {
                 positive("options", *options)?;
                 let g = self.need_entry("grant", *grant)?;
                 if !matches!(g.movement, Movement::OptionGrant { .. }) {
-                    return Err(LedgerError::invalid("grant", format!("entry #{grant} is not an option grant")));
+                    return Err(LedgerError::invalid(
+                        "grant",
+                        format!("entry #{grant} is not an option grant"),
+                    ));
                 }
                 after("date", effective, g, "the grant")?;
             }
-            Movement::Repurchase { holder, class, shares, price_per_share } => {
+            Movement::Repurchase {
+                holder,
+                class,
+                shares,
+                price_per_share,
+            } => {
                 self.need_stakeholder("holder", *holder)?;
                 self.need_class("class", *class)?;
                 positive("shares", *shares)?;
@@ -527,32 +699,53 @@ impl Book {
                 not_negative("price_per_share", price_per_share)?;
             }
             Movement::PoolIncrease { plan, shares } => {
-                let p = self.plan(*plan).ok_or_else(|| LedgerError::unknown("plan", format!("no plan #{plan}")))?;
+                let p = self
+                    .plan(*plan)
+                    .ok_or_else(|| LedgerError::unknown("plan", format!("no plan #{plan}")))?;
                 positive("shares", *shares)?;
                 if effective < p.adopted {
-                    return Err(LedgerError::invalid("date", format!("{effective} is before the plan was adopted")));
+                    return Err(LedgerError::invalid(
+                        "date",
+                        format!("{effective} is before the plan was adopted"),
+                    ));
                 }
             }
-            Movement::StockConversion { holder, from_class, shares, to_class, resulting_shares } => {
+            Movement::StockConversion {
+                holder,
+                from_class,
+                shares,
+                to_class,
+                resulting_shares,
+            } => {
                 self.need_stakeholder("holder", *holder)?;
                 self.need_class("from_class", *from_class)?;
                 self.need_class("to_class", *to_class)?;
                 positive("shares", *shares)?;
                 positive("resulting_shares", *resulting_shares)?;
                 if from_class == to_class {
-                    return Err(LedgerError::invalid("to_class", "a conversion must change the class"));
+                    return Err(LedgerError::invalid(
+                        "to_class",
+                        "a conversion must change the class",
+                    ));
                 }
             }
             Movement::ConvertibleIssuance { holder, terms } => {
                 self.need_stakeholder("holder", *holder)?;
                 self.check_terms(effective, terms)?;
             }
-            Movement::ConvertibleConversion { instrument, class, shares } => {
+            Movement::ConvertibleConversion {
+                instrument,
+                class,
+                shares,
+            } => {
                 positive("shares", *shares)?;
                 self.need_class("class", *class)?;
                 let i = self.need_entry("instrument", *instrument)?;
                 if !matches!(i.movement, Movement::ConvertibleIssuance { .. }) {
-                    return Err(LedgerError::invalid("instrument", format!("entry #{instrument} is not a SAFE or note")));
+                    return Err(LedgerError::invalid(
+                        "instrument",
+                        format!("entry #{instrument} is not a SAFE or note"),
+                    ));
                 }
                 after("date", effective, i, "the instrument's issue")?;
             }
@@ -581,32 +774,54 @@ impl Book {
 
     fn check_terms(&self, effective: NaiveDate, terms: &ConvertibleTerms) -> Result<()> {
         let (amount_field, amount, cap, discount) = match terms {
-            ConvertibleTerms::Safe { investment, valuation_cap, discount, .. } => {
-                ("investment", investment, valuation_cap, discount)
-            }
-            ConvertibleTerms::Note { principal, interest_rate, maturity, valuation_cap, discount, .. } => {
+            ConvertibleTerms::Safe {
+                investment,
+                valuation_cap,
+                discount,
+                ..
+            } => ("investment", investment, valuation_cap, discount),
+            ConvertibleTerms::Note {
+                principal,
+                interest_rate,
+                maturity,
+                valuation_cap,
+                discount,
+                ..
+            } => {
                 if *interest_rate < Decimal::ZERO {
                     return Err(LedgerError::invalid("interest_rate", "cannot be negative"));
                 }
                 if *maturity <= effective {
-                    return Err(LedgerError::invalid("maturity", "a note must mature after it is issued"));
+                    return Err(LedgerError::invalid(
+                        "maturity",
+                        "a note must mature after it is issued",
+                    ));
                 }
                 ("principal", principal, valuation_cap, discount)
             }
         };
         self.check_currency(amount_field, amount)?;
         if !amount.is_positive() {
-            return Err(LedgerError::invalid(amount_field, "must be greater than zero"));
+            return Err(LedgerError::invalid(
+                amount_field,
+                "must be greater than zero",
+            ));
         }
         if let Some(c) = cap {
             self.check_currency("valuation_cap", c)?;
             if !c.is_positive() {
-                return Err(LedgerError::invalid("valuation_cap", "must be greater than zero"));
+                return Err(LedgerError::invalid(
+                    "valuation_cap",
+                    "must be greater than zero",
+                ));
             }
         }
         if let Some(d) = discount {
             if *d < Decimal::ZERO || *d >= Decimal::ONE {
-                return Err(LedgerError::invalid("discount", format!("{d} is outside [0, 1) (write 0.20 for 20%)")));
+                return Err(LedgerError::invalid(
+                    "discount",
+                    format!("{d} is outside [0, 1) (write 0.20 for 20%)"),
+                ));
             }
         }
         Ok(())
@@ -616,7 +831,10 @@ impl Book {
         if m.currency != self.company.currency {
             return Err(LedgerError::invalid(
                 field,
-                format!("the book keeps {}; this amount is in {}", self.company.currency, m.currency),
+                format!(
+                    "the book keeps {}; this amount is in {}",
+                    self.company.currency, m.currency
+                ),
             ));
         }
         Ok(())
@@ -626,7 +844,10 @@ impl Book {
         if date < self.company.founded {
             return Err(LedgerError::invalid(
                 field,
-                format!("{date} is before {} was founded ({})", self.company.name, self.company.founded),
+                format!(
+                    "{date} is before {} was founded ({})",
+                    self.company.name, self.company.founded
+                ),
             ));
         }
         Ok(())
@@ -638,10 +859,13 @@ impl Book {
             .ok_or_else(|| LedgerError::unknown(field, format!("no stakeholder #{id}")))
     }
     fn need_class(&self, field: &'static str, id: ClassId) -> Result<()> {
-        self.class(id).map(|_| ()).ok_or_else(|| LedgerError::unknown(field, format!("no share class #{id}")))
+        self.class(id)
+            .map(|_| ())
+            .ok_or_else(|| LedgerError::unknown(field, format!("no share class #{id}")))
     }
     fn need_entry(&self, field: &'static str, id: EntryId) -> Result<&Entry> {
-        self.entry(id).ok_or_else(|| LedgerError::unknown(field, format!("no journal entry #{id}")))
+        self.entry(id)
+            .ok_or_else(|| LedgerError::unknown(field, format!("no journal entry #{id}")))
     }
 
     // ---- the history as a whole -----------------------------------------
@@ -659,7 +883,10 @@ impl Book {
     }
 
     /// Entries effective on or before `as_of` (all when None), by date then by the order recorded.
-    pub(crate) fn in_effective_order(&self, as_of: Option<NaiveDate>) -> impl Iterator<Item = &Entry> {
+    pub(crate) fn in_effective_order(
+        &self,
+        as_of: Option<NaiveDate>,
+    ) -> impl Iterator<Item = &Entry> {
         let mut order: Vec<&Entry> = match as_of {
             Some(d) => self.entries.iter().filter(|e| e.effective <= d).collect(),
             None => self.entries.iter().collect(),
@@ -677,7 +904,11 @@ impl Book {
                 Movement::Reversal { .. } => "entry",
                 _ => v.field,
             };
-            let text = format!("{} on {}: {what}", describe_kind(&at.movement), at.effective);
+            let text = format!(
+                "{} on {}: {what}",
+                describe_kind(&at.movement),
+                at.effective
+            );
             LedgerError::conflict(field, text)
         } else {
             LedgerError::conflict(
@@ -719,7 +950,10 @@ fn positive(field: &'static str, n: u64) -> Result<()> {
     if n == 0 {
         Err(LedgerError::invalid(field, "must be greater than zero"))
     } else if n > crate::MAX_SHARES {
-        Err(LedgerError::invalid(field, format!("{n} is more than the {} a book can hold", crate::MAX_SHARES)))
+        Err(LedgerError::invalid(
+            field,
+            format!("{n} is more than the {} a book can hold", crate::MAX_SHARES),
+        ))
     } else {
         Ok(())
     }
@@ -737,7 +971,10 @@ fn after(field: &'static str, date: NaiveDate, earlier: &Entry, what: &str) -> R
     if date < earlier.effective {
         Err(LedgerError::invalid(
             field,
-            format!("{date} is before {what} (entry #{}, {})", earlier.id, earlier.effective),
+            format!(
+                "{date} is before {what} (entry #{}, {})",
+                earlier.id, earlier.effective
+            ),
         ))
     } else {
         Ok(())

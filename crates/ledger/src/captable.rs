@@ -125,7 +125,8 @@ pub fn percent(part: u64, whole: u64) -> Decimal {
 }
 
 fn to_u64(x: i128) -> Result<u64> {
-    u64::try_from(x).map_err(|_| LedgerError::conflict("journal", format!("a position of {x} cannot be shown")))
+    u64::try_from(x)
+        .map_err(|_| LedgerError::conflict("journal", format!("a position of {x} cannot be shown")))
 }
 
 impl Book {
@@ -140,15 +141,20 @@ impl Book {
             | Movement::ConvertibleIssuance { holder, .. } => vec![*holder],
             Movement::Transfer { from, to, .. } => vec![*from, *to],
             Movement::Exercise { grant, .. } | Movement::OptionCancellation { grant, .. } => {
-                Timeline::grant_of(self, *grant).map(|(h, _)| vec![h]).unwrap_or_default()
+                Timeline::grant_of(self, *grant)
+                    .map(|(h, _)| vec![h])
+                    .unwrap_or_default()
             }
-            Movement::ConvertibleConversion { instrument, .. } => match self.entry(*instrument).map(|e| &e.movement) {
-                Some(Movement::ConvertibleIssuance { holder, .. }) => vec![*holder],
-                _ => vec![],
-            },
-            Movement::Reversal { reverses, .. } => {
-                self.entry(*reverses).map(|e| self.holders_moved(&e.movement)).unwrap_or_default()
+            Movement::ConvertibleConversion { instrument, .. } => {
+                match self.entry(*instrument).map(|e| &e.movement) {
+                    Some(Movement::ConvertibleIssuance { holder, .. }) => vec![*holder],
+                    _ => vec![],
+                }
             }
+            Movement::Reversal { reverses, .. } => self
+                .entry(*reverses)
+                .map(|e| self.holders_moved(&e.movement))
+                .unwrap_or_default(),
             Movement::PoolIncrease { .. } => vec![],
         }
     }
@@ -160,7 +166,11 @@ impl Book {
             t.apply(e).map_err(|v| {
                 LedgerError::conflict(
                     "journal",
-                    format!("the stored journal breaks an invariant at entry #{}: {}", e.id, v.describe(self)),
+                    format!(
+                        "the stored journal breaks an invariant at entry #{}: {}",
+                        e.id,
+                        v.describe(self)
+                    ),
                 )
             })?;
         }
@@ -221,8 +231,12 @@ impl Book {
         }
 
         // A row is as illustrative as the least factual entry behind it.
-        let mut illustrative: std::collections::HashSet<StakeholderId> = std::collections::HashSet::new();
-        for e in self.in_effective_order(Some(as_of)).filter(|e| e.provenance == Provenance::Illustrative) {
+        let mut illustrative: std::collections::HashSet<StakeholderId> =
+            std::collections::HashSet::new();
+        for e in self
+            .in_effective_order(Some(as_of))
+            .filter(|e| e.provenance == Provenance::Illustrative)
+        {
             illustrative.extend(self.holders_moved(&e.movement));
         }
 
@@ -288,14 +302,20 @@ impl Book {
         for p in &mut plans {
             p.available_pct = percent(p.available, fully_diluted);
         }
-        holders.sort_by(|a, b| b.fully_diluted.cmp(&a.fully_diluted).then_with(|| a.name.cmp(&b.name)));
+        holders.sort_by(|a, b| {
+            b.fully_diluted
+                .cmp(&a.fully_diluted)
+                .then_with(|| a.name.cmp(&b.name))
+        });
 
         let mut convertibles = Vec::new();
         for (&instrument, &state) in &t.convertibles {
             if state != 1 {
                 continue;
             }
-            if let Some(Movement::ConvertibleIssuance { holder, terms }) = self.entry(instrument).map(|e| &e.movement) {
+            if let Some(Movement::ConvertibleIssuance { holder, terms }) =
+                self.entry(instrument).map(|e| &e.movement)
+            {
                 convertibles.push(ConvertibleRow {
                     instrument,
                     holder: *holder,
@@ -315,7 +335,12 @@ impl Book {
             classes,
             plans,
             convertibles,
-            totals: Totals { outstanding, options, pool_available, fully_diluted },
+            totals: Totals {
+                outstanding,
+                options,
+                pool_available,
+                fully_diluted,
+            },
         })
     }
 }

@@ -19,7 +19,14 @@ macro_rules! id_type {
         }
     )*};
 }
-id_type!(StakeholderId, ClassId, PlanId, RoundId, EntryId, ValuationId);
+id_type!(
+    StakeholderId,
+    ClassId,
+    PlanId,
+    RoundId,
+    EntryId,
+    ValuationId
+);
 
 /// Where a recorded fact comes from. The shipped example mixes public facts
 /// with illustrative figures, and every view labels which is which.

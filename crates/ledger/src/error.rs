@@ -7,25 +7,43 @@ use thiserror::Error;
 pub enum LedgerError {
     /// A value the user gave is wrong on its own (zero shares, a bad date...).
     #[error("{field}: {message}")]
-    Invalid { field: &'static str, message: String },
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
     /// A name or id the user gave does not exist in the book.
     #[error("{field}: {message}")]
-    Unknown { field: &'static str, message: String },
+    Unknown {
+        field: &'static str,
+        message: String,
+    },
     /// The entry is well formed but the book's history does not allow it
     /// (transferring more than is held, exceeding the authorised shares...).
     #[error("{field}: {message}")]
-    Conflict { field: &'static str, message: String },
+    Conflict {
+        field: &'static str,
+        message: String,
+    },
 }
 
 impl LedgerError {
     pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
-        LedgerError::Invalid { field, message: message.into() }
+        LedgerError::Invalid {
+            field,
+            message: message.into(),
+        }
     }
     pub fn unknown(field: &'static str, message: impl Into<String>) -> Self {
-        LedgerError::Unknown { field, message: message.into() }
+        LedgerError::Unknown {
+            field,
+            message: message.into(),
+        }
     }
     pub fn conflict(field: &'static str, message: impl Into<String>) -> Self {
-        LedgerError::Conflict { field, message: message.into() }
+        LedgerError::Conflict {
+            field,
+            message: message.into(),
+        }
     }
 
     pub fn field(&self) -> Option<&'static str> {
@@ -49,9 +67,18 @@ impl LedgerError {
     pub fn at(self, place: &str) -> Self {
         let wrap = |m: String| format!("{place}: {m}");
         match self {
-            LedgerError::Invalid { field, message } => LedgerError::Invalid { field, message: wrap(message) },
-            LedgerError::Unknown { field, message } => LedgerError::Unknown { field, message: wrap(message) },
-            LedgerError::Conflict { field, message } => LedgerError::Conflict { field, message: wrap(message) },
+            LedgerError::Invalid { field, message } => LedgerError::Invalid {
+                field,
+                message: wrap(message),
+            },
+            LedgerError::Unknown { field, message } => LedgerError::Unknown {
+                field,
+                message: wrap(message),
+            },
+            LedgerError::Conflict { field, message } => LedgerError::Conflict {
+                field,
+                message: wrap(message),
+            },
         }
     }
 }

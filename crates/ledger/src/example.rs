@@ -31,7 +31,10 @@ fn usd(units: i64) -> Money {
 }
 
 fn usd_dec(s: &str) -> Money {
-    Money::new(Decimal::from_str_exact(s).unwrap_or_default(), Currency::USD)
+    Money::new(
+        Decimal::from_str_exact(s).unwrap_or_default(),
+        Currency::USD,
+    )
 }
 
 pub fn xai_company() -> Company {
@@ -55,13 +58,14 @@ pub fn populate_xai(book: &mut Book) -> Result<PricedRoundOutcome> {
     use Relationship::*;
     use StakeholderKind::*;
 
-    let person = |name: &str, kind, rel: Vec<Relationship>, provenance, note: &str| NewStakeholder {
-        name: name.into(),
-        kind,
-        relationships: rel,
-        provenance,
-        note: Some(note.into()).filter(|n: &String| !n.is_empty()),
-    };
+    let person =
+        |name: &str, kind, rel: Vec<Relationship>, provenance, note: &str| NewStakeholder {
+            name: name.into(),
+            kind,
+            relationships: rel,
+            provenance,
+            note: Some(note.into()).filter(|n: &String| !n.is_empty()),
+        };
     let musk = book.add_stakeholder(person(
         "Elon Musk",
         Individual,
@@ -90,13 +94,23 @@ pub fn populate_xai(book: &mut Book) -> Result<PricedRoundOutcome> {
         Illustrative,
         "Illustrative: the earlier financing is not public in this detail.",
     ))?;
-    let public_investor = |name: &str| person(name, Institution, vec![Investor], Public, "Named in public reports of the Series B; amount illustrative.");
+    let public_investor = |name: &str| {
+        person(
+            name,
+            Institution,
+            vec![Investor],
+            Public,
+            "Named in public reports of the Series B; amount illustrative.",
+        )
+    };
     let valor = book.add_stakeholder(public_investor("Valor Equity Partners"))?;
     let vy = book.add_stakeholder(public_investor("Vy Capital"))?;
     let a16z = book.add_stakeholder(public_investor("Andreessen Horowitz"))?;
     let sequoia = book.add_stakeholder(public_investor("Sequoia Capital"))?;
     let fidelity = book.add_stakeholder(public_investor("Fidelity"))?;
-    let kingdom = book.add_stakeholder(public_investor("Kingdom Holding (Prince Alwaleed Bin Talal)"))?;
+    let kingdom = book.add_stakeholder(public_investor(
+        "Kingdom Holding (Prince Alwaleed Bin Talal)",
+    ))?;
 
     let mut common = NewClass::common("Common", Some(3_000_000_000));
     common.provenance = Illustrative;

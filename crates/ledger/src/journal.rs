@@ -7,7 +7,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{ClassId, ConvertibleTerms, EntryId, PlanId, Provenance, RoundId, StakeholderId};
+use crate::domain::{
+    ClassId, ConvertibleTerms, EntryId, PlanId, Provenance, RoundId, StakeholderId,
+};
 use crate::money::Money;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,7 +55,11 @@ pub enum Movement {
         price_per_share: Option<Money>,
     },
     /// Issued shares cancelled (retired).
-    StockCancellation { holder: StakeholderId, class: ClassId, shares: u64 },
+    StockCancellation {
+        holder: StakeholderId,
+        class: ClassId,
+        shares: u64,
+    },
     /// Unexercised options cancelled; they return to the plan's pool.
     OptionCancellation { grant: EntryId, options: u64 },
     /// Shares bought back by the company and retired.
@@ -74,9 +80,16 @@ pub enum Movement {
         resulting_shares: u64,
     },
     /// A SAFE or a convertible note, with its terms.
-    ConvertibleIssuance { holder: StakeholderId, terms: ConvertibleTerms },
+    ConvertibleIssuance {
+        holder: StakeholderId,
+        terms: ConvertibleTerms,
+    },
     /// A SAFE or note converted into shares; the instrument is extinguished.
-    ConvertibleConversion { instrument: EntryId, class: ClassId, shares: u64 },
+    ConvertibleConversion {
+        instrument: EntryId,
+        class: ClassId,
+        shares: u64,
+    },
     /// Undoes an earlier entry from this entry's effective date on.
     Reversal { reverses: EntryId, reason: String },
 }

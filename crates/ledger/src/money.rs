@@ -137,7 +137,11 @@ impl Money {
     }
 
     /// Parses "6000000000", "6000000000.00" or "USD 6000000000" in the given default currency.
-    pub fn parse(field: &'static str, text: &str, currency: Currency) -> Result<Money, LedgerError> {
+    pub fn parse(
+        field: &'static str,
+        text: &str,
+        currency: Currency,
+    ) -> Result<Money, LedgerError> {
         let text = text.trim();
         let (cur, num) = match text.split_once(' ') {
             Some((c, n)) => (c.parse::<Currency>()?, n.trim()),
@@ -183,7 +187,12 @@ fn overflow() -> LedgerError {
 
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.currency, group_thousands(&self.amount.to_string()))
+        write!(
+            f,
+            "{} {}",
+            self.currency,
+            group_thousands(&self.amount.to_string())
+        )
     }
 }
 
@@ -258,7 +267,9 @@ mod tests {
     fn parses_plain_decimals_only() {
         assert_eq!(parse_decimal("x", "15.25").unwrap(), dec!(15.25));
         assert_eq!(parse_decimal("x", "-5").unwrap(), dec!(-5));
-        for bad in ["", "1e9", "1,000", "1.2.3", "abc", ".", "--1", "0x10", "NaN"] {
+        for bad in [
+            "", "1e9", "1,000", "1.2.3", "abc", ".", "--1", "0x10", "NaN",
+        ] {
             let e = parse_decimal("pre_money", bad).unwrap_err();
             assert_eq!(e.field(), Some("pre_money"), "{bad}");
         }

@@ -86,28 +86,57 @@ pub struct PricedRoundOutcome {
 }
 
 /// Prices a round against a pre-money FD share count. Pure: records nothing.
-pub fn price_round(terms: &PricedRound, pre_money_fd_shares: u64, names: impl Fn(StakeholderId) -> String) -> Result<PricedRoundOutcome> {
+pub fn price_round(
+    terms: &PricedRound,
+    pre_money_fd_shares: u64,
+    names: impl Fn(StakeholderId) -> String,
+) -> Result<PricedRoundOutcome> {
     terms.rounding.validate()?;
     let cur = terms.pre_money.currency;
     if !terms.pre_money.is_positive() {
-        return Err(LedgerError::invalid("pre_money", "must be greater than zero"));
+        return Err(LedgerError::invalid(
+            "pre_money",
+            "must be greater than zero",
+        ));
     }
     if terms.investments.is_empty() {
-        return Err(LedgerError::invalid("investments", "a round needs at least one investment"));
+        return Err(LedgerError::invalid(
+            "investments",
+            "a round needs at least one investment",
+        ));
     }
     if pre_money_fd_shares == 0 {
         return Err(LedgerError::conflict(
             "date",
-            format!("there are no fully diluted shares on {} to price the round against", terms.date),
+            format!(
+                "there are no fully diluted shares on {} to price the round against",
+                terms.date
+            ),
         ));
     }
     let mut raised = Money::zero(cur);
     for (i, inv) in terms.investments.iter().enumerate() {
         if !inv.amount.is_positive() {
-            return Err(LedgerError::invalid("amount", format!("investment {} ({}): must be greater than zero", i + 1, names(inv.investor))));
+            return Err(LedgerError::invalid(
+                "amount",
+                format!(
+                    "investment {} ({}): must be greater than zero",
+                    i + 1,
+                    names(inv.investor)
+                ),
+            ));
         }
-        if terms.investments[..i].iter().any(|o| o.investor == inv.investor) {
-            return Err(LedgerError::invalid("investor", format!("{} appears twice; give one amount per investor", names(inv.investor))));
+        if terms.investments[..i]
+            .iter()
+            .any(|o| o.investor == inv.investor)
+        {
+            return Err(LedgerError::invalid(
+                "investor",
+                format!(
+                    "{} appears twice; give one amount per investor",
+                    names(inv.investor)
+                ),
+            ));
         }
         raised = raised.checked_add(inv.amount)?;
     }
@@ -116,7 +145,10 @@ pub fn price_round(terms: &PricedRound, pre_money_fd_shares: u64, names: impl Fn
         if stated != post {
             return Err(LedgerError::invalid(
                 "post_money",
-                format!("{stated} is not pre-money {} + new money {} = {post}", terms.pre_money, raised),
+                format!(
+                    "{stated} is not pre-money {} + new money {} = {post}",
+                    terms.pre_money, raised
+                ),
             ));
         }
     }
@@ -131,7 +163,10 @@ pub fn price_round(terms: &PricedRound, pre_money_fd_shares: u64, names: impl Fn
     if price.is_zero() {
         return Err(LedgerError::invalid(
             "price_decimals",
-            format!("the price {exact_price} rounds to zero at {} decimals", terms.rounding.price_decimals),
+            format!(
+                "the price {exact_price} rounds to zero at {} decimals",
+                terms.rounding.price_decimals
+            ),
         ));
     }
     let price_money = Money::new(price, cur);
@@ -140,21 +175,36 @@ pub fn price_round(terms: &PricedRound, pre_money_fd_shares: u64, names: impl Fn
     let mut uninvested = Money::zero(cur);
     for inv in &terms.investments {
         let exact_shares = inv.amount.amount.checked_div(price).ok_or_else(|| {
-            LedgerError::invalid("amount", format!("{} for {} buys more shares than a book can hold", inv.amount, names(inv.investor)))
+            LedgerError::invalid(
+                "amount",
+                format!(
+                    "{} for {} buys more shares than a book can hold",
+                    inv.amount,
+                    names(inv.investor)
+                ),
+            )
         })?;
         let shares = terms.rounding.shares.apply(exact_shares)?;
         if shares == 0 {
             return Err(LedgerError::invalid(
                 "amount",
-                format!("{} for {} buys no whole share at {}", inv.amount, names(inv.investor), price_money),
+                format!(
+                    "{} for {} buys no whole share at {}",
+                    inv.amount,
+                    names(inv.investor),
+                    price_money
+                ),
             ));
         }
         let invested = price_money.checked_mul(Decimal::from(shares))?.tidy();
         let left = inv.amount.checked_sub(invested)?.tidy();
         uninvested = uninvested.checked_add(left)?.tidy();
-        new_shares = new_shares
-            .checked_add(shares)
-            .ok_or_else(|| LedgerError::invalid("amount", "the round issues more shares than a book can hold"))?;
+        new_shares = new_shares.checked_add(shares).ok_or_else(|| {
+            LedgerError::invalid(
+                "amount",
+                "the round issues more shares than a book can hold",
+            )
+        })?;
         allocations.push(Allocation {
             investor: inv.investor,
             name: names(inv.investor),
@@ -164,14 +214,19 @@ pub fn price_round(terms: &PricedRound, pre_money_fd_shares: u64, names: impl Fn
             uninvested: left,
         });
     }
-    let post_fd = pre_money_fd_shares
-        .checked_add(new_shares)
-        .ok_or_else(|| LedgerError::invalid("amount", "the round issues more shares than a book can hold"))?;
+    let post_fd = pre_money_fd_shares.checked_add(new_shares).ok_or_else(|| {
+        LedgerError::invalid(
+            "amount",
+            "the round issues more shares than a book can hold",
+        )
+    })?;
     let mut target = raised
         .amount
         .checked_mul(Decimal::ONE_HUNDRED)
         .and_then(|x| x.checked_div(post.amount))
-        .ok_or_else(|| LedgerError::invalid("amount", "the amount is too large to compute exactly"))?
+        .ok_or_else(|| {
+            LedgerError::invalid("amount", "the amount is too large to compute exactly")
+        })?
         .round_dp(crate::captable::PCT_DECIMALS);
     target.rescale(crate::captable::PCT_DECIMALS);
     let actual = percent(new_shares, post_fd);
@@ -218,22 +273,42 @@ impl Book {
         if terms.name.trim().is_empty() {
             return Err(LedgerError::invalid("name", "a round needs a name"));
         }
-        if self.rounds().iter().any(|r| r.name.eq_ignore_ascii_case(terms.name.trim())) {
-            return Err(LedgerError::conflict("name", format!("a round named '{}' already exists", terms.name.trim())));
+        if self
+            .rounds()
+            .iter()
+            .any(|r| r.name.eq_ignore_ascii_case(terms.name.trim()))
+        {
+            return Err(LedgerError::conflict(
+                "name",
+                format!("a round named '{}' already exists", terms.name.trim()),
+            ));
         }
         self.check_date("date", terms.date)?;
         self.check_currency("pre_money", &terms.pre_money)?;
         for inv in &terms.investments {
-            self.stakeholder(inv.investor).ok_or_else(|| LedgerError::unknown("investor", format!("no stakeholder #{}", inv.investor)))?;
+            self.stakeholder(inv.investor).ok_or_else(|| {
+                LedgerError::unknown("investor", format!("no stakeholder #{}", inv.investor))
+            })?;
             self.check_currency("amount", &inv.amount)?;
         }
         if let Some(lead) = terms.lead {
             if !terms.investments.iter().any(|i| i.investor == lead) {
-                return Err(LedgerError::invalid("lead", format!("{} does not invest in the round", self.stakeholder_name(lead))));
+                return Err(LedgerError::invalid(
+                    "lead",
+                    format!(
+                        "{} does not invest in the round",
+                        self.stakeholder_name(lead)
+                    ),
+                ));
             }
         }
-        self.class(terms.class).ok_or_else(|| LedgerError::unknown("class", format!("no share class #{}", terms.class)))?;
-        let fd = self.cap_table(terms.date, &terms.rounding)?.totals.fully_diluted;
+        self.class(terms.class).ok_or_else(|| {
+            LedgerError::unknown("class", format!("no share class #{}", terms.class))
+        })?;
+        let fd = self
+            .cap_table(terms.date, &terms.rounding)?
+            .totals
+            .fully_diluted;
         let mut outcome = price_round(terms, fd, |id| self.stakeholder_name(id).to_string())?;
         let id = self.next_round_id();
         outcome.round = id;

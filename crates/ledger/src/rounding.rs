@@ -68,7 +68,10 @@ impl RoundingPolicy {
         if self.price_decimals > MAX_PRICE_DECIMALS {
             return Err(LedgerError::invalid(
                 "price_decimals",
-                format!("{} is more than {MAX_PRICE_DECIMALS} decimals", self.price_decimals),
+                format!(
+                    "{} is more than {MAX_PRICE_DECIMALS} decimals",
+                    self.price_decimals
+                ),
             ));
         }
         Ok(())
@@ -121,10 +124,15 @@ impl ShareRounding {
         let whole = match self {
             ShareRounding::Floor => exact.floor(),
             ShareRounding::Ceiling => exact.ceil(),
-            ShareRounding::Nearest => exact.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero),
+            ShareRounding::Nearest => {
+                exact.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)
+            }
         };
         u64::try_from(whole).map_err(|_| {
-            LedgerError::invalid("shares", format!("{exact} is not a share count that can be held"))
+            LedgerError::invalid(
+                "shares",
+                format!("{exact} is not a share count that can be held"),
+            )
         })
     }
 }

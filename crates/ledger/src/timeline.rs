@@ -69,11 +69,31 @@ pub(crate) struct Violation {
 
 #[derive(Debug, Clone)]
 enum ViolationKind {
-    Held { holder: StakeholderId, class: ClassId, before: i128, change: i128 },
-    Grant { grant: EntryId, before: i128, change: i128 },
-    Available { plan: PlanId, available: i128, change: i128 },
-    Authorized { class: ClassId, claimed: i128, authorized: u64 },
-    Convertible { instrument: EntryId, state: i128 },
+    Held {
+        holder: StakeholderId,
+        class: ClassId,
+        before: i128,
+        change: i128,
+    },
+    Grant {
+        grant: EntryId,
+        before: i128,
+        change: i128,
+    },
+    Available {
+        plan: PlanId,
+        available: i128,
+        change: i128,
+    },
+    Authorized {
+        class: ClassId,
+        claimed: i128,
+        authorized: u64,
+    },
+    Convertible {
+        instrument: EntryId,
+        state: i128,
+    },
     TooLarge,
 }
 
@@ -142,7 +162,10 @@ impl<'b> Timeline<'b> {
     }
 
     /// The plan a grant draws on, and its holder.
-    pub(crate) fn grant_of(book: &Book, grant: EntryId) -> Option<(crate::domain::StakeholderId, PlanId)> {
+    pub(crate) fn grant_of(
+        book: &Book,
+        grant: EntryId,
+    ) -> Option<(crate::domain::StakeholderId, PlanId)> {
         match book.entry(grant)?.movement {
             Movement::OptionGrant { holder, plan, .. } => Some((holder, plan)),
             _ => None,
@@ -153,10 +176,16 @@ impl<'b> Timeline<'b> {
         let book = self.book;
         let n = |x: u64| i128::from(x);
         match &e.movement {
-            Movement::StockIssuance { holder, class, shares, .. } => Deltas::of(&[Delta::Held(*holder, *class, n(*shares))]),
-            Movement::OptionGrant { plan, options, .. } => {
-                Deltas::of(&[Delta::Grant(e.id, n(*options)), Delta::Granted(*plan, n(*options))])
-            }
+            Movement::StockIssuance {
+                holder,
+                class,
+                shares,
+                ..
+            } => Deltas::of(&[Delta::Held(*holder, *class, n(*shares))]),
+            Movement::OptionGrant { plan, options, .. } => Deltas::of(&[
+                Delta::Grant(e.id, n(*options)),
+                Delta::Granted(*plan, n(*options)),
+            ]),
             Movement::Exercise { grant, options } => match Self::grant_of(book, *grant) {
                 Some((holder, plan)) => {
                     let class = self.plan_class[&plan];
@@ -169,28 +198,61 @@ impl<'b> Timeline<'b> {
                 }
                 None => Deltas::of(&[]),
             },
-            Movement::Transfer { from, to, class, shares, .. } => {
-                Deltas::of(&[Delta::Held(*from, *class, -n(*shares)), Delta::Held(*to, *class, n(*shares))])
+            Movement::Transfer {
+                from,
+                to,
+                class,
+                shares,
+                ..
+            } => Deltas::of(&[
+                Delta::Held(*from, *class, -n(*shares)),
+                Delta::Held(*to, *class, n(*shares)),
+            ]),
+            Movement::StockCancellation {
+                holder,
+                class,
+                shares,
             }
-            Movement::StockCancellation { holder, class, shares } | Movement::Repurchase { holder, class, shares, .. } => {
-                Deltas::of(&[Delta::Held(*holder, *class, -n(*shares))])
-            }
+            | Movement::Repurchase {
+                holder,
+                class,
+                shares,
+                ..
+            } => Deltas::of(&[Delta::Held(*holder, *class, -n(*shares))]),
             Movement::OptionCancellation { grant, options } => match Self::grant_of(book, *grant) {
-                Some((_, plan)) => Deltas::of(&[Delta::Grant(*grant, -n(*options)), Delta::Granted(plan, -n(*options))]),
+                Some((_, plan)) => Deltas::of(&[
+                    Delta::Grant(*grant, -n(*options)),
+                    Delta::Granted(plan, -n(*options)),
+                ]),
                 None => Deltas::of(&[]),
             },
-            Movement::PoolIncrease { plan, shares } => Deltas::of(&[Delta::Reserved(*plan, n(*shares))]),
-            Movement::StockConversion { holder, from_class, shares, to_class, resulting_shares } => Deltas::of(&[
+            Movement::PoolIncrease { plan, shares } => {
+                Deltas::of(&[Delta::Reserved(*plan, n(*shares))])
+            }
+            Movement::StockConversion {
+                holder,
+                from_class,
+                shares,
+                to_class,
+                resulting_shares,
+            } => Deltas::of(&[
                 Delta::Held(*holder, *from_class, -n(*shares)),
                 Delta::Held(*holder, *to_class, n(*resulting_shares)),
             ]),
             Movement::ConvertibleIssuance { .. } => Deltas::of(&[Delta::Convertible(e.id, 1)]),
-            Movement::ConvertibleConversion { instrument, class, shares } => {
+            Movement::ConvertibleConversion {
+                instrument,
+                class,
+                shares,
+            } => {
                 let holder = match book.entry(*instrument).map(|i| &i.movement) {
                     Some(Movement::ConvertibleIssuance { holder, .. }) => *holder,
                     _ => return Deltas::of(&[]),
                 };
-                Deltas::of(&[Delta::Convertible(*instrument, -1), Delta::Held(holder, *class, n(*shares))])
+                Deltas::of(&[
+                    Delta::Convertible(*instrument, -1),
+                    Delta::Held(holder, *class, n(*shares)),
+                ])
             }
             Movement::Reversal { reverses, .. } => match book.entry(*reverses) {
                 Some(original) => {
@@ -218,13 +280,23 @@ impl<'b> Timeline<'b> {
         for d in deltas.iter() {
             match d {
                 Delta::Held(_, class, _) => self.check_authorized(class, field)?,
-                Delta::Reserved(plan, change) | Delta::Granted(plan, change) | Delta::Exercised(plan, change) => {
+                Delta::Reserved(plan, change)
+                | Delta::Granted(plan, change)
+                | Delta::Exercised(plan, change) => {
                     let available = self.available(plan);
                     if available < 0 {
-                        let change = if matches!(d, Delta::Reserved(..)) { change } else { -change };
+                        let change = if matches!(d, Delta::Reserved(..)) {
+                            change
+                        } else {
+                            -change
+                        };
                         return Err(Violation {
                             field,
-                            kind: ViolationKind::Available { plan, available: available - change, change },
+                            kind: ViolationKind::Available {
+                                plan,
+                                available: available - change,
+                                change,
+                            },
                         });
                     }
                     let class = self.plan_class[&plan];
@@ -239,13 +311,18 @@ impl<'b> Timeline<'b> {
     fn apply_delta(&mut self, d: Delta, field: &'static str) -> Result<(), Violation> {
         let bump = |map_value: &mut i128, change: i128| -> Result<i128, Violation> {
             let before = *map_value;
-            let after = before.checked_add(change).filter(|v| *v <= i128::from(crate::MAX_SHARES) * 1000);
+            let after = before
+                .checked_add(change)
+                .filter(|v| *v <= i128::from(crate::MAX_SHARES) * 1000);
             match after {
                 Some(a) => {
                     *map_value = a;
                     Ok(before)
                 }
-                None => Err(Violation { field, kind: ViolationKind::TooLarge }),
+                None => Err(Violation {
+                    field,
+                    kind: ViolationKind::TooLarge,
+                }),
             }
         };
         match d {
@@ -253,13 +330,28 @@ impl<'b> Timeline<'b> {
                 let before = bump(self.held.entry((holder, class)).or_insert(0), change)?;
                 *self.claimed.entry(class).or_insert(0) += change;
                 if before + change < 0 {
-                    return Err(Violation { field, kind: ViolationKind::Held { holder, class, before, change } });
+                    return Err(Violation {
+                        field,
+                        kind: ViolationKind::Held {
+                            holder,
+                            class,
+                            before,
+                            change,
+                        },
+                    });
                 }
             }
             Delta::Grant(grant, change) => {
                 let before = bump(self.grants.entry(grant).or_insert(0), change)?;
                 if before + change < 0 {
-                    return Err(Violation { field, kind: ViolationKind::Grant { grant, before, change } });
+                    return Err(Violation {
+                        field,
+                        kind: ViolationKind::Grant {
+                            grant,
+                            before,
+                            change,
+                        },
+                    });
                 }
             }
             Delta::Reserved(plan, change) => {
@@ -298,7 +390,14 @@ impl<'b> Timeline<'b> {
         };
         let claimed = self.claimed.get(&class).copied().unwrap_or(0);
         if claimed > i128::from(authorized) {
-            return Err(Violation { field, kind: ViolationKind::Authorized { class, claimed, authorized } });
+            return Err(Violation {
+                field,
+                kind: ViolationKind::Authorized {
+                    class,
+                    claimed,
+                    authorized,
+                },
+            });
         }
         Ok(())
     }
@@ -307,7 +406,9 @@ impl<'b> Timeline<'b> {
 /// The field of an entry that a quantity violation points at.
 fn quantity_field(m: &Movement) -> &'static str {
     match m {
-        Movement::OptionGrant { .. } | Movement::Exercise { .. } | Movement::OptionCancellation { .. } => "options",
+        Movement::OptionGrant { .. }
+        | Movement::Exercise { .. }
+        | Movement::OptionCancellation { .. } => "options",
         Movement::Reversal { .. } => "entry",
         Movement::ConvertibleConversion { .. } => "instrument",
         _ => "shares",

@@ -14,7 +14,11 @@ pub enum StoreError {
     #[error("{0} is damaged: {1}")]
     Corrupt(PathBuf, String),
     #[error("{path} was written by a newer Roundbook (schema {found}; this version knows up to {known}); upgrade Roundbook to open it")]
-    NewerSchema { path: PathBuf, found: i64, known: i64 },
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
     #[error("{path}: migration {version} recorded in the file differs from this build's copy; the book or the build is not what it claims")]
     MigrationChanged { path: PathBuf, version: i64 },
     #[error("{0}")]

@@ -12,7 +12,7 @@ mod rows;
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use roundbook_ledger::{Book, Company, LedgerError};
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
@@ -45,7 +45,10 @@ impl Store {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             rows::insert_company(&tx, company, Utc::now())?;
             tx.commit()?;
-            Ok(Store { conn, path: path.to_path_buf() })
+            Ok(Store {
+                conn,
+                path: path.to_path_buf(),
+            })
         })();
         if made.is_err() {
             // A half-made file is not a book; leave nothing behind.
@@ -58,18 +61,44 @@ impl Store {
 
     /// Opens an existing book, upgrading an older schema.
     pub fn open(path: &Path) -> Result<Store> {
-        if !path.exists() {
-            return Err(StoreError::NotFound(path.to_path_buf()));
+        match std::fs::metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(StoreError::NotFound(path.to_path_buf()))
+            }
+            Err(e) => return Err(StoreError::Io(path.to_path_buf(), e)),
+            Ok(m) if m.is_dir() => {
+                return Err(StoreError::NotABook(
+                    path.to_path_buf(),
+                    "it is a directory".into(),
+                ))
+            }
+            // SQLite would take an empty file for an empty database; it is not a book.
+            Ok(m) if m.len() == 0 => {
+                return Err(StoreError::NotABook(
+                    path.to_path_buf(),
+                    "the file is empty".into(),
+                ))
+            }
+            Ok(_) => {}
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut conn = Connection::open_with_flags(path, flags).map_err(|e| classify(path, e))?;
         configure(&conn, path)?;
-        let app: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(|e| classify(path, e))?;
+        let app: i32 = conn
+            .pragma_query_value(None, "application_id", |r| r.get(0))
+            .map_err(|e| classify(path, e))?;
         if app != APPLICATION_ID {
-            return Err(StoreError::NotABook(path.to_path_buf(), "it is an SQLite file of another program".into()));
+            return Err(StoreError::NotABook(
+                path.to_path_buf(),
+                "it is an SQLite file of another program".into(),
+            ));
         }
-        migrate::migrate_to(&mut conn, path, migrate::latest_version()).map_err(|e| reclassify(path, e))?;
-        let store = Store { conn, path: path.to_path_buf() };
+        migrate::migrate_to(&mut conn, path, migrate::latest_version())
+            .map_err(|e| reclassify(path, e))?;
+        let store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
         rows::load_company(&store.conn).map_err(|e| classify(path, e))?;
         Ok(store)
     }
@@ -95,7 +124,10 @@ impl Store {
 
     /// Runs one command: loads the book under the write lock, lets `change` add to it,
     /// checks the whole history, and writes what was added. On any error nothing is written.
-    pub fn transact<T>(&mut self, change: impl FnOnce(&mut Book) -> Result<T, LedgerError>) -> Result<T> {
+    pub fn transact<T>(
+        &mut self,
+        change: impl FnOnce(&mut Book) -> Result<T, LedgerError>,
+    ) -> Result<T> {
         let path = self.path.clone();
         let now = Utc::now();
         let tx = self
@@ -135,16 +167,22 @@ impl Store {
 }
 
 fn configure(conn: &Connection, path: &Path) -> Result<()> {
-    conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(|e| classify(path, e))?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .map_err(|e| classify(path, e))?;
     // The first read of the file: where a non-SQLite file is found out.
     let mode: String = conn
         .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
         .map_err(|e| classify(path, e))?;
     if !mode.eq_ignore_ascii_case("wal") {
-        return Err(StoreError::Corrupt(path.to_path_buf(), format!("cannot use WAL journaling (got {mode})")));
+        return Err(StoreError::Corrupt(
+            path.to_path_buf(),
+            format!("cannot use WAL journaling (got {mode})"),
+        ));
     }
-    conn.pragma_update(None, "foreign_keys", "ON").map_err(|e| classify(path, e))?;
-    conn.pragma_update(None, "synchronous", "FULL").map_err(|e| classify(path, e))?;
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .map_err(|e| classify(path, e))?;
+    conn.pragma_update(None, "synchronous", "FULL")
+        .map_err(|e| classify(path, e))?;
     Ok(())
 }
 
@@ -159,7 +197,8 @@ fn load_book(conn: &Connection, as_of: Option<NaiveDate>) -> rusqlite::Result<Bo
         rows::load_rounds(conn, cur)?,
         rows::load_valuations(conn, cur)?,
         rows::load_entries(conn, cur, as_of)?,
-    ))
+    )
+    .with_rounding_history(rows::load_rounding_history(conn)?))
 }
 
 /// Turns SQLite's view of a bad file into words about the book.
@@ -167,16 +206,22 @@ fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
     let p = path.to_path_buf();
     match &e {
         rusqlite::Error::SqliteFailure(f, msg) => match f.code {
-            ErrorCode::NotADatabase => StoreError::NotABook(p, "it is not an SQLite database".into()),
-            ErrorCode::DatabaseCorrupt => {
-                StoreError::Corrupt(p, msg.clone().unwrap_or_else(|| "the file's structure is damaged".into()))
+            ErrorCode::NotADatabase => {
+                StoreError::NotABook(p, "it is not an SQLite database".into())
             }
+            ErrorCode::DatabaseCorrupt => StoreError::Corrupt(
+                p,
+                msg.clone()
+                    .unwrap_or_else(|| "the file's structure is damaged".into()),
+            ),
             ErrorCode::CannotOpen | ErrorCode::PermissionDenied | ErrorCode::ReadOnly => {
                 StoreError::Io(p, std::io::Error::other(e.to_string()))
             }
             _ => StoreError::Sql(e),
         },
-        rusqlite::Error::QueryReturnedNoRows => StoreError::NotABook(p, "it has no company record".into()),
+        rusqlite::Error::QueryReturnedNoRows => {
+            StoreError::NotABook(p, "it has no company record".into())
+        }
         rusqlite::Error::FromSqlConversionFailure(..) | rusqlite::Error::InvalidColumnType(..) => {
             StoreError::Corrupt(p, e.to_string())
         }
@@ -189,9 +234,4 @@ fn reclassify(path: &Path, e: StoreError) -> StoreError {
         StoreError::Sql(inner) => classify(path, inner),
         other => other,
     }
-}
-
-/// The time a book file says it was last written, for tests and `info`.
-pub fn recorded_now() -> DateTime<Utc> {
-    Utc::now()
 }

@@ -13,11 +13,18 @@ pub struct Migration {
 }
 
 /// Every migration this build knows, in order. Never edit a landed one: add a new file.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "0001_book",
-    sql: include_str!("../../../migrations/0001_book.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_book",
+        sql: include_str!("../../../migrations/0001_book.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "0002_book_settings",
+        sql: include_str!("../../../migrations/0002_book_settings.sql"),
+    },
+];
 
 pub fn latest_version() -> i64 {
     MIGRATIONS.last().map_or(0, |m| m.version)
@@ -38,22 +45,36 @@ const CREATE_LOG: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
 /// Applied migration versions, checked against this build's copies.
 pub fn applied(conn: &Connection, path: &Path) -> Result<Vec<i64>> {
     let exists: Option<String> = conn
-        .query_row("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'", [], |r| r.get(0))
+        .query_row(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+            [],
+            |r| r.get(0),
+        )
         .optional()?;
     if exists.is_none() {
         return Ok(vec![]);
     }
-    let mut stmt = conn.prepare("SELECT version, checksum FROM schema_migrations ORDER BY version")?;
+    let mut stmt =
+        conn.prepare("SELECT version, checksum FROM schema_migrations ORDER BY version")?;
     let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
     let mut out = vec![];
     for row in rows {
         let (version, sum) = row?;
         if version > latest_version() {
-            return Err(StoreError::NewerSchema { path: path.to_path_buf(), found: version, known: latest_version() });
+            return Err(StoreError::NewerSchema {
+                path: path.to_path_buf(),
+                found: version,
+                known: latest_version(),
+            });
         }
         match MIGRATIONS.iter().find(|m| m.version == version) {
             Some(m) if checksum(m.sql) == sum => out.push(version),
-            _ => return Err(StoreError::MigrationChanged { path: path.to_path_buf(), version }),
+            _ => {
+                return Err(StoreError::MigrationChanged {
+                    path: path.to_path_buf(),
+                    version,
+                })
+            }
         }
     }
     Ok(out)
@@ -62,7 +83,10 @@ pub fn applied(conn: &Connection, path: &Path) -> Result<Vec<i64>> {
 /// Applies what is missing, each migration in its own transaction, up to `target`.
 pub fn migrate_to(conn: &mut Connection, path: &Path, target: i64) -> Result<()> {
     let done = applied(conn, path)?;
-    for m in MIGRATIONS.iter().filter(|m| m.version <= target && !done.contains(&m.version)) {
+    for m in MIGRATIONS
+        .iter()
+        .filter(|m| m.version <= target && !done.contains(&m.version))
+    {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute_batch(CREATE_LOG)?;
         tx.execute_batch(m.sql)?;

@@ -20,12 +20,17 @@ fn date(row: &Row, i: usize) -> rusqlite::Result<NaiveDate> {
 
 fn opt_date(row: &Row, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
     let s: Option<String> = row.get(i)?;
-    s.map(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|e| bad(i, format!("date '{s}': {e}")))).transpose()
+    s.map(|s| {
+        NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|e| bad(i, format!("date '{s}': {e}")))
+    })
+    .transpose()
 }
 
 fn timestamp(row: &Row, i: usize) -> rusqlite::Result<DateTime<Utc>> {
     let s: String = row.get(i)?;
-    DateTime::parse_from_rfc3339(&s).map(|d| d.with_timezone(&Utc)).map_err(|e| bad(i, format!("time '{s}': {e}")))
+    DateTime::parse_from_rfc3339(&s)
+        .map(|d| d.with_timezone(&Utc))
+        .map_err(|e| bad(i, format!("time '{s}': {e}")))
 }
 
 fn dec(row: &Row, i: usize) -> rusqlite::Result<Decimal> {
@@ -39,8 +44,12 @@ fn money(row: &Row, i: usize, cur: Currency) -> rusqlite::Result<Money> {
 
 fn opt_money(row: &Row, i: usize, cur: Currency) -> rusqlite::Result<Option<Money>> {
     let s: Option<String> = row.get(i)?;
-    s.map(|s| parse_decimal("stored", &s).map(|d| Money::new(d, cur)).map_err(|e| bad(i, e.to_string())))
-        .transpose()
+    s.map(|s| {
+        parse_decimal("stored", &s)
+            .map(|d| Money::new(d, cur))
+            .map_err(|e| bad(i, e.to_string()))
+    })
+    .transpose()
 }
 
 fn provenance(row: &Row, i: usize) -> rusqlite::Result<Provenance> {
@@ -62,7 +71,8 @@ fn enum_text<T: serde::Serialize>(v: &T) -> String {
 
 fn enum_parse<T: serde::de::DeserializeOwned>(row: &Row, i: usize) -> rusqlite::Result<T> {
     let s: String = row.get(i)?;
-    serde_json::from_value(serde_json::Value::String(s.clone())).map_err(|_| bad(i, format!("value '{s}'")))
+    serde_json::from_value(serde_json::Value::String(s.clone()))
+        .map_err(|_| bad(i, format!("value '{s}'")))
 }
 
 fn now_text(now: DateTime<Utc>) -> String {
@@ -78,16 +88,22 @@ pub fn insert_company(tx: &Transaction, c: &Company, now: DateTime<Utc>) -> Resu
 }
 
 pub fn load_company(conn: &Connection) -> rusqlite::Result<Company> {
-    conn.query_row("SELECT name, legal_name, founded, currency, jurisdiction FROM company WHERE id = 1", [], |r| {
-        let cur: String = r.get(3)?;
-        Ok(Company {
-            name: r.get(0)?,
-            legal_name: r.get(1)?,
-            founded: date(r, 2)?,
-            currency: cur.parse().map_err(|_| bad(3, format!("currency '{cur}'")))?,
-            jurisdiction: r.get(4)?,
-        })
-    })
+    conn.query_row(
+        "SELECT name, legal_name, founded, currency, jurisdiction FROM company WHERE id = 1",
+        [],
+        |r| {
+            let cur: String = r.get(3)?;
+            Ok(Company {
+                name: r.get(0)?,
+                legal_name: r.get(1)?,
+                founded: date(r, 2)?,
+                currency: cur
+                    .parse()
+                    .map_err(|_| bad(3, format!("currency '{cur}'")))?,
+                jurisdiction: r.get(4)?,
+            })
+        },
+    )
 }
 
 /// Writes everything a command added, in one transaction the caller commits.
@@ -174,6 +190,12 @@ pub fn insert_added(tx: &Transaction, a: &Added, now: DateTime<Utc>) -> Result<(
             ],
         )?;
     }
+    for policy in a.rounding {
+        tx.execute(
+            "INSERT INTO book_settings (key, value, recorded_at) VALUES ('rounding', ?1, ?2)",
+            params![serde_json::to_string(policy).unwrap_or_default(), now],
+        )?;
+    }
     let mut stmt = tx.prepare_cached(
         "INSERT INTO transactions (id, effective, recorded_at, kind, holder_id, counterparty_id, class_id, to_class_id,
            plan_id, ref_id, round_id, quantity, quantity2, price, expires, terms, reason, memo, provenance)
@@ -227,7 +249,13 @@ impl EntryRow {
     fn from_entry(e: &Entry) -> EntryRow {
         let amount = |m: &Option<Money>| m.map(|m| m.amount.to_string());
         match &e.movement {
-            Movement::StockIssuance { holder, class, shares, price_per_share, round } => EntryRow {
+            Movement::StockIssuance {
+                holder,
+                class,
+                shares,
+                price_per_share,
+                round,
+            } => EntryRow {
                 holder: Some(holder.0),
                 class: Some(class.0),
                 quantity: Some(*shares),
@@ -235,7 +263,13 @@ impl EntryRow {
                 round: round.map(|r| r.0),
                 ..Default::default()
             },
-            Movement::OptionGrant { holder, plan, options, exercise_price, expires } => EntryRow {
+            Movement::OptionGrant {
+                holder,
+                plan,
+                options,
+                exercise_price,
+                expires,
+            } => EntryRow {
                 holder: Some(holder.0),
                 plan: Some(plan.0),
                 quantity: Some(*options),
@@ -243,10 +277,18 @@ impl EntryRow {
                 expires: expires.map(|d| d.to_string()),
                 ..Default::default()
             },
-            Movement::Exercise { grant, options } => {
-                EntryRow { reference: Some(grant.0), quantity: Some(*options), ..Default::default() }
-            }
-            Movement::Transfer { from, to, class, shares, price_per_share } => EntryRow {
+            Movement::Exercise { grant, options } => EntryRow {
+                reference: Some(grant.0),
+                quantity: Some(*options),
+                ..Default::default()
+            },
+            Movement::Transfer {
+                from,
+                to,
+                class,
+                shares,
+                price_per_share,
+            } => EntryRow {
                 holder: Some(from.0),
                 counterparty: Some(to.0),
                 class: Some(class.0),
@@ -254,26 +296,45 @@ impl EntryRow {
                 price: amount(price_per_share),
                 ..Default::default()
             },
-            Movement::StockCancellation { holder, class, shares } => EntryRow {
+            Movement::StockCancellation {
+                holder,
+                class,
+                shares,
+            } => EntryRow {
                 holder: Some(holder.0),
                 class: Some(class.0),
                 quantity: Some(*shares),
                 ..Default::default()
             },
-            Movement::OptionCancellation { grant, options } => {
-                EntryRow { reference: Some(grant.0), quantity: Some(*options), ..Default::default() }
-            }
-            Movement::Repurchase { holder, class, shares, price_per_share } => EntryRow {
+            Movement::OptionCancellation { grant, options } => EntryRow {
+                reference: Some(grant.0),
+                quantity: Some(*options),
+                ..Default::default()
+            },
+            Movement::Repurchase {
+                holder,
+                class,
+                shares,
+                price_per_share,
+            } => EntryRow {
                 holder: Some(holder.0),
                 class: Some(class.0),
                 quantity: Some(*shares),
                 price: Some(price_per_share.amount.to_string()),
                 ..Default::default()
             },
-            Movement::PoolIncrease { plan, shares } => {
-                EntryRow { plan: Some(plan.0), quantity: Some(*shares), ..Default::default() }
-            }
-            Movement::StockConversion { holder, from_class, shares, to_class, resulting_shares } => EntryRow {
+            Movement::PoolIncrease { plan, shares } => EntryRow {
+                plan: Some(plan.0),
+                quantity: Some(*shares),
+                ..Default::default()
+            },
+            Movement::StockConversion {
+                holder,
+                from_class,
+                shares,
+                to_class,
+                resulting_shares,
+            } => EntryRow {
                 holder: Some(holder.0),
                 class: Some(from_class.0),
                 to_class: Some(to_class.0),
@@ -286,28 +347,40 @@ impl EntryRow {
                 terms: serde_json::to_string(terms).ok(),
                 ..Default::default()
             },
-            Movement::ConvertibleConversion { instrument, class, shares } => EntryRow {
+            Movement::ConvertibleConversion {
+                instrument,
+                class,
+                shares,
+            } => EntryRow {
                 reference: Some(instrument.0),
                 class: Some(class.0),
                 quantity: Some(*shares),
                 ..Default::default()
             },
-            Movement::Reversal { reverses, reason } => {
-                EntryRow { reference: Some(reverses.0), reason: Some(reason.clone()), ..Default::default() }
-            }
+            Movement::Reversal { reverses, reason } => EntryRow {
+                reference: Some(reverses.0),
+                reason: Some(reason.clone()),
+                ..Default::default()
+            },
         }
     }
 }
 
 pub fn load_stakeholders(conn: &Connection) -> rusqlite::Result<Vec<Stakeholder>> {
-    let mut stmt = conn.prepare("SELECT id, name, kind, relationships, provenance, note FROM stakeholders ORDER BY id")?;
+    let mut stmt = conn.prepare(
+        "SELECT id, name, kind, relationships, provenance, note FROM stakeholders ORDER BY id",
+    )?;
     let rows = stmt.query_map([], |r| {
         let rel: String = r.get(3)?;
         Ok(Stakeholder {
             id: StakeholderId(r.get(0)?),
             name: r.get(1)?,
             kind: enum_parse(r, 2)?,
-            relationships: rel.split(',').filter(|s| !s.is_empty()).filter_map(Relationship::parse).collect(),
+            relationships: rel
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .filter_map(Relationship::parse)
+                .collect(),
             provenance: provenance(r, 4)?,
             note: r.get(5)?,
         })
@@ -325,7 +398,9 @@ pub fn load_classes(conn: &Connection, cur: Currency) -> rusqlite::Result<Vec<Sh
         let participation = match part.as_str() {
             "none" => Participation::None,
             "full" => Participation::Full,
-            "capped" => Participation::Capped { cap_multiple: dec(r, 6)? },
+            "capped" => Participation::Capped {
+                cap_multiple: dec(r, 6)?,
+            },
             other => return Err(bad(5, format!("participation '{other}'"))),
         };
         Ok(ShareClass {
@@ -346,7 +421,8 @@ pub fn load_classes(conn: &Connection, cur: Currency) -> rusqlite::Result<Vec<Sh
 }
 
 pub fn load_plans(conn: &Connection) -> rusqlite::Result<Vec<EquityPlan>> {
-    let mut stmt = conn.prepare("SELECT id, name, class_id, adopted, provenance FROM equity_plans ORDER BY id")?;
+    let mut stmt = conn
+        .prepare("SELECT id, name, class_id, adopted, provenance FROM equity_plans ORDER BY id")?;
     let rows = stmt.query_map([], |r| {
         Ok(EquityPlan {
             id: PlanId(r.get(0)?),
@@ -411,7 +487,11 @@ pub fn load_valuations(conn: &Connection, cur: Currency) -> rusqlite::Result<Vec
 }
 
 /// The journal, in recording order; only entries effective on or before `as_of` when given.
-pub fn load_entries(conn: &Connection, cur: Currency, as_of: Option<NaiveDate>) -> rusqlite::Result<Vec<Entry>> {
+pub fn load_entries(
+    conn: &Connection,
+    cur: Currency,
+    as_of: Option<NaiveDate>,
+) -> rusqlite::Result<Vec<Entry>> {
     let sql = "SELECT id, effective, recorded_at, kind, holder_id, counterparty_id, class_id, to_class_id, plan_id,
                       ref_id, round_id, quantity, quantity2, price, expires, terms, reason, memo, provenance
                FROM transactions WHERE (?1 IS NULL OR effective <= ?1) ORDER BY id";
@@ -419,7 +499,8 @@ pub fn load_entries(conn: &Connection, cur: Currency, as_of: Option<NaiveDate>) 
     let rows = stmt.query_map([as_of.map(|d| d.to_string())], |r| {
         let kind: String = r.get(3)?;
         let id = |i: usize| -> rusqlite::Result<i64> {
-            r.get::<_, Option<i64>>(i)?.ok_or_else(|| bad(i, format!("{kind} without column {i}")))
+            r.get::<_, Option<i64>>(i)?
+                .ok_or_else(|| bad(i, format!("{kind} without column {i}")))
         };
         let qty = |i: usize| -> rusqlite::Result<u64> { Ok(id(i)? as u64) };
         let price = || -> rusqlite::Result<Option<Money>> { opt_money(r, 13, cur) };
@@ -438,7 +519,10 @@ pub fn load_entries(conn: &Connection, cur: Currency, as_of: Option<NaiveDate>) 
                 exercise_price: money(r, 13, cur)?,
                 expires: opt_date(r, 14)?,
             },
-            "exercise" => Movement::Exercise { grant: EntryId(id(9)?), options: qty(11)? },
+            "exercise" => Movement::Exercise {
+                grant: EntryId(id(9)?),
+                options: qty(11)?,
+            },
             "transfer" => Movement::Transfer {
                 from: StakeholderId(id(4)?),
                 to: StakeholderId(id(5)?),
@@ -451,14 +535,20 @@ pub fn load_entries(conn: &Connection, cur: Currency, as_of: Option<NaiveDate>) 
                 class: ClassId(id(6)?),
                 shares: qty(11)?,
             },
-            "option-cancellation" => Movement::OptionCancellation { grant: EntryId(id(9)?), options: qty(11)? },
+            "option-cancellation" => Movement::OptionCancellation {
+                grant: EntryId(id(9)?),
+                options: qty(11)?,
+            },
             "repurchase" => Movement::Repurchase {
                 holder: StakeholderId(id(4)?),
                 class: ClassId(id(6)?),
                 shares: qty(11)?,
                 price_per_share: money(r, 13, cur)?,
             },
-            "pool-increase" => Movement::PoolIncrease { plan: PlanId(id(8)?), shares: qty(11)? },
+            "pool-increase" => Movement::PoolIncrease {
+                plan: PlanId(id(8)?),
+                shares: qty(11)?,
+            },
             "stock-conversion" => Movement::StockConversion {
                 holder: StakeholderId(id(4)?),
                 from_class: ClassId(id(6)?),
@@ -466,13 +556,19 @@ pub fn load_entries(conn: &Connection, cur: Currency, as_of: Option<NaiveDate>) 
                 to_class: ClassId(id(7)?),
                 resulting_shares: qty(12)?,
             },
-            "convertible-issuance" => Movement::ConvertibleIssuance { holder: StakeholderId(id(4)?), terms: json(r, 15)? },
+            "convertible-issuance" => Movement::ConvertibleIssuance {
+                holder: StakeholderId(id(4)?),
+                terms: json(r, 15)?,
+            },
             "convertible-conversion" => Movement::ConvertibleConversion {
                 instrument: EntryId(id(9)?),
                 class: ClassId(id(6)?),
                 shares: qty(11)?,
             },
-            "reversal" => Movement::Reversal { reverses: EntryId(id(9)?), reason: r.get::<_, Option<String>>(16)?.unwrap_or_default() },
+            "reversal" => Movement::Reversal {
+                reverses: EntryId(id(9)?),
+                reason: r.get::<_, Option<String>>(16)?.unwrap_or_default(),
+            },
             other => return Err(bad(3, format!("unknown entry kind '{other}'"))),
         };
         Ok(Entry {
@@ -484,5 +580,12 @@ pub fn load_entries(conn: &Connection, cur: Currency, as_of: Option<NaiveDate>) 
             provenance: provenance(r, 18)?,
         })
     })?;
+    rows.collect()
+}
+
+pub fn load_rounding_history(conn: &Connection) -> rusqlite::Result<Vec<RoundingPolicy>> {
+    let mut stmt =
+        conn.prepare("SELECT value FROM book_settings WHERE key = 'rounding' ORDER BY id")?;
+    let rows = stmt.query_map([], |r| json(r, 0))?;
     rows.collect()
 }
