@@ -6,7 +6,7 @@
 //! a grant or a pool goes below zero or a class exceeds its authorised shares.
 //! Callers write to storage only after `check` passes, so bad input changes nothing.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -32,7 +32,6 @@ pub struct Book {
     stakeholder_ix: HashMap<StakeholderId, usize>,
     /// ASCII-lowercased name -> id (names are unique case-insensitively, as in the store).
     stakeholder_names: HashMap<String, StakeholderId>,
-    entry_ix: HashMap<EntryId, usize>,
     /// original entry -> the entry that reverses it
     reversed_by: HashMap<EntryId, EntryId>,
     /// The time stamped on entries recorded now. The caller reads the clock
@@ -170,7 +169,6 @@ impl Book {
             .iter()
             .map(|s| (s.name.to_ascii_lowercase(), s.id))
             .collect();
-        let entry_ix = entries.iter().enumerate().map(|(i, e)| (e.id, i)).collect();
         let reversed_by = entries
             .iter()
             .filter_map(|e| match e.movement {
@@ -189,7 +187,6 @@ impl Book {
             rounding_history: vec![],
             stakeholder_ix,
             stakeholder_names,
-            entry_ix,
             reversed_by,
             clock: DateTime::UNIX_EPOCH,
         }
@@ -254,7 +251,11 @@ impl Book {
         self.rounds.iter().find(|r| r.id == id)
     }
     pub fn entry(&self, id: EntryId) -> Option<&Entry> {
-        self.entry_ix.get(&id).map(|&i| &self.entries[i])
+        // Ids grow with each entry recorded, so the journal is sorted by id.
+        self.entries
+            .binary_search_by_key(&id, |e| e.id)
+            .ok()
+            .map(|i| &self.entries[i])
     }
     /// The reversal that undid an entry, if one did.
     pub fn reversal_of(&self, id: EntryId) -> Option<EntryId> {
@@ -568,7 +569,6 @@ impl Book {
         if let Movement::Reversal { reverses, .. } = movement {
             self.reversed_by.insert(reverses, id);
         }
-        self.entry_ix.insert(id, self.entries.len());
         self.entries.push(Entry {
             id,
             effective,
@@ -636,13 +636,21 @@ impl Book {
             Movement::Exercise { grant, options } => {
                 positive("options", *options)?;
                 let g = self.need_entry("grant", *grant)?;
-                if !matches!(g.movement, Movement::OptionGrant { .. }) {
+                let Movement::OptionGrant { expires, .. } = g.movement else {
                     return Err(LedgerError::invalid(
                         "grant",
                         format!("entry #{grant} is not an option grant"),
                     ));
-                }
+                };
                 after("date", effective, g, "the grant")?;
+                if let Some(x) = expires.filter(|x| effective > *x) {
+                    return Err(LedgerError::invalid(
+                        "date",
+                        format!(
+                            "grant #{grant} expired on {x}; expired options cannot be exercised"
+                        ),
+                    ));
+                }
             }
             Movement::Transfer {
                 from,
@@ -911,8 +919,12 @@ impl Book {
             );
             LedgerError::conflict(field, text)
         } else {
+            // The new entry is at fault: a reversal by the entry it names, anything else by its date.
+            let new_reversal = self.entries[since.entries..]
+                .iter()
+                .any(|e| matches!(e.movement, Movement::Reversal { .. }));
             LedgerError::conflict(
-                "date",
+                if new_reversal { "entry" } else { "date" },
                 format!(
                     "this would make the later entry #{} ({} on {}) impossible: {what}",
                     at.id,

@@ -13,7 +13,9 @@
 //! - Ownership percentages are a holder's shares over the total on the same basis,
 //!   exact to 10 decimal places; they are for display and never fed back into math.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -88,6 +90,8 @@ pub struct PlanRow {
     pub reserved: u64,
     pub granted_outstanding: u64,
     pub exercised: u64,
+    /// Options of grants past their expiry date, not exercised or cancelled: back in the pool.
+    pub expired: u64,
     pub available: u64,
     #[serde(with = "rust_decimal::serde::str")]
     pub available_pct: Decimal,
@@ -130,39 +134,15 @@ fn to_u64(x: i128) -> Result<u64> {
 }
 
 impl Book {
-    /// The holders whose positions an entry moves.
-    pub fn holders_moved(&self, m: &Movement) -> Vec<StakeholderId> {
-        match m {
-            Movement::StockIssuance { holder, .. }
-            | Movement::OptionGrant { holder, .. }
-            | Movement::StockCancellation { holder, .. }
-            | Movement::Repurchase { holder, .. }
-            | Movement::StockConversion { holder, .. }
-            | Movement::ConvertibleIssuance { holder, .. } => vec![*holder],
-            Movement::Transfer { from, to, .. } => vec![*from, *to],
-            Movement::Exercise { grant, .. } | Movement::OptionCancellation { grant, .. } => {
-                Timeline::grant_of(self, *grant)
-                    .map(|(h, _)| vec![h])
-                    .unwrap_or_default()
-            }
-            Movement::ConvertibleConversion { instrument, .. } => {
-                match self.entry(*instrument).map(|e| &e.movement) {
-                    Some(Movement::ConvertibleIssuance { holder, .. }) => vec![*holder],
-                    _ => vec![],
-                }
-            }
-            Movement::Reversal { reverses, .. } => self
-                .entry(*reverses)
-                .map(|e| self.holders_moved(&e.movement))
-                .unwrap_or_default(),
-            Movement::PoolIncrease { .. } => vec![],
-        }
-    }
-
     /// The cap table on `as_of`, counting every entry effective on or before it.
     pub fn cap_table(&self, as_of: NaiveDate, rounding: &RoundingPolicy) -> Result<CapTable> {
         let mut t = Timeline::new(self);
+        // A row is as illustrative as the least factual entry behind it.
+        let mut illustrative: HashSet<StakeholderId> = HashSet::default();
         for e in self.in_effective_order(Some(as_of)) {
+            if e.provenance == Provenance::Illustrative {
+                illustrative.extend(t.holders_moved(&e.movement).into_iter().flatten());
+            }
             t.apply(e).map_err(|v| {
                 LedgerError::conflict(
                     "journal",
@@ -174,6 +154,7 @@ impl Book {
                 )
             })?;
         }
+        t.lapse_before(as_of);
 
         let ratio = |c: ClassId| self.class(c).map_or(Decimal::ONE, |c| c.conversion_ratio);
         let as_converted = |c: ClassId, shares: u64| -> Result<u64> {
@@ -198,9 +179,9 @@ impl Book {
                 as_converted: as_converted(class, shares)?,
             });
         }
-        let mut options_by_class: HashMap<ClassId, u64> = HashMap::new();
+        let mut options_by_class: HashMap<ClassId, u64> = HashMap::default();
         for (&grant, &n) in t.grants.iter().filter(|(_, &n)| n != 0) {
-            if let Some((holder, plan)) = Timeline::grant_of(self, grant) {
+            if let Some((holder, plan)) = t.grant(grant) {
                 let options = to_u64(n)?;
                 per_holder.entry(holder).or_default().1 += options;
                 let class = self.plan(plan).map(|p| p.class).unwrap_or(ClassId(0));
@@ -210,7 +191,7 @@ impl Book {
 
         // Plans
         let mut plans = Vec::new();
-        let mut pool_by_class: HashMap<ClassId, u64> = HashMap::new();
+        let mut pool_by_class: HashMap<ClassId, u64> = HashMap::default();
         for p in self.plans() {
             if p.adopted > as_of {
                 continue;
@@ -225,19 +206,10 @@ impl Book {
                 reserved: to_u64(g(&t.reserved))?,
                 granted_outstanding: to_u64(g(&t.granted))?,
                 exercised: to_u64(g(&t.exercised))?,
+                expired: to_u64(g(&t.lapsed))?,
                 available,
                 available_pct: Decimal::ZERO,
             });
-        }
-
-        // A row is as illustrative as the least factual entry behind it.
-        let mut illustrative: std::collections::HashSet<StakeholderId> =
-            std::collections::HashSet::new();
-        for e in self
-            .in_effective_order(Some(as_of))
-            .filter(|e| e.provenance == Provenance::Illustrative)
-        {
-            illustrative.extend(self.holders_moved(&e.movement));
         }
 
         let mut holders = Vec::new();

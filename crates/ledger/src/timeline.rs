@@ -9,10 +9,17 @@
 //!    the class's authorised shares.
 //! 5. A SAFE or note converts at most once.
 //!
+//! Options of a grant that are neither exercised nor cancelled by its expiry date lapse
+//! the day after it and return to the plan's pool.
+//!
 //! A reversal applies the exact negation of the entry it reverses, so the same
 //! invariants decide whether a reversal can stand.
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use chrono::NaiveDate;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::book::Book;
 use crate::domain::{ClassId, EntryId, PlanId, StakeholderId};
@@ -141,6 +148,13 @@ pub(crate) struct Timeline<'b> {
     pub granted: HashMap<PlanId, i128>,
     pub exercised: HashMap<PlanId, i128>,
     pub convertibles: HashMap<EntryId, i128>,
+    /// grant entry -> (holder, plan), filled as grants are applied: a journal lookup
+    /// per exercise is the slowest step on a long journal.
+    grant_info: HashMap<EntryId, (StakeholderId, PlanId)>,
+    /// Grants that expire, soonest first: (last day exercisable, grant).
+    expiries: BinaryHeap<Reverse<(NaiveDate, EntryId)>>,
+    /// per plan: options that lapsed unexercised at their grant's expiry (back in the pool).
+    pub lapsed: HashMap<PlanId, i128>,
     /// per class: outstanding shares + what plans of the class still reserve
     claimed: HashMap<ClassId, i128>,
     plan_class: HashMap<PlanId, ClassId>,
@@ -150,13 +164,16 @@ impl<'b> Timeline<'b> {
     pub(crate) fn new(book: &'b Book) -> Timeline<'b> {
         Timeline {
             book,
-            held: HashMap::new(),
-            grants: HashMap::new(),
-            reserved: HashMap::new(),
-            granted: HashMap::new(),
-            exercised: HashMap::new(),
-            convertibles: HashMap::new(),
-            claimed: HashMap::new(),
+            held: HashMap::default(),
+            grants: HashMap::default(),
+            reserved: HashMap::default(),
+            granted: HashMap::default(),
+            exercised: HashMap::default(),
+            convertibles: HashMap::default(),
+            grant_info: HashMap::default(),
+            expiries: BinaryHeap::new(),
+            lapsed: HashMap::default(),
+            claimed: HashMap::default(),
             plan_class: book.plans().iter().map(|p| (p.id, p.class)).collect(),
         }
     }
@@ -169,6 +186,41 @@ impl<'b> Timeline<'b> {
         match book.entry(grant)?.movement {
             Movement::OptionGrant { holder, plan, .. } => Some((holder, plan)),
             _ => None,
+        }
+    }
+
+    /// The holder and plan of a grant.
+    pub(crate) fn grant(&self, grant: EntryId) -> Option<(StakeholderId, PlanId)> {
+        self.grant_info
+            .get(&grant)
+            .copied()
+            .or_else(|| Self::grant_of(self.book, grant))
+    }
+
+    /// The holders whose positions an entry moves.
+    pub(crate) fn holders_moved(&self, m: &Movement) -> [Option<StakeholderId>; 2] {
+        match m {
+            Movement::StockIssuance { holder, .. }
+            | Movement::OptionGrant { holder, .. }
+            | Movement::StockCancellation { holder, .. }
+            | Movement::Repurchase { holder, .. }
+            | Movement::StockConversion { holder, .. }
+            | Movement::ConvertibleIssuance { holder, .. } => [Some(*holder), None],
+            Movement::Transfer { from, to, .. } => [Some(*from), Some(*to)],
+            Movement::Exercise { grant, .. } | Movement::OptionCancellation { grant, .. } => {
+                [self.grant(*grant).map(|(h, _)| h), None]
+            }
+            Movement::ConvertibleConversion { instrument, .. } => {
+                match self.book.entry(*instrument).map(|e| &e.movement) {
+                    Some(Movement::ConvertibleIssuance { holder, .. }) => [Some(*holder), None],
+                    _ => [None, None],
+                }
+            }
+            Movement::Reversal { reverses, .. } => self
+                .book
+                .entry(*reverses)
+                .map_or([None, None], |e| self.holders_moved(&e.movement)),
+            Movement::PoolIncrease { .. } => [None, None],
         }
     }
 
@@ -186,7 +238,7 @@ impl<'b> Timeline<'b> {
                 Delta::Grant(e.id, n(*options)),
                 Delta::Granted(*plan, n(*options)),
             ]),
-            Movement::Exercise { grant, options } => match Self::grant_of(book, *grant) {
+            Movement::Exercise { grant, options } => match self.grant(*grant) {
                 Some((holder, plan)) => {
                     let class = self.plan_class[&plan];
                     Deltas::of(&[
@@ -219,7 +271,7 @@ impl<'b> Timeline<'b> {
                 shares,
                 ..
             } => Deltas::of(&[Delta::Held(*holder, *class, -n(*shares))]),
-            Movement::OptionCancellation { grant, options } => match Self::grant_of(book, *grant) {
+            Movement::OptionCancellation { grant, options } => match self.grant(*grant) {
                 Some((_, plan)) => Deltas::of(&[
                     Delta::Grant(*grant, -n(*options)),
                     Delta::Granted(plan, -n(*options)),
@@ -270,8 +322,41 @@ impl<'b> Timeline<'b> {
 
     /// Applies one entry; on a violation the positions are left part-applied,
     /// which is fine because the caller stops at the first violation.
+    /// Lapses the options of every grant whose last exercisable day is before `day`:
+    /// they leave the grant and return to the plan's pool (the usual plan term).
+    pub(crate) fn lapse_before(&mut self, day: NaiveDate) {
+        while let Some(Reverse((last, grant))) = self.expiries.peek().copied() {
+            if last >= day {
+                break;
+            }
+            self.expiries.pop();
+            let left = self.grants.get(&grant).copied().unwrap_or(0);
+            if left <= 0 {
+                continue;
+            }
+            if let Some((_, plan)) = self.grant(grant) {
+                self.grants.insert(grant, 0);
+                *self.granted.entry(plan).or_insert(0) -= left;
+                *self.lapsed.entry(plan).or_insert(0) += left;
+            }
+        }
+    }
+
     pub(crate) fn apply(&mut self, e: &Entry) -> Result<(), Violation> {
+        self.lapse_before(e.effective);
         let field = quantity_field(&e.movement);
+        if let Movement::OptionGrant {
+            holder,
+            plan,
+            expires,
+            ..
+        } = e.movement
+        {
+            self.grant_info.insert(e.id, (holder, plan));
+            if let Some(x) = expires {
+                self.expiries.push(Reverse((x, e.id)));
+            }
+        }
         let deltas = self.deltas(e);
         for d in deltas.iter() {
             self.apply_delta(d, field)?;

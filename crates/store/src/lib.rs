@@ -119,7 +119,14 @@ impl Store {
     }
 
     fn load_inner(&self, as_of: Option<NaiveDate>) -> Result<Book> {
-        load_book(&self.conn, as_of).map_err(|e| classify(&self.path, e))
+        // One read transaction: every table from the same snapshot.
+        let tx = self
+            .conn
+            .unchecked_transaction()
+            .map_err(|e| classify(&self.path, e))?;
+        let book = load_book(&tx, as_of, Some(&self.path)).map_err(|e| classify(&self.path, e))?;
+        tx.finish().map_err(|e| classify(&self.path, e))?;
+        Ok(book)
     }
 
     /// Runs one command: loads the book under the write lock, lets `change` add to it,
@@ -134,7 +141,7 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| classify(&path, e))?;
-        let mut book = load_book(&tx, None).map_err(|e| classify(&path, e))?;
+        let mut book = load_book(&tx, None, None).map_err(|e| classify(&path, e))?;
         book.set_clock(now);
         let mark = book.mark();
         let out = change(&mut book)?;
@@ -183,12 +190,79 @@ fn configure(conn: &Connection, path: &Path) -> Result<()> {
         .map_err(|e| classify(path, e))?;
     conn.pragma_update(None, "synchronous", "FULL")
         .map_err(|e| classify(path, e))?;
+    // Reads of a long journal go through the page cache rather than read() calls.
+    conn.pragma_update(None, "mmap_size", 1i64 << 30)
+        .map_err(|e| classify(path, e))?;
+    conn.pragma_update(None, "cache_size", -65_536)
+        .map_err(|e| classify(path, e))?;
     Ok(())
 }
 
-fn load_book(conn: &Connection, as_of: Option<NaiveDate>) -> rusqlite::Result<Book> {
+/// Below this many journal entries a book loads on one thread.
+const PARALLEL_LOAD_FROM: i64 = 200_000;
+
+/// Loads the book. With `parallel_from` (the file's path) a long journal is read by
+/// several read-only connections at once, each taking a range of ids. That is
+/// consistent because entries are append-only: every id up to the maximum this
+/// snapshot sees was committed before it and can never change.
+fn load_book(
+    conn: &Connection,
+    as_of: Option<NaiveDate>,
+    parallel_from: Option<&Path>,
+) -> rusqlite::Result<Book> {
     let company = rows::load_company(conn)?;
     let cur = company.currency;
+    let max_id = rows::max_entry_id(conn)?;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4)) as i64;
+    let entries = match parallel_from {
+        Some(path) if max_id >= PARALLEL_LOAD_FROM && threads > 1 => {
+            let chunk = max_id / threads + 1;
+            let parts: Vec<rusqlite::Result<Vec<roundbook_ledger::Entry>>> =
+                std::thread::scope(|s| {
+                    let handles: Vec<_> = (0..threads)
+                        .map(|k| {
+                            let ids = (k * chunk + 1)..=((k + 1) * chunk).min(max_id);
+                            // The first part has room for all the others, which are appended to it.
+                            let capacity = if k == 0 { max_id.min(1 << 24) } else { chunk };
+                            s.spawn(move || {
+                                let reader = Connection::open_with_flags(
+                                    path,
+                                    OpenFlags::SQLITE_OPEN_READ_ONLY,
+                                )?;
+                                reader.pragma_update(None, "mmap_size", 1i64 << 30)?;
+                                rows::load_entries(
+                                    &reader,
+                                    cur,
+                                    as_of,
+                                    ids,
+                                    usize::try_from(capacity).unwrap_or(0),
+                                )
+                            })
+                        })
+                        .collect();
+                    handles
+                        .into_iter()
+                        .map(|h| {
+                            h.join()
+                                .unwrap_or_else(|_| Err(rusqlite::Error::InvalidQuery))
+                        })
+                        .collect()
+                });
+            let mut parts = parts.into_iter();
+            let mut all = parts.next().unwrap_or(Ok(vec![]))?;
+            for part in parts {
+                all.extend(part?);
+            }
+            all
+        }
+        _ => rows::load_entries(
+            conn,
+            cur,
+            as_of,
+            1..=max_id,
+            usize::try_from(max_id.min(1 << 24)).unwrap_or(0),
+        )?,
+    };
     Ok(Book::from_parts(
         company,
         rows::load_stakeholders(conn)?,
@@ -196,7 +270,7 @@ fn load_book(conn: &Connection, as_of: Option<NaiveDate>) -> rusqlite::Result<Bo
         rows::load_plans(conn)?,
         rows::load_rounds(conn, cur)?,
         rows::load_valuations(conn, cur)?,
-        rows::load_entries(conn, cur, as_of)?,
+        entries,
     )
     .with_rounding_history(rows::load_rounding_history(conn)?))
 }

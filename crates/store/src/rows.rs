@@ -13,9 +13,28 @@ fn bad(col: usize, msg: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, msg.into())
 }
 
+fn text<'r>(row: &'r Row, i: usize) -> rusqlite::Result<&'r str> {
+    row.get_ref(i)?.as_str().map_err(|e| bad(i, e.to_string()))
+}
+
+/// "YYYY-MM-DD" by hand: the journal has a million of these and chrono's
+/// general parser is the slowest step of loading it.
+fn ymd(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
+}
+
 fn date(row: &Row, i: usize) -> rusqlite::Result<NaiveDate> {
-    let s: String = row.get(i)?;
-    NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|e| bad(i, format!("date '{s}': {e}")))
+    let s = text(row, i)?;
+    ymd(s).ok_or_else(|| bad(i, format!("date '{s}'")))
 }
 
 fn opt_date(row: &Row, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
@@ -27,8 +46,23 @@ fn opt_date(row: &Row, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
 }
 
 fn timestamp(row: &Row, i: usize) -> rusqlite::Result<DateTime<Utc>> {
-    let s: String = row.get(i)?;
-    DateTime::parse_from_rfc3339(&s)
+    let s = text(row, i)?;
+    // The store writes "YYYY-MM-DDTHH:MM:SS.ffffffZ"; read that shape directly.
+    let b = s.as_bytes();
+    if b.len() == 27 && b[10] == b'T' && b[26] == b'Z' {
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            b[r].iter().try_fold(0u32, |acc, &c| {
+                c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+            })
+        };
+        let parsed = ymd(&s[..10]).and_then(|d| {
+            d.and_hms_micro_opt(num(11..13)?, num(14..16)?, num(17..19)?, num(20..26)?)
+        });
+        if let Some(t) = parsed {
+            return Ok(t.and_utc());
+        }
+    }
+    DateTime::parse_from_rfc3339(s)
         .map(|d| d.with_timezone(&Utc))
         .map_err(|e| bad(i, format!("time '{s}': {e}")))
 }
@@ -53,8 +87,8 @@ fn opt_money(row: &Row, i: usize, cur: Currency) -> rusqlite::Result<Option<Mone
 }
 
 fn provenance(row: &Row, i: usize) -> rusqlite::Result<Provenance> {
-    let s: String = row.get(i)?;
-    Provenance::parse(&s).ok_or_else(|| bad(i, format!("provenance '{s}'")))
+    let s = text(row, i)?;
+    Provenance::parse(s).ok_or_else(|| bad(i, format!("provenance '{s}'")))
 }
 
 fn json<T: serde::de::DeserializeOwned>(row: &Row, i: usize) -> rusqlite::Result<T> {
@@ -487,24 +521,31 @@ pub fn load_valuations(conn: &Connection, cur: Currency) -> rusqlite::Result<Vec
 }
 
 /// The journal, in recording order; only entries effective on or before `as_of` when given.
+/// Journal entries with ids in `ids`, in recording order; only those effective on or
+/// before `as_of` when given.
 pub fn load_entries(
     conn: &Connection,
     cur: Currency,
     as_of: Option<NaiveDate>,
+    ids: std::ops::RangeInclusive<i64>,
+    capacity: usize,
 ) -> rusqlite::Result<Vec<Entry>> {
     let sql = "SELECT id, effective, recorded_at, kind, holder_id, counterparty_id, class_id, to_class_id, plan_id,
                       ref_id, round_id, quantity, quantity2, price, expires, terms, reason, memo, provenance
-               FROM transactions WHERE (?1 IS NULL OR effective <= ?1) ORDER BY id";
+               FROM transactions WHERE id BETWEEN ?2 AND ?3 AND (?1 IS NULL OR effective <= ?1) ORDER BY id";
+    let as_of = as_of.map(|d| d.to_string());
+    // Sized once by the caller: copying a million entries as the vector grows is slow.
+    let mut entries = Vec::with_capacity(capacity);
     let mut stmt = conn.prepare(sql)?;
-    let rows = stmt.query_map([as_of.map(|d| d.to_string())], |r| {
-        let kind: String = r.get(3)?;
+    let rows = stmt.query_map(params![as_of, ids.start(), ids.end()], |r| {
+        let kind = text(r, 3)?;
         let id = |i: usize| -> rusqlite::Result<i64> {
             r.get::<_, Option<i64>>(i)?
                 .ok_or_else(|| bad(i, format!("{kind} without column {i}")))
         };
         let qty = |i: usize| -> rusqlite::Result<u64> { Ok(id(i)? as u64) };
         let price = || -> rusqlite::Result<Option<Money>> { opt_money(r, 13, cur) };
-        let movement = match kind.as_str() {
+        let movement = match kind {
             "stock-issuance" => Movement::StockIssuance {
                 holder: StakeholderId(id(4)?),
                 class: ClassId(id(6)?),
@@ -580,7 +621,10 @@ pub fn load_entries(
             provenance: provenance(r, 18)?,
         })
     })?;
-    rows.collect()
+    for row in rows {
+        entries.push(row?);
+    }
+    Ok(entries)
 }
 
 pub fn load_rounding_history(conn: &Connection) -> rusqlite::Result<Vec<RoundingPolicy>> {
@@ -588,4 +632,10 @@ pub fn load_rounding_history(conn: &Connection) -> rusqlite::Result<Vec<Rounding
         conn.prepare("SELECT value FROM book_settings WHERE key = 'rounding' ORDER BY id")?;
     let rows = stmt.query_map([], |r| json(r, 0))?;
     rows.collect()
+}
+
+pub fn max_entry_id(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT coalesce(max(id), 0) FROM transactions", [], |r| {
+        r.get(0)
+    })
 }
