@@ -171,6 +171,7 @@ pub fn plans(book: &Path, as_of: Option<String>, json: bool, out: &mut String) -
         ("Reserved", R),
         ("Granted (outstanding)", R),
         ("Exercised", R),
+        ("Expired", R),
         ("Available", R),
         ("% of FD", R),
     ]);
@@ -182,6 +183,7 @@ pub fn plans(book: &Path, as_of: Option<String>, json: bool, out: &mut String) -
             shares(p.reserved),
             shares(p.granted_outstanding),
             shares(p.exercised),
+            shares(p.expired),
             shares(p.available),
             pct(p.available_pct),
         ]);
@@ -517,7 +519,14 @@ pub fn captable(book: &Path, a: CaptableArgs, json: bool, out: &mut String) -> C
             "outstanding shares"
         }
     );
-    let labelled;
+    let labelled = ct
+        .holders
+        .iter()
+        .any(|h| h.provenance != Provenance::Recorded)
+        || (a.by == ByArg::Class
+            && b.classes()
+                .iter()
+                .any(|c| c.provenance != Provenance::Recorded));
     match a.by {
         ByArg::Holder => {
             let classes: Vec<&ShareClass> = b
@@ -625,10 +634,6 @@ pub fn captable(book: &Path, a: CaptableArgs, json: bool, out: &mut String) -> C
             }
             t.row(total);
             out.push_str(&t.render());
-            labelled = ct
-                .holders
-                .iter()
-                .any(|h| h.provenance != Provenance::Recorded);
         }
         ByArg::Class => {
             let mut headers: Vec<(&str, Align)> = vec![
@@ -693,14 +698,6 @@ pub fn captable(book: &Path, a: CaptableArgs, json: bool, out: &mut String) -> C
             }
             t.row(total);
             out.push_str(&t.render());
-            labelled = b
-                .classes()
-                .iter()
-                .any(|c| c.provenance != Provenance::Recorded)
-                || ct
-                    .holders
-                    .iter()
-                    .any(|h| h.provenance != Provenance::Recorded);
         }
     }
     if !ct.convertibles.is_empty() {

@@ -101,8 +101,10 @@ fn an_older_schema_is_upgraded_and_keeps_its_data() {
     assert_eq!(ct.totals.outstanding, 1000);
     // and the new table works
     let mut store = store;
-    let mut policy = RoundingPolicy::default();
-    policy.price_decimals = 2;
+    let policy = RoundingPolicy {
+        price_decimals: 2,
+        ..Default::default()
+    };
     store
         .transact(|b| b.set_default_rounding(policy.clone()))
         .unwrap();
