@@ -163,7 +163,7 @@ pub fn stakeholder_add(book: &Path, a: StakeholderAddArgs, out: &mut String) -> 
             note: memo(a.note),
         })
     })?;
-    let _ = writeln!(out, "Added stakeholder #{id}: {}.", a.name.trim());
+    let _ = writeln!(out, "Added stakeholder #{id}: {}", a.name.trim());
     Ok(())
 }
 
@@ -216,7 +216,7 @@ pub fn class_add(book: &Path, a: ClassAddArgs, out: &mut String) -> CliResult {
             provenance: Provenance::Recorded,
         })
     })?;
-    let _ = writeln!(out, "Added share class #{id}: {}.", a.name.trim());
+    let _ = writeln!(out, "Added share class #{id}: {}", a.name.trim());
     Ok(())
 }
 
@@ -232,7 +232,7 @@ pub fn plan_add(book: &Path, a: PlanAddArgs, out: &mut String) -> CliResult {
             provenance: Provenance::Recorded,
         })
     })?;
-    let _ = writeln!(out, "Adopted equity plan #{id}: {}.", a.name.trim());
+    let _ = writeln!(out, "Adopted equity plan #{id}: {}", a.name.trim());
     Ok(())
 }
 
@@ -399,42 +399,53 @@ pub fn issue(book: &Path, a: IssueArgs, out: &mut String) -> CliResult {
 
 /// A batch of issuances from CSV: every row is checked, then all are written in one transaction.
 fn issue_csv(book: &Path, path: &Path, out: &mut String) -> CliResult {
-    let text = std::fs::read_to_string(path).map_err(|e| CliError::io(path, e))?;
-    let mut lines = text.lines().enumerate();
-    let header: Vec<String> = match lines.next() {
-        Some((_, h)) => h
-            .split(',')
-            .map(|c| c.trim().to_ascii_lowercase())
-            .collect(),
-        None => {
-            return Err(CliError::usage(
-                "csv",
-                format!("{} is empty", path.display()),
-            ))
-        }
+    let file = path.display().to_string();
+    let csv_error = |e: csv::Error| CliError::usage("csv", format!("{file}: {e}"));
+    let bytes = std::fs::read(path).map_err(|e| CliError::io(path, e))?;
+    // RFC 4180: quoted fields may hold commas ("Kingdom Holding, Inc.") and quotes.
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(bytes.as_slice());
+    // The reader skips blank lines but reports a record from where its skip began.
+    let line_of = |p: &csv::Position| {
+        let blank = bytes[p.byte() as usize..]
+            .iter()
+            .take_while(|c| matches!(c, b'\r' | b'\n'));
+        p.line() + blank.filter(|c| **c == b'\n').count() as u64
     };
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(csv_error)?
+        .iter()
+        .map(str::to_ascii_lowercase)
+        .collect();
     let col = |name: &str| header.iter().position(|h| h == name);
     let (Some(c_date), Some(c_holder), Some(c_class), Some(c_shares)) =
         (col("date"), col("holder"), col("class"), col("shares"))
     else {
         return Err(CliError::usage(
             "csv",
-            "the header must name date, holder, class, shares (and may add price_per_share, memo)",
+            format!("{file}: the header must name date, holder, class, shares (and may add price_per_share, memo)"),
         ));
     };
     let c_price = col("price_per_share");
     let c_memo = col("memo");
-    let file = path.display().to_string();
+    let mut rows = vec![];
+    for record in reader.records() {
+        let record = record.map_err(csv_error)?;
+        let line = record.position().map_or(0, line_of);
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        rows.push((line, record));
+    }
     let mut store = open(book)?;
     let n = store.transact(|b| {
-        let mut n = 0usize;
-        for (i, line) in lines {
-            if line.trim().is_empty() {
-                continue;
-            }
-            let at = format!("{file} line {}", i + 1);
-            let cells: Vec<&str> = line.split(',').map(str::trim).collect();
-            let cell = |c: usize| cells.get(c).copied().unwrap_or("");
+        let mark = b.mark();
+        let first = b.entries().last().map_or(1, |e| e.id.0 + 1);
+        for (line, record) in &rows {
+            let at = format!("{file} line {line}");
+            let cell = |c: usize| record.get(c).unwrap_or("");
             let row = (|| {
                 let movement = Movement::StockIssuance {
                     holder: b.find_stakeholder("holder", cell(c_holder))?,
@@ -455,9 +466,16 @@ fn issue_csv(book: &Path, path: &Path, out: &mut String) -> CliResult {
             let (day, movement, memo) = row.map_err(|e| e.at(&at))?;
             b.record(day, movement, memo, Provenance::Recorded)
                 .map_err(|e| e.at(&at))?;
-            n += 1;
         }
-        Ok(n)
+        // Check here too, so a conflict in the history names its line.
+        b.check_entries(mark).map_err(|(id, e)| {
+            let row = id.and_then(|id| rows.get(usize::try_from(id.0 - first).ok()?));
+            match row {
+                Some((line, _)) => e.at(&format!("{file} line {line}")),
+                None => e.at(&file),
+            }
+        })?;
+        Ok(rows.len())
     })?;
     let _ = writeln!(
         out,

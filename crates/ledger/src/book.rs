@@ -272,51 +272,25 @@ impl Book {
         self.stakeholder_names
             .get(&key.trim().to_ascii_lowercase())
             .copied()
-            .ok_or_else(|| {
-                LedgerError::unknown(
-                    field,
-                    format!("no stakeholder named '{key}' (see `stakeholder list`)"),
-                )
-            })
+            .ok_or_else(|| not_found(field, "stakeholder", key, "stakeholder list"))
     }
 
     pub fn find_class(&self, field: &'static str, key: &str) -> Result<ClassId> {
-        let by_id = parse_hash_id(key).map(ClassId);
-        self.classes
-            .iter()
-            .find(|c| Some(c.id) == by_id || c.name.eq_ignore_ascii_case(key.trim()))
+        find_named(&self.classes, key, |c| (c.id.0, &c.name))
             .map(|c| c.id)
-            .ok_or_else(|| {
-                LedgerError::unknown(
-                    field,
-                    format!("no share class named '{key}' (see `class list`)"),
-                )
-            })
+            .ok_or_else(|| not_found(field, "share class", key, "class list"))
     }
 
     pub fn find_plan(&self, field: &'static str, key: &str) -> Result<PlanId> {
-        let by_id = parse_hash_id(key).map(PlanId);
-        self.plans
-            .iter()
-            .find(|p| Some(p.id) == by_id || p.name.eq_ignore_ascii_case(key.trim()))
+        find_named(&self.plans, key, |p| (p.id.0, &p.name))
             .map(|p| p.id)
-            .ok_or_else(|| {
-                LedgerError::unknown(
-                    field,
-                    format!("no equity plan named '{key}' (see `plan list`)"),
-                )
-            })
+            .ok_or_else(|| not_found(field, "equity plan", key, "plan list"))
     }
 
     pub fn find_round(&self, field: &'static str, key: &str) -> Result<RoundId> {
-        let by_id = parse_hash_id(key).map(RoundId);
-        self.rounds
-            .iter()
-            .find(|r| Some(r.id) == by_id || r.name.eq_ignore_ascii_case(key.trim()))
+        find_named(&self.rounds, key, |r| (r.id.0, &r.name))
             .map(|r| r.id)
-            .ok_or_else(|| {
-                LedgerError::unknown(field, format!("no round named '{key}' (see `round list`)"))
-            })
+            .ok_or_else(|| not_found(field, "round", key, "round list"))
     }
 
     pub fn stakeholder_name(&self, id: StakeholderId) -> &str {
@@ -881,10 +855,20 @@ impl Book {
     /// Replays every entry in effective order and refuses a history that breaks an invariant.
     /// Entries added since `since` are the ones blamed when an older entry can no longer stand.
     pub fn check(&self, since: Mark) -> Result<()> {
+        self.check_entries(since).map_err(|(_, e)| e)
+    }
+
+    /// As `check`, also naming the entry added since `since` that is at fault, when
+    /// the violation is at one of them (a batch maps it back to its input line).
+    pub fn check_entries(
+        &self,
+        since: Mark,
+    ) -> std::result::Result<(), (Option<EntryId>, LedgerError)> {
         let mut t = Timeline::new(self);
         for e in self.in_effective_order(None) {
             if let Err(v) = t.apply(e) {
-                return Err(self.blame(e, v, since));
+                let new = self.entries[since.entries..].iter().any(|n| n.id == e.id);
+                return Err((new.then_some(e.id), self.blame(e, v, since)));
             }
         }
         Ok(())
@@ -938,6 +922,23 @@ impl Book {
 
 fn describe_kind(m: &Movement) -> String {
     m.kind().replace('-', " ")
+}
+
+/// The item a user named, by its name (any case) or by `#id`.
+fn find_named<'a, T>(
+    items: &'a [T],
+    key: &str,
+    id_name: impl Fn(&T) -> (i64, &str),
+) -> Option<&'a T> {
+    let by_id = parse_hash_id(key);
+    items.iter().find(|item| {
+        let (id, name) = id_name(item);
+        Some(id) == by_id || name.eq_ignore_ascii_case(key.trim())
+    })
+}
+
+fn not_found(field: &'static str, what: &str, key: &str, list: &str) -> LedgerError {
+    LedgerError::unknown(field, format!("no {what} named '{key}' (see `{list}`)"))
 }
 
 fn parse_hash_id(key: &str) -> Option<i64> {
