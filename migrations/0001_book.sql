@@ -60,7 +60,8 @@ CREATE TABLE rounds (
     pre_money_fd_shares INTEGER NOT NULL,
     lead_id             INTEGER REFERENCES stakeholders (id),
     rounding            TEXT NOT NULL,   -- the RoundingPolicy used, as JSON
-    provenance          TEXT NOT NULL,
+    provenance          TEXT NOT NULL,   -- basis of the terms (pre-money, raised, post-money)
+    price_provenance    TEXT NOT NULL,   -- basis of the price, share counts, lead, allocations
     note                TEXT,
     recorded_at         TEXT NOT NULL
 );

@@ -153,7 +153,7 @@ pub struct ClassAddArgs {
     #[arg(long, value_enum)]
     pub kind: ClassKindArg,
     /// Original issue price per share.
-    #[arg(long)]
+    #[arg(long = "original-issue-price", visible_alias = "oip")]
     pub oip: Option<String>,
     /// Liquidation preference multiple (preferred; default 1).
     #[arg(long)]
@@ -297,7 +297,7 @@ pub struct IssueArgs {
     #[arg(long, required_unless_present = "csv")]
     pub date: Option<String>,
     /// Price paid per share.
-    #[arg(long)]
+    #[arg(long = "price-per-share", visible_alias = "price")]
     pub price: Option<String>,
     #[arg(long)]
     pub memo: Option<String>,
@@ -337,7 +337,7 @@ pub struct TransferArgs {
     pub shares: String,
     #[arg(long)]
     pub date: String,
-    #[arg(long)]
+    #[arg(long = "price-per-share", visible_alias = "price")]
     pub price: Option<String>,
     #[arg(long)]
     pub memo: Option<String>,
@@ -384,7 +384,7 @@ pub struct RepurchaseArgs {
     pub class: String,
     #[arg(long)]
     pub shares: String,
-    #[arg(long)]
+    #[arg(long = "price-per-share", visible_alias = "price")]
     pub price: String,
     #[arg(long)]
     pub date: String,
@@ -394,15 +394,20 @@ pub struct RepurchaseArgs {
 
 #[derive(Args)]
 pub struct ConvertArgs {
+    /// Convert shares a holder holds: --holder, --from-class, --shares.
+    #[arg(long, conflicts_with = "instrument", requires_all = ["from_class", "shares"])]
+    pub holder: Option<String>,
     #[arg(long)]
-    pub holder: String,
+    pub from_class: Option<String>,
     #[arg(long)]
-    pub from_class: String,
+    pub shares: Option<String>,
+    /// Convert a SAFE or note instead: its journal entry number (needs --resulting).
+    #[arg(long, requires = "resulting")]
+    pub instrument: Option<String>,
     #[arg(long)]
     pub to_class: String,
-    #[arg(long)]
-    pub shares: String,
-    /// Shares received; default: shares x the from-class's conversion ratio, rounded down.
+    /// Shares received; for shares, default: shares x the from-class's conversion ratio, rounded
+    /// down; for a SAFE or note, the conversion shares the financing documents state.
     #[arg(long)]
     pub resulting: Option<String>,
     #[arg(long)]
@@ -415,11 +420,11 @@ pub struct ConvertArgs {
 pub struct SafeArgs {
     #[arg(long)]
     pub holder: String,
-    #[arg(long)]
+    #[arg(long = "investment", visible_alias = "amount")]
     pub amount: String,
     #[arg(long)]
     pub date: String,
-    #[arg(long)]
+    #[arg(long = "valuation-cap", visible_alias = "cap")]
     pub cap: Option<String>,
     /// As a fraction: 0.20 for 20%.
     #[arg(long)]
@@ -452,7 +457,7 @@ pub struct NoteArgs {
     #[arg(long)]
     pub principal: String,
     /// Annual interest rate as a fraction: 0.06 for 6%.
-    #[arg(long)]
+    #[arg(long = "interest-rate", visible_alias = "rate")]
     pub rate: String,
     #[arg(long)]
     pub date: String,
@@ -462,7 +467,7 @@ pub struct NoteArgs {
     pub compounding: CompoundingArg,
     #[arg(long, value_enum, default_value = "act365")]
     pub day_count: DayCountArg,
-    #[arg(long)]
+    #[arg(long = "valuation-cap", visible_alias = "cap")]
     pub cap: Option<String>,
     #[arg(long)]
     pub discount: Option<String>,
@@ -481,7 +486,7 @@ pub enum ValuationCmd {
 pub struct ValuationAddArgs {
     #[arg(long)]
     pub class: String,
-    #[arg(long)]
+    #[arg(long = "price-per-share", visible_alias = "price")]
     pub price: String,
     #[arg(long)]
     pub date: String,

@@ -10,7 +10,7 @@ mod write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use roundbook_ledger::LedgerError;
 use roundbook_store::StoreError;
 
@@ -74,8 +74,33 @@ fn default_book() -> PathBuf {
         .join("default.roundbook")
 }
 
+/// The command line, with negative numbers taken as values everywhere, so that
+/// `--price -5` reaches the ledger and is refused with the field named.
+fn parse() -> Result<Cli, clap::Error> {
+    fn allow_negatives(c: clap::Command) -> clap::Command {
+        #[allow(deprecated)]
+        c.allow_negative_numbers(true)
+            .mut_subcommands(allow_negatives)
+    }
+    let matches = allow_negatives(Cli::command()).try_get_matches()?;
+    Cli::from_arg_matches(&matches)
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind::{DisplayHelp, DisplayVersion};
+            let wants_json = std::env::args().any(|a| a == "--json");
+            if wants_json && !matches!(e.kind(), DisplayHelp | DisplayVersion) {
+                let message = e.render().to_string();
+                let v = serde_json::json!({"error": {"code": "usage", "field": null, "message": message.trim()}});
+                eprintln!("{v}");
+                return ExitCode::from(2);
+            }
+            e.exit()
+        }
+    };
     let book = cli.book.clone().unwrap_or_else(default_book);
     let json = cli.json;
     let result = match cli.command {

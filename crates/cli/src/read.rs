@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::args::{ByArg, CaptableArgs, JournalArgs};
-use crate::table::{cents, money, pct, shares, Align, Table};
+use crate::table::{cents, pct, price, shares, Align, Table};
 use crate::write::date;
 use crate::CliResult;
 
@@ -34,6 +34,19 @@ fn basis(p: Provenance) -> String {
     match p {
         Provenance::Recorded => String::new(),
         other => other.name().to_string(),
+    }
+}
+
+/// A round's basis: one word when its terms and its price share one, both otherwise.
+fn round_basis(r: &FundingRound) -> String {
+    if r.provenance == r.price_provenance {
+        basis(r.provenance)
+    } else {
+        format!(
+            "{} terms, {} price",
+            r.provenance.name(),
+            r.price_provenance.name()
+        )
     }
 }
 
@@ -118,7 +131,7 @@ pub fn classes(book: &Path, json: bool, out: &mut String) -> CliResult {
             },
             c.original_issue_price
                 .as_ref()
-                .map(money)
+                .map(price)
                 .unwrap_or_default(),
             if c.kind == ClassKind::Common {
                 String::new()
@@ -220,19 +233,19 @@ pub fn rounds(book: &Path, json: bool, out: &mut String) -> CliResult {
             cents(&r.pre_money),
             cents(&r.amount_raised),
             cents(&r.post_money),
-            money(&r.price_per_share),
+            price(&r.price_per_share),
             r.lead
                 .map(|l| b.stakeholder_name(l).to_string())
                 .unwrap_or_default(),
-            basis(r.provenance),
+            round_basis(r),
         ]);
     }
     out.push_str(&t.render());
     footnote(
         out,
-        b.rounds()
-            .iter()
-            .any(|r| r.provenance != Provenance::Recorded),
+        b.rounds().iter().any(|r| {
+            r.provenance != Provenance::Recorded || r.price_provenance != Provenance::Recorded
+        }),
     );
     Ok(())
 }
@@ -306,9 +319,9 @@ pub fn round_show(book: &Path, key: &str, json: bool, out: &mut String) -> CliRe
         r.name,
         b.class_name(r.class),
         r.date,
-        match r.provenance {
-            Provenance::Recorded => String::new(),
-            p => format!("  [{}]", p.name()),
+        match round_basis(&r).as_str() {
+            "" => String::new(),
+            b => format!("  [{b}]"),
         }
     );
     let mut t = Table::new(&[("", L), ("", R)]);
@@ -319,7 +332,7 @@ pub fn round_show(book: &Path, key: &str, json: bool, out: &mut String) -> CliRe
         "Pre-money fully diluted shares".into(),
         shares(r.pre_money_fd_shares),
     ]);
-    t.row(vec!["Price per share".into(), money(&r.price_per_share)]);
+    t.row(vec!["Price per share".into(), price(&r.price_per_share)]);
     t.row(vec!["New shares".into(), shares(new_shares)]);
     t.row(vec![
         "Post-money fully diluted shares".into(),
@@ -358,7 +371,7 @@ pub fn round_show(book: &Path, key: &str, json: bool, out: &mut String) -> CliRe
             format!("#{}", p.entry),
             p.name.to_string(),
             shares(p.shares),
-            p.price_per_share.as_ref().map(money).unwrap_or_default(),
+            p.price_per_share.as_ref().map(price).unwrap_or_default(),
             p.invested.as_ref().map(cents).unwrap_or_default(),
             basis(p.provenance),
             p.reversed_by
@@ -370,6 +383,7 @@ pub fn round_show(book: &Path, key: &str, json: bool, out: &mut String) -> CliRe
     footnote(
         out,
         r.provenance != Provenance::Recorded
+            || r.price_provenance != Provenance::Recorded
             || parts.iter().any(|p| p.provenance != Provenance::Recorded),
     );
     Ok(())
@@ -388,7 +402,7 @@ pub fn round_outcome(o: &PricedRoundOutcome, out: &mut String) {
         "Exact price (pre-money / FD shares)".into(),
         o.exact_price.to_string(),
     ]);
-    t.row(vec!["Price per share".into(), money(&o.price_per_share)]);
+    t.row(vec!["Price per share".into(), price(&o.price_per_share)]);
     t.row(vec!["Amount raised".into(), cents(&o.amount_raised)]);
     t.row(vec![
         "Post-money valuation (pre + raised)".into(),
@@ -420,12 +434,21 @@ pub fn round_outcome(o: &PricedRoundOutcome, out: &mut String) {
             out,
             "Rounding effect: price {} vs exact {}; {} of the money buys no whole share; \
              implied post-money (price x FD shares) {}; new investors own {} instead of {}.",
-            money(&o.price_per_share),
+            price(&o.price_per_share),
             o.exact_price,
             cents(&o.uninvested),
             cents(&o.implied_post_money),
-            pct(o.new_ownership_pct),
-            pct(o.target_new_ownership_pct)
+            // Ten decimals where four would hide the difference.
+            if pct(o.new_ownership_pct) == pct(o.target_new_ownership_pct) {
+                format!("{}%", o.new_ownership_pct)
+            } else {
+                pct(o.new_ownership_pct)
+            },
+            if pct(o.new_ownership_pct) == pct(o.target_new_ownership_pct) {
+                format!("{}%", o.target_new_ownership_pct)
+            } else {
+                pct(o.target_new_ownership_pct)
+            }
         );
     } else {
         let _ = writeln!(
@@ -475,13 +498,23 @@ pub fn valuations(book: &Path, json: bool, out: &mut String) -> CliResult {
             v.effective.to_string(),
             v.kind.name().into(),
             b.class_name(v.class).into(),
-            money(&v.price_per_share),
+            price(&v.price_per_share),
             v.company_value.as_ref().map(cents).unwrap_or_default(),
             v.provider
                 .clone()
                 .or_else(|| v.round.and_then(|r| b.round(r)).map(|r| r.name.clone()))
                 .unwrap_or_default(),
-            basis(v.provenance),
+            // A round mark's company value is the round's post-money, on the round's terms basis.
+            match v.round.and_then(|r| b.round(r)) {
+                Some(r) if r.provenance != v.provenance => {
+                    format!(
+                        "{} value, {} price",
+                        r.provenance.name(),
+                        v.provenance.name()
+                    )
+                }
+                _ => basis(v.provenance),
+            },
         ]);
     }
     out.push_str(&t.render());
@@ -722,8 +755,13 @@ pub fn captable(book: &Path, a: CaptableArgs, json: bool, out: &mut String) -> C
     }
     let _ = writeln!(
         out,
-        "\nFully diluted = outstanding shares as converted + options outstanding + options available for grant; \
-         SAFEs and notes excluded. Percentages are rounded to 4 decimals for display."
+        "\n{} Percentages are rounded to 4 decimals for display, so rows may not add to the total exactly.",
+        if fd {
+            "Fully diluted = outstanding shares as converted + options outstanding + options available for grant; \
+             SAFEs and notes excluded."
+        } else {
+            "Outstanding = issued shares as converted to common; options, the unallocated pool, SAFEs and notes excluded."
+        }
     );
     if b.entries()
         .iter()
@@ -743,7 +781,7 @@ fn describe(b: &Book, m: &Movement) -> String {
     let cls = |id: ClassId| b.class_name(id).to_string();
     let at = |p: &Option<Money>| {
         p.as_ref()
-            .map(|p| format!(" at {}", money(p)))
+            .map(|p| format!(" at {}", price(p)))
             .unwrap_or_default()
     };
     match m {
@@ -776,7 +814,7 @@ fn describe(b: &Book, m: &Movement) -> String {
                 shares(*options),
                 who(*holder),
                 b.plan_name(*plan),
-                money(exercise_price)
+                price(exercise_price)
             )
         }
         Movement::Exercise { grant, options } => {
@@ -817,7 +855,7 @@ fn describe(b: &Book, m: &Movement) -> String {
                 shares(*n),
                 cls(*class),
                 who(*holder),
-                money(price_per_share)
+                price(price_per_share)
             )
         }
         Movement::PoolIncrease { plan, shares: n } => {

@@ -109,6 +109,16 @@ pub fn money(m: &Money) -> String {
     }
 }
 
+/// A price per share as recorded, with at least two decimals: "$0.10", "$1.125", "$15.00000"
+/// (a round's price keeps the decimals its rounding policy gave it).
+pub fn price(m: &Money) -> String {
+    let mut m = *m;
+    if m.amount.scale() < 2 {
+        m.amount.rescale(2);
+    }
+    money(&m)
+}
+
 /// Money with at least two decimals, for amounts a reader expects in cents.
 pub fn cents(m: &Money) -> String {
     money(&m.tidy())

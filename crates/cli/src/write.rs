@@ -197,7 +197,11 @@ pub fn class_add(book: &Path, a: ClassAddArgs, out: &mut String) -> CliResult {
         b.add_class(NewClass {
             name: a.name.clone(),
             kind,
-            original_issue_price: a.oip.as_deref().map(|p| money(b, "oip", p)).transpose()?,
+            original_issue_price: a
+                .oip
+                .as_deref()
+                .map(|p| money(b, "original_issue_price", p))
+                .transpose()?,
             preference_multiple,
             participation,
             seniority: a.seniority,
@@ -353,16 +357,40 @@ pub fn round_record(book: &Path, a: RoundRecordArgs, json: bool, out: &mut Strin
             provenance: Provenance::Recorded,
             note: memo(a.note.clone()),
         };
-        b.record_priced_round(&terms)
+        let outcome = b.record_priced_round(&terms)?;
+        let unconverted = b.cap_table(day, &terms.rounding)?.convertibles;
+        Ok((outcome, unconverted))
     })?;
+    let (outcome, unconverted) = outcome;
     if json {
+        let v = serde_json::json!({ "round": outcome, "unconverted_instruments": unconverted });
         let _ = writeln!(
             out,
             "{}",
-            serde_json::to_string_pretty(&outcome).unwrap_or_default()
+            serde_json::to_string_pretty(&v).unwrap_or_default()
         );
-    } else {
-        crate::read::round_outcome(&outcome, out);
+        return Ok(());
+    }
+    crate::read::round_outcome(&outcome, out);
+    if !unconverted.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nWarning: {} SAFE(s) or note(s) are outstanding on {} and this round did not convert them; \
+             their shares are not in the pre-money fully diluted count above. Record each conversion with \
+             `roundbook convert --instrument ENTRY --to-class CLASS --resulting SHARES --date DATE`:",
+            unconverted.len(),
+            outcome.date
+        );
+        for c in &unconverted {
+            let _ = writeln!(
+                out,
+                "  #{} {} of {} held by {}",
+                c.instrument,
+                c.kind,
+                crate::table::cents(&c.amount),
+                c.name
+            );
+        }
     }
     Ok(())
 }
@@ -388,7 +416,7 @@ pub fn issue(book: &Path, a: IssueArgs, out: &mut String) -> CliResult {
                 price_per_share: a
                     .price
                     .as_deref()
-                    .map(|p| money(b, "price", p))
+                    .map(|p| money(b, "price_per_share", p))
                     .transpose()?,
                 round: None,
             },
@@ -516,7 +544,7 @@ pub fn transfer(book: &Path, a: TransferArgs, out: &mut String) -> CliResult {
                 price_per_share: a
                     .price
                     .as_deref()
-                    .map(|p| money(b, "price", p))
+                    .map(|p| money(b, "price_per_share", p))
                     .transpose()?,
             },
             memo(a.memo),
@@ -568,7 +596,7 @@ pub fn repurchase(book: &Path, a: RepurchaseArgs, out: &mut String) -> CliResult
                 holder: b.find_stakeholder("holder", &a.holder)?,
                 class: b.find_class("class", &a.class)?,
                 shares: count("shares", &a.shares)?,
-                price_per_share: money(b, "price", &a.price)?,
+                price_per_share: money(b, "price_per_share", &a.price)?,
             },
             memo(a.memo),
         ))
@@ -577,30 +605,44 @@ pub fn repurchase(book: &Path, a: RepurchaseArgs, out: &mut String) -> CliResult
 
 pub fn convert(book: &Path, a: ConvertArgs, out: &mut String) -> CliResult {
     record_one(book, out, "the conversion", |b| {
-        let from_class = b.find_class("from_class", &a.from_class)?;
-        let shares = count("shares", &a.shares)?;
-        let resulting = match &a.resulting {
-            Some(r) => count("resulting", r)?,
-            None => {
-                let ratio = b
-                    .class(from_class)
-                    .map_or(Decimal::ONE, |c| c.conversion_ratio);
-                b.default_rounding()
-                    .conversion
-                    .apply(Decimal::from(shares) * ratio)?
+        let to_class = b.find_class("to_class", &a.to_class)?;
+        let movement = match (&a.instrument, &a.holder) {
+            (Some(instrument), _) => Movement::ConvertibleConversion {
+                instrument: entry_id("instrument", instrument)?,
+                class: to_class,
+                shares: count("resulting", a.resulting.as_deref().unwrap_or(""))?,
+            },
+            (None, Some(holder)) => {
+                let from_class =
+                    b.find_class("from_class", a.from_class.as_deref().unwrap_or(""))?;
+                let shares = count("shares", a.shares.as_deref().unwrap_or(""))?;
+                let resulting = match &a.resulting {
+                    Some(r) => count("resulting", r)?,
+                    None => {
+                        let ratio = b
+                            .class(from_class)
+                            .map_or(Decimal::ONE, |c| c.conversion_ratio);
+                        b.default_rounding()
+                            .conversion
+                            .apply(Decimal::from(shares) * ratio)?
+                    }
+                };
+                Movement::StockConversion {
+                    holder: b.find_stakeholder("holder", holder)?,
+                    from_class,
+                    shares,
+                    to_class,
+                    resulting_shares: resulting,
+                }
+            }
+            (None, None) => {
+                return Err(LedgerError::invalid(
+                    "holder",
+                    "give --holder/--from-class/--shares, or --instrument/--resulting",
+                ))
             }
         };
-        Ok((
-            date("date", &a.date)?,
-            Movement::StockConversion {
-                holder: b.find_stakeholder("holder", &a.holder)?,
-                from_class,
-                shares,
-                to_class: b.find_class("to_class", &a.to_class)?,
-                resulting_shares: resulting,
-            },
-            memo(a.memo),
-        ))
+        Ok((date("date", &a.date)?, movement, memo(a.memo)))
     })
 }
 
@@ -611,13 +653,17 @@ pub fn safe(book: &Path, a: SafeArgs, out: &mut String) -> CliResult {
             Movement::ConvertibleIssuance {
                 holder: b.find_stakeholder("holder", &a.holder)?,
                 terms: ConvertibleTerms::Safe {
-                    investment: money(b, "amount", &a.amount)?,
+                    investment: money(b, "investment", &a.amount)?,
                     timing: if a.pre_money {
                         SafeTiming::PreMoney
                     } else {
                         SafeTiming::PostMoney
                     },
-                    valuation_cap: a.cap.as_deref().map(|c| money(b, "cap", c)).transpose()?,
+                    valuation_cap: a
+                        .cap
+                        .as_deref()
+                        .map(|c| money(b, "valuation_cap", c))
+                        .transpose()?,
                     discount: a
                         .discount
                         .as_deref()
@@ -639,7 +685,7 @@ pub fn note(book: &Path, a: NoteArgs, out: &mut String) -> CliResult {
                 holder: b.find_stakeholder("holder", &a.holder)?,
                 terms: ConvertibleTerms::Note {
                     principal: money(b, "principal", &a.principal)?,
-                    interest_rate: fraction("rate", &a.rate)?,
+                    interest_rate: fraction("interest_rate", &a.rate)?,
                     compounding: match a.compounding {
                         CompoundingArg::Simple => Compounding::Simple,
                         CompoundingArg::Compound => Compounding::Compound,
@@ -649,7 +695,11 @@ pub fn note(book: &Path, a: NoteArgs, out: &mut String) -> CliResult {
                         DayCountArg::Thirty360 => DayCount::Thirty360,
                     },
                     maturity: date("maturity", &a.maturity)?,
-                    valuation_cap: a.cap.as_deref().map(|c| money(b, "cap", c)).transpose()?,
+                    valuation_cap: a
+                        .cap
+                        .as_deref()
+                        .map(|c| money(b, "valuation_cap", c))
+                        .transpose()?,
                     discount: a
                         .discount
                         .as_deref()
@@ -669,7 +719,7 @@ pub fn valuation_add(book: &Path, a: ValuationAddArgs, out: &mut String) -> CliR
             kind: ValuationKind::FourOhNineA,
             effective: date("date", &a.date)?,
             class: b.find_class("class", &a.class)?,
-            price_per_share: money(b, "price", &a.price)?,
+            price_per_share: money(b, "price_per_share", &a.price)?,
             company_value: None,
             provider: memo(a.provider.clone()),
             round: None,

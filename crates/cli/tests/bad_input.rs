@@ -244,7 +244,7 @@ fn decimals_must_be_plain() {
                 "--price",
                 bad,
             ],
-            &["price"],
+            &["price_per_share"],
         );
     }
     refused(
@@ -252,12 +252,12 @@ fn decimals_must_be_plain() {
         &words(
             "note --holder Bob --principal 100 --rate 6% --date 2020-03-01 --maturity 2021-03-01",
         ),
-        &["rate"],
+        &["interest_rate"],
     );
     refused(
         &book,
         &words("safe --holder Bob --amount 'EUR 100' --date 2020-03-01"),
-        &["amount"],
+        &["investment"],
     );
 }
 

@@ -305,6 +305,15 @@ fn a_company_from_founding_to_its_seed_round() {
         &book,
         &words("round record 'Series Seed' --date 2022-01-15 --class 'Seed Preferred' --create-class --pre-money 10000000 --post-money 13000000 --invest 'Dee VC=2000000' --invest 'Cy Angel=1000000' --lead 'Dee VC'"),
     );
+    let unconverted = outcome["unconverted_instruments"]
+        .as_array()
+        .expect("a list")
+        .len();
+    let outcome = outcome["round"].clone();
+    assert_eq!(
+        unconverted, 2,
+        "the round names the SAFE and the note it did not convert"
+    );
     let pre = money_of(&outcome["pre_money"]);
     let raised = money_of(&outcome["amount_raised"]);
     let post = money_of(&outcome["post_money"]);
@@ -335,7 +344,12 @@ fn a_company_from_founding_to_its_seed_round() {
             "whole shares, rounded down, for {}",
             a["name"]
         );
-        assert_eq!(money_of(&a["invested"]), Decimal::from(shares) * price);
+        // What the shares cost, rounded half-up to cents (the default cash rule).
+        assert_eq!(
+            money_of(&a["invested"]),
+            (Decimal::from(shares) * price)
+                .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+        );
         assert_eq!(
             money_of(&a["invested"]) + money_of(&a["uninvested"]),
             amount
@@ -523,7 +537,8 @@ fn a_reversed_round_investment_shows_in_the_round() {
     let outcome = json(
         &book,
         &words("round record Seed --date 2021-01-01 --class 'Seed Preferred' --create-class --pre-money 4000000 --invest 'Dee VC=1000000' --invest 'Eve Fund=1000000'"),
-    );
+    )["round"]
+        .clone();
     assert_eq!(money_of(&outcome["price_per_share"]), Decimal::ONE);
     assert_eq!(u(&outcome["new_shares"]), 2_000_000);
     assert_eq!(

@@ -621,7 +621,7 @@ impl Book {
                     return Err(LedgerError::invalid(
                         "date",
                         format!(
-                            "grant #{grant} expired on {x}; expired options cannot be exercised"
+                            "grant #{grant} could be exercised until {x}; its options lapsed after that day"
                         ),
                     ));
                 }

@@ -208,7 +208,11 @@ pub struct FundingRound {
     pub pre_money_fd_shares: u64,
     pub lead: Option<StakeholderId>,
     pub rounding: RoundingPolicy,
+    /// The basis of the terms: pre-money, amount raised, post-money, date.
     pub provenance: Provenance,
+    /// The basis of the price per share, the share counts, the lead and each investor's
+    /// amount. The shipped example's terms are public and these are not.
+    pub price_provenance: Provenance,
     pub note: Option<String>,
 }
 
@@ -242,7 +246,7 @@ pub enum ConvertibleTerms {
         investment: Money,
         timing: SafeTiming,
         valuation_cap: Option<Money>,
-        #[serde(with = "rust_decimal::serde::str_option", default)]
+        #[serde(with = "crate::money::opt_decimal_str", default)]
         discount: Option<Decimal>,
         mfn: bool,
     },
@@ -254,7 +258,7 @@ pub enum ConvertibleTerms {
         day_count: DayCount,
         maturity: NaiveDate,
         valuation_cap: Option<Money>,
-        #[serde(with = "rust_decimal::serde::str_option", default)]
+        #[serde(with = "crate::money::opt_decimal_str", default)]
         discount: Option<Decimal>,
     },
 }

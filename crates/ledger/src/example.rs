@@ -127,8 +127,8 @@ pub fn populate_xai(book: &mut Book) -> Result<PricedRoundOutcome> {
         authorized: Some(authorized),
         provenance: Illustrative,
     };
-    let series_a = book.add_class(preferred("Series A Preferred", "1.125", 1, 120_000_000))?;
-    let series_b = book.add_class(preferred("Series B Preferred", "15", 2, 400_000_000))?;
+    let series_a = book.add_class(preferred("Series A Preferred", "1.12500", 1, 120_000_000))?;
+    let series_b = book.add_class(preferred("Series B Preferred", "15.00000", 2, 400_000_000))?;
 
     let founded = d(2023, 7, 12);
     for (holder, shares) in [(musk, 900_000_000u64), (team, 60_000_000)] {

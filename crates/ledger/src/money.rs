@@ -157,6 +157,27 @@ impl Money {
     }
 }
 
+/// Serde for `Option<Decimal>` as a decimal string or null. rust_decimal's own
+/// `str_option` cannot read a null back inside an internally tagged enum (such as
+/// `ConvertibleTerms`), which would leave a stored SAFE without a discount unreadable.
+pub mod opt_decimal_str {
+    use rust_decimal::Decimal;
+    use serde::{de, Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(d) => s.serialize_some(&d.to_string()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+        Option::<String>::deserialize(d)?
+            .map(|s| Decimal::from_str_exact(&s).map_err(de::Error::custom))
+            .transpose()
+    }
+}
+
 /// Parses a plain decimal: digits, one optional point, an optional leading minus.
 /// Refuses exponents, thousands separators and anything rust_decimal would round.
 pub fn parse_decimal(field: &'static str, text: &str) -> Result<Decimal, LedgerError> {

@@ -196,7 +196,9 @@ pub fn price_round(
                 ),
             ));
         }
-        let invested = price_money.checked_mul(Decimal::from(shares))?.tidy();
+        let invested = terms
+            .rounding
+            .round_cash(price_money.checked_mul(Decimal::from(shares))?);
         let left = inv.amount.checked_sub(invested)?.tidy();
         uninvested = uninvested.checked_add(left)?.tidy();
         new_shares = new_shares.checked_add(shares).ok_or_else(|| {
@@ -230,7 +232,9 @@ pub fn price_round(
         .round_dp(crate::captable::PCT_DECIMALS);
     target.rescale(crate::captable::PCT_DECIMALS);
     let actual = percent(new_shares, post_fd);
-    let implied = price_money.checked_mul(Decimal::from(post_fd))?.tidy();
+    let implied = terms
+        .rounding
+        .round_cash(price_money.checked_mul(Decimal::from(post_fd))?);
     let rounding_bites = price != exact_price || !uninvested.amount.is_zero() || implied != post;
     Ok(PricedRoundOutcome {
         round: RoundId(0),
@@ -325,6 +329,7 @@ impl Book {
             lead: terms.lead,
             rounding: terms.rounding.clone(),
             provenance: terms.provenance,
+            price_provenance: allocations,
             note: terms.note.clone(),
         });
         for a in &outcome.allocations {

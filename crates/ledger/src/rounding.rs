@@ -41,6 +41,14 @@ pub struct RoundingPolicy {
     pub shares: ShareRounding,
     /// Shares that come from a conversion (preferred to common, SAFEs, notes).
     pub conversion: ShareRounding,
+    /// Decimals kept in an amount of cash a computation produces (shares x price),
+    /// rounded half-up: 2, cents, as a purchase agreement states a purchase price.
+    #[serde(default = "two")]
+    pub cash_decimals: u32,
+}
+
+fn two() -> u32 {
+    2
 }
 
 impl Default for RoundingPolicy {
@@ -57,6 +65,7 @@ impl Default for RoundingPolicy {
             price_direction: PriceDirection::Up,
             shares: ShareRounding::Floor,
             conversion: ShareRounding::Floor,
+            cash_decimals: 2,
         }
     }
 }
@@ -64,7 +73,25 @@ impl Default for RoundingPolicy {
 pub const MAX_PRICE_DECIMALS: u32 = 10;
 
 impl RoundingPolicy {
+    /// An amount of cash rounded to `cash_decimals`, half-up, shown with that many decimals.
+    pub fn round_cash(&self, amount: crate::money::Money) -> crate::money::Money {
+        let mut a = amount
+            .amount
+            .round_dp_with_strategy(self.cash_decimals, RoundingStrategy::MidpointAwayFromZero);
+        a.rescale(self.cash_decimals);
+        crate::money::Money::new(a, amount.currency)
+    }
+
     pub fn validate(&self) -> Result<(), LedgerError> {
+        if self.cash_decimals > MAX_PRICE_DECIMALS {
+            return Err(LedgerError::invalid(
+                "cash_decimals",
+                format!(
+                    "{} is more than {MAX_PRICE_DECIMALS} decimals",
+                    self.cash_decimals
+                ),
+            ));
+        }
         if self.price_decimals > MAX_PRICE_DECIMALS {
             return Err(LedgerError::invalid(
                 "price_decimals",
@@ -90,11 +117,12 @@ impl RoundingPolicy {
     /// A one-line description for outputs: "price up to 5 dp; shares floor; conversion floor".
     pub fn describe(&self) -> String {
         format!(
-            "price {} to {} dp; shares {}; conversion {}",
+            "price {} to {} dp; shares {}; conversion {}; cash half-up to {} dp",
             self.price_direction.name(),
             self.price_decimals,
             self.shares.name(),
-            self.conversion.name()
+            self.conversion.name(),
+            self.cash_decimals
         )
     }
 }

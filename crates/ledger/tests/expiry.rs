@@ -91,7 +91,7 @@ fn expired_options_cannot_be_exercised() {
     )
     .unwrap_err();
     assert_eq!(err.field(), Some("date"));
-    assert!(err.to_string().contains("expired on 2022-01-31"), "{err}");
+    assert!(err.to_string().contains("until 2022-01-31"), "{err}");
     // On the last day it still can.
     rec(
         &mut s.book,

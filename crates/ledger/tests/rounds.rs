@@ -47,8 +47,8 @@ fn name(id: StakeholderId) -> String {
     format!("Investor {id}")
 }
 
-/// Every allocation buys floor(amount / price) shares and pays shares x price;
-/// the totals add up.
+/// Every allocation buys floor(amount / price) shares and pays shares x price,
+/// rounded half-up to cents (the policy's cash rule); the totals add up.
 fn assert_allocations_consistent(o: &PricedRoundOutcome) {
     let price = o.price_per_share.amount;
     let mut shares = 0u64;
@@ -59,7 +59,8 @@ fn assert_allocations_consistent(o: &PricedRoundOutcome) {
         assert_eq!(Decimal::from(a.shares), floor, "{}", a.name);
         assert_eq!(
             a.invested.amount,
-            Decimal::from(a.shares) * price,
+            (Decimal::from(a.shares) * price)
+                .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero),
             "{}",
             a.name
         );
@@ -88,7 +89,8 @@ fn assert_allocations_consistent(o: &PricedRoundOutcome) {
     assert_eq!(o.post_money_fd_shares, o.pre_money_fd_shares + o.new_shares);
     assert_eq!(
         o.implied_post_money.amount,
-        price * Decimal::from(o.post_money_fd_shares)
+        (price * Decimal::from(o.post_money_fd_shares))
+            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
     );
 }
 
@@ -118,7 +120,7 @@ fn xai_series_b_prices_at_fifteen_dollars() {
     assert!(!o.rounding_bites);
     assert_eq!(
         o.rounding_rule,
-        "price up to 5 dp; shares floor; conversion floor"
+        "price up to 5 dp; shares floor; conversion floor; cash half-up to 2 dp"
     );
     assert_allocations_consistent(&o);
 }

@@ -83,7 +83,7 @@ impl Store {
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut conn = Connection::open_with_flags(path, flags).map_err(|e| classify(path, e))?;
-        configure(&conn, path)?;
+        // Identify the file before anything writes to it (WAL mode is written to the header).
         let app: i32 = conn
             .pragma_query_value(None, "application_id", |r| r.get(0))
             .map_err(|e| classify(path, e))?;
@@ -93,6 +93,7 @@ impl Store {
                 "it is an SQLite file of another program".into(),
             ));
         }
+        configure(&conn, path)?;
         migrate::migrate_to(&mut conn, path, migrate::latest_version())
             .map_err(|e| reclassify(path, e))?;
         let store = Store {
@@ -153,12 +154,13 @@ impl Store {
 
     /// Runs SQLite's own integrity check; "ok" when the file is sound.
     pub fn integrity_check(&self) -> Result<String> {
-        let rows: Vec<String> = self
-            .conn
-            .prepare("PRAGMA integrity_check")?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows.join("; "))
+        let run = || -> rusqlite::Result<Vec<String>> {
+            self.conn
+                .prepare("PRAGMA integrity_check")?
+                .query_map([], |r| r.get(0))?
+                .collect()
+        };
+        Ok(run().map_err(|e| classify(&self.path, e))?.join("; "))
     }
 
     /// Schema versions recorded in the file.

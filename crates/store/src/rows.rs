@@ -186,8 +186,8 @@ pub fn insert_added(tx: &Transaction, a: &Added, now: DateTime<Utc>) -> Result<(
     for r in a.rounds {
         tx.execute(
             "INSERT INTO rounds (id, name, date, class_id, pre_money, amount_raised, post_money, price_per_share,
-               pre_money_fd_shares, lead_id, rounding, provenance, note, recorded_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+               pre_money_fd_shares, lead_id, rounding, provenance, price_provenance, note, recorded_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             params![
                 r.id.0,
                 r.name,
@@ -201,6 +201,7 @@ pub fn insert_added(tx: &Transaction, a: &Added, now: DateTime<Utc>) -> Result<(
                 r.lead.map(|l| l.0),
                 serde_json::to_string(&r.rounding).unwrap_or_default(),
                 r.provenance.name(),
+                r.price_provenance.name(),
                 r.note,
                 now
             ],
@@ -472,7 +473,7 @@ pub fn load_plans(conn: &Connection) -> rusqlite::Result<Vec<EquityPlan>> {
 pub fn load_rounds(conn: &Connection, cur: Currency) -> rusqlite::Result<Vec<FundingRound>> {
     let mut stmt = conn.prepare(
         "SELECT id, name, date, class_id, pre_money, amount_raised, post_money, price_per_share, pre_money_fd_shares,
-                lead_id, rounding, provenance, note FROM rounds ORDER BY id",
+                lead_id, rounding, provenance, note, price_provenance FROM rounds ORDER BY id",
     )?;
     let rows = stmt.query_map([], |r| {
         Ok(FundingRound {
@@ -488,6 +489,7 @@ pub fn load_rounds(conn: &Connection, cur: Currency) -> rusqlite::Result<Vec<Fun
             lead: r.get::<_, Option<i64>>(9)?.map(StakeholderId),
             rounding: json(r, 10)?,
             provenance: provenance(r, 11)?,
+            price_provenance: provenance(r, 13)?,
             note: r.get(12)?,
         })
     })?;

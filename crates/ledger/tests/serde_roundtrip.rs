@@ -1,0 +1,67 @@
+//! What the store and the JSON output write must read back: every movement, with
+//! optional terms absent or present.
+
+use chrono::NaiveDate;
+use roundbook_ledger::*;
+use rust_decimal_macros::dec;
+
+fn usd(d: rust_decimal::Decimal) -> Money {
+    Money::new(d, Currency::USD)
+}
+
+#[test]
+fn convertible_terms_round_trip_with_and_without_options() {
+    let cases = vec![
+        ConvertibleTerms::Safe {
+            investment: usd(dec!(100)),
+            timing: SafeTiming::PostMoney,
+            valuation_cap: None,
+            discount: None,
+            mfn: false,
+        },
+        ConvertibleTerms::Safe {
+            investment: usd(dec!(1000000)),
+            timing: SafeTiming::PreMoney,
+            valuation_cap: Some(usd(dec!(10000000))),
+            discount: Some(dec!(0.20)),
+            mfn: true,
+        },
+        ConvertibleTerms::Note {
+            principal: usd(dec!(500000)),
+            interest_rate: dec!(0.06),
+            compounding: Compounding::Simple,
+            day_count: DayCount::Act365,
+            maturity: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            valuation_cap: None,
+            discount: None,
+        },
+    ];
+    for terms in cases {
+        let json = serde_json::to_string(&terms).unwrap();
+        let back: ConvertibleTerms =
+            serde_json::from_str(&json).unwrap_or_else(|e| panic!("{json}: {e}"));
+        assert_eq!(back, terms, "{json}");
+        // Inside an entry too (the journal's JSON flattens the movement).
+        let movement = Movement::ConvertibleIssuance {
+            holder: StakeholderId(1),
+            terms,
+        };
+        let json = serde_json::to_string(&movement).unwrap();
+        let back: Movement = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{json}: {e}"));
+        assert_eq!(back, movement);
+    }
+}
+
+#[test]
+fn a_discount_is_written_as_a_decimal_string() {
+    let terms = ConvertibleTerms::Safe {
+        investment: usd(dec!(100)),
+        timing: SafeTiming::PostMoney,
+        valuation_cap: None,
+        discount: Some(dec!(0.15)),
+        mfn: false,
+    };
+    let v: serde_json::Value = serde_json::to_value(&terms).unwrap();
+    assert_eq!(v["discount"], serde_json::json!("0.15"));
+    assert_eq!(v["instrument"], serde_json::json!("safe"));
+}
