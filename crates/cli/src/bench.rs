@@ -70,7 +70,8 @@ pub fn generate(b: &mut Book, n: u64, m: u64) -> Result<NaiveDate, LedgerError> 
     })?;
     let price = Money::new(rust_decimal::Decimal::new(125, 2), b.company.currency);
     let mut common_held = vec![0u64; n as usize];
-    let mut grants: Vec<(EntryId, u64)> = vec![];
+    // (grant, index of its holder, options left)
+    let mut grants: Vec<(EntryId, usize, u64)> = vec![];
     let days = 3650u64;
     let mut last = start;
     for i in 0..m.saturating_sub(1) {
@@ -81,7 +82,7 @@ pub fn generate(b: &mut Book, n: u64, m: u64) -> Result<NaiveDate, LedgerError> 
         let movement = if roll < 20 && common_held[h] > 1 {
             let to = rng.below(n) as usize;
             if to == h {
-                continue_issue(&mut common_held, h, &mut rng, ids[h], common)
+                issue_common(&mut common_held, h, &mut rng, ids[h], common)
             } else {
                 let k = 1 + rng.below(common_held[h] / 2);
                 common_held[h] -= k;
@@ -105,19 +106,14 @@ pub fn generate(b: &mut Book, n: u64, m: u64) -> Result<NaiveDate, LedgerError> 
             }
         } else if roll < 42 && !grants.is_empty() {
             let g = rng.below(grants.len() as u64) as usize;
-            let (grant, left) = grants[g];
+            let (grant, holder, left) = grants[g];
             if left == 0 {
-                continue_issue(&mut common_held, h, &mut rng, ids[h], common)
+                issue_common(&mut common_held, h, &mut rng, ids[h], common)
             } else {
                 let k = 1 + rng.below(left);
-                grants[g].1 -= k;
+                grants[g].2 -= k;
                 if roll < 39 {
-                    if let Some(Movement::OptionGrant { holder, .. }) =
-                        b.entry(grant).map(|e| &e.movement)
-                    {
-                        let idx = ids.iter().position(|x| x == holder).unwrap_or(0);
-                        common_held[idx] += k;
-                    }
+                    common_held[holder] += k;
                     Movement::Exercise { grant, options: k }
                 } else {
                     Movement::OptionCancellation { grant, options: k }
@@ -132,17 +128,21 @@ pub fn generate(b: &mut Book, n: u64, m: u64) -> Result<NaiveDate, LedgerError> 
                 round: None,
             }
         } else {
-            continue_issue(&mut common_held, h, &mut rng, ids[h], common)
+            issue_common(&mut common_held, h, &mut rng, ids[h], common)
+        };
+        let granted = match movement {
+            Movement::OptionGrant { options, .. } => Some(options),
+            _ => None,
         };
         let id = b.record(day, movement, None, Provenance::Illustrative)?;
-        if let Some(Movement::OptionGrant { options, .. }) = b.entry(id).map(|e| &e.movement) {
-            grants.push((id, *options));
+        if let Some(options) = granted {
+            grants.push((id, h, options));
         }
     }
     Ok(last)
 }
 
-fn continue_issue(
+fn issue_common(
     held: &mut [u64],
     h: usize,
     rng: &mut Rng,
