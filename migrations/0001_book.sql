@@ -89,7 +89,7 @@ CREATE TABLE transactions (
                         'stock-issuance', 'option-grant', 'exercise', 'transfer',
                         'stock-cancellation', 'option-cancellation', 'repurchase',
                         'pool-increase', 'stock-conversion', 'convertible-issuance',
-                        'convertible-conversion', 'reversal')),
+                        'convertible-conversion', 'conversion-ratio-adjustment', 'reversal')),
     holder_id       INTEGER REFERENCES stakeholders (id),
     counterparty_id INTEGER REFERENCES stakeholders (id),
     class_id        INTEGER REFERENCES share_classes (id),
@@ -102,6 +102,7 @@ CREATE TABLE transactions (
     price           TEXT,
     expires         TEXT,
     terms           TEXT,   -- SAFE / note terms as JSON
+    ratio           TEXT,   -- conversion-ratio-adjustment: the class's new conversion ratio, decimal text
     reason          TEXT,
     memo            TEXT,
     provenance      TEXT NOT NULL

@@ -73,6 +73,12 @@ pub enum Command {
     /// Book settings: the default rounding policy (docs/rounding.md).
     #[command(subcommand)]
     Settings(SettingsCmd),
+    /// Compute a self-contained deal from a JSON file (or - for standard input): the cap table,
+    /// a modelled round, exit waterfalls. No book is read or written. See docs/calc.md.
+    Calc {
+        /// The deal file, or - for standard input.
+        file: String,
+    },
     /// Check the book file: SQLite's integrity check and a replay of the whole journal.
     Check,
     /// Benchmarks (not tests): time the cap table on a large generated book.
@@ -223,6 +229,61 @@ pub enum RoundCmd {
     Show {
         round: String,
     },
+    /// Model a priced round (a pro forma: nothing is recorded unless --commit).
+    Model(RoundModelArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum PoolTimingArg {
+    /// The top-up is counted in the pre-money: only existing holders are diluted (the usual term sheet).
+    Pre,
+    /// The top-up is added after pricing: new investors are diluted too.
+    Post,
+}
+
+#[derive(Args)]
+pub struct RoundModelArgs {
+    pub name: String,
+    #[arg(long)]
+    pub date: String,
+    /// The class the round issues; with --create-class it is created (preferred, 1x
+    /// non-participating, senior to all, original issue price = the round's price).
+    #[arg(long)]
+    pub class: String,
+    #[arg(long)]
+    pub create_class: bool,
+    #[arg(long, conflicts_with = "post_money", required_unless_present = "post_money")]
+    pub pre_money: Option<String>,
+    /// Post-money valuation: the pre-money is this minus the new money.
+    #[arg(long)]
+    pub post_money: Option<String>,
+    /// One per investor: NAME=AMOUNT (repeat the flag).
+    #[arg(long = "invest", value_name = "NAME=AMOUNT", required = true)]
+    pub investments: Vec<String>,
+    /// An existing holder exercising its pro-rata right: it buys its fully diluted share of the
+    /// new money given with --invest (repeat the flag).
+    #[arg(long = "pro-rata", value_name = "NAME")]
+    pub pro_rata: Vec<String>,
+    #[arg(long)]
+    pub lead: Option<String>,
+    /// Options available after the round as a fraction of post-money FD shares (0.10 = 10%).
+    #[arg(long, requires = "pool_plan")]
+    pub pool_target: Option<String>,
+    /// The plan that receives the top-up.
+    #[arg(long)]
+    pub pool_plan: Option<String>,
+    #[arg(long, value_enum, default_value = "pre")]
+    pub pool_in: PoolTimingArg,
+    /// Which SAFEs and notes convert: all (default), none, or entry numbers "12,15".
+    #[arg(long, default_value = "all")]
+    pub convert: String,
+    #[command(flatten)]
+    pub rounding: RoundingArgs,
+    /// Record the modelled round in the book (as ordinary, reversible entries).
+    #[arg(long)]
+    pub commit: bool,
+    #[arg(long)]
+    pub note: Option<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -549,5 +610,12 @@ pub enum BenchWhat {
         /// Keep the generated book here instead of a temporary file.
         #[arg(long)]
         keep: Option<PathBuf>,
+    },
+    /// Model a priced round that converts N SAFEs and notes (mixed caps, discounts, MFN).
+    Round {
+        #[arg(long, default_value_t = 50)]
+        safes: u32,
+        #[arg(long, default_value_t = 200)]
+        runs: u32,
     },
 }

@@ -3,6 +3,7 @@
 
 mod args;
 mod bench;
+mod calc;
 mod read;
 mod table;
 mod write;
@@ -105,6 +106,12 @@ fn main() -> ExitCode {
     let json = cli.json;
     let result = match cli.command {
         Command::Bench(b) => bench::run(b),
+        Command::Calc { file } => {
+            let mut out = String::new();
+            let r = calc::run(&file, &mut out);
+            print!("{out}");
+            r
+        }
         command => {
             let mut out = String::new();
             let r = run(&book, json, command, &mut out);
@@ -148,6 +155,7 @@ fn run(book: &std::path::Path, json: bool, command: Command, out: &mut String) -
             args::RoundCmd::Record(a) => write::round_record(book, a, json, out),
             args::RoundCmd::List => read::rounds(book, json, out),
             args::RoundCmd::Show { round } => read::round_show(book, &round, json, out),
+            args::RoundCmd::Model(a) => write::round_model(book, a, json, out),
         },
         Issue(a) => write::issue(book, a, out),
         Grant(a) => write::grant(book, a, out),
@@ -167,6 +175,6 @@ fn run(book: &std::path::Path, json: bool, command: Command, out: &mut String) -
         Journal(a) => read::journal(book, a, json, out),
         Settings(args::SettingsCmd::Rounding(a)) => write::settings_rounding(book, a, json, out),
         Check => read::check(book, json, out),
-        Bench(_) => Ok(()),
+        Bench(_) | Calc { .. } => Ok(()),
     }
 }

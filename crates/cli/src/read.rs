@@ -886,6 +886,11 @@ fn describe(b: &Book, m: &Movement) -> String {
             class,
             shares: n,
         } => format!("#{instrument} into {} {}", shares(*n), cls(*class)),
+        Movement::ConversionRatioAdjustment {
+            class,
+            new_ratio,
+            reason,
+        } => format!("{} converts at {new_ratio}: {reason}", cls(*class)),
         Movement::Reversal { reverses, reason } => format!("reverses #{reverses}: {reason}"),
     }
 }
@@ -983,4 +988,96 @@ pub fn check(book: &Path, json: bool, out: &mut String) -> CliResult {
             message: format!("{} failed its check", book.display()),
         })
     }
+}
+
+/// A modelled round: the terms, what rounding did, the conversions, the new money and
+/// each holder's dilution.
+pub fn model_outcome(o: &ModelOutcome, committed: bool, out: &mut String) {
+    let _ = writeln!(
+        out,
+        "{} on {}: {}",
+        o.name,
+        o.date,
+        if committed { "recorded in the book" } else { "pro forma (nothing recorded; add --commit to record it)" }
+    );
+    let mut t = Table::new(&[("", L), ("", R)]);
+    t.row(vec!["Pre-money valuation".into(), cents(&o.pre_money)]);
+    t.row(vec!["New money".into(), cents(&o.new_money)]);
+    t.row(vec!["Post-money valuation (pre + new money)".into(), cents(&o.post_money)]);
+    t.row(vec!["Fully diluted shares before the round".into(), shares(o.pre_round_fd_shares)]);
+    t.row(vec!["Price denominator (FD + conversions + top-up in pre-money)".into(), o.price_denominator.to_string()]);
+    t.row(vec!["Exact price".into(), o.exact_price.round_dp(10).to_string()]);
+    t.row(vec!["Price per share".into(), price(&o.price_per_share)]);
+    if let Some(p) = &o.pool {
+        t.row(vec![
+            format!(
+                "Option pool target ({} of post-money FD, top-up in the {}-money)",
+                pct(p.fraction * rust_decimal::Decimal::ONE_HUNDRED),
+                match p.timing {
+                    PoolTiming::PreMoney => "pre",
+                    PoolTiming::PostMoney => "post",
+                }
+            ),
+            String::new(),
+        ]);
+        t.row(vec!["  available before".into(), shares(o.pool_available_before)]);
+        t.row(vec!["  top-up".into(), shares(o.pool_increase)]);
+        t.row(vec!["  available after".into(), format!("{} ({})", shares(o.pool_available_after), pct(o.pool_available_after_pct))]);
+    }
+    t.row(vec!["New money shares".into(), shares(o.new_shares)]);
+    t.row(vec!["Conversion shares".into(), shares(o.conversion_shares)]);
+    t.row(vec!["Post-money fully diluted shares".into(), shares(o.post_money_fd_shares)]);
+    t.row(vec!["Implied post-money (price x post FD)".into(), cents(&o.implied_post_money)]);
+    out.push_str(&t.render().lines().skip(2).map(|l| format!("{l}\n")).collect::<String>());
+    let _ = writeln!(out, "Rounding: {}", o.rounding_rule);
+
+    if !o.conversions.is_empty() {
+        let _ = writeln!(out, "\nSAFEs and notes converting:");
+        let mut t = Table::new(&[
+            ("Entry", R),
+            ("Holder", L),
+            ("Instrument", L),
+            ("Amount", R),
+            ("Converts at", L),
+            ("Price", R),
+            ("Shares", R),
+        ]);
+        for c in &o.conversions {
+            t.row(vec![
+                format!("#{}", c.instrument),
+                c.name.clone(),
+                c.kind.into(),
+                cents(&c.amount),
+                match c.basis {
+                    ConversionBasis::Cap => "cap",
+                    ConversionBasis::Discount => "discount",
+                    ConversionBasis::RoundPrice => "round price",
+                }
+                .into(),
+                price(&c.conversion_price),
+                shares(c.shares),
+            ]);
+        }
+        out.push_str(&t.render());
+    }
+    let _ = writeln!(out, "\nNew money:");
+    let mut t = Table::new(&[("Investor", L), ("Amount", R), ("Shares", R), ("Invested", R), ("Uninvested", R)]);
+    for l in &o.new_money_lines {
+        t.row(vec![l.name.clone(), cents(&l.amount), shares(l.shares), cents(&l.invested), cents(&l.uninvested)]);
+    }
+    out.push_str(&t.render());
+    let _ = writeln!(out, "\nDilution (fully diluted):");
+    let mut t = Table::new(&[("Holder", L), ("Before", R), ("% before", R), ("After", R), ("% after", R), ("Change", R)]);
+    for d in &o.dilution {
+        let change = d.after_pct - d.before_pct;
+        t.row(vec![
+            d.name.clone(),
+            shares(d.before_fd),
+            pct(d.before_pct),
+            shares(d.after_fd),
+            pct(d.after_pct),
+            format!("{}{} pts", if change > rust_decimal::Decimal::ZERO { "+" } else { "" }, change.round_dp(4)),
+        ]);
+    }
+    out.push_str(&t.render());
 }

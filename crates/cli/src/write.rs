@@ -277,24 +277,114 @@ pub fn rounding_policy(base: RoundingPolicy, r: &RoundingArgs) -> RoundingPolicy
     p
 }
 
+/// "NAME=AMOUNT" flags, one per investor.
+fn investments(b: &Book, specs: &[String]) -> Result<Vec<Investment>, LedgerError> {
+    let mut out = vec![];
+    for (i, spec) in specs.iter().enumerate() {
+        let (name, amount) = spec.rsplit_once('=').ok_or_else(|| {
+            LedgerError::invalid("invest", format!("investment {} '{spec}' is not NAME=AMOUNT", i + 1))
+        })?;
+        out.push(Investment {
+            investor: b.find_stakeholder("invest", name)?,
+            amount: money(b, "amount", amount).map_err(|e| e.at(&format!("investment {} ({})", i + 1, name.trim())))?,
+        });
+    }
+    Ok(out)
+}
+
+/// A new preferred class for a round: 1x non-participating, senior to every class, its
+/// original issue price the round's price.
+fn round_class(b: &Book, name: &str, price: Option<Money>, authorized: Option<u64>) -> NewClass {
+    NewClass {
+        name: name.to_string(),
+        kind: ClassKind::Preferred,
+        original_issue_price: price,
+        preference_multiple: if price.is_some() { Decimal::ONE } else { Decimal::ZERO },
+        participation: Participation::None,
+        seniority: b.classes().iter().map(|c| c.seniority).max().unwrap_or(0) + 1,
+        conversion_ratio: Decimal::ONE,
+        anti_dilution: AntiDilution::None,
+        authorized,
+        provenance: Provenance::Recorded,
+    }
+}
+
+pub fn round_model(book: &Path, a: RoundModelArgs, json: bool, out: &mut String) -> CliResult {
+    let build = |b: &mut Book| -> Result<ModelOutcome, LedgerError> {
+        let day = date("date", &a.date)?;
+        let valuation = match (&a.pre_money, &a.post_money) {
+            (Some(p), _) => RoundValuation::PreMoney(money(b, "pre_money", p)?),
+            (None, Some(p)) => RoundValuation::PostMoney(money(b, "post_money", p)?),
+            (None, None) => return Err(LedgerError::invalid("pre_money", "give --pre-money or --post-money")),
+        };
+        let pool = match (&a.pool_target, &a.pool_plan) {
+            (Some(t), Some(plan)) => Some(PoolTarget {
+                plan: b.find_plan("pool_plan", plan)?,
+                fraction: parse_decimal("pool_target", t)?,
+                timing: match a.pool_in {
+                    PoolTimingArg::Pre => PoolTiming::PreMoney,
+                    PoolTimingArg::Post => PoolTiming::PostMoney,
+                },
+            }),
+            _ => None,
+        };
+        let conversions = match a.convert.trim() {
+            "all" => Conversions::All,
+            "none" => Conversions::None,
+            list => Conversions::Only(
+                list.split(',').map(|id| entry_id("convert", id)).collect::<Result<_, _>>()?,
+            ),
+        };
+        let mut model = RoundModel {
+            name: a.name.clone(),
+            date: day,
+            class: ClassId(0),
+            valuation,
+            investments: investments(b, &a.investments)?,
+            pro_rata: a.pro_rata.iter().map(|n| b.find_stakeholder("pro_rata", n)).collect::<Result<_, _>>()?,
+            lead: a.lead.as_deref().map(|l| b.find_stakeholder("lead", l)).transpose()?,
+            pool,
+            conversions,
+            rounding: rounding_policy(b.default_rounding(), &a.rounding),
+            note: memo(a.note.clone()),
+        };
+        model.class = match (b.find_class("class", &a.class), a.create_class) {
+            (Ok(c), true) => {
+                return Err(LedgerError::conflict("class", format!("'{}' already exists (#{c}); drop --create-class", a.class)))
+            }
+            (Ok(c), false) => c,
+            (Err(e), false) => return Err(e),
+            (Err(_), true) => {
+                // Price the round first on a copy, so the new class's issue price is the round's.
+                let mut probe = b.clone();
+                model.class = probe.add_class(round_class(b, &a.class, None, None))?;
+                let priced = probe.model_round(&model)?;
+                let authorized = priced.new_shares + priced.conversion_shares;
+                b.add_class(round_class(b, &a.class, Some(priced.price_per_share), Some(authorized)))?
+            }
+        };
+        b.commit_round_model(&model)
+    };
+    let outcome = if a.commit {
+        open(book)?.transact(build)?
+    } else {
+        // A pro forma: the same steps on a copy of the book that is never written.
+        let mut copy = open(book)?.load()?;
+        build(&mut copy)?
+    };
+    if json {
+        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&outcome).unwrap_or_default());
+    } else {
+        crate::read::model_outcome(&outcome, a.commit, out);
+    }
+    Ok(())
+}
+
 pub fn round_record(book: &Path, a: RoundRecordArgs, json: bool, out: &mut String) -> CliResult {
     let mut store = open(book)?;
     let outcome = store.transact(|b| {
         let day = date("date", &a.date)?;
-        let mut investments = vec![];
-        for (i, spec) in a.investments.iter().enumerate() {
-            let (name, amount) = spec.rsplit_once('=').ok_or_else(|| {
-                LedgerError::invalid(
-                    "invest",
-                    format!("investment {} '{spec}' is not NAME=AMOUNT", i + 1),
-                )
-            })?;
-            investments.push(Investment {
-                investor: b.find_stakeholder("invest", name)?,
-                amount: money(b, "amount", amount)
-                    .map_err(|e| e.at(&format!("investment {} ({})", i + 1, name.trim())))?,
-            });
-        }
+        let investments = investments(b, &a.investments)?;
         let rounding = rounding_policy(b.default_rounding(), &a.rounding);
         let pre_money = money(b, "pre_money", &a.pre_money)?;
         let class = match b.find_class("class", &a.class) {

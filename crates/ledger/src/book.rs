@@ -16,7 +16,7 @@ use crate::error::{LedgerError, Result};
 use crate::journal::{Entry, Movement};
 use crate::money::Money;
 use crate::rounding::RoundingPolicy;
-use crate::timeline::{Timeline, Violation};
+use crate::timeline::{Ratios, Timeline, Violation};
 
 #[derive(Debug, Clone)]
 pub struct Book {
@@ -260,6 +260,23 @@ impl Book {
     /// The reversal that undid an entry, if one did.
     pub fn reversal_of(&self, id: EntryId) -> Option<EntryId> {
         self.reversed_by.get(&id).copied()
+    }
+
+    /// The conversion ratio (common shares per share) of a class in force on `as_of`: its
+    /// `conversion_ratio` as created, or the last `ConversionRatioAdjustment` effective on or
+    /// before `as_of` that is not reversed by then.
+    pub fn conversion_ratio(&self, class: ClassId, as_of: NaiveDate) -> Result<Decimal> {
+        self.need_class("class", class)?;
+        let mut ratios = Ratios::default();
+        for e in self.in_effective_order(Some(as_of)).filter(|e| {
+            matches!(
+                e.movement,
+                Movement::ConversionRatioAdjustment { .. } | Movement::Reversal { .. }
+            )
+        }) {
+            ratios.apply(self, e);
+        }
+        Ok(ratios.ratio(self, class))
     }
 
     /// Finds a stakeholder by exact name (case-insensitive) or by `#id`.
@@ -730,6 +747,25 @@ impl Book {
                     ));
                 }
                 after("date", effective, i, "the instrument's issue")?;
+            }
+            Movement::ConversionRatioAdjustment {
+                class,
+                new_ratio,
+                reason,
+            } => {
+                self.need_class("class", *class)?;
+                if *new_ratio <= Decimal::ZERO {
+                    return Err(LedgerError::invalid(
+                        "new_ratio",
+                        "must be greater than zero",
+                    ));
+                }
+                if reason.trim().is_empty() {
+                    return Err(LedgerError::invalid(
+                        "reason",
+                        "a conversion ratio adjustment needs a reason (the anti-dilution clause, the round)",
+                    ));
+                }
             }
             Movement::Reversal { reverses, reason } => {
                 if reason.trim().is_empty() {

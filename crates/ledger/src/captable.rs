@@ -2,8 +2,9 @@
 //!
 //! Definitions (also in docs/captable.md):
 //! - *Outstanding* shares: issued and not cancelled, repurchased or converted away,
-//!   counted as converted to common (shares x the class's conversion ratio, rounded
-//!   per holding as the policy's `conversion` rule says).
+//!   counted as converted to common (shares x the class's conversion ratio in force on
+//!   the as-of date, rounded per holding as the policy's `conversion` rule says). The
+//!   ratio in force is the class's own until a `ConversionRatioAdjustment` sets another.
 //! - *Fully diluted* (FD) shares: outstanding shares as converted, plus every option
 //!   granted and not yet exercised or cancelled (vested or not), plus the options still
 //!   available for grant in every equity plan. SAFEs and convertible notes are NOT in
@@ -128,6 +129,19 @@ pub fn percent(part: u64, whole: u64) -> Decimal {
     p
 }
 
+impl Book {
+    /// The class whose conversion ratio an entry sets, or whose adjustment it reverses.
+    fn ratio_class(&self, m: &Movement) -> Option<ClassId> {
+        match m {
+            Movement::ConversionRatioAdjustment { class, .. } => Some(*class),
+            Movement::Reversal { reverses, .. } => self
+                .entry(*reverses)
+                .and_then(|e| self.ratio_class(&e.movement)),
+            _ => None,
+        }
+    }
+}
+
 fn to_u64(x: i128) -> Result<u64> {
     u64::try_from(x)
         .map_err(|_| LedgerError::conflict("journal", format!("a position of {x} cannot be shown")))
@@ -139,9 +153,15 @@ impl Book {
         let mut t = Timeline::new(self);
         // A row is as illustrative as the least factual entry behind it.
         let mut illustrative: HashSet<StakeholderId> = HashSet::default();
+        // Classes whose ratio an illustrative adjustment (or its reversal) set: every
+        // holder of such a class has an illustrative as-converted count.
+        let mut illustrative_ratio: HashSet<ClassId> = HashSet::default();
         for e in self.in_effective_order(Some(as_of)) {
             if e.provenance == Provenance::Illustrative {
                 illustrative.extend(t.holders_moved(&e.movement).into_iter().flatten());
+                if let Some(class) = self.ratio_class(&e.movement) {
+                    illustrative_ratio.insert(class);
+                }
             }
             t.apply(e).map_err(|v| {
                 LedgerError::conflict(
@@ -156,9 +176,9 @@ impl Book {
         }
         t.lapse_before(as_of);
 
-        let ratio = |c: ClassId| self.class(c).map_or(Decimal::ONE, |c| c.conversion_ratio);
+        // The ratio in force on `as_of`: the class's own, or the last adjustment's.
         let as_converted = |c: ClassId, shares: u64| -> Result<u64> {
-            let r = ratio(c);
+            let r = t.ratio(c);
             if r == Decimal::ONE {
                 return Ok(shares);
             }
@@ -171,6 +191,9 @@ impl Book {
         held.sort_by_key(|((h, c), _)| (*h, *c));
         for (&(holder, class), &n) in held {
             let shares = to_u64(n)?;
+            if illustrative_ratio.contains(&class) {
+                illustrative.insert(holder);
+            }
             let row = per_holder.entry(holder).or_default();
             row.0.push(Holding {
                 class,

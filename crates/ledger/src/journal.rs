@@ -5,6 +5,7 @@
 //! the entry and gives a reason; the reversal has its own effective date.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
@@ -90,6 +91,17 @@ pub enum Movement {
         class: ClassId,
         shares: u64,
     },
+    /// A class's conversion ratio (common shares per share) is set to `new_ratio` from this
+    /// entry's effective date on, e.g. by an anti-dilution adjustment after a down round
+    /// (OCF's TX_STOCK_CLASS_CONVERSION_RATIO_ADJUSTMENT). Before the first one, a class
+    /// converts at `ShareClass::conversion_ratio`. Reversing one removes it from the
+    /// class's history: the ratio it replaced (or a later adjustment's) is in force again.
+    ConversionRatioAdjustment {
+        class: ClassId,
+        #[serde(with = "rust_decimal::serde::str")]
+        new_ratio: Decimal,
+        reason: String,
+    },
     /// Undoes an earlier entry from this entry's effective date on.
     Reversal { reverses: EntryId, reason: String },
 }
@@ -109,6 +121,7 @@ impl Movement {
             Movement::StockConversion { .. } => "stock-conversion",
             Movement::ConvertibleIssuance { .. } => "convertible-issuance",
             Movement::ConvertibleConversion { .. } => "convertible-conversion",
+            Movement::ConversionRatioAdjustment { .. } => "conversion-ratio-adjustment",
             Movement::Reversal { .. } => "reversal",
         }
     }

@@ -4,12 +4,16 @@
 //! This crate does no I/O, knows no SQL and no UI, and never puts money through
 //! a float. Everything that rounds takes a [`RoundingPolicy`].
 
+pub mod antidilution;
 pub mod book;
 pub mod captable;
+pub mod deal;
 pub mod domain;
 pub mod error;
 pub mod example;
+pub mod interest;
 pub mod journal;
+pub mod model;
 pub mod money;
 pub mod round;
 pub mod rounding;
@@ -20,6 +24,7 @@ pub use captable::CapTable;
 pub use domain::*;
 pub use error::{LedgerError, Result};
 pub use journal::{Entry, Movement};
+pub use model::{ConversionBasis, Conversions, ModelOutcome, PoolTarget, PoolTiming, RoundModel, RoundValuation};
 pub use money::{Currency, Money};
 pub use round::{price_round, Investment, PricedRound, PricedRoundOutcome};
 pub use rounding::{PriceDirection, RoundingPolicy, ShareRounding};

@@ -45,6 +45,13 @@ pub struct RoundingPolicy {
     /// rounded half-up: 2, cents, as a purchase agreement states a purchase price.
     #[serde(default = "two")]
     pub cash_decimals: u32,
+    /// An option pool top-up sized to a target: ceiling by default, so the target is met.
+    #[serde(default = "ceiling")]
+    pub pool: ShareRounding,
+}
+
+fn ceiling() -> ShareRounding {
+    ShareRounding::Ceiling
 }
 
 fn two() -> u32 {
@@ -66,6 +73,7 @@ impl Default for RoundingPolicy {
             shares: ShareRounding::Floor,
             conversion: ShareRounding::Floor,
             cash_decimals: 2,
+            pool: ShareRounding::Ceiling,
         }
     }
 }
@@ -117,12 +125,13 @@ impl RoundingPolicy {
     /// A one-line description for outputs: "price up to 5 dp; shares floor; conversion floor".
     pub fn describe(&self) -> String {
         format!(
-            "price {} to {} dp; shares {}; conversion {}; cash half-up to {} dp",
+            "price {} to {} dp; shares {}; conversion {}; cash half-up to {} dp; pool top-up {}",
             self.price_direction.name(),
             self.price_decimals,
             self.shares.name(),
             self.conversion.name(),
-            self.cash_decimals
+            self.cash_decimals,
+            self.pool.name()
         )
     }
 }

@@ -14,11 +14,18 @@
 //!
 //! A reversal applies the exact negation of the entry it reverses, so the same
 //! invariants decide whether a reversal can stand.
+//!
+//! The timeline also keeps each class's conversion ratio as of the replayed date
+//! (`Ratios`): a class converts at `ShareClass::conversion_ratio` until a
+//! `ConversionRatioAdjustment` sets another; reversing an adjustment removes it, so
+//! the ratio it replaced (or a later adjustment's) is in force again. A ratio moves no
+//! share count, so it takes no part in the invariants.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::book::Book;
@@ -139,6 +146,52 @@ impl Violation {
     }
 }
 
+/// The conversion ratio adjustments in force after some prefix of the journal: per class,
+/// the adjustments not reversed, in the order applied (effective date, then recording
+/// order). The last one is the ratio in force; a class with none converts at its
+/// `ShareClass::conversion_ratio`.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Ratios {
+    adjusted: HashMap<ClassId, Vec<(EntryId, Decimal)>>,
+}
+
+impl Ratios {
+    /// Applies what an entry does to conversion ratios: an adjustment sets its class's
+    /// ratio; the reversal of one takes that adjustment out of the class's history.
+    /// Every other entry leaves ratios alone.
+    pub(crate) fn apply(&mut self, book: &Book, e: &Entry) {
+        match &e.movement {
+            Movement::ConversionRatioAdjustment {
+                class, new_ratio, ..
+            } => self
+                .adjusted
+                .entry(*class)
+                .or_default()
+                .push((e.id, *new_ratio)),
+            Movement::Reversal { reverses, .. } => {
+                if let Some(Movement::ConversionRatioAdjustment { class, .. }) =
+                    book.entry(*reverses).map(|t| &t.movement)
+                {
+                    if let Some(list) = self.adjusted.get_mut(class) {
+                        list.retain(|(id, _)| id != reverses);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The ratio a class converts at (common shares per share) after the entries applied.
+    pub(crate) fn ratio(&self, book: &Book, class: ClassId) -> Decimal {
+        self.adjusted
+            .get(&class)
+            .and_then(|list| list.last())
+            .map(|&(_, r)| r)
+            .or_else(|| book.class(class).map(|c| c.conversion_ratio))
+            .unwrap_or(Decimal::ONE)
+    }
+}
+
 /// The positions after some prefix of the journal.
 pub(crate) struct Timeline<'b> {
     book: &'b Book,
@@ -158,6 +211,8 @@ pub(crate) struct Timeline<'b> {
     /// per class: outstanding shares + what plans of the class still reserve
     claimed: HashMap<ClassId, i128>,
     plan_class: HashMap<PlanId, ClassId>,
+    /// Conversion ratios as of the entries applied.
+    ratios: Ratios,
 }
 
 impl<'b> Timeline<'b> {
@@ -175,7 +230,13 @@ impl<'b> Timeline<'b> {
             lapsed: HashMap::default(),
             claimed: HashMap::default(),
             plan_class: book.plans().iter().map(|p| (p.id, p.class)).collect(),
+            ratios: Ratios::default(),
         }
+    }
+
+    /// The conversion ratio of a class after the entries applied so far.
+    pub(crate) fn ratio(&self, class: ClassId) -> Decimal {
+        self.ratios.ratio(self.book, class)
     }
 
     /// The plan a grant draws on, and its holder.
@@ -220,7 +281,9 @@ impl<'b> Timeline<'b> {
                 .book
                 .entry(*reverses)
                 .map_or([None, None], |e| self.holders_moved(&e.movement)),
-            Movement::PoolIncrease { .. } => [None, None],
+            Movement::PoolIncrease { .. } | Movement::ConversionRatioAdjustment { .. } => {
+                [None, None]
+            }
         }
     }
 
@@ -292,6 +355,8 @@ impl<'b> Timeline<'b> {
                 Delta::Held(*holder, *to_class, n(*resulting_shares)),
             ]),
             Movement::ConvertibleIssuance { .. } => Deltas::of(&[Delta::Convertible(e.id, 1)]),
+            // A ratio moves no account (see `Ratios`).
+            Movement::ConversionRatioAdjustment { .. } => Deltas::of(&[]),
             Movement::ConvertibleConversion {
                 instrument,
                 class,
@@ -357,6 +422,7 @@ impl<'b> Timeline<'b> {
                 self.expiries.push(Reverse((x, e.id)));
             }
         }
+        self.ratios.apply(self.book, e);
         let deltas = self.deltas(e);
         for d in deltas.iter() {
             self.apply_delta(d, field)?;

@@ -411,6 +411,8 @@ impl Model {
                 };
                 *self.held.entry((holder, *class)).or_default() += n(*shares);
             }
+            // A ratio moves no shares (and the generator records none).
+            Movement::ConversionRatioAdjustment { .. } => {}
             Movement::Reversal { reverses, .. } => {
                 let original = book.entry(*reverses).unwrap();
                 self.effect(book, original, -sign);

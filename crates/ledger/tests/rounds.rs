@@ -120,7 +120,7 @@ fn xai_series_b_prices_at_fifteen_dollars() {
     assert!(!o.rounding_bites);
     assert_eq!(
         o.rounding_rule,
-        "price up to 5 dp; shares floor; conversion floor; cash half-up to 2 dp"
+        "price up to 5 dp; shares floor; conversion floor; cash half-up to 2 dp; pool top-up ceiling"
     );
     assert_allocations_consistent(&o);
 }

@@ -233,8 +233,8 @@ pub fn insert_added(tx: &Transaction, a: &Added, now: DateTime<Utc>) -> Result<(
     }
     let mut stmt = tx.prepare_cached(
         "INSERT INTO transactions (id, effective, recorded_at, kind, holder_id, counterparty_id, class_id, to_class_id,
-           plan_id, ref_id, round_id, quantity, quantity2, price, expires, terms, reason, memo, provenance)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+           plan_id, ref_id, round_id, quantity, quantity2, price, expires, terms, reason, memo, provenance, ratio)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
     )?;
     for e in a.entries {
         let r = EntryRow::from_entry(e);
@@ -258,6 +258,7 @@ pub fn insert_added(tx: &Transaction, a: &Added, now: DateTime<Utc>) -> Result<(
             r.reason,
             e.memo,
             e.provenance.name(),
+            r.ratio,
         ])?;
     }
     Ok(())
@@ -278,6 +279,7 @@ struct EntryRow {
     expires: Option<String>,
     terms: Option<String>,
     reason: Option<String>,
+    ratio: Option<String>,
 }
 
 impl EntryRow {
@@ -390,6 +392,16 @@ impl EntryRow {
                 reference: Some(instrument.0),
                 class: Some(class.0),
                 quantity: Some(*shares),
+                ..Default::default()
+            },
+            Movement::ConversionRatioAdjustment {
+                class,
+                new_ratio,
+                reason,
+            } => EntryRow {
+                class: Some(class.0),
+                ratio: Some(new_ratio.to_string()),
+                reason: Some(reason.clone()),
                 ..Default::default()
             },
             Movement::Reversal { reverses, reason } => EntryRow {
@@ -533,7 +545,7 @@ pub fn load_entries(
     capacity: usize,
 ) -> rusqlite::Result<Vec<Entry>> {
     let sql = "SELECT id, effective, recorded_at, kind, holder_id, counterparty_id, class_id, to_class_id, plan_id,
-                      ref_id, round_id, quantity, quantity2, price, expires, terms, reason, memo, provenance
+                      ref_id, round_id, quantity, quantity2, price, expires, terms, reason, memo, provenance, ratio
                FROM transactions WHERE id BETWEEN ?2 AND ?3 AND (?1 IS NULL OR effective <= ?1) ORDER BY id";
     let as_of = as_of.map(|d| d.to_string());
     // Sized once by the caller: copying a million entries as the vector grows is slow.
@@ -607,6 +619,11 @@ pub fn load_entries(
                 instrument: EntryId(id(9)?),
                 class: ClassId(id(6)?),
                 shares: qty(11)?,
+            },
+            "conversion-ratio-adjustment" => Movement::ConversionRatioAdjustment {
+                class: ClassId(id(6)?),
+                new_ratio: dec(r, 19)?,
+                reason: r.get::<_, Option<String>>(16)?.unwrap_or_default(),
             },
             "reversal" => Movement::Reversal {
                 reverses: EntryId(id(9)?),

@@ -1,0 +1,28 @@
+//! `roundbook calc FILE.json`: a deal in, its results out as JSON. No book file.
+
+use std::fmt::Write as _;
+use std::io::Read;
+
+use roundbook_ledger::deal::{run_deal, Deal};
+
+use crate::{CliError, CliResult};
+
+pub fn run(file: &str, out: &mut String) -> CliResult {
+    let text = if file == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| CliError::io(std::path::Path::new("<stdin>"), e))?;
+        s
+    } else {
+        std::fs::read_to_string(file).map_err(|e| CliError::io(std::path::Path::new(file), e))?
+    };
+    let deal: Deal = serde_json::from_str(&text).map_err(|e| CliError {
+        code: "invalid",
+        field: None,
+        message: format!("{file}: line {} column {}: {e}", e.line(), e.column()),
+    })?;
+    let outcome = run_deal(&deal)?;
+    let _ = writeln!(out, "{}", serde_json::to_string_pretty(&outcome).unwrap_or_default());
+    Ok(())
+}

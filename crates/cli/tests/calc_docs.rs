@@ -1,0 +1,74 @@
+//! The worked examples of docs/calc.md run here: each input in docs/calc/ is computed by
+//! `roundbook calc` and must print exactly the output beside it (UPDATE_GOLDEN=1 rewrites
+//! them), and the figures the document quotes are checked in code.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::*;
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+fn docs() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/calc")
+}
+
+fn calc(name: &str) -> Value {
+    let input = docs().join(format!("{name}.json"));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_roundbook"))
+        .arg("calc")
+        .arg(&input)
+        .output()
+        .expect("roundbook runs");
+    assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    let expected = docs().join(format!("{name}.out.json"));
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&expected, &text).expect("write the expected output");
+    } else {
+        let want = std::fs::read_to_string(&expected).unwrap_or_else(|e| panic!("{}: {e}", expected.display()));
+        assert_eq!(text, want, "{name}: the output differs from {}", expected.display());
+    }
+    serde_json::from_str(&text).expect("JSON")
+}
+
+fn amount(v: &Value) -> Decimal {
+    dec(&v["amount"])
+}
+
+#[test]
+fn the_option_pool_shuffle() {
+    // Venture Hacks: $8M pre, $2M new, 15% post-money pool in the pre-money -> $6.5M effective pre.
+    let v = calc("pool-shuffle");
+    let r = &v["round"];
+    assert_eq!(amount(&r["price_per_share"]), Decimal::new(81250, 5));
+    assert_eq!(u(&r["pool_increase"]), 1_846_154);
+    assert_eq!(u(&r["new_shares"]), 2_461_538);
+    assert_eq!(amount(&r["post_money"]), Decimal::from(10_000_000));
+}
+
+#[test]
+fn two_post_money_safes_and_a_series_a() {
+    // YC post-money SAFE: $1.5M at $10M post-money caps is 15% of a Company Capitalization of
+    // 10,000,000 / 0.85 = 11,764,705.88 shares; the Series A prices at $15M / that = $1.275.
+    let v = calc("yc-post-money-safe");
+    let r = &v["round"];
+    assert_eq!(amount(&r["price_per_share"]), Decimal::new(127500, 5));
+    let conv = r["conversions"].as_array().unwrap();
+    assert_eq!(u(&conv[0]["shares"]), 1_176_470);
+    assert_eq!(u(&conv[1]["shares"]), 588_235);
+    assert!(conv.iter().all(|c| c["basis"] == "cap"), "the discount price $1.02 is above the cap price $0.85");
+}
+
+#[test]
+fn a_note_with_interest_converts_at_its_discount() {
+    // $1,000,000 at 6% simple interest for 365 days (ACT/365) = $1,060,000, converting at a 20%
+    // discount to a round at $20M pre-money on 10,000,000 fully diluted shares.
+    let v = calc("note-with-interest");
+    let c = &v["round"]["conversions"][0];
+    assert_eq!(amount(&c["amount"]), Decimal::new(106000000, 2));
+    assert_eq!(c["basis"], "discount");
+    assert_eq!(amount(&v["round"]["price_per_share"]), Decimal::new(186751, 5));
+    assert_eq!(u(&c["shares"]), 709_499);
+}

@@ -1,0 +1,456 @@
+//! `roundbook calc`: a self-contained deal in, every result out, no book file.
+//!
+//! A deal (docs/calc.md) names its holders, classes, options, SAFEs and notes, and
+//! optionally a round to model and exit values to run the waterfall at. It is turned
+//! into an in-memory book, so the figures come from exactly the code a book uses.
+//! Errors name the JSON path of the value at fault ("round.investments[1].amount").
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::book::{Book, NewClass, NewPlan, NewStakeholder};
+use crate::captable::CapTable;
+use crate::domain::*;
+use crate::error::{LedgerError, Result};
+use crate::journal::Movement;
+use crate::model::{Conversions, ModelOutcome, PoolTarget, PoolTiming, RoundModel, RoundValuation};
+use crate::money::{Currency, Money};
+use crate::round::Investment;
+use crate::rounding::RoundingPolicy;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deal {
+    #[serde(default = "usd")]
+    pub currency: String,
+    /// The date the capitalisation stands on (before any round).
+    pub date: NaiveDate,
+    #[serde(default)]
+    pub rounding: Option<RoundingPolicy>,
+    pub classes: Vec<DealClass>,
+    pub holders: Vec<DealHolder>,
+    #[serde(default)]
+    pub options: Vec<DealOption>,
+    /// Options still available for grant in the pool.
+    #[serde(default)]
+    pub pool_available: u64,
+    #[serde(default)]
+    pub instruments: Vec<DealInstrument>,
+    #[serde(default)]
+    pub round: Option<DealRound>,
+    #[serde(default)]
+    pub exit: Option<DealExit>,
+}
+
+fn usd() -> String {
+    "USD".into()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DealClass {
+    pub name: String,
+    pub kind: ClassKind,
+    #[serde(default, with = "crate::money::opt_decimal_str")]
+    pub original_issue_price: Option<Decimal>,
+    #[serde(default, with = "crate::money::opt_decimal_str")]
+    pub preference_multiple: Option<Decimal>,
+    #[serde(default = "no_participation")]
+    pub participation: Participation,
+    #[serde(default)]
+    pub seniority: i32,
+    #[serde(default, with = "crate::money::opt_decimal_str")]
+    pub conversion_ratio: Option<Decimal>,
+}
+
+fn no_participation() -> Participation {
+    Participation::None
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DealHolder {
+    pub name: String,
+    #[serde(default)]
+    pub holdings: Vec<DealHolding>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DealHolding {
+    pub class: String,
+    pub shares: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DealOption {
+    pub holder: String,
+    pub count: u64,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub strike: Decimal,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase", deny_unknown_fields)]
+pub enum DealInstrument {
+    Safe {
+        holder: String,
+        #[serde(with = "rust_decimal::serde::str")]
+        investment: Decimal,
+        #[serde(default = "post_money")]
+        timing: SafeTiming,
+        #[serde(default, with = "crate::money::opt_decimal_str")]
+        valuation_cap: Option<Decimal>,
+        #[serde(default, with = "crate::money::opt_decimal_str")]
+        discount: Option<Decimal>,
+        #[serde(default)]
+        mfn: bool,
+        issued: NaiveDate,
+    },
+    Note {
+        holder: String,
+        #[serde(with = "rust_decimal::serde::str")]
+        principal: Decimal,
+        #[serde(with = "rust_decimal::serde::str")]
+        interest_rate: Decimal,
+        #[serde(default = "simple")]
+        compounding: Compounding,
+        #[serde(default = "act365")]
+        day_count: DayCount,
+        issued: NaiveDate,
+        maturity: NaiveDate,
+        #[serde(default, with = "crate::money::opt_decimal_str")]
+        valuation_cap: Option<Decimal>,
+        #[serde(default, with = "crate::money::opt_decimal_str")]
+        discount: Option<Decimal>,
+    },
+}
+
+fn post_money() -> SafeTiming {
+    SafeTiming::PostMoney
+}
+fn simple() -> Compounding {
+    Compounding::Simple
+}
+fn act365() -> DayCount {
+    DayCount::Act365
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DealRound {
+    pub name: String,
+    pub date: NaiveDate,
+    #[serde(default, with = "crate::money::opt_decimal_str")]
+    pub pre_money: Option<Decimal>,
+    #[serde(default, with = "crate::money::opt_decimal_str")]
+    pub post_money: Option<Decimal>,
+    /// The class the round issues: a new preferred class (1x non-participating, senior to all,
+    /// issued at the round's price) unless it names a class of `classes`.
+    pub class: String,
+    pub investments: Vec<DealInvestment>,
+    #[serde(default)]
+    pub pro_rata: Vec<String>,
+    #[serde(default)]
+    pub pool: Option<DealPool>,
+    /// "all" (default), "none", or the instruments' indexes in `instruments`.
+    #[serde(default)]
+    pub convert: Option<DealConvert>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DealInvestment {
+    pub investor: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DealPool {
+    #[serde(with = "rust_decimal::serde::str")]
+    pub target: Decimal,
+    #[serde(default = "pre_money_pool")]
+    pub timing: PoolTiming,
+}
+
+fn pre_money_pool() -> PoolTiming {
+    PoolTiming::PreMoney
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum DealConvert {
+    Word(String),
+    Indexes(Vec<usize>),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DealExit {
+    /// Exit values to run the waterfall at; or a range with `to` and `steps`.
+    #[serde(default)]
+    pub values: Vec<String>,
+    #[serde(default, with = "crate::money::opt_decimal_str")]
+    pub from: Option<Decimal>,
+    #[serde(default, with = "crate::money::opt_decimal_str")]
+    pub to: Option<Decimal>,
+    #[serde(default)]
+    pub steps: Option<u32>,
+    #[serde(default, with = "crate::money::opt_decimal_str")]
+    pub transaction_costs: Option<Decimal>,
+    #[serde(default, with = "crate::money::opt_decimal_str")]
+    pub debt: Option<Decimal>,
+}
+
+/// Everything `calc` computes.
+#[derive(Debug, Clone, Serialize)]
+pub struct DealOutcome {
+    pub rounding: RoundingPolicy,
+    pub cap_table: CapTable,
+    pub round: Option<ModelOutcome>,
+}
+
+fn at(path: String) -> impl FnOnce(LedgerError) -> LedgerError {
+    move |e| e.at(&path)
+}
+
+/// The deal as an in-memory book, with its names mapped to ids.
+pub fn deal_book(d: &Deal) -> Result<Book> {
+    let currency: Currency = d.currency.parse().map_err(at("currency".into()))?;
+    let earliest = d
+        .instruments
+        .iter()
+        .map(|i| match i {
+            DealInstrument::Safe { issued, .. } | DealInstrument::Note { issued, .. } => *issued,
+        })
+        .chain([d.date])
+        .min()
+        .unwrap_or(d.date);
+    let mut b = Book::new(Company {
+        name: "Deal".into(),
+        legal_name: "Deal".into(),
+        founded: earliest,
+        currency,
+        jurisdiction: String::new(),
+    })?;
+    let money = |x: Decimal| Money::new(x, currency);
+    for (n, c) in d.classes.iter().enumerate() {
+        let preferred = c.kind == ClassKind::Preferred;
+        b.add_class(NewClass {
+            name: c.name.clone(),
+            kind: c.kind,
+            original_issue_price: c.original_issue_price.map(money),
+            preference_multiple: c.preference_multiple.unwrap_or(if preferred { Decimal::ONE } else { Decimal::ZERO }),
+            participation: c.participation,
+            seniority: c.seniority,
+            conversion_ratio: c.conversion_ratio.unwrap_or(Decimal::ONE),
+            anti_dilution: AntiDilution::None,
+            authorized: None,
+            provenance: Provenance::Recorded,
+        })
+        .map_err(at(format!("classes[{n}]")))?;
+    }
+    // Every name the deal mentions is a stakeholder.
+    let mut names: Vec<&str> = d.holders.iter().map(|h| h.name.as_str()).collect();
+    names.extend(d.options.iter().map(|o| o.holder.as_str()));
+    for i in &d.instruments {
+        names.push(match i {
+            DealInstrument::Safe { holder, .. } | DealInstrument::Note { holder, .. } => holder,
+        });
+    }
+    if let Some(r) = &d.round {
+        names.extend(r.investments.iter().map(|i| i.investor.as_str()));
+    }
+    for name in names {
+        if b.find_stakeholder("holder", name).is_err() {
+            b.add_stakeholder(NewStakeholder {
+                name: name.to_string(),
+                kind: StakeholderKind::Institution,
+                relationships: vec![],
+                provenance: Provenance::Recorded,
+                note: None,
+            })?;
+        }
+    }
+    for (n, h) in d.holders.iter().enumerate() {
+        let holder = b.find_stakeholder("name", &h.name).map_err(at(format!("holders[{n}]")))?;
+        for (k, x) in h.holdings.iter().enumerate() {
+            let path = format!("holders[{n}].holdings[{k}]");
+            let class = b.find_class("class", &x.class).map_err(at(path.clone()))?;
+            b.record(d.date, Movement::StockIssuance { holder, class, shares: x.shares, price_per_share: None, round: None }, None, Provenance::Recorded)
+                .map_err(at(path))?;
+        }
+    }
+    let reserved: u64 = d.pool_available + d.options.iter().map(|o| o.count).sum::<u64>();
+    if reserved > 0 {
+        let common = d
+            .classes
+            .iter()
+            .find(|c| c.kind == ClassKind::Common)
+            .ok_or_else(|| LedgerError::invalid("classes", "options and a pool need a common class"))?;
+        let class = b.find_class("class", &common.name)?;
+        let plan = b.add_plan(NewPlan { name: "Option pool".into(), class, adopted: earliest, reserved, provenance: Provenance::Recorded })?;
+        for (n, o) in d.options.iter().enumerate() {
+            let holder = b.find_stakeholder("holder", &o.holder)?;
+            b.record(
+                d.date,
+                Movement::OptionGrant { holder, plan, options: o.count, exercise_price: money(o.strike), expires: None },
+                None,
+                Provenance::Recorded,
+            )
+            .map_err(at(format!("options[{n}]")))?;
+        }
+    }
+    for (n, i) in d.instruments.iter().enumerate() {
+        let path = format!("instruments[{n}]");
+        let (holder, terms, issued) = match i {
+            DealInstrument::Safe { holder, investment, timing, valuation_cap, discount, mfn, issued } => (
+                holder,
+                ConvertibleTerms::Safe {
+                    investment: money(*investment),
+                    timing: *timing,
+                    valuation_cap: valuation_cap.map(money),
+                    discount: *discount,
+                    mfn: *mfn,
+                },
+                *issued,
+            ),
+            DealInstrument::Note { holder, principal, interest_rate, compounding, day_count, issued, maturity, valuation_cap, discount } => (
+                holder,
+                ConvertibleTerms::Note {
+                    principal: money(*principal),
+                    interest_rate: *interest_rate,
+                    compounding: *compounding,
+                    day_count: *day_count,
+                    maturity: *maturity,
+                    valuation_cap: valuation_cap.map(money),
+                    discount: *discount,
+                },
+                *issued,
+            ),
+        };
+        let holder = b.find_stakeholder("holder", holder).map_err(at(path.clone()))?;
+        b.record(issued, Movement::ConvertibleIssuance { holder, terms }, None, Provenance::Recorded).map_err(at(path))?;
+    }
+    b.check(crate::book::Mark::default())?;
+    Ok(b)
+}
+
+/// Runs a deal: the cap table on its date, and the round if it has one.
+pub fn run_deal(d: &Deal) -> Result<DealOutcome> {
+    let rounding = d.rounding.clone().unwrap_or_default();
+    rounding.validate().map_err(at("rounding".into()))?;
+    let mut b = deal_book(d)?;
+    let cap_table = b.cap_table(d.date, &rounding)?;
+    let round = match &d.round {
+        None => None,
+        Some(r) => Some(model_deal_round(&mut b, d, r, &rounding).map_err(at("round".into()))?),
+    };
+    Ok(DealOutcome { rounding, cap_table, round })
+}
+
+fn model_deal_round(b: &mut Book, d: &Deal, r: &DealRound, rounding: &RoundingPolicy) -> Result<ModelOutcome> {
+    let cur = b.company.currency;
+    let valuation = match (r.pre_money, r.post_money) {
+        (Some(v), None) => RoundValuation::PreMoney(Money::new(v, cur)),
+        (None, Some(v)) => RoundValuation::PostMoney(Money::new(v, cur)),
+        _ => return Err(LedgerError::invalid("pre_money", "give exactly one of pre_money and post_money")),
+    };
+    let mut investments = vec![];
+    for (n, i) in r.investments.iter().enumerate() {
+        investments.push(Investment {
+            investor: b.find_stakeholder("investor", &i.investor).map_err(at(format!("investments[{n}]")))?,
+            amount: Money::new(i.amount, cur),
+        });
+    }
+    let pro_rata = r
+        .pro_rata
+        .iter()
+        .enumerate()
+        .map(|(n, name)| b.find_stakeholder("pro_rata", name).map_err(at(format!("pro_rata[{n}]"))))
+        .collect::<Result<Vec<_>>>()?;
+    let instrument_ids: Vec<EntryId> = b
+        .entries()
+        .iter()
+        .filter(|e| matches!(e.movement, Movement::ConvertibleIssuance { .. }))
+        .map(|e| e.id)
+        .collect();
+    let conversions = match &r.convert {
+        None => Conversions::All,
+        Some(DealConvert::Word(w)) if w == "all" => Conversions::All,
+        Some(DealConvert::Word(w)) if w == "none" => Conversions::None,
+        Some(DealConvert::Word(w)) => {
+            return Err(LedgerError::invalid("convert", format!("'{w}' is not all, none, or a list of instrument indexes")))
+        }
+        Some(DealConvert::Indexes(ix)) => Conversions::Only(
+            ix.iter()
+                .map(|i| {
+                    instrument_ids
+                        .get(*i)
+                        .copied()
+                        .ok_or_else(|| LedgerError::invalid("convert", format!("there is no instruments[{i}]")))
+                })
+                .collect::<Result<_>>()?,
+        ),
+    };
+    let pool = match &r.pool {
+        None => None,
+        Some(p) => Some(PoolTarget {
+            plan: match b.plans().first() {
+                Some(plan) => plan.id,
+                None => {
+                    let common = d
+                        .classes
+                        .iter()
+                        .find(|c| c.kind == ClassKind::Common)
+                        .ok_or_else(|| LedgerError::invalid("pool", "a pool needs a common class"))?;
+                    let class = b.find_class("class", &common.name)?;
+                    b.add_plan(NewPlan { name: "Option pool".into(), class, adopted: b.company.founded, reserved: 0, provenance: Provenance::Recorded })?
+                }
+            },
+            fraction: p.target,
+            timing: p.timing,
+        }),
+    };
+    let mut model = RoundModel {
+        name: r.name.clone(),
+        date: r.date,
+        class: ClassId(0),
+        valuation,
+        investments,
+        pro_rata,
+        lead: None,
+        pool,
+        conversions,
+        rounding: rounding.clone(),
+        note: None,
+    };
+    model.class = match b.find_class("class", &r.class) {
+        Ok(c) => c,
+        Err(_) => {
+            // A new class for the round, issued at its price: price it on a copy first.
+            let new_class = |price: Option<Money>| NewClass {
+                name: r.class.clone(),
+                kind: ClassKind::Preferred,
+                original_issue_price: price,
+                preference_multiple: if price.is_some() { Decimal::ONE } else { Decimal::ZERO },
+                participation: Participation::None,
+                seniority: b.classes().iter().map(|c| c.seniority).max().unwrap_or(0) + 1,
+                conversion_ratio: Decimal::ONE,
+                anti_dilution: AntiDilution::None,
+                authorized: None,
+                provenance: Provenance::Recorded,
+            };
+            let mut probe = b.clone();
+            model.class = probe.add_class(new_class(None))?;
+            let price = probe.model_round(&model)?.price_per_share;
+            let class = new_class(Some(price));
+            b.add_class(class)?
+        }
+    };
+    b.commit_round_model(&model)
+}

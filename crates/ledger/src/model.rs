@@ -1,0 +1,770 @@
+//! Round modelling: a pro forma priced round, computed from the book and recorded
+//! only when the user commits it.
+//!
+//! A round prices against the pre-money capitalisation; an option pool top-up
+//! sized on the *post*-money fully diluted count and the conversion of post-money
+//! SAFEs (whose capitalisation includes the converting shares themselves) make the
+//! definitions circular. They are solved exactly, not by trial and error:
+//!
+//! Let x be the total conversion shares (SAFEs and notes). Given x, everything else
+//! is affine in x: the pool top-up dP(x), the shares a dollar buys q(x) = 1/price, the
+//! capitalisations a cap divides. Each instrument converts into
+//! max(cap shares, discount shares) (the lower price), a maximum of affine functions
+//! of x, so total conversion g(x) is convex, piecewise affine and increasing. The
+//! solution is the fixed point x = g(x): on each piece between consecutive crossing
+//! points g is affine, x = b / (1 - s), and the piece whose interval holds its own
+//! solution is the answer. There are at most (instruments + 1) pieces, so the search
+//! ends; slopes summing to 1 or more would mean the SAFEs own the whole company, and
+//! are refused. The pool is tried as a top-up first and, if the existing pool already
+//! meets the target, without one. Every solution is checked against the definitions.
+//!
+//! Definitions (docs/round-model.md has them with their sources):
+//! - pre-money valuation V (or post-money P: V = P - new money M);
+//! - F = fully diluted shares before the round (docs/captable.md), A = options available;
+//! - pool top-up dP = max(0, t x T - A), T = post-money FD shares, t = pool target;
+//! - price = V / (F + x + dP) with the top-up in the pre-money ("option pool shuffle"),
+//!   V / (F + x) with it in the post-money (it then dilutes the new investors too);
+//! - post-money SAFE (YC): cap price = cap / (F + x) ("Company Capitalization" counts the
+//!   converting securities and not the top-up); pre-money SAFE and notes:
+//!   cap / (F + dP), counting the top-up and not the converting securities;
+//! - discount price = (1 - d) x round price; an instrument with neither converts at the
+//!   round price; shares = amount / conversion price (a note's amount is principal plus
+//!   interest accrued to the round's date).
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::book::{Book, NewValuation};
+use crate::captable::{percent, CapTable};
+use crate::domain::*;
+use crate::error::{LedgerError, Result};
+use crate::journal::Movement;
+use crate::money::Money;
+use crate::round::Investment;
+use crate::rounding::RoundingPolicy;
+
+/// How the user states the round's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "amount", rename_all = "kebab-case")]
+pub enum RoundValuation {
+    PreMoney(Money),
+    /// Pre-money = post-money - the new money.
+    PostMoney(Money),
+}
+
+/// Whose shares the option pool top-up dilutes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PoolTiming {
+    /// Counted in the pre-money (the "option pool shuffle"): only existing holders are diluted.
+    PreMoney,
+    /// Added after the round is priced: new investors are diluted too.
+    PostMoney,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoolTarget {
+    /// The plan that receives the top-up.
+    pub plan: PlanId,
+    /// Options available after the round, as a fraction of post-money FD shares (0.10 = 10%).
+    pub fraction: Decimal,
+    pub timing: PoolTiming,
+}
+
+/// Which outstanding SAFEs and notes the round converts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Conversions {
+    All,
+    None,
+    Only(Vec<EntryId>),
+}
+
+#[derive(Debug, Clone)]
+pub struct RoundModel {
+    pub name: String,
+    pub date: NaiveDate,
+    pub class: ClassId,
+    pub valuation: RoundValuation,
+    pub investments: Vec<Investment>,
+    /// Existing holders exercising a pro-rata right: each invests its fully diluted share
+    /// before the round times the new money in `investments` (NVCA investors' rights:
+    /// "its pro rata share of New Securities").
+    pub pro_rata: Vec<StakeholderId>,
+    pub lead: Option<StakeholderId>,
+    pub pool: Option<PoolTarget>,
+    pub conversions: Conversions,
+    pub rounding: RoundingPolicy,
+    pub note: Option<String>,
+}
+
+/// Which price an instrument converted at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConversionBasis {
+    Cap,
+    Discount,
+    RoundPrice,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConversionLine {
+    pub instrument: EntryId,
+    pub holder: StakeholderId,
+    pub name: String,
+    pub kind: &'static str,
+    /// Investment, or a note's principal plus accrued interest.
+    pub amount: Money,
+    pub basis: ConversionBasis,
+    pub conversion_price: Money,
+    pub shares: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewMoneyLine {
+    pub investor: StakeholderId,
+    pub name: String,
+    pub amount: Money,
+    pub shares: u64,
+    pub invested: Money,
+    pub uninvested: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Dilution {
+    pub stakeholder: StakeholderId,
+    pub name: String,
+    pub before_fd: u64,
+    pub after_fd: u64,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub before_pct: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub after_pct: Decimal,
+}
+
+/// A modelled round: every figure, and the pro forma cap table it leads to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ModelOutcome {
+    pub name: String,
+    pub date: NaiveDate,
+    pub class: ClassId,
+    pub rounding: RoundingPolicy,
+    pub rounding_rule: String,
+    pub pre_money: Money,
+    pub new_money: Money,
+    pub post_money: Money,
+    /// Fully diluted shares before the round (F).
+    pub pre_round_fd_shares: u64,
+    /// The shares the pre-money valuation is divided by: F + conversions (+ the top-up when in the pre-money).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub price_denominator: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub exact_price: Decimal,
+    pub price_per_share: Money,
+    pub pool: Option<PoolTarget>,
+    pub pool_available_before: u64,
+    pub pool_increase: u64,
+    pub pool_available_after: u64,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub pool_available_after_pct: Decimal,
+    pub conversions: Vec<ConversionLine>,
+    pub new_money_lines: Vec<NewMoneyLine>,
+    pub new_shares: u64,
+    pub conversion_shares: u64,
+    pub post_money_fd_shares: u64,
+    pub implied_post_money: Money,
+    pub dilution: Vec<Dilution>,
+    pub pro_forma: CapTable,
+}
+
+fn big() -> LedgerError {
+    LedgerError::invalid("amount", "the figures are too large to compute exactly")
+}
+fn mul(a: Decimal, b: Decimal) -> Result<Decimal> {
+    a.checked_mul(b).ok_or_else(big)
+}
+fn div(a: Decimal, b: Decimal) -> Result<Decimal> {
+    if b.is_zero() {
+        return Err(big());
+    }
+    a.checked_div(b).ok_or_else(big)
+}
+fn add(a: Decimal, b: Decimal) -> Result<Decimal> {
+    a.checked_add(b).ok_or_else(big)
+}
+fn sub(a: Decimal, b: Decimal) -> Result<Decimal> {
+    a.checked_sub(b).ok_or_else(big)
+}
+
+/// An affine function of x: slope x + intercept.
+#[derive(Debug, Clone, Copy)]
+struct Affine {
+    slope: Decimal,
+    intercept: Decimal,
+}
+
+impl Affine {
+    fn at(self, x: Decimal) -> Result<Decimal> {
+        add(mul(self.slope, x)?, self.intercept)
+    }
+    fn scale(self, k: Decimal) -> Result<Affine> {
+        Ok(Affine { slope: mul(self.slope, k)?, intercept: mul(self.intercept, k)? })
+    }
+}
+
+/// One instrument as the solver sees it.
+#[derive(Debug, Clone)]
+pub struct ConvertingInstrument {
+    pub amount: Decimal,
+    pub timing: SafeTiming,
+    pub cap: Option<Decimal>,
+    pub discount: Option<Decimal>,
+}
+
+/// The solver's inputs: plain numbers, no book.
+#[derive(Debug, Clone)]
+pub struct SolveInput {
+    pub pre_fd: Decimal,
+    pub available: Decimal,
+    pub pre_money: Decimal,
+    pub new_money: Decimal,
+    pub pool: Option<(Decimal, PoolTiming)>,
+    pub instruments: Vec<ConvertingInstrument>,
+}
+
+/// The exact solution of the round's definitions.
+#[derive(Debug, Clone)]
+pub struct Solution {
+    pub conversion_total: Decimal,
+    pub pool_increase: Decimal,
+    /// Shares per dollar at the round price (1 / price).
+    pub shares_per_dollar: Decimal,
+    pub post_fd: Decimal,
+    pub per_instrument: Vec<(Decimal, ConversionBasis)>,
+}
+
+struct Shape {
+    /// dP(x)
+    pool: Affine,
+    /// q(x)
+    q: Affine,
+    /// F + x
+    post_money_cap_base: Affine,
+    /// F + dP(x)
+    pre_money_cap_base: Affine,
+}
+
+fn shape(i: &SolveInput, topup: bool) -> Result<Shape> {
+    let f = i.pre_fd;
+    let one = Decimal::ONE;
+    // F + x
+    let fx = Affine { slope: one, intercept: f };
+    let in_pre = matches!(i.pool, Some((_, PoolTiming::PreMoney)));
+    let pool = match (i.pool, topup) {
+        (Some((t, timing)), true) => {
+            // dP = [t (F + x)(V + M)/V - A] / den, den = 1 - t (V + M)/V (pre) or 1 - t (post)
+            let post_over_pre = div(add(i.pre_money, i.new_money)?, i.pre_money)?;
+            let c = mul(t, post_over_pre)?;
+            let den = match timing {
+                PoolTiming::PreMoney => sub(one, c)?,
+                PoolTiming::PostMoney => sub(one, t)?,
+            };
+            if den <= Decimal::ZERO {
+                return Err(LedgerError::invalid(
+                    "pool_target",
+                    format!("a pool of {t} of the post-money with post/pre = {post_over_pre} cannot be priced (t x post/pre >= 1)"),
+                ));
+            }
+            Affine { slope: div(c, den)?, intercept: div(sub(mul(c, f)?, i.available)?, den)? }
+        }
+        _ => Affine { slope: Decimal::ZERO, intercept: Decimal::ZERO },
+    };
+    // q = (F + x + [pre] dP) / V
+    let numerator = if in_pre {
+        Affine { slope: add(one, pool.slope)?, intercept: add(f, pool.intercept)? }
+    } else {
+        fx
+    };
+    let q = numerator.scale(div(one, i.pre_money)?)?;
+    Ok(Shape {
+        pool,
+        q,
+        post_money_cap_base: fx,
+        pre_money_cap_base: Affine { slope: pool.slope, intercept: add(f, pool.intercept)? },
+    })
+}
+
+/// The candidates an instrument may convert at, as affine functions of x (shares).
+fn candidates(s: &Shape, k: &ConvertingInstrument) -> Result<Vec<(Affine, ConversionBasis)>> {
+    let mut out = vec![];
+    if let Some(cap) = k.cap {
+        let base = match k.timing {
+            SafeTiming::PostMoney => s.post_money_cap_base,
+            SafeTiming::PreMoney => s.pre_money_cap_base,
+        };
+        out.push((base.scale(div(k.amount, cap)?)?, ConversionBasis::Cap));
+    }
+    if let Some(d) = k.discount {
+        out.push((s.q.scale(div(k.amount, sub(Decimal::ONE, d)?)?)?, ConversionBasis::Discount));
+    }
+    if out.is_empty() {
+        out.push((s.q.scale(k.amount)?, ConversionBasis::RoundPrice));
+    }
+    Ok(out)
+}
+
+fn best_at(c: &[(Affine, ConversionBasis)], x: Decimal) -> Result<(Decimal, ConversionBasis, Affine)> {
+    let mut best: Option<(Decimal, ConversionBasis, Affine)> = None;
+    for (f, basis) in c {
+        let v = f.at(x)?;
+        if best.as_ref().is_none_or(|b| v > b.0) {
+            best = Some((v, *basis, *f));
+        }
+    }
+    best.ok_or_else(big)
+}
+
+/// Solves the round's definitions exactly (see the module docs).
+pub fn solve(i: &SolveInput) -> Result<Solution> {
+    if i.pre_money <= Decimal::ZERO {
+        return Err(LedgerError::invalid("pre_money", "the pre-money valuation must be greater than zero"));
+    }
+    if i.pre_fd <= Decimal::ZERO {
+        return Err(LedgerError::conflict("date", "there are no fully diluted shares to price the round against"));
+    }
+    let tries: &[bool] = if i.pool.is_some() { &[true, false] } else { &[false] };
+    for &topup in tries {
+        let s = shape(i, topup)?;
+        let cands: Vec<_> = i.instruments.iter().map(|k| candidates(&s, k)).collect::<Result<_>>()?;
+        // Crossing points of each instrument's candidates, in x >= 0.
+        let mut cuts = vec![Decimal::ZERO];
+        for c in &cands {
+            for (a, b) in c.iter().zip(c.iter().skip(1)) {
+                let ds = sub(a.0.slope, b.0.slope)?;
+                if !ds.is_zero() {
+                    let x = div(sub(b.0.intercept, a.0.intercept)?, ds)?;
+                    if x > Decimal::ZERO {
+                        cuts.push(x);
+                    }
+                }
+            }
+        }
+        cuts.sort();
+        cuts.dedup();
+        let mut found = None;
+        for (n, lo) in cuts.iter().enumerate() {
+            let hi = cuts.get(n + 1).copied();
+            // Which candidate wins on this piece: look just inside it.
+            let probe = match hi {
+                Some(h) => div(add(*lo, h)?, Decimal::TWO)?,
+                None => add(*lo, Decimal::ONE)?,
+            };
+            let mut g = Affine { slope: Decimal::ZERO, intercept: Decimal::ZERO };
+            for c in &cands {
+                let (_, _, f) = best_at(c, probe)?;
+                g = Affine { slope: add(g.slope, f.slope)?, intercept: add(g.intercept, f.intercept)? };
+            }
+            if g.slope >= Decimal::ONE {
+                return Err(LedgerError::invalid(
+                    "convertibles",
+                    "the SAFEs and notes would convert into the whole company at these terms",
+                ));
+            }
+            let x = div(g.intercept, sub(Decimal::ONE, g.slope)?)?;
+            let inside = x >= *lo - tolerance(*lo) && hi.is_none_or(|h| x <= h + tolerance(h));
+            if inside {
+                found = Some(x.max(Decimal::ZERO));
+                break;
+            }
+        }
+        let Some(x) = found else { continue };
+        let pool_increase = s.pool.at(x)?;
+        if topup && pool_increase < Decimal::ZERO {
+            continue; // the pool already meets the target: solve without a top-up
+        }
+        let q = s.q.at(x)?;
+        let mut per = vec![];
+        for c in &cands {
+            let (v, basis, _) = best_at(c, x)?;
+            per.push((v, basis));
+        }
+        let post_fd = add(add(add(i.pre_fd, x)?, pool_increase)?, mul(i.new_money, q)?)?;
+        let solution = Solution { conversion_total: x, pool_increase, shares_per_dollar: q, post_fd, per_instrument: per };
+        verify(i, &solution, topup)?;
+        return Ok(solution);
+    }
+    Err(LedgerError::invalid("pool_target", "no pool size satisfies the target at these terms"))
+}
+
+fn tolerance(scale: Decimal) -> Decimal {
+    // 28 significant digits of arithmetic; a solution is accepted to 1e-15 of its scale.
+    (scale.abs() + Decimal::ONE) * Decimal::new(1, 15)
+}
+
+/// Checks the solution against the definitions, each to 1e-15 of its scale.
+fn verify(i: &SolveInput, s: &Solution, topup: bool) -> Result<()> {
+    let close = |a: Decimal, b: Decimal| (a - b).abs() <= tolerance(a.abs().max(b.abs()));
+    let in_pre = matches!(i.pool, Some((_, PoolTiming::PreMoney)));
+    let denominator = i.pre_fd + s.conversion_total + if in_pre { s.pool_increase } else { Decimal::ZERO };
+    let mut ok = close(i.pre_money * s.shares_per_dollar, denominator);
+    ok &= close(s.conversion_total, s.per_instrument.iter().map(|p| p.0).sum());
+    if let (Some((t, _)), true) = (i.pool, topup) {
+        ok &= close(i.available + s.pool_increase, t * s.post_fd);
+    }
+    for (k, (shares, _)) in i.instruments.iter().zip(&s.per_instrument) {
+        // The conversion price is the lowest the instrument allows.
+        let price = if shares.is_zero() { Decimal::ZERO } else { k.amount / shares };
+        if let Some(cap) = k.cap {
+            let base = match k.timing {
+                SafeTiming::PostMoney => i.pre_fd + s.conversion_total,
+                SafeTiming::PreMoney => i.pre_fd + s.pool_increase,
+            };
+            ok &= price <= cap / base + tolerance(price);
+        }
+        if let Some(d) = k.discount {
+            ok &= price <= (Decimal::ONE - d) / s.shares_per_dollar + tolerance(price);
+        }
+    }
+    if ok {
+        Ok(())
+    } else {
+        Err(LedgerError::invalid("round", "internal: the solution does not satisfy the round's definitions"))
+    }
+}
+
+impl Book {
+    /// Models a priced round on the cap table as of its date. Records nothing.
+    pub fn model_round(&self, m: &RoundModel) -> Result<ModelOutcome> {
+        let mut pro_forma = self.clone();
+        let outcome = pro_forma.commit_round_model(m)?;
+        Ok(outcome)
+    }
+
+    /// Records a modelled round: the round, the pool top-up, each conversion, each
+    /// investor's shares and the round's mark. Every piece is an ordinary, reversible entry.
+    pub fn commit_round_model(&mut self, m: &RoundModel) -> Result<ModelOutcome> {
+        m.rounding.validate()?;
+        if m.name.trim().is_empty() {
+            return Err(LedgerError::invalid("name", "a round needs a name"));
+        }
+        if self.rounds().iter().any(|r| r.name.eq_ignore_ascii_case(m.name.trim())) {
+            return Err(LedgerError::conflict("name", format!("a round named '{}' already exists", m.name.trim())));
+        }
+        self.check_date("date", m.date)?;
+        self.class(m.class).ok_or_else(|| LedgerError::unknown("class", format!("no share class #{}", m.class)))?;
+        let cur = self.company.currency;
+        let before = self.cap_table(m.date, &m.rounding)?;
+        let mut investments = m.investments.clone();
+        let stated = investments.iter().try_fold(Money::zero(cur), |acc, i| acc.checked_add(i.amount))?;
+        for holder in &m.pro_rata {
+            let held = before.holders.iter().find(|h| h.stakeholder == *holder).map_or(0, |h| h.fully_diluted);
+            if held == 0 {
+                return Err(LedgerError::invalid(
+                    "pro_rata",
+                    format!("{} holds nothing before the round", self.stakeholder_name(*holder)),
+                ));
+            }
+            let share = div(Decimal::from(held), Decimal::from(before.totals.fully_diluted))?;
+            let amount = m.rounding.round_cash(stated.checked_mul(share)?);
+            investments.push(Investment { investor: *holder, amount });
+        }
+        let investments = &investments;
+        let mut new_money = Money::zero(cur);
+        for (n, inv) in investments.iter().enumerate() {
+            self.stakeholder(inv.investor)
+                .ok_or_else(|| LedgerError::unknown("investor", format!("no stakeholder #{}", inv.investor)))?;
+            self.check_currency("amount", &inv.amount)?;
+            if !inv.amount.is_positive() {
+                return Err(LedgerError::invalid("amount", format!("investment {}: must be greater than zero", n + 1)));
+            }
+            if investments[..n].iter().any(|o| o.investor == inv.investor) {
+                return Err(LedgerError::invalid(
+                    "investor",
+                    format!("{} appears twice; give one amount per investor", self.stakeholder_name(inv.investor)),
+                ));
+            }
+            new_money = new_money.checked_add(inv.amount)?;
+        }
+        if let Some(lead) = m.lead {
+            if !investments.iter().any(|i| i.investor == lead) {
+                return Err(LedgerError::invalid("lead", format!("{} does not invest in the round", self.stakeholder_name(lead))));
+            }
+        }
+        let pre_money = match m.valuation {
+            RoundValuation::PreMoney(v) => {
+                self.check_currency("pre_money", &v)?;
+                v
+            }
+            RoundValuation::PostMoney(v) => {
+                self.check_currency("post_money", &v)?;
+                let pre = v.checked_sub(new_money)?;
+                if !pre.is_positive() {
+                    return Err(LedgerError::invalid(
+                        "post_money",
+                        format!("{v} is not more than the new money {new_money}"),
+                    ));
+                }
+                pre
+            }
+        };
+        if !pre_money.is_positive() {
+            return Err(LedgerError::invalid("pre_money", "must be greater than zero"));
+        }
+        if let Some(p) = &m.pool {
+            self.plan(p.plan).ok_or_else(|| LedgerError::unknown("plan", format!("no equity plan #{}", p.plan)))?;
+            if p.fraction < Decimal::ZERO || p.fraction >= Decimal::ONE {
+                return Err(LedgerError::invalid(
+                    "pool_target",
+                    format!("{} is outside [0, 1): write 0.10 for 10% of the post-money", p.fraction),
+                ));
+            }
+        }
+
+        let instruments = self.converting(m, &before)?;
+        let input = SolveInput {
+            pre_fd: Decimal::from(before.totals.fully_diluted),
+            available: Decimal::from(before.totals.pool_available),
+            pre_money: pre_money.amount,
+            new_money: new_money.amount,
+            pool: m.pool.as_ref().map(|p| (p.fraction, p.timing)),
+            instruments: instruments.iter().map(|(_, _, k)| k.clone()).collect(),
+        };
+        let solution = solve(&input)?;
+
+        // From the exact solution to whole shares and a rounded price, as the policy says.
+        // Price = pre-money / its denominator, divided directly (1 / q would lose digits).
+        let in_pre = matches!(m.pool, Some(PoolTarget { timing: PoolTiming::PreMoney, .. }));
+        let denominator = add(
+            add(input.pre_fd, solution.conversion_total)?,
+            if in_pre { solution.pool_increase } else { Decimal::ZERO },
+        )?;
+        let exact_price = div(pre_money.amount, denominator)?;
+        let mut price = m.rounding.round_price(exact_price);
+        price.rescale(m.rounding.price_decimals);
+        if price.is_zero() {
+            return Err(LedgerError::invalid("price_decimals", format!("the price {exact_price} rounds to zero")));
+        }
+        let price_money = Money::new(price, cur);
+        let pool_increase = m.rounding.pool.apply(solution.pool_increase.max(Decimal::ZERO))?;
+
+        let mut conversions = vec![];
+        for ((instrument, holder, k), (_, basis)) in instruments.iter().zip(&solution.per_instrument) {
+            let exact = match basis {
+                ConversionBasis::Cap => {
+                    let base = match k.timing {
+                        SafeTiming::PostMoney => input.pre_fd + solution.conversion_total,
+                        SafeTiming::PreMoney => input.pre_fd + solution.pool_increase,
+                    };
+                    div(k.cap.unwrap_or_default(), base)?
+                }
+                ConversionBasis::Discount => mul(sub(Decimal::ONE, k.discount.unwrap_or_default())?, price)?,
+                ConversionBasis::RoundPrice => price,
+            };
+            let mut conversion_price = m.rounding.round_price(exact);
+            conversion_price.rescale(m.rounding.price_decimals);
+            if conversion_price.is_zero() {
+                return Err(LedgerError::invalid("price_decimals", "a conversion price rounds to zero"));
+            }
+            let shares = m.rounding.conversion.apply(div(k.amount, conversion_price)?)?;
+            let kind = match self.entry(*instrument).map(|e| &e.movement) {
+                Some(Movement::ConvertibleIssuance { terms, .. }) => terms.label(),
+                _ => "SAFE",
+            };
+            conversions.push(ConversionLine {
+                instrument: *instrument,
+                holder: *holder,
+                name: self.stakeholder_name(*holder).to_string(),
+                kind,
+                amount: Money::new(k.amount, cur),
+                basis: *basis,
+                conversion_price: Money::new(conversion_price, cur),
+                shares,
+            });
+        }
+
+        let mut new_money_lines = vec![];
+        for inv in investments {
+            let shares = m.rounding.shares.apply(div(inv.amount.amount, price)?)?;
+            if shares == 0 {
+                return Err(LedgerError::invalid(
+                    "amount",
+                    format!("{} for {} buys no whole share at {}", inv.amount, self.stakeholder_name(inv.investor), price_money),
+                ));
+            }
+            let invested = m.rounding.round_cash(price_money.checked_mul(Decimal::from(shares))?);
+            new_money_lines.push(NewMoneyLine {
+                investor: inv.investor,
+                name: self.stakeholder_name(inv.investor).to_string(),
+                amount: inv.amount,
+                shares,
+                invested,
+                uninvested: inv.amount.checked_sub(invested)?.tidy(),
+            });
+        }
+
+        // Record it all.
+        let id = self.next_round_id();
+        let new_shares: u64 = new_money_lines.iter().map(|l| l.shares).sum();
+        let conversion_shares: u64 = conversions.iter().map(|c| c.shares).sum();
+        self.push_round(FundingRound {
+            id,
+            name: m.name.trim().to_string(),
+            date: m.date,
+            class: m.class,
+            pre_money,
+            amount_raised: new_money,
+            post_money: pre_money.checked_add(new_money)?,
+            price_per_share: price_money,
+            pre_money_fd_shares: before.totals.fully_diluted,
+            lead: m.lead,
+            rounding: m.rounding.clone(),
+            provenance: Provenance::Recorded,
+            price_provenance: Provenance::Recorded,
+            note: m.note.clone(),
+        });
+        if let (Some(p), true) = (&m.pool, pool_increase > 0) {
+            self.record(
+                m.date,
+                Movement::PoolIncrease { plan: p.plan, shares: pool_increase },
+                Some(format!("{}: pool top-up to {} of post-money FD", m.name.trim(), p.fraction)),
+                Provenance::Recorded,
+            )?;
+        }
+        for c in &conversions {
+            self.record(
+                m.date,
+                Movement::ConvertibleConversion { instrument: c.instrument, class: m.class, shares: c.shares },
+                Some(format!("{}: converts at {} ({:?})", m.name.trim(), c.conversion_price, c.basis)),
+                Provenance::Recorded,
+            )?;
+        }
+        for l in &new_money_lines {
+            self.record(
+                m.date,
+                Movement::StockIssuance {
+                    holder: l.investor,
+                    class: m.class,
+                    shares: l.shares,
+                    price_per_share: Some(price_money),
+                    round: Some(id),
+                },
+                Some(format!("{}: {} invested", m.name.trim(), l.amount)),
+                Provenance::Recorded,
+            )?;
+        }
+        self.add_valuation(NewValuation {
+            kind: ValuationKind::RoundMark,
+            effective: m.date,
+            class: m.class,
+            price_per_share: price_money,
+            company_value: Some(pre_money.checked_add(new_money)?),
+            provider: None,
+            round: Some(id),
+            provenance: Provenance::Recorded,
+        })?;
+
+        let after = self.cap_table(m.date, &m.rounding)?;
+        let post_fd = after.totals.fully_diluted;
+        let mut dilution = vec![];
+        for h in &after.holders {
+            let b = before.holders.iter().find(|x| x.stakeholder == h.stakeholder);
+            dilution.push(Dilution {
+                stakeholder: h.stakeholder,
+                name: h.name.clone(),
+                before_fd: b.map_or(0, |b| b.fully_diluted),
+                after_fd: h.fully_diluted,
+                before_pct: b.map_or(Decimal::ZERO, |b| b.fully_diluted_pct),
+                after_pct: h.fully_diluted_pct,
+            });
+        }
+        let pool_after: u64 = after.totals.pool_available;
+        Ok(ModelOutcome {
+            name: m.name.trim().to_string(),
+            date: m.date,
+            class: m.class,
+            rounding_rule: m.rounding.describe(),
+            rounding: m.rounding.clone(),
+            pre_money,
+            new_money,
+            post_money: pre_money.checked_add(new_money)?,
+            pre_round_fd_shares: before.totals.fully_diluted,
+            price_denominator: denominator.round_dp(10),
+            exact_price,
+            price_per_share: price_money,
+            pool: m.pool.clone(),
+            pool_available_before: before.totals.pool_available,
+            pool_increase,
+            pool_available_after: pool_after,
+            pool_available_after_pct: percent(pool_after, post_fd),
+            conversions,
+            new_money_lines,
+            new_shares,
+            conversion_shares,
+            post_money_fd_shares: post_fd,
+            implied_post_money: m.rounding.round_cash(price_money.checked_mul(Decimal::from(post_fd))?),
+            dilution,
+            pro_forma: after,
+        })
+    }
+
+    /// The instruments the round converts, with their terms resolved (MFN) and a
+    /// note's amount grown by its interest to the round's date.
+    fn converting(&self, m: &RoundModel, before: &CapTable) -> Result<Vec<(EntryId, StakeholderId, ConvertingInstrument)>> {
+        let outstanding: Vec<EntryId> = before.convertibles.iter().map(|c| c.instrument).collect();
+        let chosen: Vec<EntryId> = match &m.conversions {
+            Conversions::All => outstanding.clone(),
+            Conversions::None => vec![],
+            Conversions::Only(ids) => {
+                for id in ids {
+                    if !outstanding.contains(id) {
+                        return Err(LedgerError::invalid(
+                            "convert",
+                            format!("entry #{id} is not a SAFE or note outstanding on {}", m.date),
+                        ));
+                    }
+                }
+                ids.clone()
+            }
+        };
+        let terms_of = |id: EntryId| -> Option<(StakeholderId, &ConvertibleTerms, NaiveDate)> {
+            let e = self.entry(id)?;
+            match &e.movement {
+                Movement::ConvertibleIssuance { holder, terms } => Some((*holder, terms, e.effective)),
+                _ => None,
+            }
+        };
+        let mut out = vec![];
+        for id in chosen {
+            let (holder, terms, issued) = terms_of(id).ok_or_else(|| LedgerError::unknown("convert", format!("no instrument #{id}")))?;
+            let (amount, timing, mut cap, mut discount, mfn) = match terms {
+                ConvertibleTerms::Safe { investment, timing, valuation_cap, discount, mfn } => {
+                    (investment.amount, *timing, valuation_cap.map(|c| c.amount), *discount, *mfn)
+                }
+                ConvertibleTerms::Note { valuation_cap, discount, .. } => {
+                    let balance = crate::interest::note_balance(terms, issued, m.date)?;
+                    (balance.amount, SafeTiming::PreMoney, valuation_cap.map(|c| c.amount), *discount, false)
+                }
+            };
+            if mfn {
+                // Most favoured nation: the best cap and discount of any SAFE issued after it.
+                for later in &outstanding {
+                    let Some((_, ConvertibleTerms::Safe { valuation_cap, discount: d, .. }, date)) = terms_of(*later) else {
+                        continue;
+                    };
+                    if (date, *later) <= (issued, id) {
+                        continue;
+                    }
+                    if let Some(c) = valuation_cap {
+                        cap = Some(cap.map_or(c.amount, |x| x.min(c.amount)));
+                    }
+                    if let Some(d) = d {
+                        discount = Some(discount.map_or(*d, |x| x.max(*d)));
+                    }
+                }
+            }
+            out.push((id, holder, ConvertingInstrument { amount, timing, cap, discount }));
+        }
+        Ok(out)
+    }
+}
