@@ -140,7 +140,11 @@ pub fn classes(book: &Path, json: bool, out: &mut String) -> CliResult {
             },
             part,
             c.seniority.to_string(),
-            c.conversion_ratio.to_string(),
+            // The ratio in force today: anti-dilution adjustments move it.
+            b.conversion_ratio(c.id, Utc::now().date_naive())
+                .unwrap_or(c.conversion_ratio)
+                .normalize()
+                .to_string(),
             c.anti_dilution.name().into(),
             c.authorized
                 .map(shares)
@@ -456,6 +460,7 @@ pub fn round_outcome(o: &PricedRoundOutcome, out: &mut String) {
             "Rounding effect: none; every dollar bought whole shares at the exact price."
         );
     }
+    anti_dilution_lines(&o.anti_dilution, out);
     let mut t = Table::new(&[
         ("Investor", L),
         ("Amount", R),
@@ -1030,6 +1035,7 @@ pub fn model_outcome(o: &ModelOutcome, committed: bool, out: &mut String) {
     t.row(vec!["Implied post-money (price x post FD)".into(), cents(&o.implied_post_money)]);
     out.push_str(&t.render().lines().skip(2).map(|l| format!("{l}\n")).collect::<String>());
     let _ = writeln!(out, "Rounding: {}", o.rounding_rule);
+    anti_dilution_lines(&o.anti_dilution, out);
 
     if !o.conversions.is_empty() {
         let _ = writeln!(out, "\nSAFEs and notes converting:");
@@ -1080,4 +1086,19 @@ pub fn model_outcome(o: &ModelOutcome, committed: bool, out: &mut String) {
         ]);
     }
     out.push_str(&t.render());
+}
+
+fn anti_dilution_lines(adjustments: &[roundbook_ledger::antidilution::Adjustment], out: &mut String) {
+    for a in adjustments {
+        let _ = writeln!(
+            out,
+            "Anti-dilution ({}): {} conversion price {} -> {}, conversion ratio {} -> {} (recorded as a conversion-ratio adjustment)",
+            a.method.name(),
+            a.class_name,
+            price(&a.old_conversion_price),
+            price(&a.new_conversion_price),
+            a.old_ratio.normalize(),
+            a.new_ratio.round_dp(10).normalize()
+        );
+    }
 }

@@ -709,9 +709,8 @@ pub fn convert(book: &Path, a: ConvertArgs, out: &mut String) -> CliResult {
                 let resulting = match &a.resulting {
                     Some(r) => count("resulting", r)?,
                     None => {
-                        let ratio = b
-                            .class(from_class)
-                            .map_or(Decimal::ONE, |c| c.conversion_ratio);
+                        // The ratio in force on the conversion's date (anti-dilution may have moved it).
+                        let ratio = b.conversion_ratio(from_class, date("date", &a.date)?)?;
                         b.default_rounding()
                             .conversion
                             .apply(Decimal::from(shares) * ratio)?

@@ -98,7 +98,7 @@ pub fn new_conversion_price(
             "must be greater than zero",
         ));
     }
-    if new_price >= cp1 || method == AntiDilution::None {
+    if new_price >= cp1 {
         return Ok(None);
     }
     let exact = match method {

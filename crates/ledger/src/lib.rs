@@ -17,6 +17,7 @@ pub mod model;
 pub mod money;
 pub mod round;
 pub mod rounding;
+pub mod waterfall;
 mod timeline;
 
 pub use book::{Added, Book, Mark, NewClass, NewPlan, NewStakeholder, NewValuation};

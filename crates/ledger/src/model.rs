@@ -175,6 +175,9 @@ pub struct ModelOutcome {
     pub post_money_fd_shares: u64,
     pub implied_post_money: Money,
     pub dilution: Vec<Dilution>,
+    /// Conversion price adjustments the round triggers in classes with anti-dilution
+    /// protection (a down round), recorded with it.
+    pub anti_dilution: Vec<crate::antidilution::Adjustment>,
     pub pro_forma: CapTable,
 }
 
@@ -434,6 +437,37 @@ fn verify(i: &SolveInput, s: &Solution, topup: bool) -> Result<()> {
 }
 
 impl Book {
+    /// Records the conversion price adjustment a dilutive issue at `price` triggers in every
+    /// other class with anti-dilution protection (docs/antidilution.md). C is the new-money
+    /// shares of the issue: shares issued on conversion of SAFEs and notes are exempt, as in
+    /// the NVCA charter's "Exempted Securities".
+    pub fn apply_anti_dilution(
+        &mut self,
+        date: NaiveDate,
+        issued_class: ClassId,
+        price: Money,
+        new_shares: u64,
+        rounding: &RoundingPolicy,
+    ) -> Result<Vec<crate::antidilution::Adjustment>> {
+        let protected: Vec<ClassId> = self
+            .classes()
+            .iter()
+            .filter(|c| c.id != issued_class && c.anti_dilution != AntiDilution::None && c.original_issue_price.is_some())
+            .map(|c| c.id)
+            .collect();
+        let mut out = vec![];
+        if new_shares == 0 {
+            return Ok(out);
+        }
+        for class in protected {
+            if let Some(adj) = crate::antidilution::anti_dilution_adjustment(self, class, date, price, new_shares, rounding)? {
+                self.record(date, adj.movement(), None, Provenance::Recorded)?;
+                out.push(adj);
+            }
+        }
+        Ok(out)
+    }
+
     /// Models a priced round on the cap table as of its date. Records nothing.
     pub fn model_round(&self, m: &RoundModel) -> Result<ModelOutcome> {
         let mut pro_forma = self.clone();
@@ -663,6 +697,7 @@ impl Book {
             round: Some(id),
             provenance: Provenance::Recorded,
         })?;
+        let anti_dilution = self.apply_anti_dilution(m.date, m.class, price_money, new_shares, &m.rounding)?;
 
         let after = self.cap_table(m.date, &m.rounding)?;
         let post_fd = after.totals.fully_diluted;
@@ -704,6 +739,7 @@ impl Book {
             post_money_fd_shares: post_fd,
             implied_post_money: m.rounding.round_cash(price_money.checked_mul(Decimal::from(post_fd))?),
             dilution,
+            anti_dilution,
             pro_forma: after,
         })
     }

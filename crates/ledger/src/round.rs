@@ -83,6 +83,8 @@ pub struct PricedRoundOutcome {
     pub uninvested: Money,
     /// Whether rounding changed anything (price, shares or ownership).
     pub rounding_bites: bool,
+    /// Conversion price adjustments the round triggered (a down round), recorded with it.
+    pub anti_dilution: Vec<crate::antidilution::Adjustment>,
 }
 
 /// Prices a round against a pre-money FD share count. Pure: records nothing.
@@ -257,6 +259,7 @@ pub fn price_round(
         implied_post_money: implied,
         uninvested,
         rounding_bites,
+        anti_dilution: vec![],
     })
 }
 
@@ -356,6 +359,13 @@ impl Book {
             round: Some(id),
             provenance: allocations,
         })?;
+        outcome.anti_dilution = self.apply_anti_dilution(
+            terms.date,
+            terms.class,
+            outcome.price_per_share,
+            outcome.new_shares,
+            &terms.rounding,
+        )?;
         Ok(outcome)
     }
 }

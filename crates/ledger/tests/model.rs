@@ -258,3 +258,32 @@ fn a_pro_rata_right_buys_the_holders_share_of_the_new_money() {
     assert_eq!(pct_of(&o2, co.angel).round_dp(4), dec!(16.0000));
     assert!(pct_of(&o, co.angel) > pct_of(&o2, co.angel));
 }
+
+#[test]
+fn a_down_round_adjusts_a_protected_class_and_the_cap_table_as_converted() {
+    // NVCA broad-based weighted average: CP2 = CP1 x (A + B) / (A + C). A Series Seed at $1.00
+    // (2,000,000 shares) on 10,000,000 fully diluted shares; a Series A at $0.50 pre-money $5M:
+    // 2,000,000 new shares for $1,000,000 -> CP2 = 1.00 x (10,000,000 + 1,000,000) /
+    // (10,000,000 + 2,000,000) = $0.91667 (5 dp, rounded up).
+    let mut co = company(8_000_000);
+    let mut seed = preferred("Series Seed", None, dec!(1), dec!(1));
+    seed.anti_dilution = AntiDilution::BroadBasedWeightedAverage;
+    let seed = co.book.add_class(seed).unwrap();
+    rec(&mut co.book, date(2020, 6, 1), issue(co.angel, seed, 2_000_000));
+    let m = model(&co, dec!(5000000), &[(co.vc, dec!(1000000))]);
+    let mark = co.book.mark();
+    let o = co.book.commit_round_model(&m).unwrap();
+    co.book.check(mark).unwrap();
+    assert_eq!(o.price_per_share, usd(dec!(0.50000)));
+    assert_eq!(o.anti_dilution.len(), 1);
+    let adj = &o.anti_dilution[0];
+    assert_eq!(adj.class, seed);
+    assert_eq!(adj.new_conversion_price, usd(dec!(0.91667)));
+    // The cap table as converted uses the new ratio: 2,000,000 x 1 / 0.91667, floored.
+    let ct = table(&co.book, date(2021, 6, 1));
+    let row = ct.classes.iter().find(|c| c.class == seed).unwrap();
+    assert_eq!(row.shares, 2_000_000);
+    assert_eq!(Decimal::from(row.as_converted), (dec!(2000000) * adj.new_ratio).floor());
+    assert!(row.as_converted > 2_000_000);
+    assert_ties_out(&ct);
+}
