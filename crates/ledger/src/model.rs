@@ -456,10 +456,22 @@ impl Book {
             .map(|c| c.id)
             .collect();
         let mut out = vec![];
-        if new_shares == 0 {
+        if new_shares == 0 || protected.is_empty() {
             return Ok(out);
         }
-        for class in protected {
+        // Only a class with shares outstanding before the issue is protected by it (a class
+        // authorised for a later round has nothing to adjust yet).
+        let before = match date.pred_opt() {
+            Some(day) if day >= self.company.founded => Some(self.cap_table(day, rounding)?),
+            _ => None,
+        };
+        let outstanding = |class: ClassId| {
+            before
+                .as_ref()
+                .and_then(|t| t.classes.iter().find(|c| c.class == class))
+                .is_some_and(|c| c.shares > 0)
+        };
+        for class in protected.into_iter().filter(|c| outstanding(*c)) {
             if let Some(adj) = crate::antidilution::anti_dilution_adjustment(self, class, date, price, new_shares, rounding)? {
                 self.record(date, adj.movement(), None, Provenance::Recorded)?;
                 out.push(adj);

@@ -287,3 +287,14 @@ fn a_down_round_adjusts_a_protected_class_and_the_cap_table_as_converted() {
     assert!(row.as_converted > 2_000_000);
     assert_ties_out(&ct);
 }
+
+#[test]
+fn a_class_with_nothing_outstanding_is_not_adjusted() {
+    // The xAI example authorises its Series B (broad-based protection, $15.00) before the
+    // Series A prices at $1.125: the Series A is not a down round for shares not yet issued.
+    let mut book = Book::new(example::xai_company()).unwrap();
+    example::populate_xai(&mut book).unwrap();
+    assert!(!book.entries().iter().any(|e| matches!(e.movement, Movement::ConversionRatioAdjustment { .. })));
+    let ct = book.cap_table(example::xai_series_b_date(), &RoundingPolicy::default()).unwrap();
+    assert_eq!(ct.totals.fully_diluted, 1_600_000_000);
+}
