@@ -73,6 +73,8 @@ pub enum Command {
     /// Book settings: the default rounding policy (docs/rounding.md).
     #[command(subcommand)]
     Settings(SettingsCmd),
+    /// The exit waterfall on the book: who is paid what at an exit value, or over a range.
+    Waterfall(WaterfallArgs),
     /// Compute a self-contained deal from a JSON file (or - for standard input): the cap table,
     /// a modelled round, exit waterfalls. No book is read or written. See docs/calc.md.
     Calc {
@@ -618,4 +620,29 @@ pub enum BenchWhat {
         #[arg(long, default_value_t = 200)]
         runs: u32,
     },
+}
+
+#[derive(Args)]
+pub struct WaterfallArgs {
+    /// The exit value (the price paid for the company).
+    #[arg(long)]
+    pub exit: String,
+    /// Run a range from --exit to this value.
+    #[arg(long, requires = "steps")]
+    pub to: Option<String>,
+    /// Steps in the range (steps + 1 exit values, both ends included).
+    #[arg(long)]
+    pub steps: Option<u32>,
+    /// Transaction costs, paid first.
+    #[arg(long, default_value = "0")]
+    pub costs: String,
+    /// Non-convertible debt repaid at the exit, before any holder.
+    #[arg(long, default_value = "0")]
+    pub debt: String,
+    /// The capitalisation on this date (default: today).
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// Also list the breakpoints: exit values where a class's payout changes slope.
+    #[arg(long)]
+    pub breakpoints: bool,
 }

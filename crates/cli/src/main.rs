@@ -172,6 +172,7 @@ fn run(book: &std::path::Path, json: bool, command: Command, out: &mut String) -
         },
         Reverse(a) => write::reverse(book, a, out),
         Captable(a) => read::captable(book, a, json, out),
+        Waterfall(a) => read::waterfall(book, a, json, out),
         Journal(a) => read::journal(book, a, json, out),
         Settings(args::SettingsCmd::Rounding(a)) => write::settings_rounding(book, a, json, out),
         Check => read::check(book, json, out),

@@ -10,7 +10,7 @@ use roundbook_store::Store;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::args::{ByArg, CaptableArgs, JournalArgs};
+use crate::args::{ByArg, CaptableArgs, JournalArgs, WaterfallArgs};
 use crate::table::{cents, pct, price, shares, Align, Table};
 use crate::write::date;
 use crate::CliResult;
@@ -1101,4 +1101,128 @@ fn anti_dilution_lines(adjustments: &[roundbook_ledger::antidilution::Adjustment
             a.new_ratio.round_dp(10).normalize()
         );
     }
+}
+
+pub fn waterfall(book: &Path, a: WaterfallArgs, json: bool, out: &mut String) -> CliResult {
+    use roundbook_ledger::waterfall::{breakpoints, waterfall as run, waterfall_range, ExitTerms};
+    let day = as_of_or_today(a.as_of.as_deref())?;
+    let store = Store::open(book)?;
+    let b = store.load_as_of(day)?;
+    let rounding = b.default_rounding();
+    let (cap, left_out) = b.capitalization(day, &rounding)?;
+    let cur = b.company.currency;
+    let amount = |field: &'static str, s: &str| -> Result<rust_decimal::Decimal, LedgerError> {
+        Ok(Money::parse(field, s, cur)?.amount)
+    };
+    let exit = amount("exit_value", &a.exit)?;
+    let costs = amount("transaction_costs", &a.costs)?;
+    let debt = amount("debt", &a.debt)?;
+    let outcomes = match (&a.to, a.steps) {
+        (Some(to), Some(steps)) => waterfall_range(&cap, exit, amount("to", to)?, steps, costs, debt, &rounding)?,
+        _ => vec![run(&cap, &ExitTerms { exit_value: exit, transaction_costs: costs, debt }, &rounding)?],
+    };
+    let points = if a.breakpoints {
+        breakpoints(&cap, &ExitTerms { exit_value: exit, transaction_costs: costs, debt }, &rounding)?
+    } else {
+        vec![]
+    };
+    if json {
+        print_json(
+            out,
+            &json!({
+                "company": b.company.name,
+                "as_of": day,
+                "left_out_instruments": left_out,
+                "outcomes": outcomes,
+                "breakpoints": points,
+            }),
+        );
+        return Ok(());
+    }
+    let _ = writeln!(out, "{}: exit waterfall on the capitalisation of {day}", b.company.name);
+    if outcomes.len() == 1 {
+        let o = &outcomes[0];
+        let mut t = Table::new(&[("", L), ("", R)]);
+        t.row(vec!["Exit value".into(), cents(&o.exit_value)]);
+        t.row(vec!["Transaction costs".into(), cents(&o.transaction_costs)]);
+        t.row(vec!["Debt".into(), cents(&o.debt)]);
+        t.row(vec!["Net proceeds".into(), cents(&o.net_proceeds)]);
+        t.row(vec!["Option exercise proceeds".into(), cents(&o.exercise_proceeds)]);
+        t.row(vec!["Distributed".into(), cents(&o.total_distributed)]);
+        t.row(vec!["Common price per share".into(), o.common_price_per_share.to_string()]);
+        out.push_str(&t.render().lines().skip(2).map(|l| format!("{l}\n")).collect::<String>());
+        let _ = writeln!(out);
+        let mut t = Table::new(&[
+            ("Class", L),
+            ("Decision", L),
+            ("Shares", R),
+            ("Preference", R),
+            ("Participation", R),
+            ("Total", R),
+            ("Per share", R),
+        ]);
+        for c in &o.classes {
+            t.row(vec![
+                c.name.clone(),
+                c.decision.name().into(),
+                shares(c.shares),
+                cents(&c.preference_paid),
+                cents(&c.participation_paid),
+                cents(&c.total),
+                c.per_share.to_string(),
+            ]);
+        }
+        out.push_str(&t.render());
+        let _ = writeln!(out);
+        let mut t = Table::new(&[
+            ("Holder", L),
+            ("Shares", R),
+            ("Options exercised", R),
+            ("Exercise cost", R),
+            ("Total received", R),
+            ("Net of exercise cost", R),
+        ]);
+        for h in &o.holders {
+            t.row(vec![
+                h.holder.clone(),
+                shares(h.by_class.iter().map(|x| x.shares).sum()),
+                cents(&h.options),
+                cents(&h.exercise_cost),
+                cents(&h.total),
+                cents(&h.total.checked_sub(h.exercise_cost)?),
+            ]);
+        }
+        out.push_str(&t.render());
+    } else {
+        let mut headers: Vec<(&str, Align)> = vec![("Exit value", R), ("Net proceeds", R)];
+        let names: Vec<String> = outcomes[0].classes.iter().map(|c| c.name.clone()).collect();
+        for n in &names {
+            headers.push((n.as_str(), R));
+        }
+        let mut t = Table::new(&headers);
+        for o in &outcomes {
+            let mut row = vec![cents(&o.exit_value), cents(&o.net_proceeds)];
+            row.extend(o.classes.iter().map(|c| cents(&c.total)));
+            t.row(row);
+        }
+        out.push_str(&t.render());
+    }
+    if !points.is_empty() {
+        let _ = writeln!(out, "\nBreakpoints (exit values where a payout changes slope):");
+        let mut t = Table::new(&[("Exit value", R), ("Class", L), ("Event", L), ("", L)]);
+        for p in &points {
+            t.row(vec![cents(&p.exit_value), p.class.clone(), p.event.name().into(), p.description.clone()]);
+        }
+        out.push_str(&t.render());
+    }
+    if !left_out.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nNot in this waterfall: {} SAFE(s) or note(s) outstanding on {day}, paid at an exit by their own terms.",
+            left_out.len()
+        );
+    }
+    let _ = writeln!(out, "Rounding: {}", rounding.describe());
+    footnote(out, b.entries().iter().any(|e| e.provenance == Provenance::Illustrative));
+    Ok(())
 }

@@ -11,6 +11,7 @@ pub mod deal;
 pub mod domain;
 pub mod error;
 pub mod example;
+pub mod exit;
 pub mod interest;
 pub mod journal;
 pub mod model;

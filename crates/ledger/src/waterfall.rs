@@ -894,7 +894,7 @@ impl<'a> Engine<'a> {
                 if total.is_zero() {
                     continue;
                 }
-                let full = avail >= total;
+                let full = true;
                 for &c in &tier.classes {
                     for &l in &self.classes[c].lines {
                         let pref = self.lines[l].pref.mul(&x.up);
