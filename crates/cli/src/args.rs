@@ -254,7 +254,11 @@ pub struct RoundModelArgs {
     pub class: String,
     #[arg(long)]
     pub create_class: bool,
-    #[arg(long, conflicts_with = "post_money", required_unless_present = "post_money")]
+    #[arg(
+        long,
+        conflicts_with = "post_money",
+        required_unless_present = "post_money"
+    )]
     pub pre_money: Option<String>,
     /// Post-money valuation: the pre-money is this minus the new money.
     #[arg(long)]

@@ -247,15 +247,45 @@ fn round(n: u32, runs: u32) -> CliResult {
     let mut series = NewClass::common("Series A", None);
     series.kind = ClassKind::Preferred;
     let series = b.add_class(series)?;
-    let plan = b.add_plan(NewPlan { name: "Plan".into(), class: common, adopted: founded(), reserved: 1_000_000, provenance: Provenance::Illustrative })?;
-    let founder = b.add_stakeholder(NewStakeholder { name: "Founder".into(), kind: StakeholderKind::Individual, relationships: vec![], provenance: Provenance::Illustrative, note: None })?;
-    b.record(founded(), Movement::StockIssuance { holder: founder, class: common, shares: 10_000_000, price_per_share: None, round: None }, None, Provenance::Illustrative)?;
+    let plan = b.add_plan(NewPlan {
+        name: "Plan".into(),
+        class: common,
+        adopted: founded(),
+        reserved: 1_000_000,
+        provenance: Provenance::Illustrative,
+    })?;
+    let founder = b.add_stakeholder(NewStakeholder {
+        name: "Founder".into(),
+        kind: StakeholderKind::Individual,
+        relationships: vec![],
+        provenance: Provenance::Illustrative,
+        note: None,
+    })?;
+    b.record(
+        founded(),
+        Movement::StockIssuance {
+            holder: founder,
+            class: common,
+            shares: 10_000_000,
+            price_per_share: None,
+            round: None,
+        },
+        None,
+        Provenance::Illustrative,
+    )?;
     let mut rng = Rng(7);
     for k in 0..n {
-        let holder = b.add_stakeholder(NewStakeholder { name: format!("Investor {k:03}"), kind: StakeholderKind::Institution, relationships: vec![], provenance: Provenance::Illustrative, note: None })?;
+        let holder = b.add_stakeholder(NewStakeholder {
+            name: format!("Investor {k:03}"),
+            kind: StakeholderKind::Institution,
+            relationships: vec![],
+            provenance: Provenance::Illustrative,
+            note: None,
+        })?;
         let day = founded() + Days::new(30 + u64::from(k));
         let cap = Some(usd(8_000_000 + 1_000_000 * rng.below(20) as i64));
-        let discount = (rng.below(3) > 0).then(|| rust_decimal::Decimal::new(10 + 5 * rng.below(3) as i64, 2));
+        let discount =
+            (rng.below(3) > 0).then(|| rust_decimal::Decimal::new(10 + 5 * rng.below(3) as i64, 2));
         let terms = if k % 5 == 4 {
             ConvertibleTerms::Note {
                 principal: usd(50_000 + 10_000 * rng.below(10) as i64),
@@ -269,25 +299,47 @@ fn round(n: u32, runs: u32) -> CliResult {
         } else {
             ConvertibleTerms::Safe {
                 investment: usd(25_000 + 25_000 * rng.below(8) as i64),
-                timing: if k % 3 == 0 { SafeTiming::PreMoney } else { SafeTiming::PostMoney },
+                timing: if k % 3 == 0 {
+                    SafeTiming::PreMoney
+                } else {
+                    SafeTiming::PostMoney
+                },
                 valuation_cap: if k % 7 == 6 { None } else { cap },
                 discount,
                 mfn: k % 7 == 6,
             }
         };
-        b.record(day, Movement::ConvertibleIssuance { holder, terms }, None, Provenance::Illustrative)?;
+        b.record(
+            day,
+            Movement::ConvertibleIssuance { holder, terms },
+            None,
+            Provenance::Illustrative,
+        )?;
     }
-    let lead = b.add_stakeholder(NewStakeholder { name: "Lead".into(), kind: StakeholderKind::Institution, relationships: vec![], provenance: Provenance::Illustrative, note: None })?;
+    let lead = b.add_stakeholder(NewStakeholder {
+        name: "Lead".into(),
+        kind: StakeholderKind::Institution,
+        relationships: vec![],
+        provenance: Provenance::Illustrative,
+        note: None,
+    })?;
     b.check(Mark::default())?;
     let model = RoundModel {
         name: "Series A".into(),
         date: founded() + Days::new(400),
         class: series,
         valuation: RoundValuation::PreMoney(usd(30_000_000)),
-        investments: vec![Investment { investor: lead, amount: usd(8_000_000) }],
+        investments: vec![Investment {
+            investor: lead,
+            amount: usd(8_000_000),
+        }],
         pro_rata: vec![],
         lead: None,
-        pool: Some(PoolTarget { plan, fraction: rust_decimal::Decimal::new(10, 2), timing: PoolTiming::PreMoney }),
+        pool: Some(PoolTarget {
+            plan,
+            fraction: rust_decimal::Decimal::new(10, 2),
+            timing: PoolTiming::PreMoney,
+        }),
         conversions: Conversions::All,
         rounding: RoundingPolicy::default(),
         note: None,
@@ -303,7 +355,14 @@ fn round(n: u32, runs: u32) -> CliResult {
     times.sort();
     let o = last.ok_or_else(|| CliError::usage("runs", "at least one run"))?;
     println!("round model with {n} SAFEs and notes converting (pool top-up, mixed caps and discounts), {} runs", runs.max(1));
-    println!("  median {:.2} ms, best {:.2} ms", times[times.len() / 2].as_secs_f64() * 1e3, times[0].as_secs_f64() * 1e3);
-    println!("  price {}, conversion shares {}, pool top-up {}", o.price_per_share, o.conversion_shares, o.pool_increase);
+    println!(
+        "  median {:.2} ms, best {:.2} ms",
+        times[times.len() / 2].as_secs_f64() * 1e3,
+        times[0].as_secs_f64() * 1e3
+    );
+    println!(
+        "  price {}, conversion shares {}, pool top-up {}",
+        o.price_per_share, o.conversion_shares, o.pool_increase
+    );
     Ok(())
 }

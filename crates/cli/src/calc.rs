@@ -23,6 +23,10 @@ pub fn run(file: &str, out: &mut String) -> CliResult {
         message: format!("{file}: line {} column {}: {e}", e.line(), e.column()),
     })?;
     let outcome = run_deal(&deal)?;
-    let _ = writeln!(out, "{}", serde_json::to_string_pretty(&outcome).unwrap_or_default());
+    let _ = writeln!(
+        out,
+        "{}",
+        serde_json::to_string_pretty(&outcome).unwrap_or_default()
+    );
     Ok(())
 }

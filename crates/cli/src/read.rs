@@ -1003,15 +1003,31 @@ pub fn model_outcome(o: &ModelOutcome, committed: bool, out: &mut String) {
         "{} on {}: {}",
         o.name,
         o.date,
-        if committed { "recorded in the book" } else { "pro forma (nothing recorded; add --commit to record it)" }
+        if committed {
+            "recorded in the book"
+        } else {
+            "pro forma (nothing recorded; add --commit to record it)"
+        }
     );
     let mut t = Table::new(&[("", L), ("", R)]);
     t.row(vec!["Pre-money valuation".into(), cents(&o.pre_money)]);
     t.row(vec!["New money".into(), cents(&o.new_money)]);
-    t.row(vec!["Post-money valuation (pre + new money)".into(), cents(&o.post_money)]);
-    t.row(vec!["Fully diluted shares before the round".into(), shares(o.pre_round_fd_shares)]);
-    t.row(vec!["Price denominator (FD + conversions + top-up in pre-money)".into(), o.price_denominator.to_string()]);
-    t.row(vec!["Exact price".into(), o.exact_price.round_dp(10).to_string()]);
+    t.row(vec![
+        "Post-money valuation (pre + new money)".into(),
+        cents(&o.post_money),
+    ]);
+    t.row(vec![
+        "Fully diluted shares before the round".into(),
+        shares(o.pre_round_fd_shares),
+    ]);
+    t.row(vec![
+        "Price denominator (FD + conversions + top-up in pre-money)".into(),
+        o.price_denominator.to_string(),
+    ]);
+    t.row(vec![
+        "Exact price".into(),
+        o.exact_price.round_dp(10).to_string(),
+    ]);
     t.row(vec!["Price per share".into(), price(&o.price_per_share)]);
     if let Some(p) = &o.pool {
         t.row(vec![
@@ -1025,15 +1041,40 @@ pub fn model_outcome(o: &ModelOutcome, committed: bool, out: &mut String) {
             ),
             String::new(),
         ]);
-        t.row(vec!["  available before".into(), shares(o.pool_available_before)]);
+        t.row(vec![
+            "  available before".into(),
+            shares(o.pool_available_before),
+        ]);
         t.row(vec!["  top-up".into(), shares(o.pool_increase)]);
-        t.row(vec!["  available after".into(), format!("{} ({})", shares(o.pool_available_after), pct(o.pool_available_after_pct))]);
+        t.row(vec![
+            "  available after".into(),
+            format!(
+                "{} ({})",
+                shares(o.pool_available_after),
+                pct(o.pool_available_after_pct)
+            ),
+        ]);
     }
     t.row(vec!["New money shares".into(), shares(o.new_shares)]);
-    t.row(vec!["Conversion shares".into(), shares(o.conversion_shares)]);
-    t.row(vec!["Post-money fully diluted shares".into(), shares(o.post_money_fd_shares)]);
-    t.row(vec!["Implied post-money (price x post FD)".into(), cents(&o.implied_post_money)]);
-    out.push_str(&t.render().lines().skip(2).map(|l| format!("{l}\n")).collect::<String>());
+    t.row(vec![
+        "Conversion shares".into(),
+        shares(o.conversion_shares),
+    ]);
+    t.row(vec![
+        "Post-money fully diluted shares".into(),
+        shares(o.post_money_fd_shares),
+    ]);
+    t.row(vec![
+        "Implied post-money (price x post FD)".into(),
+        cents(&o.implied_post_money),
+    ]);
+    out.push_str(
+        &t.render()
+            .lines()
+            .skip(2)
+            .map(|l| format!("{l}\n"))
+            .collect::<String>(),
+    );
     let _ = writeln!(out, "Rounding: {}", o.rounding_rule);
     anti_dilution_lines(&o.anti_dilution, out);
 
@@ -1067,13 +1108,32 @@ pub fn model_outcome(o: &ModelOutcome, committed: bool, out: &mut String) {
         out.push_str(&t.render());
     }
     let _ = writeln!(out, "\nNew money:");
-    let mut t = Table::new(&[("Investor", L), ("Amount", R), ("Shares", R), ("Invested", R), ("Uninvested", R)]);
+    let mut t = Table::new(&[
+        ("Investor", L),
+        ("Amount", R),
+        ("Shares", R),
+        ("Invested", R),
+        ("Uninvested", R),
+    ]);
     for l in &o.new_money_lines {
-        t.row(vec![l.name.clone(), cents(&l.amount), shares(l.shares), cents(&l.invested), cents(&l.uninvested)]);
+        t.row(vec![
+            l.name.clone(),
+            cents(&l.amount),
+            shares(l.shares),
+            cents(&l.invested),
+            cents(&l.uninvested),
+        ]);
     }
     out.push_str(&t.render());
     let _ = writeln!(out, "\nDilution (fully diluted):");
-    let mut t = Table::new(&[("Holder", L), ("Before", R), ("% before", R), ("After", R), ("% after", R), ("Change", R)]);
+    let mut t = Table::new(&[
+        ("Holder", L),
+        ("Before", R),
+        ("% before", R),
+        ("After", R),
+        ("% after", R),
+        ("Change", R),
+    ]);
     for d in &o.dilution {
         let change = d.after_pct - d.before_pct;
         t.row(vec![
@@ -1082,13 +1142,24 @@ pub fn model_outcome(o: &ModelOutcome, committed: bool, out: &mut String) {
             pct(d.before_pct),
             shares(d.after_fd),
             pct(d.after_pct),
-            format!("{}{} pts", if change > rust_decimal::Decimal::ZERO { "+" } else { "" }, change.round_dp(4)),
+            format!(
+                "{}{} pts",
+                if change > rust_decimal::Decimal::ZERO {
+                    "+"
+                } else {
+                    ""
+                },
+                change.round_dp(4)
+            ),
         ]);
     }
     out.push_str(&t.render());
 }
 
-fn anti_dilution_lines(adjustments: &[roundbook_ledger::antidilution::Adjustment], out: &mut String) {
+fn anti_dilution_lines(
+    adjustments: &[roundbook_ledger::antidilution::Adjustment],
+    out: &mut String,
+) {
     for a in adjustments {
         let _ = writeln!(
             out,
@@ -1118,11 +1189,29 @@ pub fn waterfall(book: &Path, a: WaterfallArgs, json: bool, out: &mut String) ->
     let costs = amount("transaction_costs", &a.costs)?;
     let debt = amount("debt", &a.debt)?;
     let outcomes = match (&a.to, a.steps) {
-        (Some(to), Some(steps)) => waterfall_range(&cap, exit, amount("to", to)?, steps, costs, debt, &rounding)?,
-        _ => vec![run(&cap, &ExitTerms { exit_value: exit, transaction_costs: costs, debt }, &rounding)?],
+        (Some(to), Some(steps)) => {
+            waterfall_range(&cap, exit, amount("to", to)?, steps, costs, debt, &rounding)?
+        }
+        _ => vec![run(
+            &cap,
+            &ExitTerms {
+                exit_value: exit,
+                transaction_costs: costs,
+                debt,
+            },
+            &rounding,
+        )?],
     };
     let points = if a.breakpoints {
-        breakpoints(&cap, &ExitTerms { exit_value: exit, transaction_costs: costs, debt }, &rounding)?
+        breakpoints(
+            &cap,
+            &ExitTerms {
+                exit_value: exit,
+                transaction_costs: costs,
+                debt,
+            },
+            &rounding,
+        )?
     } else {
         vec![]
     };
@@ -1139,18 +1228,37 @@ pub fn waterfall(book: &Path, a: WaterfallArgs, json: bool, out: &mut String) ->
         );
         return Ok(());
     }
-    let _ = writeln!(out, "{}: exit waterfall on the capitalisation of {day}", b.company.name);
+    let _ = writeln!(
+        out,
+        "{}: exit waterfall on the capitalisation of {day}",
+        b.company.name
+    );
     if outcomes.len() == 1 {
         let o = &outcomes[0];
         let mut t = Table::new(&[("", L), ("", R)]);
         t.row(vec!["Exit value".into(), cents(&o.exit_value)]);
-        t.row(vec!["Transaction costs".into(), cents(&o.transaction_costs)]);
+        t.row(vec![
+            "Transaction costs".into(),
+            cents(&o.transaction_costs),
+        ]);
         t.row(vec!["Debt".into(), cents(&o.debt)]);
         t.row(vec!["Net proceeds".into(), cents(&o.net_proceeds)]);
-        t.row(vec!["Option exercise proceeds".into(), cents(&o.exercise_proceeds)]);
+        t.row(vec![
+            "Option exercise proceeds".into(),
+            cents(&o.exercise_proceeds),
+        ]);
         t.row(vec!["Distributed".into(), cents(&o.total_distributed)]);
-        t.row(vec!["Common price per share".into(), o.common_price_per_share.to_string()]);
-        out.push_str(&t.render().lines().skip(2).map(|l| format!("{l}\n")).collect::<String>());
+        t.row(vec![
+            "Common price per share".into(),
+            o.common_price_per_share.to_string(),
+        ]);
+        out.push_str(
+            &t.render()
+                .lines()
+                .skip(2)
+                .map(|l| format!("{l}\n"))
+                .collect::<String>(),
+        );
         let _ = writeln!(out);
         let mut t = Table::new(&[
             ("Class", L),
@@ -1208,10 +1316,18 @@ pub fn waterfall(book: &Path, a: WaterfallArgs, json: bool, out: &mut String) ->
         out.push_str(&t.render());
     }
     if !points.is_empty() {
-        let _ = writeln!(out, "\nBreakpoints (exit values where a payout changes slope):");
+        let _ = writeln!(
+            out,
+            "\nBreakpoints (exit values where a payout changes slope):"
+        );
         let mut t = Table::new(&[("Exit value", R), ("Class", L), ("Event", L), ("", L)]);
         for p in &points {
-            t.row(vec![cents(&p.exit_value), p.class.clone(), p.event.name().into(), p.description.clone()]);
+            t.row(vec![
+                cents(&p.exit_value),
+                p.class.clone(),
+                p.event.name().into(),
+                p.description.clone(),
+            ]);
         }
         out.push_str(&t.render());
     }
@@ -1223,6 +1339,11 @@ pub fn waterfall(book: &Path, a: WaterfallArgs, json: bool, out: &mut String) ->
         );
     }
     let _ = writeln!(out, "Rounding: {}", rounding.describe());
-    footnote(out, b.entries().iter().any(|e| e.provenance == Provenance::Illustrative));
+    footnote(
+        out,
+        b.entries()
+            .iter()
+            .any(|e| e.provenance == Provenance::Illustrative),
+    );
     Ok(())
 }

@@ -282,11 +282,15 @@ fn investments(b: &Book, specs: &[String]) -> Result<Vec<Investment>, LedgerErro
     let mut out = vec![];
     for (i, spec) in specs.iter().enumerate() {
         let (name, amount) = spec.rsplit_once('=').ok_or_else(|| {
-            LedgerError::invalid("invest", format!("investment {} '{spec}' is not NAME=AMOUNT", i + 1))
+            LedgerError::invalid(
+                "invest",
+                format!("investment {} '{spec}' is not NAME=AMOUNT", i + 1),
+            )
         })?;
         out.push(Investment {
             investor: b.find_stakeholder("invest", name)?,
-            amount: money(b, "amount", amount).map_err(|e| e.at(&format!("investment {} ({})", i + 1, name.trim())))?,
+            amount: money(b, "amount", amount)
+                .map_err(|e| e.at(&format!("investment {} ({})", i + 1, name.trim())))?,
         });
     }
     Ok(out)
@@ -299,7 +303,11 @@ fn round_class(b: &Book, name: &str, price: Option<Money>, authorized: Option<u6
         name: name.to_string(),
         kind: ClassKind::Preferred,
         original_issue_price: price,
-        preference_multiple: if price.is_some() { Decimal::ONE } else { Decimal::ZERO },
+        preference_multiple: if price.is_some() {
+            Decimal::ONE
+        } else {
+            Decimal::ZERO
+        },
         participation: Participation::None,
         seniority: b.classes().iter().map(|c| c.seniority).max().unwrap_or(0) + 1,
         conversion_ratio: Decimal::ONE,
@@ -315,7 +323,12 @@ pub fn round_model(book: &Path, a: RoundModelArgs, json: bool, out: &mut String)
         let valuation = match (&a.pre_money, &a.post_money) {
             (Some(p), _) => RoundValuation::PreMoney(money(b, "pre_money", p)?),
             (None, Some(p)) => RoundValuation::PostMoney(money(b, "post_money", p)?),
-            (None, None) => return Err(LedgerError::invalid("pre_money", "give --pre-money or --post-money")),
+            (None, None) => {
+                return Err(LedgerError::invalid(
+                    "pre_money",
+                    "give --pre-money or --post-money",
+                ))
+            }
         };
         let pool = match (&a.pool_target, &a.pool_plan) {
             (Some(t), Some(plan)) => Some(PoolTarget {
@@ -332,7 +345,9 @@ pub fn round_model(book: &Path, a: RoundModelArgs, json: bool, out: &mut String)
             "all" => Conversions::All,
             "none" => Conversions::None,
             list => Conversions::Only(
-                list.split(',').map(|id| entry_id("convert", id)).collect::<Result<_, _>>()?,
+                list.split(',')
+                    .map(|id| entry_id("convert", id))
+                    .collect::<Result<_, _>>()?,
             ),
         };
         let mut model = RoundModel {
@@ -341,8 +356,16 @@ pub fn round_model(book: &Path, a: RoundModelArgs, json: bool, out: &mut String)
             class: ClassId(0),
             valuation,
             investments: investments(b, &a.investments)?,
-            pro_rata: a.pro_rata.iter().map(|n| b.find_stakeholder("pro_rata", n)).collect::<Result<_, _>>()?,
-            lead: a.lead.as_deref().map(|l| b.find_stakeholder("lead", l)).transpose()?,
+            pro_rata: a
+                .pro_rata
+                .iter()
+                .map(|n| b.find_stakeholder("pro_rata", n))
+                .collect::<Result<_, _>>()?,
+            lead: a
+                .lead
+                .as_deref()
+                .map(|l| b.find_stakeholder("lead", l))
+                .transpose()?,
             pool,
             conversions,
             rounding: rounding_policy(b.default_rounding(), &a.rounding),
@@ -350,7 +373,10 @@ pub fn round_model(book: &Path, a: RoundModelArgs, json: bool, out: &mut String)
         };
         model.class = match (b.find_class("class", &a.class), a.create_class) {
             (Ok(c), true) => {
-                return Err(LedgerError::conflict("class", format!("'{}' already exists (#{c}); drop --create-class", a.class)))
+                return Err(LedgerError::conflict(
+                    "class",
+                    format!("'{}' already exists (#{c}); drop --create-class", a.class),
+                ))
             }
             (Ok(c), false) => c,
             (Err(e), false) => return Err(e),
@@ -360,7 +386,12 @@ pub fn round_model(book: &Path, a: RoundModelArgs, json: bool, out: &mut String)
                 model.class = probe.add_class(round_class(b, &a.class, None, None))?;
                 let priced = probe.model_round(&model)?;
                 let authorized = priced.new_shares + priced.conversion_shares;
-                b.add_class(round_class(b, &a.class, Some(priced.price_per_share), Some(authorized)))?
+                b.add_class(round_class(
+                    b,
+                    &a.class,
+                    Some(priced.price_per_share),
+                    Some(authorized),
+                ))?
             }
         };
         b.commit_round_model(&model)
@@ -373,7 +404,11 @@ pub fn round_model(book: &Path, a: RoundModelArgs, json: bool, out: &mut String)
         build(&mut copy)?
     };
     if json {
-        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&outcome).unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&outcome).unwrap_or_default()
+        );
     } else {
         crate::read::model_outcome(&outcome, a.commit, out);
     }

@@ -21,14 +21,24 @@ fn calc(name: &str) -> Value {
         .arg(&input)
         .output()
         .expect("roundbook runs");
-    assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).expect("UTF-8");
     let expected = docs().join(format!("{name}.out.json"));
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&expected, &text).expect("write the expected output");
     } else {
-        let want = std::fs::read_to_string(&expected).unwrap_or_else(|e| panic!("{}: {e}", expected.display()));
-        assert_eq!(text, want, "{name}: the output differs from {}", expected.display());
+        let want = std::fs::read_to_string(&expected)
+            .unwrap_or_else(|e| panic!("{}: {e}", expected.display()));
+        assert_eq!(
+            text,
+            want,
+            "{name}: the output differs from {}",
+            expected.display()
+        );
     }
     serde_json::from_str(&text).expect("JSON")
 }
@@ -58,7 +68,10 @@ fn two_post_money_safes_and_a_series_a() {
     let conv = r["conversions"].as_array().unwrap();
     assert_eq!(u(&conv[0]["shares"]), 1_176_470);
     assert_eq!(u(&conv[1]["shares"]), 588_235);
-    assert!(conv.iter().all(|c| c["basis"] == "cap"), "the discount price $1.02 is above the cap price $0.85");
+    assert!(
+        conv.iter().all(|c| c["basis"] == "cap"),
+        "the discount price $1.02 is above the cap price $0.85"
+    );
 }
 
 #[test]
@@ -69,6 +82,31 @@ fn a_note_with_interest_converts_at_its_discount() {
     let c = &v["round"]["conversions"][0];
     assert_eq!(amount(&c["amount"]), Decimal::new(106000000, 2));
     assert_eq!(c["basis"], "discount");
-    assert_eq!(amount(&v["round"]["price_per_share"]), Decimal::new(186751, 5));
+    assert_eq!(
+        amount(&v["round"]["price_per_share"]),
+        Decimal::new(186751, 5)
+    );
     assert_eq!(u(&c["shares"]), 709_499);
+}
+
+#[test]
+fn a_participating_preferred_exit() {
+    // Participating preferred (Gust Equity's help page: it takes its preference, then shares
+    // pro rata as converted): $2M of 1x participating Series A owning 20% takes
+    // $2M + 20% x ($10M - $2M) = $3.6M of a $10M exit.
+    let v = calc("exit-waterfall");
+    let first = &v["exits"][0];
+    let series_a = first["classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "Series A")
+        .unwrap();
+    assert_eq!(amount(&series_a["total"]), Decimal::from(3_600_000));
+    assert_eq!(series_a["decision"], "participates");
+    // The range: 0, 5M, 10M, 15M, 20M.
+    assert_eq!(v["exits"].as_array().unwrap().len(), 6);
+    let b = v["breakpoints"].as_array().unwrap();
+    assert!(b.iter().any(|p| p["event"] == "preference-fully-paid"
+        && amount(&p["exit_value"]) == Decimal::from(2_000_000)));
 }

@@ -212,6 +212,11 @@ pub struct DealOutcome {
     pub rounding: RoundingPolicy,
     pub cap_table: CapTable,
     pub round: Option<ModelOutcome>,
+    /// The waterfall at each exit value, on the capitalisation after the round (if any).
+    pub exits: Vec<crate::waterfall::WaterfallOutcome>,
+    pub breakpoints: Vec<crate::waterfall::Breakpoint>,
+    /// SAFEs and notes outstanding at the exit, which the waterfall leaves out.
+    pub left_out_instruments: Vec<crate::captable::ConvertibleRow>,
 }
 
 fn at(path: String) -> impl FnOnce(LedgerError) -> LedgerError {
@@ -244,7 +249,11 @@ pub fn deal_book(d: &Deal) -> Result<Book> {
             name: c.name.clone(),
             kind: c.kind,
             original_issue_price: c.original_issue_price.map(money),
-            preference_multiple: c.preference_multiple.unwrap_or(if preferred { Decimal::ONE } else { Decimal::ZERO }),
+            preference_multiple: c.preference_multiple.unwrap_or(if preferred {
+                Decimal::ONE
+            } else {
+                Decimal::ZERO
+            }),
             participation: c.participation,
             seniority: c.seniority,
             conversion_ratio: c.conversion_ratio.unwrap_or(Decimal::ONE),
@@ -277,12 +286,25 @@ pub fn deal_book(d: &Deal) -> Result<Book> {
         }
     }
     for (n, h) in d.holders.iter().enumerate() {
-        let holder = b.find_stakeholder("name", &h.name).map_err(at(format!("holders[{n}]")))?;
+        let holder = b
+            .find_stakeholder("name", &h.name)
+            .map_err(at(format!("holders[{n}]")))?;
         for (k, x) in h.holdings.iter().enumerate() {
             let path = format!("holders[{n}].holdings[{k}]");
             let class = b.find_class("class", &x.class).map_err(at(path.clone()))?;
-            b.record(d.date, Movement::StockIssuance { holder, class, shares: x.shares, price_per_share: None, round: None }, None, Provenance::Recorded)
-                .map_err(at(path))?;
+            b.record(
+                d.date,
+                Movement::StockIssuance {
+                    holder,
+                    class,
+                    shares: x.shares,
+                    price_per_share: None,
+                    round: None,
+                },
+                None,
+                Provenance::Recorded,
+            )
+            .map_err(at(path))?;
         }
     }
     let reserved: u64 = d.pool_available + d.options.iter().map(|o| o.count).sum::<u64>();
@@ -291,14 +313,28 @@ pub fn deal_book(d: &Deal) -> Result<Book> {
             .classes
             .iter()
             .find(|c| c.kind == ClassKind::Common)
-            .ok_or_else(|| LedgerError::invalid("classes", "options and a pool need a common class"))?;
+            .ok_or_else(|| {
+                LedgerError::invalid("classes", "options and a pool need a common class")
+            })?;
         let class = b.find_class("class", &common.name)?;
-        let plan = b.add_plan(NewPlan { name: "Option pool".into(), class, adopted: earliest, reserved, provenance: Provenance::Recorded })?;
+        let plan = b.add_plan(NewPlan {
+            name: "Option pool".into(),
+            class,
+            adopted: earliest,
+            reserved,
+            provenance: Provenance::Recorded,
+        })?;
         for (n, o) in d.options.iter().enumerate() {
             let holder = b.find_stakeholder("holder", &o.holder)?;
             b.record(
                 d.date,
-                Movement::OptionGrant { holder, plan, options: o.count, exercise_price: money(o.strike), expires: None },
+                Movement::OptionGrant {
+                    holder,
+                    plan,
+                    options: o.count,
+                    exercise_price: money(o.strike),
+                    expires: None,
+                },
                 None,
                 Provenance::Recorded,
             )
@@ -308,7 +344,15 @@ pub fn deal_book(d: &Deal) -> Result<Book> {
     for (n, i) in d.instruments.iter().enumerate() {
         let path = format!("instruments[{n}]");
         let (holder, terms, issued) = match i {
-            DealInstrument::Safe { holder, investment, timing, valuation_cap, discount, mfn, issued } => (
+            DealInstrument::Safe {
+                holder,
+                investment,
+                timing,
+                valuation_cap,
+                discount,
+                mfn,
+                issued,
+            } => (
                 holder,
                 ConvertibleTerms::Safe {
                     investment: money(*investment),
@@ -319,7 +363,17 @@ pub fn deal_book(d: &Deal) -> Result<Book> {
                 },
                 *issued,
             ),
-            DealInstrument::Note { holder, principal, interest_rate, compounding, day_count, issued, maturity, valuation_cap, discount } => (
+            DealInstrument::Note {
+                holder,
+                principal,
+                interest_rate,
+                compounding,
+                day_count,
+                issued,
+                maturity,
+                valuation_cap,
+                discount,
+            } => (
                 holder,
                 ConvertibleTerms::Note {
                     principal: money(*principal),
@@ -333,8 +387,16 @@ pub fn deal_book(d: &Deal) -> Result<Book> {
                 *issued,
             ),
         };
-        let holder = b.find_stakeholder("holder", holder).map_err(at(path.clone()))?;
-        b.record(issued, Movement::ConvertibleIssuance { holder, terms }, None, Provenance::Recorded).map_err(at(path))?;
+        let holder = b
+            .find_stakeholder("holder", holder)
+            .map_err(at(path.clone()))?;
+        b.record(
+            issued,
+            Movement::ConvertibleIssuance { holder, terms },
+            None,
+            Provenance::Recorded,
+        )
+        .map_err(at(path))?;
     }
     b.check(crate::book::Mark::default())?;
     Ok(b)
@@ -350,20 +412,46 @@ pub fn run_deal(d: &Deal) -> Result<DealOutcome> {
         None => None,
         Some(r) => Some(model_deal_round(&mut b, d, r, &rounding).map_err(at("round".into()))?),
     };
-    Ok(DealOutcome { rounding, cap_table, round })
+    let (exits, breakpoints, left_out_instruments) = match &d.exit {
+        None => (vec![], vec![], vec![]),
+        Some(x) => {
+            let as_of = d.round.as_ref().map_or(d.date, |r| r.date);
+            run_exit(&b, as_of, x, &rounding).map_err(at("exit".into()))?
+        }
+    };
+    Ok(DealOutcome {
+        rounding,
+        cap_table,
+        round,
+        exits,
+        breakpoints,
+        left_out_instruments,
+    })
 }
 
-fn model_deal_round(b: &mut Book, d: &Deal, r: &DealRound, rounding: &RoundingPolicy) -> Result<ModelOutcome> {
+fn model_deal_round(
+    b: &mut Book,
+    d: &Deal,
+    r: &DealRound,
+    rounding: &RoundingPolicy,
+) -> Result<ModelOutcome> {
     let cur = b.company.currency;
     let valuation = match (r.pre_money, r.post_money) {
         (Some(v), None) => RoundValuation::PreMoney(Money::new(v, cur)),
         (None, Some(v)) => RoundValuation::PostMoney(Money::new(v, cur)),
-        _ => return Err(LedgerError::invalid("pre_money", "give exactly one of pre_money and post_money")),
+        _ => {
+            return Err(LedgerError::invalid(
+                "pre_money",
+                "give exactly one of pre_money and post_money",
+            ))
+        }
     };
     let mut investments = vec![];
     for (n, i) in r.investments.iter().enumerate() {
         investments.push(Investment {
-            investor: b.find_stakeholder("investor", &i.investor).map_err(at(format!("investments[{n}]")))?,
+            investor: b
+                .find_stakeholder("investor", &i.investor)
+                .map_err(at(format!("investments[{n}]")))?,
             amount: Money::new(i.amount, cur),
         });
     }
@@ -371,7 +459,10 @@ fn model_deal_round(b: &mut Book, d: &Deal, r: &DealRound, rounding: &RoundingPo
         .pro_rata
         .iter()
         .enumerate()
-        .map(|(n, name)| b.find_stakeholder("pro_rata", name).map_err(at(format!("pro_rata[{n}]"))))
+        .map(|(n, name)| {
+            b.find_stakeholder("pro_rata", name)
+                .map_err(at(format!("pro_rata[{n}]")))
+        })
         .collect::<Result<Vec<_>>>()?;
     let instrument_ids: Vec<EntryId> = b
         .entries()
@@ -384,15 +475,17 @@ fn model_deal_round(b: &mut Book, d: &Deal, r: &DealRound, rounding: &RoundingPo
         Some(DealConvert::Word(w)) if w == "all" => Conversions::All,
         Some(DealConvert::Word(w)) if w == "none" => Conversions::None,
         Some(DealConvert::Word(w)) => {
-            return Err(LedgerError::invalid("convert", format!("'{w}' is not all, none, or a list of instrument indexes")))
+            return Err(LedgerError::invalid(
+                "convert",
+                format!("'{w}' is not all, none, or a list of instrument indexes"),
+            ))
         }
         Some(DealConvert::Indexes(ix)) => Conversions::Only(
             ix.iter()
                 .map(|i| {
-                    instrument_ids
-                        .get(*i)
-                        .copied()
-                        .ok_or_else(|| LedgerError::invalid("convert", format!("there is no instruments[{i}]")))
+                    instrument_ids.get(*i).copied().ok_or_else(|| {
+                        LedgerError::invalid("convert", format!("there is no instruments[{i}]"))
+                    })
                 })
                 .collect::<Result<_>>()?,
         ),
@@ -407,9 +500,17 @@ fn model_deal_round(b: &mut Book, d: &Deal, r: &DealRound, rounding: &RoundingPo
                         .classes
                         .iter()
                         .find(|c| c.kind == ClassKind::Common)
-                        .ok_or_else(|| LedgerError::invalid("pool", "a pool needs a common class"))?;
+                        .ok_or_else(|| {
+                            LedgerError::invalid("pool", "a pool needs a common class")
+                        })?;
                     let class = b.find_class("class", &common.name)?;
-                    b.add_plan(NewPlan { name: "Option pool".into(), class, adopted: b.company.founded, reserved: 0, provenance: Provenance::Recorded })?
+                    b.add_plan(NewPlan {
+                        name: "Option pool".into(),
+                        class,
+                        adopted: b.company.founded,
+                        reserved: 0,
+                        provenance: Provenance::Recorded,
+                    })?
                 }
             },
             fraction: p.target,
@@ -437,7 +538,11 @@ fn model_deal_round(b: &mut Book, d: &Deal, r: &DealRound, rounding: &RoundingPo
                 name: r.class.clone(),
                 kind: ClassKind::Preferred,
                 original_issue_price: price,
-                preference_multiple: if price.is_some() { Decimal::ONE } else { Decimal::ZERO },
+                preference_multiple: if price.is_some() {
+                    Decimal::ONE
+                } else {
+                    Decimal::ZERO
+                },
                 participation: Participation::None,
                 seniority: b.classes().iter().map(|c| c.seniority).max().unwrap_or(0) + 1,
                 conversion_ratio: Decimal::ONE,
@@ -453,4 +558,70 @@ fn model_deal_round(b: &mut Book, d: &Deal, r: &DealRound, rounding: &RoundingPo
         }
     };
     b.commit_round_model(&model)
+}
+
+type ExitResults = (
+    Vec<crate::waterfall::WaterfallOutcome>,
+    Vec<crate::waterfall::Breakpoint>,
+    Vec<crate::captable::ConvertibleRow>,
+);
+
+fn run_exit(
+    b: &Book,
+    as_of: NaiveDate,
+    x: &DealExit,
+    rounding: &RoundingPolicy,
+) -> Result<ExitResults> {
+    use crate::waterfall::{breakpoints, waterfall, waterfall_range, ExitTerms};
+    let (cap, left_out) = b.capitalization(as_of, rounding)?;
+    let costs = x.transaction_costs.unwrap_or(Decimal::ZERO);
+    let debt = x.debt.unwrap_or(Decimal::ZERO);
+    let mut outcomes = vec![];
+    for (n, v) in x.values.iter().enumerate() {
+        let value = crate::money::parse_decimal("values", v).map_err(at(format!("values[{n}]")))?;
+        outcomes.push(
+            waterfall(
+                &cap,
+                &ExitTerms {
+                    exit_value: value,
+                    transaction_costs: costs,
+                    debt,
+                },
+                rounding,
+            )
+            .map_err(at(format!("values[{n}]")))?,
+        );
+    }
+    match (x.from, x.to, x.steps) {
+        (Some(from), Some(to), Some(steps)) => outcomes.extend(waterfall_range(
+            &cap, from, to, steps, costs, debt, rounding,
+        )?),
+        (None, None, None) => {}
+        _ => {
+            return Err(LedgerError::invalid(
+                "steps",
+                "a range needs from, to and steps",
+            ))
+        }
+    }
+    if outcomes.is_empty() {
+        return Err(LedgerError::invalid(
+            "values",
+            "give exit values, or from, to and steps",
+        ));
+    }
+    let first = x
+        .from
+        .or_else(|| outcomes.first().map(|o| o.exit_value.amount))
+        .unwrap_or(Decimal::ZERO);
+    let points = breakpoints(
+        &cap,
+        &ExitTerms {
+            exit_value: first,
+            transaction_costs: costs,
+            debt,
+        },
+        rounding,
+    )?;
+    Ok((outcomes, points, left_out))
 }

@@ -15,11 +15,17 @@ use crate::error::{LedgerError, Result};
 use crate::journal::Movement;
 use crate::rounding::RoundingPolicy;
 use crate::timeline::Timeline;
-use crate::waterfall::{Capitalization, OptionKind, WaterfallClass, WaterfallHolding, WaterfallOption};
+use crate::waterfall::{
+    Capitalization, OptionKind, WaterfallClass, WaterfallHolding, WaterfallOption,
+};
 
 impl Book {
     /// The waterfall's inputs as of `as_of`, and the SAFEs and notes they leave out.
-    pub fn capitalization(&self, as_of: NaiveDate, rounding: &RoundingPolicy) -> Result<(Capitalization, Vec<ConvertibleRow>)> {
+    pub fn capitalization(
+        &self,
+        as_of: NaiveDate,
+        rounding: &RoundingPolicy,
+    ) -> Result<(Capitalization, Vec<ConvertibleRow>)> {
         let table = self.cap_table(as_of, rounding)?;
         let mut classes = vec![];
         for c in self.classes() {
@@ -36,33 +42,68 @@ impl Book {
         let mut holdings = vec![];
         for h in &table.holders {
             for x in &h.holdings {
-                holdings.push(WaterfallHolding { holder: h.name.clone(), class: x.class_name.clone(), shares: x.shares });
+                holdings.push(WaterfallHolding {
+                    holder: h.name.clone(),
+                    class: x.class_name.clone(),
+                    shares: x.shares,
+                });
             }
         }
         // Grants, each at its strike: replay to the date (lapsing expired options).
         let mut t = Timeline::new(self);
         for e in self.in_effective_order(Some(as_of)) {
             t.apply(e).map_err(|v| {
-                LedgerError::conflict("journal", format!("the stored journal breaks an invariant at entry #{}: {}", e.id, v.describe(self)))
+                LedgerError::conflict(
+                    "journal",
+                    format!(
+                        "the stored journal breaks an invariant at entry #{}: {}",
+                        e.id,
+                        v.describe(self)
+                    ),
+                )
             })?;
         }
         t.lapse_before(as_of);
-        let mut grants: Vec<(EntryId, i128)> = t.grants.iter().filter(|(_, n)| **n > 0).map(|(g, n)| (*g, *n)).collect();
+        let mut grants: Vec<(EntryId, i128)> = t
+            .grants
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(g, n)| (*g, *n))
+            .collect();
         grants.sort();
         let mut options = vec![];
         for (grant, n) in grants {
-            let Some(Movement::OptionGrant { holder, plan, exercise_price, .. }) = self.entry(grant).map(|e| &e.movement) else {
+            let Some(Movement::OptionGrant {
+                holder,
+                plan,
+                exercise_price,
+                ..
+            }) = self.entry(grant).map(|e| &e.movement)
+            else {
                 continue;
             };
-            let class = self.plan(*plan).map(|p| self.class_name(p.class).to_string()).unwrap_or_default();
+            let class = self
+                .plan(*plan)
+                .map(|p| self.class_name(p.class).to_string())
+                .unwrap_or_default();
             options.push(WaterfallOption {
                 holder: self.stakeholder_name(*holder).to_string(),
                 class,
-                count: u64::try_from(n).map_err(|_| LedgerError::conflict("journal", "a grant's options cannot be shown"))?,
+                count: u64::try_from(n).map_err(|_| {
+                    LedgerError::conflict("journal", "a grant's options cannot be shown")
+                })?,
                 strike: exercise_price.amount,
                 kind: OptionKind::Option,
             });
         }
-        Ok((Capitalization { currency: self.company.currency, classes, holdings, options }, table.convertibles))
+        Ok((
+            Capitalization {
+                currency: self.company.currency,
+                classes,
+                holdings,
+                options,
+            },
+            table.convertibles,
+        ))
     }
 }

@@ -18,15 +18,17 @@ pub mod model;
 pub mod money;
 pub mod round;
 pub mod rounding;
-pub mod waterfall;
 mod timeline;
+pub mod waterfall;
 
 pub use book::{Added, Book, Mark, NewClass, NewPlan, NewStakeholder, NewValuation};
 pub use captable::CapTable;
 pub use domain::*;
 pub use error::{LedgerError, Result};
 pub use journal::{Entry, Movement};
-pub use model::{ConversionBasis, Conversions, ModelOutcome, PoolTarget, PoolTiming, RoundModel, RoundValuation};
+pub use model::{
+    ConversionBasis, Conversions, ModelOutcome, PoolTarget, PoolTiming, RoundModel, RoundValuation,
+};
 pub use money::{Currency, Money};
 pub use round::{price_round, Investment, PricedRound, PricedRoundOutcome};
 pub use rounding::{PriceDirection, RoundingPolicy, ShareRounding};

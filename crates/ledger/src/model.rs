@@ -212,7 +212,10 @@ impl Affine {
         add(mul(self.slope, x)?, self.intercept)
     }
     fn scale(self, k: Decimal) -> Result<Affine> {
-        Ok(Affine { slope: mul(self.slope, k)?, intercept: mul(self.intercept, k)? })
+        Ok(Affine {
+            slope: mul(self.slope, k)?,
+            intercept: mul(self.intercept, k)?,
+        })
     }
 }
 
@@ -262,7 +265,10 @@ fn shape(i: &SolveInput, topup: bool) -> Result<Shape> {
     let f = i.pre_fd;
     let one = Decimal::ONE;
     // F + x
-    let fx = Affine { slope: one, intercept: f };
+    let fx = Affine {
+        slope: one,
+        intercept: f,
+    };
     let in_pre = matches!(i.pool, Some((_, PoolTiming::PreMoney)));
     let pool = match (i.pool, topup) {
         (Some((t, timing)), true) => {
@@ -279,13 +285,22 @@ fn shape(i: &SolveInput, topup: bool) -> Result<Shape> {
                     format!("a pool of {t} of the post-money with post/pre = {post_over_pre} cannot be priced (t x post/pre >= 1)"),
                 ));
             }
-            Affine { slope: div(c, den)?, intercept: div(sub(mul(c, f)?, i.available)?, den)? }
+            Affine {
+                slope: div(c, den)?,
+                intercept: div(sub(mul(c, f)?, i.available)?, den)?,
+            }
         }
-        _ => Affine { slope: Decimal::ZERO, intercept: Decimal::ZERO },
+        _ => Affine {
+            slope: Decimal::ZERO,
+            intercept: Decimal::ZERO,
+        },
     };
     // q = (F + x + [pre] dP) / V
     let numerator = if in_pre {
-        Affine { slope: add(one, pool.slope)?, intercept: add(f, pool.intercept)? }
+        Affine {
+            slope: add(one, pool.slope)?,
+            intercept: add(f, pool.intercept)?,
+        }
     } else {
         fx
     };
@@ -294,7 +309,10 @@ fn shape(i: &SolveInput, topup: bool) -> Result<Shape> {
         pool,
         q,
         post_money_cap_base: fx,
-        pre_money_cap_base: Affine { slope: pool.slope, intercept: add(f, pool.intercept)? },
+        pre_money_cap_base: Affine {
+            slope: pool.slope,
+            intercept: add(f, pool.intercept)?,
+        },
     })
 }
 
@@ -309,7 +327,10 @@ fn candidates(s: &Shape, k: &ConvertingInstrument) -> Result<Vec<(Affine, Conver
         out.push((base.scale(div(k.amount, cap)?)?, ConversionBasis::Cap));
     }
     if let Some(d) = k.discount {
-        out.push((s.q.scale(div(k.amount, sub(Decimal::ONE, d)?)?)?, ConversionBasis::Discount));
+        out.push((
+            s.q.scale(div(k.amount, sub(Decimal::ONE, d)?)?)?,
+            ConversionBasis::Discount,
+        ));
     }
     if out.is_empty() {
         out.push((s.q.scale(k.amount)?, ConversionBasis::RoundPrice));
@@ -317,7 +338,10 @@ fn candidates(s: &Shape, k: &ConvertingInstrument) -> Result<Vec<(Affine, Conver
     Ok(out)
 }
 
-fn best_at(c: &[(Affine, ConversionBasis)], x: Decimal) -> Result<(Decimal, ConversionBasis, Affine)> {
+fn best_at(
+    c: &[(Affine, ConversionBasis)],
+    x: Decimal,
+) -> Result<(Decimal, ConversionBasis, Affine)> {
     let mut best: Option<(Decimal, ConversionBasis, Affine)> = None;
     for (f, basis) in c {
         let v = f.at(x)?;
@@ -331,15 +355,29 @@ fn best_at(c: &[(Affine, ConversionBasis)], x: Decimal) -> Result<(Decimal, Conv
 /// Solves the round's definitions exactly (see the module docs).
 pub fn solve(i: &SolveInput) -> Result<Solution> {
     if i.pre_money <= Decimal::ZERO {
-        return Err(LedgerError::invalid("pre_money", "the pre-money valuation must be greater than zero"));
+        return Err(LedgerError::invalid(
+            "pre_money",
+            "the pre-money valuation must be greater than zero",
+        ));
     }
     if i.pre_fd <= Decimal::ZERO {
-        return Err(LedgerError::conflict("date", "there are no fully diluted shares to price the round against"));
+        return Err(LedgerError::conflict(
+            "date",
+            "there are no fully diluted shares to price the round against",
+        ));
     }
-    let tries: &[bool] = if i.pool.is_some() { &[true, false] } else { &[false] };
+    let tries: &[bool] = if i.pool.is_some() {
+        &[true, false]
+    } else {
+        &[false]
+    };
     for &topup in tries {
         let s = shape(i, topup)?;
-        let cands: Vec<_> = i.instruments.iter().map(|k| candidates(&s, k)).collect::<Result<_>>()?;
+        let cands: Vec<_> = i
+            .instruments
+            .iter()
+            .map(|k| candidates(&s, k))
+            .collect::<Result<_>>()?;
         // Crossing points of each instrument's candidates, in x >= 0.
         let mut cuts = vec![Decimal::ZERO];
         for c in &cands {
@@ -363,10 +401,16 @@ pub fn solve(i: &SolveInput) -> Result<Solution> {
                 Some(h) => div(add(*lo, h)?, Decimal::TWO)?,
                 None => add(*lo, Decimal::ONE)?,
             };
-            let mut g = Affine { slope: Decimal::ZERO, intercept: Decimal::ZERO };
+            let mut g = Affine {
+                slope: Decimal::ZERO,
+                intercept: Decimal::ZERO,
+            };
             for c in &cands {
                 let (_, _, f) = best_at(c, probe)?;
-                g = Affine { slope: add(g.slope, f.slope)?, intercept: add(g.intercept, f.intercept)? };
+                g = Affine {
+                    slope: add(g.slope, f.slope)?,
+                    intercept: add(g.intercept, f.intercept)?,
+                };
             }
             if g.slope >= Decimal::ONE {
                 return Err(LedgerError::invalid(
@@ -393,11 +437,20 @@ pub fn solve(i: &SolveInput) -> Result<Solution> {
             per.push((v, basis));
         }
         let post_fd = add(add(add(i.pre_fd, x)?, pool_increase)?, mul(i.new_money, q)?)?;
-        let solution = Solution { conversion_total: x, pool_increase, shares_per_dollar: q, post_fd, per_instrument: per };
+        let solution = Solution {
+            conversion_total: x,
+            pool_increase,
+            shares_per_dollar: q,
+            post_fd,
+            per_instrument: per,
+        };
         verify(i, &solution, topup)?;
         return Ok(solution);
     }
-    Err(LedgerError::invalid("pool_target", "no pool size satisfies the target at these terms"))
+    Err(LedgerError::invalid(
+        "pool_target",
+        "no pool size satisfies the target at these terms",
+    ))
 }
 
 fn tolerance(scale: Decimal) -> Decimal {
@@ -409,15 +462,28 @@ fn tolerance(scale: Decimal) -> Decimal {
 fn verify(i: &SolveInput, s: &Solution, topup: bool) -> Result<()> {
     let close = |a: Decimal, b: Decimal| (a - b).abs() <= tolerance(a.abs().max(b.abs()));
     let in_pre = matches!(i.pool, Some((_, PoolTiming::PreMoney)));
-    let denominator = i.pre_fd + s.conversion_total + if in_pre { s.pool_increase } else { Decimal::ZERO };
+    let denominator = i.pre_fd
+        + s.conversion_total
+        + if in_pre {
+            s.pool_increase
+        } else {
+            Decimal::ZERO
+        };
     let mut ok = close(i.pre_money * s.shares_per_dollar, denominator);
-    ok &= close(s.conversion_total, s.per_instrument.iter().map(|p| p.0).sum());
+    ok &= close(
+        s.conversion_total,
+        s.per_instrument.iter().map(|p| p.0).sum(),
+    );
     if let (Some((t, _)), true) = (i.pool, topup) {
         ok &= close(i.available + s.pool_increase, t * s.post_fd);
     }
     for (k, (shares, _)) in i.instruments.iter().zip(&s.per_instrument) {
         // The conversion price is the lowest the instrument allows.
-        let price = if shares.is_zero() { Decimal::ZERO } else { k.amount / shares };
+        let price = if shares.is_zero() {
+            Decimal::ZERO
+        } else {
+            k.amount / shares
+        };
         if let Some(cap) = k.cap {
             let base = match k.timing {
                 SafeTiming::PostMoney => i.pre_fd + s.conversion_total,
@@ -432,7 +498,10 @@ fn verify(i: &SolveInput, s: &Solution, topup: bool) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(LedgerError::invalid("round", "internal: the solution does not satisfy the round's definitions"))
+        Err(LedgerError::invalid(
+            "round",
+            "internal: the solution does not satisfy the round's definitions",
+        ))
     }
 }
 
@@ -452,7 +521,11 @@ impl Book {
         let protected: Vec<ClassId> = self
             .classes()
             .iter()
-            .filter(|c| c.id != issued_class && c.anti_dilution != AntiDilution::None && c.original_issue_price.is_some())
+            .filter(|c| {
+                c.id != issued_class
+                    && c.anti_dilution != AntiDilution::None
+                    && c.original_issue_price.is_some()
+            })
             .map(|c| c.id)
             .collect();
         let mut out = vec![];
@@ -472,7 +545,9 @@ impl Book {
                 .is_some_and(|c| c.shares > 0)
         };
         for class in protected.into_iter().filter(|c| outstanding(*c)) {
-            if let Some(adj) = crate::antidilution::anti_dilution_adjustment(self, class, date, price, new_shares, rounding)? {
+            if let Some(adj) = crate::antidilution::anti_dilution_adjustment(
+                self, class, date, price, new_shares, rounding,
+            )? {
                 self.record(date, adj.movement(), None, Provenance::Recorded)?;
                 out.push(adj);
             }
@@ -494,47 +569,83 @@ impl Book {
         if m.name.trim().is_empty() {
             return Err(LedgerError::invalid("name", "a round needs a name"));
         }
-        if self.rounds().iter().any(|r| r.name.eq_ignore_ascii_case(m.name.trim())) {
-            return Err(LedgerError::conflict("name", format!("a round named '{}' already exists", m.name.trim())));
+        if self
+            .rounds()
+            .iter()
+            .any(|r| r.name.eq_ignore_ascii_case(m.name.trim()))
+        {
+            return Err(LedgerError::conflict(
+                "name",
+                format!("a round named '{}' already exists", m.name.trim()),
+            ));
         }
         self.check_date("date", m.date)?;
-        self.class(m.class).ok_or_else(|| LedgerError::unknown("class", format!("no share class #{}", m.class)))?;
+        self.class(m.class)
+            .ok_or_else(|| LedgerError::unknown("class", format!("no share class #{}", m.class)))?;
         let cur = self.company.currency;
         let before = self.cap_table(m.date, &m.rounding)?;
         let mut investments = m.investments.clone();
-        let stated = investments.iter().try_fold(Money::zero(cur), |acc, i| acc.checked_add(i.amount))?;
+        let stated = investments
+            .iter()
+            .try_fold(Money::zero(cur), |acc, i| acc.checked_add(i.amount))?;
         for holder in &m.pro_rata {
-            let held = before.holders.iter().find(|h| h.stakeholder == *holder).map_or(0, |h| h.fully_diluted);
+            let held = before
+                .holders
+                .iter()
+                .find(|h| h.stakeholder == *holder)
+                .map_or(0, |h| h.fully_diluted);
             if held == 0 {
                 return Err(LedgerError::invalid(
                     "pro_rata",
-                    format!("{} holds nothing before the round", self.stakeholder_name(*holder)),
+                    format!(
+                        "{} holds nothing before the round",
+                        self.stakeholder_name(*holder)
+                    ),
                 ));
             }
-            let share = div(Decimal::from(held), Decimal::from(before.totals.fully_diluted))?;
+            let share = div(
+                Decimal::from(held),
+                Decimal::from(before.totals.fully_diluted),
+            )?;
             let amount = m.rounding.round_cash(stated.checked_mul(share)?);
-            investments.push(Investment { investor: *holder, amount });
+            investments.push(Investment {
+                investor: *holder,
+                amount,
+            });
         }
         let investments = &investments;
         let mut new_money = Money::zero(cur);
         for (n, inv) in investments.iter().enumerate() {
-            self.stakeholder(inv.investor)
-                .ok_or_else(|| LedgerError::unknown("investor", format!("no stakeholder #{}", inv.investor)))?;
+            self.stakeholder(inv.investor).ok_or_else(|| {
+                LedgerError::unknown("investor", format!("no stakeholder #{}", inv.investor))
+            })?;
             self.check_currency("amount", &inv.amount)?;
             if !inv.amount.is_positive() {
-                return Err(LedgerError::invalid("amount", format!("investment {}: must be greater than zero", n + 1)));
+                return Err(LedgerError::invalid(
+                    "amount",
+                    format!("investment {}: must be greater than zero", n + 1),
+                ));
             }
             if investments[..n].iter().any(|o| o.investor == inv.investor) {
                 return Err(LedgerError::invalid(
                     "investor",
-                    format!("{} appears twice; give one amount per investor", self.stakeholder_name(inv.investor)),
+                    format!(
+                        "{} appears twice; give one amount per investor",
+                        self.stakeholder_name(inv.investor)
+                    ),
                 ));
             }
             new_money = new_money.checked_add(inv.amount)?;
         }
         if let Some(lead) = m.lead {
             if !investments.iter().any(|i| i.investor == lead) {
-                return Err(LedgerError::invalid("lead", format!("{} does not invest in the round", self.stakeholder_name(lead))));
+                return Err(LedgerError::invalid(
+                    "lead",
+                    format!(
+                        "{} does not invest in the round",
+                        self.stakeholder_name(lead)
+                    ),
+                ));
             }
         }
         let pre_money = match m.valuation {
@@ -555,14 +666,22 @@ impl Book {
             }
         };
         if !pre_money.is_positive() {
-            return Err(LedgerError::invalid("pre_money", "must be greater than zero"));
+            return Err(LedgerError::invalid(
+                "pre_money",
+                "must be greater than zero",
+            ));
         }
         if let Some(p) = &m.pool {
-            self.plan(p.plan).ok_or_else(|| LedgerError::unknown("plan", format!("no equity plan #{}", p.plan)))?;
+            self.plan(p.plan).ok_or_else(|| {
+                LedgerError::unknown("plan", format!("no equity plan #{}", p.plan))
+            })?;
             if p.fraction < Decimal::ZERO || p.fraction >= Decimal::ONE {
                 return Err(LedgerError::invalid(
                     "pool_target",
-                    format!("{} is outside [0, 1): write 0.10 for 10% of the post-money", p.fraction),
+                    format!(
+                        "{} is outside [0, 1): write 0.10 for 10% of the post-money",
+                        p.fraction
+                    ),
                 ));
             }
         }
@@ -580,22 +699,40 @@ impl Book {
 
         // From the exact solution to whole shares and a rounded price, as the policy says.
         // Price = pre-money / its denominator, divided directly (1 / q would lose digits).
-        let in_pre = matches!(m.pool, Some(PoolTarget { timing: PoolTiming::PreMoney, .. }));
+        let in_pre = matches!(
+            m.pool,
+            Some(PoolTarget {
+                timing: PoolTiming::PreMoney,
+                ..
+            })
+        );
         let denominator = add(
             add(input.pre_fd, solution.conversion_total)?,
-            if in_pre { solution.pool_increase } else { Decimal::ZERO },
+            if in_pre {
+                solution.pool_increase
+            } else {
+                Decimal::ZERO
+            },
         )?;
         let exact_price = div(pre_money.amount, denominator)?;
         let mut price = m.rounding.round_price(exact_price);
         price.rescale(m.rounding.price_decimals);
         if price.is_zero() {
-            return Err(LedgerError::invalid("price_decimals", format!("the price {exact_price} rounds to zero")));
+            return Err(LedgerError::invalid(
+                "price_decimals",
+                format!("the price {exact_price} rounds to zero"),
+            ));
         }
         let price_money = Money::new(price, cur);
-        let pool_increase = m.rounding.pool.apply(solution.pool_increase.max(Decimal::ZERO))?;
+        let pool_increase = m
+            .rounding
+            .pool
+            .apply(solution.pool_increase.max(Decimal::ZERO))?;
 
         let mut conversions = vec![];
-        for ((instrument, holder, k), (_, basis)) in instruments.iter().zip(&solution.per_instrument) {
+        for ((instrument, holder, k), (_, basis)) in
+            instruments.iter().zip(&solution.per_instrument)
+        {
             let exact = match basis {
                 ConversionBasis::Cap => {
                     let base = match k.timing {
@@ -604,15 +741,23 @@ impl Book {
                     };
                     div(k.cap.unwrap_or_default(), base)?
                 }
-                ConversionBasis::Discount => mul(sub(Decimal::ONE, k.discount.unwrap_or_default())?, price)?,
+                ConversionBasis::Discount => {
+                    mul(sub(Decimal::ONE, k.discount.unwrap_or_default())?, price)?
+                }
                 ConversionBasis::RoundPrice => price,
             };
             let mut conversion_price = m.rounding.round_price(exact);
             conversion_price.rescale(m.rounding.price_decimals);
             if conversion_price.is_zero() {
-                return Err(LedgerError::invalid("price_decimals", "a conversion price rounds to zero"));
+                return Err(LedgerError::invalid(
+                    "price_decimals",
+                    "a conversion price rounds to zero",
+                ));
             }
-            let shares = m.rounding.conversion.apply(div(k.amount, conversion_price)?)?;
+            let shares = m
+                .rounding
+                .conversion
+                .apply(div(k.amount, conversion_price)?)?;
             let kind = match self.entry(*instrument).map(|e| &e.movement) {
                 Some(Movement::ConvertibleIssuance { terms, .. }) => terms.label(),
                 _ => "SAFE",
@@ -635,10 +780,17 @@ impl Book {
             if shares == 0 {
                 return Err(LedgerError::invalid(
                     "amount",
-                    format!("{} for {} buys no whole share at {}", inv.amount, self.stakeholder_name(inv.investor), price_money),
+                    format!(
+                        "{} for {} buys no whole share at {}",
+                        inv.amount,
+                        self.stakeholder_name(inv.investor),
+                        price_money
+                    ),
                 ));
             }
-            let invested = m.rounding.round_cash(price_money.checked_mul(Decimal::from(shares))?);
+            let invested = m
+                .rounding
+                .round_cash(price_money.checked_mul(Decimal::from(shares))?);
             new_money_lines.push(NewMoneyLine {
                 investor: inv.investor,
                 name: self.stakeholder_name(inv.investor).to_string(),
@@ -672,16 +824,32 @@ impl Book {
         if let (Some(p), true) = (&m.pool, pool_increase > 0) {
             self.record(
                 m.date,
-                Movement::PoolIncrease { plan: p.plan, shares: pool_increase },
-                Some(format!("{}: pool top-up to {} of post-money FD", m.name.trim(), p.fraction)),
+                Movement::PoolIncrease {
+                    plan: p.plan,
+                    shares: pool_increase,
+                },
+                Some(format!(
+                    "{}: pool top-up to {} of post-money FD",
+                    m.name.trim(),
+                    p.fraction
+                )),
                 Provenance::Recorded,
             )?;
         }
         for c in &conversions {
             self.record(
                 m.date,
-                Movement::ConvertibleConversion { instrument: c.instrument, class: m.class, shares: c.shares },
-                Some(format!("{}: converts at {} ({:?})", m.name.trim(), c.conversion_price, c.basis)),
+                Movement::ConvertibleConversion {
+                    instrument: c.instrument,
+                    class: m.class,
+                    shares: c.shares,
+                },
+                Some(format!(
+                    "{}: converts at {} ({:?})",
+                    m.name.trim(),
+                    c.conversion_price,
+                    c.basis
+                )),
                 Provenance::Recorded,
             )?;
         }
@@ -709,13 +877,17 @@ impl Book {
             round: Some(id),
             provenance: Provenance::Recorded,
         })?;
-        let anti_dilution = self.apply_anti_dilution(m.date, m.class, price_money, new_shares, &m.rounding)?;
+        let anti_dilution =
+            self.apply_anti_dilution(m.date, m.class, price_money, new_shares, &m.rounding)?;
 
         let after = self.cap_table(m.date, &m.rounding)?;
         let post_fd = after.totals.fully_diluted;
         let mut dilution = vec![];
         for h in &after.holders {
-            let b = before.holders.iter().find(|x| x.stakeholder == h.stakeholder);
+            let b = before
+                .holders
+                .iter()
+                .find(|x| x.stakeholder == h.stakeholder);
             dilution.push(Dilution {
                 stakeholder: h.stakeholder,
                 name: h.name.clone(),
@@ -749,7 +921,9 @@ impl Book {
             new_shares,
             conversion_shares,
             post_money_fd_shares: post_fd,
-            implied_post_money: m.rounding.round_cash(price_money.checked_mul(Decimal::from(post_fd))?),
+            implied_post_money: m
+                .rounding
+                .round_cash(price_money.checked_mul(Decimal::from(post_fd))?),
             dilution,
             anti_dilution,
             pro_forma: after,
@@ -758,7 +932,11 @@ impl Book {
 
     /// The instruments the round converts, with their terms resolved (MFN) and a
     /// note's amount grown by its interest to the round's date.
-    fn converting(&self, m: &RoundModel, before: &CapTable) -> Result<Vec<(EntryId, StakeholderId, ConvertingInstrument)>> {
+    fn converting(
+        &self,
+        m: &RoundModel,
+        before: &CapTable,
+    ) -> Result<Vec<(EntryId, StakeholderId, ConvertingInstrument)>> {
         let outstanding: Vec<EntryId> = before.convertibles.iter().map(|c| c.instrument).collect();
         let chosen: Vec<EntryId> = match &m.conversions {
             Conversions::All => outstanding.clone(),
@@ -768,7 +946,10 @@ impl Book {
                     if !outstanding.contains(id) {
                         return Err(LedgerError::invalid(
                             "convert",
-                            format!("entry #{id} is not a SAFE or note outstanding on {}", m.date),
+                            format!(
+                                "entry #{id} is not a SAFE or note outstanding on {}",
+                                m.date
+                            ),
                         ));
                     }
                 }
@@ -778,26 +959,58 @@ impl Book {
         let terms_of = |id: EntryId| -> Option<(StakeholderId, &ConvertibleTerms, NaiveDate)> {
             let e = self.entry(id)?;
             match &e.movement {
-                Movement::ConvertibleIssuance { holder, terms } => Some((*holder, terms, e.effective)),
+                Movement::ConvertibleIssuance { holder, terms } => {
+                    Some((*holder, terms, e.effective))
+                }
                 _ => None,
             }
         };
         let mut out = vec![];
         for id in chosen {
-            let (holder, terms, issued) = terms_of(id).ok_or_else(|| LedgerError::unknown("convert", format!("no instrument #{id}")))?;
+            let (holder, terms, issued) = terms_of(id)
+                .ok_or_else(|| LedgerError::unknown("convert", format!("no instrument #{id}")))?;
             let (amount, timing, mut cap, mut discount, mfn) = match terms {
-                ConvertibleTerms::Safe { investment, timing, valuation_cap, discount, mfn } => {
-                    (investment.amount, *timing, valuation_cap.map(|c| c.amount), *discount, *mfn)
-                }
-                ConvertibleTerms::Note { valuation_cap, discount, .. } => {
+                ConvertibleTerms::Safe {
+                    investment,
+                    timing,
+                    valuation_cap,
+                    discount,
+                    mfn,
+                } => (
+                    investment.amount,
+                    *timing,
+                    valuation_cap.map(|c| c.amount),
+                    *discount,
+                    *mfn,
+                ),
+                ConvertibleTerms::Note {
+                    valuation_cap,
+                    discount,
+                    ..
+                } => {
                     let balance = crate::interest::note_balance(terms, issued, m.date)?;
-                    (balance.amount, SafeTiming::PreMoney, valuation_cap.map(|c| c.amount), *discount, false)
+                    (
+                        balance.amount,
+                        SafeTiming::PreMoney,
+                        valuation_cap.map(|c| c.amount),
+                        *discount,
+                        false,
+                    )
                 }
             };
             if mfn {
                 // Most favoured nation: the best cap and discount of any SAFE issued after it.
                 for later in &outstanding {
-                    let Some((_, ConvertibleTerms::Safe { valuation_cap, discount: d, .. }, date)) = terms_of(*later) else {
+                    let Some((
+                        _,
+                        ConvertibleTerms::Safe {
+                            valuation_cap,
+                            discount: d,
+                            ..
+                        },
+                        date,
+                    )) = terms_of(*later)
+                    else {
                         continue;
                     };
                     if (date, *later) <= (issued, id) {
@@ -811,7 +1024,16 @@ impl Book {
                     }
                 }
             }
-            out.push((id, holder, ConvertingInstrument { amount, timing, cap, discount }));
+            out.push((
+                id,
+                holder,
+                ConvertingInstrument {
+                    amount,
+                    timing,
+                    cap,
+                    discount,
+                },
+            ));
         }
         Ok(out)
     }

@@ -30,9 +30,10 @@
 //!    - fully participating preferred never converts (preference plus participation always pays
 //!      at least what converting would).
 //!
-//!    Taking a choice exactly at its threshold leaves `q` unchanged, and taking it above moves `q`
-//!    only toward the threshold, never past it: the choices are solved together, exactly, by one
-//!    sweep of the thresholds in increasing order (see [`Engine::solve`] for the proof). This is
+//!    Taking a choice exactly at its threshold leaves `q` unchanged, and taking it above leaves
+//!    `q` above the threshold (a conversion or an exercise lowers `q` toward it, reaching a cap
+//!    raises `q`): the choices are solved together, exactly, by one sweep of the thresholds in
+//!    increasing order (the proof is at `Engine::solve`). This is
 //!    MODEL.md's rule ("start with every class taking its preference; consider classes in order
 //!    of increasing preference per common-equivalent share; convert a class when converting pays
 //!    it more; repeat passes until stable"), extended to caps and options; one pass is already
@@ -490,6 +491,8 @@ struct EClass {
     shares: u64,
     ce: u64,
     pref: Big,
+    /// The preference claim rounded half-up to `cash_decimals`, for reading.
+    claim: Decimal,
     cap: Option<Big>,
     lines: Vec<usize>,
 }
@@ -632,7 +635,10 @@ impl<'a> Engine<'a> {
             match line_index.get(&(holder, class)) {
                 Some(&l) => {
                     merged[l].2 = merged[l].2.checked_add(h.shares).ok_or_else(|| {
-                        LedgerError::invalid("shares", format!("{} holds too many shares", h.holder))
+                        LedgerError::invalid(
+                            "shares",
+                            format!("{} holds too many shares", h.holder),
+                        )
                     })?;
                 }
                 None => {
@@ -648,6 +654,7 @@ impl<'a> Engine<'a> {
                 shares: 0,
                 ce: 0,
                 pref: Big::zero(),
+                claim: Decimal::ZERO,
                 cap: None,
                 lines: Vec::new(),
             })
@@ -657,7 +664,8 @@ impl<'a> Engine<'a> {
             let c = &cap.classes[class];
             let ce = as_converted(shares, c.conversion_ratio, rounding.conversion)?;
             let (pref, cap_amount) = if c.kind == ClassKind::Preferred {
-                let pref = per_share_times(c.preference_multiple, c.original_issue_price, shares, k);
+                let pref =
+                    per_share_times(c.preference_multiple, c.original_issue_price, shares, k);
                 let cap_amount = match c.participation {
                     Participation::Capped { cap_multiple } => Some(per_share_times(
                         cap_multiple,
@@ -707,7 +715,11 @@ impl<'a> Engine<'a> {
                     format!("{}'s strike {} is negative", o.holder, o.strike),
                 ));
             }
-            let ce = as_converted(o.count, cap.classes[class].conversion_ratio, rounding.conversion)?;
+            let ce = as_converted(
+                o.count,
+                cap.classes[class].conversion_ratio,
+                rounding.conversion,
+            )?;
             let cost = ticks(o.strike, k).mul_small(o.count);
             options.push(EOption {
                 holder,
@@ -715,6 +727,12 @@ impl<'a> Engine<'a> {
                 ce,
                 cost,
             });
+        }
+
+        let unit = Big::pow10(k);
+        for e in &mut classes {
+            e.claim = Exact::new(e.pref.clone(), unit.clone())
+                .round(rounding.cash_decimals, Mode::HalfUp)?;
         }
 
         // Seniority tiers, most senior first.
@@ -840,7 +858,7 @@ impl<'a> Engine<'a> {
         let deductions = ticks(exit.transaction_costs, k).add(&ticks(exit.debt, k));
         let net = value.checked_sub(&deductions).unwrap_or_default();
         Ok(ExitTicks {
-            up: Big::pow10(k - self.k),
+            up: (k > self.k).then(|| Big::pow10(k - self.k)),
             unit: Big::pow10(k),
             net,
             deductions,
@@ -864,9 +882,9 @@ impl<'a> Engine<'a> {
     /// cap = t x its shares to R and its shares to S), so:
     /// - after a choice at t, q is still > t (or S = 0 with R > 0), and every threshold met
     ///   before (all <= t) is still below q: no earlier choice wants undoing;
-    /// - at the first threshold t' with q <= t' the sweep stops, and every later threshold is
-    ///   >= t' >= q: no later choice is wanted. The state is an equilibrium: each class and
-    ///   grant does what pays it more given all the others.
+    /// - at the first threshold t' with q <= t' the sweep stops, and every later threshold is at
+    ///   least t', hence at least q: no later choice is wanted. The state is an equilibrium:
+    ///   each class and grant does what pays it more given all the others.
     ///
     /// Termination: each event is met once, in a single pass over a finite sorted list (at most
     /// two per class and one per grant). The equilibrium's payouts are unique: the total paid
@@ -883,21 +901,21 @@ impl<'a> Engine<'a> {
             .collect();
         let mut exercised = vec![false; self.options.len()];
         let zero = Exact::zero();
-        let pref_total = self.pref_total.mul(&x.up);
+        let pref_total = x.up(&self.pref_total);
 
         if x.net < pref_total {
             // Preferences only, by seniority.
             let mut line_pref = vec![zero.clone(); self.lines.len()];
             let mut avail = x.net.clone();
             for tier in &self.tiers {
-                let total = tier.total.mul(&x.up);
+                let total = x.up(&tier.total);
                 if total.is_zero() {
                     continue;
                 }
-                let full = true;
+                let full = avail >= total;
                 for &c in &tier.classes {
                     for &l in &self.classes[c].lines {
-                        let pref = self.lines[l].pref.mul(&x.up);
+                        let pref = x.up(&self.lines[l].pref);
                         line_pref[l] = if full {
                             Exact::new(pref, x.unit.clone())
                         } else {
@@ -927,11 +945,19 @@ impl<'a> Engine<'a> {
         let mut pool = self.base_pool.clone();
         for ev in &self.events {
             let r = pool_money(&x.net, &exercise, &fixed)?;
-            let num = ev.num.mul(&x.up);
+            let num = x.up(&ev.num);
             if r.mul(&ev.den) <= num.mul(&pool) {
                 break;
             }
-            self.apply(ev, x, &mut states, &mut exercised, &mut fixed, &mut exercise, &mut pool)?;
+            self.apply(
+                ev,
+                x,
+                &mut states,
+                &mut exercised,
+                &mut fixed,
+                &mut exercise,
+                &mut pool,
+            )?;
         }
         let r = pool_money(&x.net, &exercise, &fixed)?;
         if pool.is_zero() && !r.is_zero() {
@@ -957,13 +983,13 @@ impl<'a> Engine<'a> {
             line_pref.push(if state == ClassState::Converted {
                 Exact::zero()
             } else {
-                over(line.pref.mul(&x.up))
+                over(x.up(&line.pref))
             });
             line_part.push(match state {
                 ClassState::Pool | ClassState::Converted if !pool.is_zero() => share(line.ce),
                 ClassState::AtCap => {
                     let cap = line.cap.clone().unwrap_or_default();
-                    over(cap.checked_sub(&line.pref).unwrap_or_default().mul(&x.up))
+                    over(x.up(&cap.checked_sub(&line.pref).unwrap_or_default()))
                 }
                 _ => Exact::zero(),
             });
@@ -1011,22 +1037,22 @@ impl<'a> Engine<'a> {
         match ev.kind {
             EventKind::Convert => {
                 let c = &self.classes[ev.target];
-                *fixed = fixed.checked_sub(&c.pref.mul(&x.up)).ok_or_else(broken)?;
+                *fixed = fixed.checked_sub(&x.up(&c.pref)).ok_or_else(broken)?;
                 *pool = pool.add(&ev.den);
                 states[ev.target] = ClassState::Converted;
             }
             EventKind::HitCap => {
-                *fixed = fixed.add(&ev.num.mul(&x.up));
+                *fixed = fixed.add(&x.up(&ev.num));
                 *pool = pool.checked_sub(&ev.den).ok_or_else(broken)?;
                 states[ev.target] = ClassState::AtCap;
             }
             EventKind::CapConvert => {
-                *fixed = fixed.checked_sub(&ev.num.mul(&x.up)).ok_or_else(broken)?;
+                *fixed = fixed.checked_sub(&x.up(&ev.num)).ok_or_else(broken)?;
                 *pool = pool.add(&ev.den);
                 states[ev.target] = ClassState::Converted;
             }
             EventKind::Exercise => {
-                *exercise = exercise.add(&self.options[ev.target].cost.mul(&x.up));
+                *exercise = exercise.add(&x.up(&self.options[ev.target].cost));
                 *pool = pool.add(&ev.den);
                 exercised[ev.target] = true;
             }
@@ -1107,9 +1133,7 @@ impl<'a> Engine<'a> {
                 decision,
                 shares: e.shares,
                 as_converted: e.ce,
-                preference_claim: money(
-                    Exact::new(e.pref.clone(), Big::pow10(self.k)).round(cd, Mode::HalfUp)?,
-                ),
+                preference_claim: money(e.claim),
                 preference_paid: money(units_to_decimal(&split[0], cd)?),
                 participation_paid: money(units_to_decimal(&split[1], cd)?),
                 total: money(units_to_decimal(&top[i], cd)?),
@@ -1123,7 +1147,7 @@ impl<'a> Engine<'a> {
             let units = &top[n_classes + j];
             let exercised = s.exercised[j];
             let cost = if exercised {
-                Exact::new(o.cost.mul(&x.up), x.unit.clone())
+                Exact::new(x.up(&o.cost), x.unit.clone())
             } else {
                 Exact::zero()
             };
@@ -1198,7 +1222,7 @@ impl<'a> Engine<'a> {
         // The preference stack, most senior first.
         let mut acc = Big::zero();
         for tier in &self.tiers {
-            let total = tier.total.mul(&x.up);
+            let total = x.up(&tier.total);
             if total.is_zero() {
                 continue;
             }
@@ -1250,11 +1274,11 @@ impl<'a> Engine<'a> {
         // t S + F - E, with the state (F, E, S) just before it.
         let mut states = vec![ClassState::Pool; self.classes.len()];
         let mut exercised = vec![false; self.options.len()];
-        let mut fixed = self.pref_total.mul(&x.up);
+        let mut fixed = x.up(&self.pref_total);
         let mut exercise = Big::zero();
         let mut pool = self.base_pool.clone();
         for ev in &self.events {
-            let num = ev.num.mul(&x.up);
+            let num = x.up(&ev.num);
             let at = num
                 .mul(&pool)
                 .add(&fixed.mul(&ev.den))
@@ -1272,14 +1296,16 @@ impl<'a> Engine<'a> {
                 _ => (ev.target, None),
             };
             let q = Exact::new(num.clone(), ev.den.mul(&x.unit));
-            found.push((
-                Exact::new(at, ev.den.mul(&x.unit)),
-                class,
-                holder,
-                event,
-                q,
-            ));
-            self.apply(ev, &x, &mut states, &mut exercised, &mut fixed, &mut exercise, &mut pool)?;
+            found.push((Exact::new(at, ev.den.mul(&x.unit)), class, holder, event, q));
+            self.apply(
+                ev,
+                &x,
+                &mut states,
+                &mut exercised,
+                &mut fixed,
+                &mut exercise,
+                &mut pool,
+            )?;
         }
 
         found.sort_by(|a, b| a.0.cmp(&b.0));
@@ -1292,11 +1318,14 @@ impl<'a> Engine<'a> {
             let e = &self.classes[class];
             let claim = |b: &Big| -> Result<Money> {
                 Ok(Money::new(
-                    Exact::new(b.clone(), Big::pow10(self.k)).round(cd, Mode::HalfUp)?,
+                    Exact::new(x.up(b), x.unit.clone()).round(cd, Mode::HalfUp)?,
                     currency,
                 ))
             };
-            let q_money = Money::new(q.round(self.rounding.price_decimals, Mode::HalfUp)?, currency);
+            let q_money = Money::new(
+                q.round(self.rounding.price_decimals, Mode::HalfUp)?,
+                currency,
+            );
             let description = match event {
                 BreakpointEvent::PreferenceStarts => format!(
                     "{}'s preference ({}) starts being paid: every more senior preference is paid",
@@ -1304,7 +1333,11 @@ impl<'a> Engine<'a> {
                     claim(&e.pref)?
                 ),
                 BreakpointEvent::PreferenceFullyPaid => {
-                    format!("{}'s preference ({}) is paid in full", c.name, claim(&e.pref)?)
+                    format!(
+                        "{}'s preference ({}) is paid in full",
+                        c.name,
+                        claim(&e.pref)?
+                    )
                 }
                 BreakpointEvent::StartsParticipating => format!(
                     "every preference is paid; {} starts receiving the common pool",
@@ -1347,12 +1380,22 @@ impl<'a> Engine<'a> {
 
 /// An exit in ticks of 10^-k.
 struct ExitTicks {
-    /// 10^(k - engine.k): turns the engine's ticks into these.
-    up: Big,
+    /// 10^(k - engine.k), when more than 1: turns the engine's ticks into these.
+    up: Option<Big>,
     /// 10^k: one unit of money in ticks.
     unit: Big,
     net: Big,
     deductions: Big,
+}
+
+impl ExitTicks {
+    /// An amount in the engine's ticks, in these.
+    fn up(&self, b: &Big) -> Big {
+        match &self.up {
+            Some(f) => b.mul(f),
+            None => b.clone(),
+        }
+    }
 }
 
 fn pool_money(net: &Big, exercise: &Big, fixed: &Big) -> Result<Big> {
@@ -1476,16 +1519,17 @@ fn as_converted(shares: u64, ratio: Decimal, rule: ShareRounding) -> Result<u64>
 
 /// Rounds each exact value to `dp` decimals so that the rounded values sum to `target` (units
 /// of 10^-dp): each is first rounded down, then the units still missing go one each to the
-/// values with the largest remainders; equal remainders go to the earlier value. When the
-/// target is between the sum of the values rounded down and the sum rounded up (always so here:
-/// the values sum exactly to an amount of which the target is the floor or the ceiling), every
-/// value ends rounded down or up, never further.
+/// values with the largest remainders; equal remainders go to the earlier value. The values
+/// always sum exactly to an amount of which the target is the floor or the ceiling, so the
+/// target lies between the sum of the values rounded down and the sum rounded up: every value
+/// ends rounded down or up, never further.
 fn apportion(items: &[Exact], target: &Big, dp: u32) -> Result<Vec<Big>> {
     let mut units = Vec::with_capacity(items.len());
     let mut rems = Vec::with_capacity(items.len());
     let mut sum = Big::zero();
+    let scale = Big::pow10(dp);
     for it in items {
-        let (u, r) = it.scaled_floor(dp);
+        let (u, r) = it.num.mul(&scale).divrem(&it.den);
         sum = sum.add(&u);
         units.push(u);
         rems.push(r);
@@ -1501,46 +1545,28 @@ fn apportion(items: &[Exact], target: &Big, dp: u32) -> Result<Vec<Big>> {
     }
     let mut order: Vec<usize> = (0..items.len()).collect();
     order.sort_by(|&a, &b| {
-        let ra = rems[a].mul(&items[b].den);
-        let rb = rems[b].mul(&items[a].den);
-        rb.cmp(&ra).then(a.cmp(&b))
+        let larger = if items[a].den == items[b].den {
+            rems[b].cmp(&rems[a])
+        } else {
+            rems[b].mul(&items[a].den).cmp(&rems[a].mul(&items[b].den))
+        };
+        larger.then(a.cmp(&b))
     });
+    // The target lies between the sum of the floors and the sum of the ceilings, so at most one
+    // unit goes to each value; anything else is a bug, reported rather than spread.
+    let missing = target
+        .checked_sub(&sum)
+        .and_then(|m| m.to_u128())
+        .filter(|&m| m <= items.len() as u128)
+        .ok_or_else(|| {
+            LedgerError::conflict(
+                "waterfall",
+                "internal: the rounded payouts cannot reach the amount to distribute",
+            )
+        })?;
     let one = Big::from_u128(1);
-    if &sum < target {
-        let missing = target
-            .checked_sub(&sum)
-            .and_then(|m| m.to_u128())
-            .ok_or_else(too_large)?;
-        for i in 0..missing {
-            let at = order[(i % items.len() as u128) as usize];
-            units[at] = units[at].add(&one);
-        }
-    } else {
-        let mut excess = sum
-            .checked_sub(target)
-            .and_then(|m| m.to_u128())
-            .ok_or_else(too_large)?;
-        // Taken back from the smallest remainders first (never needed when the target lies
-        // between the floors and the ceilings).
-        'outer: while excess > 0 {
-            let mut took = false;
-            for &at in order.iter().rev() {
-                if excess == 0 {
-                    break 'outer;
-                }
-                if let Some(v) = units[at].checked_sub(&one) {
-                    units[at] = v;
-                    excess -= 1;
-                    took = true;
-                }
-            }
-            if !took {
-                return Err(LedgerError::conflict(
-                    "waterfall",
-                    "internal: cannot round to a smaller total than zero",
-                ));
-            }
-        }
+    for &at in order.iter().take(missing as usize) {
+        units[at] = units[at].add(&one);
     }
     Ok(units)
 }
@@ -1716,6 +1742,9 @@ impl Big {
     }
 
     fn pow10(n: u32) -> Big {
+        if n <= 38 {
+            return Big::from_u128(10u128.pow(n));
+        }
         let mut b = Big::from_u128(1);
         let mut left = n;
         while left > 0 {
@@ -1923,13 +1952,28 @@ mod tests {
     fn small_arithmetic_matches_u128() {
         let a = big(123_456_789_012_345_678_901_234_567);
         let b = big(987_654_321);
-        assert_eq!(a.add(&b).to_u128(), Some(123_456_789_012_345_679_888_888_888));
-        assert_eq!(a.checked_sub(&b).unwrap().to_u128(), Some(123_456_789_012_345_677_913_580_246));
+        assert_eq!(
+            a.add(&b).to_u128(),
+            Some(123_456_789_012_345_679_888_888_888)
+        );
+        assert_eq!(
+            a.checked_sub(&b).unwrap().to_u128(),
+            Some(123_456_789_012_345_677_913_580_246)
+        );
         assert!(b.checked_sub(&a).is_none());
         let (q, r) = a.divrem(&b);
-        assert_eq!(q.to_u128(), Some(123_456_789_012_345_678_901_234_567 / 987_654_321));
-        assert_eq!(r.to_u128(), Some(123_456_789_012_345_678_901_234_567 % 987_654_321));
-        assert_eq!(Big::pow10(30).divrem(&Big::pow10(28)).0.to_u128(), Some(100));
+        assert_eq!(
+            q.to_u128(),
+            Some(123_456_789_012_345_678_901_234_567 / 987_654_321)
+        );
+        assert_eq!(
+            r.to_u128(),
+            Some(123_456_789_012_345_678_901_234_567 % 987_654_321)
+        );
+        assert_eq!(
+            Big::pow10(30).divrem(&Big::pow10(28)).0.to_u128(),
+            Some(100)
+        );
     }
 
     #[test]

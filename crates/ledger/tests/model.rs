@@ -25,10 +25,23 @@ fn company(founder_shares: u64) -> Co {
     let vc = person(&mut book, "Lead VC", Relationship::Investor);
     let angel = person(&mut book, "Angel", Relationship::Investor);
     let common = book.add_class(NewClass::common("Common", None)).unwrap();
-    let series = book.add_class(preferred("Series A", None, dec!(1), dec!(1))).unwrap();
+    let series = book
+        .add_class(preferred("Series A", None, dec!(1), dec!(1)))
+        .unwrap();
     let plan = plan(&mut book, "Plan", common, date(2020, 1, 1), 0);
-    rec(&mut book, date(2020, 1, 1), issue(founder, common, founder_shares));
-    Co { book, founder, vc, angel, series, plan }
+    rec(
+        &mut book,
+        date(2020, 1, 1),
+        issue(founder, common, founder_shares),
+    );
+    Co {
+        book,
+        founder,
+        vc,
+        angel,
+        series,
+        plan,
+    }
 }
 
 fn model(co: &Co, pre: Decimal, invest: &[(StakeholderId, Decimal)]) -> RoundModel {
@@ -37,7 +50,13 @@ fn model(co: &Co, pre: Decimal, invest: &[(StakeholderId, Decimal)]) -> RoundMod
         date: date(2021, 6, 1),
         class: co.series,
         valuation: RoundValuation::PreMoney(usd(pre)),
-        investments: invest.iter().map(|(i, a)| Investment { investor: *i, amount: usd(*a) }).collect(),
+        investments: invest
+            .iter()
+            .map(|(i, a)| Investment {
+                investor: *i,
+                amount: usd(*a),
+            })
+            .collect(),
         pro_rata: vec![],
         lead: None,
         pool: None,
@@ -47,7 +66,15 @@ fn model(co: &Co, pre: Decimal, invest: &[(StakeholderId, Decimal)]) -> RoundMod
     }
 }
 
-fn safe(co: &mut Co, amount: Decimal, cap: Option<Decimal>, discount: Option<Decimal>, timing: SafeTiming, mfn: bool, on: chrono::NaiveDate) -> EntryId {
+fn safe(
+    co: &mut Co,
+    amount: Decimal,
+    cap: Option<Decimal>,
+    discount: Option<Decimal>,
+    timing: SafeTiming,
+    mfn: bool,
+    on: chrono::NaiveDate,
+) -> EntryId {
     let terms = ConvertibleTerms::Safe {
         investment: usd(amount),
         timing,
@@ -55,11 +82,22 @@ fn safe(co: &mut Co, amount: Decimal, cap: Option<Decimal>, discount: Option<Dec
         discount,
         mfn,
     };
-    rec(&mut co.book, on, Movement::ConvertibleIssuance { holder: co.angel, terms })
+    rec(
+        &mut co.book,
+        on,
+        Movement::ConvertibleIssuance {
+            holder: co.angel,
+            terms,
+        },
+    )
 }
 
 fn pct_of(o: &ModelOutcome, id: StakeholderId) -> Decimal {
-    o.pro_forma.holders.iter().find(|h| h.stakeholder == id).map_or(Decimal::ZERO, |h| h.fully_diluted_pct)
+    o.pro_forma
+        .holders
+        .iter()
+        .find(|h| h.stakeholder == id)
+        .map_or(Decimal::ZERO, |h| h.fully_diluted_pct)
 }
 
 #[test]
@@ -69,7 +107,11 @@ fn venture_hacks_option_pool_shuffle() {
     // effective pre-money $6.5M: founders end with 65%, investors 20%, the pool 15%.
     let co = company(8_000_000);
     let mut m = model(&co, dec!(8000000), &[(co.vc, dec!(2000000))]);
-    m.pool = Some(PoolTarget { plan: co.plan, fraction: dec!(0.15), timing: PoolTiming::PreMoney });
+    m.pool = Some(PoolTarget {
+        plan: co.plan,
+        fraction: dec!(0.15),
+        timing: PoolTiming::PreMoney,
+    });
     let o = co.book.model_round(&m).unwrap();
     // Exact price: 6.5M / 8M = 0.8125.
     assert_eq!(o.exact_price.round_dp(12), dec!(0.8125));
@@ -78,7 +120,11 @@ fn venture_hacks_option_pool_shuffle() {
     assert_eq!(effective_pre, dec!(6500000));
     assert_eq!(pct_of(&o, co.founder).round_dp(2), dec!(65.00));
     assert_eq!(pct_of(&o, co.vc).round_dp(2), dec!(20.00));
-    assert!(o.pool_available_after_pct >= dec!(15), "the pool target is met: {}", o.pool_available_after_pct);
+    assert!(
+        o.pool_available_after_pct >= dec!(15),
+        "the pool target is met: {}",
+        o.pool_available_after_pct
+    );
     assert_eq!(o.post_money, usd(dec!(10000000)));
     // Nothing was recorded.
     assert!(co.book.rounds().is_empty());
@@ -90,7 +136,11 @@ fn a_post_money_pool_dilutes_the_new_investors_too() {
     // investors' 2,000,000 shares are diluted by the pool with everyone else.
     let co = company(8_000_000);
     let mut m = model(&co, dec!(8000000), &[(co.vc, dec!(2000000))]);
-    m.pool = Some(PoolTarget { plan: co.plan, fraction: dec!(0.15), timing: PoolTiming::PostMoney });
+    m.pool = Some(PoolTarget {
+        plan: co.plan,
+        fraction: dec!(0.15),
+        timing: PoolTiming::PostMoney,
+    });
     let o = co.book.model_round(&m).unwrap();
     assert_eq!(o.price_per_share, usd(dec!(1.00000)));
     assert_eq!(o.new_shares, 2_000_000);
@@ -107,25 +157,45 @@ fn yc_post_money_safe_converts_at_its_cap_on_the_company_capitalization() {
     // $5M at $15M pre-money with a 1,695,000-share pool increase priced at
     // 15,000,000 / (11,764,705 + 1,695,000) = $1.1144.
     let mut co = company(10_000_000);
-    let s = safe(&mut co, dec!(1500000), Some(dec!(10000000)), None, SafeTiming::PostMoney, false, date(2020, 6, 1));
+    let s = safe(
+        &mut co,
+        dec!(1500000),
+        Some(dec!(10000000)),
+        None,
+        SafeTiming::PostMoney,
+        false,
+        date(2020, 6, 1),
+    );
     let cc = dec!(10000000) / dec!(0.85);
     let pool = dec!(1695000);
     // The pool target that yields that increase: pool / post-money FD.
     let post_fd = (cc + pool) * (Decimal::ONE + dec!(5000000) / dec!(15000000));
     let mut m = model(&co, dec!(15000000), &[(co.vc, dec!(5000000))]);
-    m.pool = Some(PoolTarget { plan: co.plan, fraction: pool / post_fd, timing: PoolTiming::PreMoney });
+    m.pool = Some(PoolTarget {
+        plan: co.plan,
+        fraction: pool / post_fd,
+        timing: PoolTiming::PreMoney,
+    });
     m.rounding.price_decimals = 4;
     m.rounding.price_direction = PriceDirection::Down;
     let o = co.book.model_round(&m).unwrap();
     assert_eq!(o.price_per_share, usd(dec!(1.1144)));
-    assert!((o.price_denominator - (cc + pool)).abs() < dec!(0.000001), "{}", o.price_denominator);
+    assert!(
+        (o.price_denominator - (cc + pool)).abs() < dec!(0.000001),
+        "{}",
+        o.price_denominator
+    );
     let c = &o.conversions[0];
     assert_eq!(c.instrument, s);
     assert_eq!(c.basis, ConversionBasis::Cap);
     // Cap price = $10M / 11,764,705.88 = $0.85000 (rounded up to 4 dp: 0.85 exactly).
     assert_eq!(c.conversion_price.amount, dec!(0.8500));
     assert_eq!(c.shares, 1_764_705);
-    assert!((o.pool_increase as i64 - 1_695_000).abs() <= 1, "{}", o.pool_increase);
+    assert!(
+        (o.pool_increase as i64 - 1_695_000).abs() <= 1,
+        "{}",
+        o.pool_increase
+    );
 }
 
 #[test]
@@ -135,8 +205,19 @@ fn a_discount_safe_converts_below_the_round_price() {
     // cap and a 20% discount, in a round at $8M pre-money on 10,000,000 shares: the discount
     // governs. Checked against the definitions: price = 8M / (10M + x), x = 500k / (0.8 price).
     let mut co = company(10_000_000);
-    safe(&mut co, dec!(500000), Some(dec!(20000000)), Some(dec!(0.20)), SafeTiming::PostMoney, false, date(2020, 6, 1));
-    let o = co.book.model_round(&model(&co, dec!(8000000), &[(co.vc, dec!(2000000))])).unwrap();
+    safe(
+        &mut co,
+        dec!(500000),
+        Some(dec!(20000000)),
+        Some(dec!(0.20)),
+        SafeTiming::PostMoney,
+        false,
+        date(2020, 6, 1),
+    );
+    let o = co
+        .book
+        .model_round(&model(&co, dec!(8000000), &[(co.vc, dec!(2000000))]))
+        .unwrap();
     let c = &o.conversions[0];
     assert_eq!(c.basis, ConversionBasis::Discount);
     // x = 0.078125 (10M + x) => x = 847,457.627...; price = 8M / 10,847,457.627 = 0.7375
@@ -151,8 +232,19 @@ fn a_pre_money_safe_counts_the_pool_but_not_other_safes() {
     // pool increase, excluding converting securities). $1M at a $9M pre-money cap, 9,000,000
     // shares, no pool: cap price $1.00 -> 1,000,000 shares; round at $18M pre-money.
     let mut co = company(9_000_000);
-    safe(&mut co, dec!(1000000), Some(dec!(9000000)), None, SafeTiming::PreMoney, false, date(2020, 6, 1));
-    let o = co.book.model_round(&model(&co, dec!(18000000), &[(co.vc, dec!(3000000))])).unwrap();
+    safe(
+        &mut co,
+        dec!(1000000),
+        Some(dec!(9000000)),
+        None,
+        SafeTiming::PreMoney,
+        false,
+        date(2020, 6, 1),
+    );
+    let o = co
+        .book
+        .model_round(&model(&co, dec!(18000000), &[(co.vc, dec!(3000000))]))
+        .unwrap();
     let c = &o.conversions[0];
     assert_eq!(c.basis, ConversionBasis::Cap);
     assert_eq!(c.conversion_price.amount, dec!(1.00000));
@@ -165,51 +257,124 @@ fn a_pre_money_safe_counts_the_pool_but_not_other_safes() {
 fn an_mfn_safe_takes_the_best_cap_of_a_later_safe() {
     // 1984vc/startup-finance safe-calcs: an MFN SAFE inherits the lowest cap among later SAFEs.
     let mut co = company(10_000_000);
-    let mfn = safe(&mut co, dec!(250000), None, None, SafeTiming::PostMoney, true, date(2020, 3, 1));
-    safe(&mut co, dec!(500000), Some(dec!(8000000)), None, SafeTiming::PostMoney, false, date(2020, 6, 1));
-    let o = co.book.model_round(&model(&co, dec!(20000000), &[(co.vc, dec!(4000000))])).unwrap();
+    let mfn = safe(
+        &mut co,
+        dec!(250000),
+        None,
+        None,
+        SafeTiming::PostMoney,
+        true,
+        date(2020, 3, 1),
+    );
+    safe(
+        &mut co,
+        dec!(500000),
+        Some(dec!(8000000)),
+        None,
+        SafeTiming::PostMoney,
+        false,
+        date(2020, 6, 1),
+    );
+    let o = co
+        .book
+        .model_round(&model(&co, dec!(20000000), &[(co.vc, dec!(4000000))]))
+        .unwrap();
     let line = o.conversions.iter().find(|c| c.instrument == mfn).unwrap();
     assert_eq!(line.basis, ConversionBasis::Cap);
     // Both at an $8M post-money cap: 250k/8M = 3.125% and 500k/8M = 6.25% of the capitalization.
     let cc = Decimal::from(10_000_000u64) / (Decimal::ONE - dec!(0.09375));
-    assert_eq!(line.shares, (dec!(250000) / (dec!(8000000) / cc).round_dp_with_strategy(5, rust_decimal::RoundingStrategy::AwayFromZero)).floor().try_into().unwrap_or(0u64));
+    assert_eq!(
+        line.shares,
+        (dec!(250000)
+            / (dec!(8000000) / cc)
+                .round_dp_with_strategy(5, rust_decimal::RoundingStrategy::AwayFromZero))
+        .floor()
+        .try_into()
+        .unwrap_or(0u64)
+    );
 }
 
 #[test]
 fn the_pool_is_not_topped_up_when_it_already_meets_the_target() {
     let mut co = company(8_000_000);
-    rec(&mut co.book, date(2020, 2, 1), Movement::PoolIncrease { plan: co.plan, shares: 3_000_000 });
+    rec(
+        &mut co.book,
+        date(2020, 2, 1),
+        Movement::PoolIncrease {
+            plan: co.plan,
+            shares: 3_000_000,
+        },
+    );
     let mut m = model(&co, dec!(8000000), &[(co.vc, dec!(2000000))]);
-    m.pool = Some(PoolTarget { plan: co.plan, fraction: dec!(0.10), timing: PoolTiming::PreMoney });
+    m.pool = Some(PoolTarget {
+        plan: co.plan,
+        fraction: dec!(0.10),
+        timing: PoolTiming::PreMoney,
+    });
     let o = co.book.model_round(&m).unwrap();
     assert_eq!(o.pool_increase, 0);
     assert_eq!(o.pool_available_before, 3_000_000);
     // Price = 8M / 11M shares.
-    assert_eq!(o.exact_price.round_dp(10), (dec!(8000000) / dec!(11000000)).round_dp(10));
+    assert_eq!(
+        o.exact_price.round_dp(10),
+        (dec!(8000000) / dec!(11000000)).round_dp(10)
+    );
 }
 
 #[test]
 fn bad_round_terms_are_refused_naming_the_field() {
     let co = company(8_000_000);
     let mut m = model(&co, dec!(8000000), &[(co.vc, dec!(2000000))]);
-    m.pool = Some(PoolTarget { plan: co.plan, fraction: dec!(1), timing: PoolTiming::PreMoney });
-    assert_eq!(co.book.model_round(&m).unwrap_err().field(), Some("pool_target"));
+    m.pool = Some(PoolTarget {
+        plan: co.plan,
+        fraction: dec!(1),
+        timing: PoolTiming::PreMoney,
+    });
+    assert_eq!(
+        co.book.model_round(&m).unwrap_err().field(),
+        Some("pool_target")
+    );
     // t x post/pre >= 1: 0.9 x 10/8 > 1.
-    m.pool = Some(PoolTarget { plan: co.plan, fraction: dec!(0.9), timing: PoolTiming::PreMoney });
-    assert_eq!(co.book.model_round(&m).unwrap_err().field(), Some("pool_target"));
+    m.pool = Some(PoolTarget {
+        plan: co.plan,
+        fraction: dec!(0.9),
+        timing: PoolTiming::PreMoney,
+    });
+    assert_eq!(
+        co.book.model_round(&m).unwrap_err().field(),
+        Some("pool_target")
+    );
     let mut m = model(&co, dec!(8000000), &[(co.vc, dec!(2000000))]);
     m.valuation = RoundValuation::PostMoney(usd(dec!(2000000)));
-    assert_eq!(co.book.model_round(&m).unwrap_err().field(), Some("post_money"));
+    assert_eq!(
+        co.book.model_round(&m).unwrap_err().field(),
+        Some("post_money")
+    );
     m.valuation = RoundValuation::PreMoney(usd(dec!(0)));
-    assert_eq!(co.book.model_round(&m).unwrap_err().field(), Some("pre_money"));
+    assert_eq!(
+        co.book.model_round(&m).unwrap_err().field(),
+        Some("pre_money")
+    );
 }
 
 #[test]
 fn committing_a_model_records_what_the_pro_forma_showed_and_can_be_reversed() {
     let mut co = company(8_000_000);
-    let s = safe(&mut co, dec!(500000), Some(dec!(10000000)), None, SafeTiming::PostMoney, false, date(2020, 6, 1));
+    let s = safe(
+        &mut co,
+        dec!(500000),
+        Some(dec!(10000000)),
+        None,
+        SafeTiming::PostMoney,
+        false,
+        date(2020, 6, 1),
+    );
     let mut m = model(&co, dec!(8000000), &[(co.vc, dec!(2000000))]);
-    m.pool = Some(PoolTarget { plan: co.plan, fraction: dec!(0.10), timing: PoolTiming::PreMoney });
+    m.pool = Some(PoolTarget {
+        plan: co.plan,
+        fraction: dec!(0.10),
+        timing: PoolTiming::PreMoney,
+    });
     let pro_forma = co.book.model_round(&m).unwrap();
     let before = table(&co.book, date(2021, 6, 1));
     let mark = co.book.mark();
@@ -218,16 +383,33 @@ fn committing_a_model_records_what_the_pro_forma_showed_and_can_be_reversed() {
     assert_eq!(committed, pro_forma);
     assert_eq!(table(&co.book, date(2021, 6, 1)), committed.pro_forma);
     assert_ties_out(&committed.pro_forma);
-    assert!(committed.pro_forma.convertibles.is_empty(), "the SAFE converted");
+    assert!(
+        committed.pro_forma.convertibles.is_empty(),
+        "the SAFE converted"
+    );
     // post = pre + new money, and the pro forma's holders add up.
     assert_eq!(committed.post_money.amount, dec!(10000000));
-    let added: Vec<EntryId> = co.book.added_since(mark).entries.iter().map(|e| e.id).collect();
+    let added: Vec<EntryId> = co
+        .book
+        .added_since(mark)
+        .entries
+        .iter()
+        .map(|e| e.id)
+        .collect();
     assert!(added.len() >= 3, "pool, conversion, issuance: {added:?}");
     // Reverse every entry the commit made: the cap table is as before.
     let mark = co.book.mark();
     for id in added.iter().rev() {
         co.book
-            .record(date(2021, 6, 1), Movement::Reversal { reverses: *id, reason: "model withdrawn".into() }, None, Provenance::Recorded)
+            .record(
+                date(2021, 6, 1),
+                Movement::Reversal {
+                    reverses: *id,
+                    reason: "model withdrawn".into(),
+                },
+                None,
+                Provenance::Recorded,
+            )
             .unwrap();
     }
     co.book.check(mark).unwrap();
@@ -244,17 +426,28 @@ fn a_pro_rata_right_buys_the_holders_share_of_the_new_money() {
     // Securities, its fully diluted shares over all fully diluted shares. The angel holds 20%
     // after a seed; in a $5M round it buys 20% x $5M = $1M more.
     let mut co = company(8_000_000);
-    rec(&mut co.book, date(2020, 6, 1), issue(co.angel, co.series, 2_000_000));
+    rec(
+        &mut co.book,
+        date(2020, 6, 1),
+        issue(co.angel, co.series, 2_000_000),
+    );
     let mut m = model(&co, dec!(20000000), &[(co.vc, dec!(5000000))]);
     m.pro_rata = vec![co.angel];
     let o = co.book.model_round(&m).unwrap();
-    let angel = o.new_money_lines.iter().find(|l| l.investor == co.angel).unwrap();
+    let angel = o
+        .new_money_lines
+        .iter()
+        .find(|l| l.investor == co.angel)
+        .unwrap();
     assert_eq!(angel.amount, usd(dec!(1000000.00)));
     assert_eq!(o.new_money, usd(dec!(6000000)));
     // Price = $20M / 10M shares = $2.00; the angel keeps 2,000,000 + 500,000 of 13,000,000 shares.
     assert_eq!(angel.shares, 500_000);
     // Without the right exercised, the angel is diluted from 20% to 16%.
-    let o2 = co.book.model_round(&model(&co, dec!(20000000), &[(co.vc, dec!(5000000))])).unwrap();
+    let o2 = co
+        .book
+        .model_round(&model(&co, dec!(20000000), &[(co.vc, dec!(5000000))]))
+        .unwrap();
     assert_eq!(pct_of(&o2, co.angel).round_dp(4), dec!(16.0000));
     assert!(pct_of(&o, co.angel) > pct_of(&o2, co.angel));
 }
@@ -269,7 +462,11 @@ fn a_down_round_adjusts_a_protected_class_and_the_cap_table_as_converted() {
     let mut seed = preferred("Series Seed", None, dec!(1), dec!(1));
     seed.anti_dilution = AntiDilution::BroadBasedWeightedAverage;
     let seed = co.book.add_class(seed).unwrap();
-    rec(&mut co.book, date(2020, 6, 1), issue(co.angel, seed, 2_000_000));
+    rec(
+        &mut co.book,
+        date(2020, 6, 1),
+        issue(co.angel, seed, 2_000_000),
+    );
     let m = model(&co, dec!(5000000), &[(co.vc, dec!(1000000))]);
     let mark = co.book.mark();
     let o = co.book.commit_round_model(&m).unwrap();
@@ -283,7 +480,10 @@ fn a_down_round_adjusts_a_protected_class_and_the_cap_table_as_converted() {
     let ct = table(&co.book, date(2021, 6, 1));
     let row = ct.classes.iter().find(|c| c.class == seed).unwrap();
     assert_eq!(row.shares, 2_000_000);
-    assert_eq!(Decimal::from(row.as_converted), (dec!(2000000) * adj.new_ratio).floor());
+    assert_eq!(
+        Decimal::from(row.as_converted),
+        (dec!(2000000) * adj.new_ratio).floor()
+    );
     assert!(row.as_converted > 2_000_000);
     assert_ties_out(&ct);
 }
@@ -294,7 +494,12 @@ fn a_class_with_nothing_outstanding_is_not_adjusted() {
     // Series A prices at $1.125: the Series A is not a down round for shares not yet issued.
     let mut book = Book::new(example::xai_company()).unwrap();
     example::populate_xai(&mut book).unwrap();
-    assert!(!book.entries().iter().any(|e| matches!(e.movement, Movement::ConversionRatioAdjustment { .. })));
-    let ct = book.cap_table(example::xai_series_b_date(), &RoundingPolicy::default()).unwrap();
+    assert!(!book
+        .entries()
+        .iter()
+        .any(|e| matches!(e.movement, Movement::ConversionRatioAdjustment { .. })));
+    let ct = book
+        .cap_table(example::xai_series_b_date(), &RoundingPolicy::default())
+        .unwrap();
     assert_eq!(ct.totals.fully_diluted, 1_600_000_000);
 }

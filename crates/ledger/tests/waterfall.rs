@@ -98,7 +98,10 @@ fn check_sums(o: &WaterfallOutcome) {
     let holders: Decimal = o.holders.iter().map(|h| h.total.amount).sum();
     assert_eq!(holders, o.total_distributed.amount);
     for c in &o.classes {
-        assert_eq!(c.preference_paid.amount + c.participation_paid.amount, c.total.amount);
+        assert_eq!(
+            c.preference_paid.amount + c.participation_paid.amount,
+            c.total.amount
+        );
         let by_holders: Decimal = o
             .holders
             .iter()
@@ -133,7 +136,10 @@ fn foley_hoag(participation: Participation) -> Capitalization {
             WaterfallClass::common("Common"),
             WaterfallClass::preferred("Series A", dec!(2.50), dec!(1), participation, 1),
         ],
-        &[("Founders", "Common", 8_000_000), ("Fund", "Series A", 2_000_000)],
+        &[
+            ("Founders", "Common", 8_000_000),
+            ("Fund", "Series A", 2_000_000),
+        ],
         &[],
     )
 }
@@ -145,7 +151,10 @@ fn venture_south(participation: Participation) -> Capitalization {
             WaterfallClass::common("Common"),
             WaterfallClass::preferred("Preferred", dec!(1.00), dec!(1), participation, 1),
         ],
-        &[("Founders", "Common", 6_000_000), ("Angels", "Preferred", 2_000_000)],
+        &[
+            ("Founders", "Common", 6_000_000),
+            ("Angels", "Preferred", 2_000_000),
+        ],
         &[],
     )
 }
@@ -204,7 +213,10 @@ fn non_participating_takes_its_preference_when_that_pays_more() {
     let o = run(&foley_hoag(Participation::None), dec!(10_000_000));
     assert_eq!(decision(&o, "Series A"), Decision::TakesPreference);
     assert_eq!(total(&o, "Series A"), dec!(5_000_000));
-    assert_eq!(o.class("Series A").unwrap().preference_paid.amount, dec!(5_000_000));
+    assert_eq!(
+        o.class("Series A").unwrap().preference_paid.amount,
+        dec!(5_000_000)
+    );
     assert_eq!(total(&o, "Common"), dec!(5_000_000));
     assert_eq!(o.class("Common").unwrap().decision, Decision::Common);
     assert_eq!(o.class("Common").unwrap().per_share, dec!(0.625));
@@ -223,11 +235,19 @@ fn non_participating_break_even_is_preference_over_ownership() {
     let above = run(&cap, dec!(25_000_000.01));
     assert_eq!(decision(&above, "Series A"), Decision::Converts);
     // 20% x 25,000,000.01 = 5,000,000.002
-    assert_eq!(above.class("Series A").unwrap().total_exact, dec!(5_000_000.002));
+    assert_eq!(
+        above.class("Series A").unwrap().total_exact,
+        dec!(5_000_000.002)
+    );
     assert_eq!(total(&above, "Series A"), dec!(5_000_000.00));
     assert_eq!(total(&above, "Common"), dec!(20_000_000.01));
 
-    let bps = breakpoints(&cap, &ExitTerms::new(Decimal::ZERO), &RoundingPolicy::default()).unwrap();
+    let bps = breakpoints(
+        &cap,
+        &ExitTerms::new(Decimal::ZERO),
+        &RoundingPolicy::default(),
+    )
+    .unwrap();
     let conv = bps
         .iter()
         .find(|b| b.event == BreakpointEvent::Converts)
@@ -251,7 +271,10 @@ fn gust_full_participation() {
     series_a.conversion_ratio = dec!(1.5);
     let cap = capitalization(
         vec![WaterfallClass::common("Common"), series_a],
-        &[("Founders", "Common", 7_000_000), ("Investor", "Series A", 2_000_000)],
+        &[
+            ("Founders", "Common", 7_000_000),
+            ("Investor", "Series A", 2_000_000),
+        ],
         &[],
     );
     let o = run(&cap, dec!(10_000_000));
@@ -316,7 +339,12 @@ fn three_x_cap_below_at_and_above_the_conversion_point() {
     assert_eq!(total(&above, "Series A"), dec!(20_000_000));
     assert_eq!(total(&above, "Common"), dec!(80_000_000));
 
-    let bps = breakpoints(&cap, &ExitTerms::new(Decimal::ZERO), &RoundingPolicy::default()).unwrap();
+    let bps = breakpoints(
+        &cap,
+        &ExitTerms::new(Decimal::ZERO),
+        &RoundingPolicy::default(),
+    )
+    .unwrap();
     let seen: Vec<(Decimal, &str, BreakpointEvent)> = bps
         .iter()
         .map(|b| (b.exit_value.amount, b.class.as_str(), b.event))
@@ -324,9 +352,21 @@ fn three_x_cap_below_at_and_above_the_conversion_point() {
     assert_eq!(
         seen,
         vec![
-            (dec!(5_000_000), "Series A", BreakpointEvent::PreferenceFullyPaid),
-            (dec!(5_000_000), "Common", BreakpointEvent::StartsParticipating),
-            (dec!(5_000_000), "Series A", BreakpointEvent::StartsParticipating),
+            (
+                dec!(5_000_000),
+                "Series A",
+                BreakpointEvent::PreferenceFullyPaid
+            ),
+            (
+                dec!(5_000_000),
+                "Common",
+                BreakpointEvent::StartsParticipating
+            ),
+            (
+                dec!(5_000_000),
+                "Series A",
+                BreakpointEvent::StartsParticipating
+            ),
             (dec!(55_000_000), "Series A", BreakpointEvent::HitsCap),
             (dec!(75_000_000), "Series A", BreakpointEvent::Converts),
         ]
@@ -340,25 +380,54 @@ fn three_x_cap_below_at_and_above_the_conversion_point() {
 #[test]
 fn venture_south_capped_participation() {
     let cap = venture_south(capped(dec!(4)));
-    assert_eq!(total(&run(&cap, dec!(1_000_000)), "Preferred"), dec!(1_000_000));
-    assert_eq!(total(&run(&cap, dec!(2_000_000)), "Preferred"), dec!(2_000_000));
-    assert_eq!(total(&run(&cap, dec!(10_000_000)), "Preferred"), dec!(4_000_000));
-    assert_eq!(total(&run(&cap, dec!(26_000_000)), "Preferred"), dec!(8_000_000));
+    assert_eq!(
+        total(&run(&cap, dec!(1_000_000)), "Preferred"),
+        dec!(1_000_000)
+    );
+    assert_eq!(
+        total(&run(&cap, dec!(2_000_000)), "Preferred"),
+        dec!(2_000_000)
+    );
+    assert_eq!(
+        total(&run(&cap, dec!(10_000_000)), "Preferred"),
+        dec!(4_000_000)
+    );
+    assert_eq!(
+        total(&run(&cap, dec!(26_000_000)), "Preferred"),
+        dec!(8_000_000)
+    );
     let h = run(&cap, dec!(31_000_000));
     assert_eq!(decision(&h, "Preferred"), Decision::Capped);
     assert_eq!(total(&h, "Preferred"), dec!(8_000_000));
-    assert_eq!(total(&run(&cap, dec!(32_000_000)), "Preferred"), dec!(8_000_000));
+    assert_eq!(
+        total(&run(&cap, dec!(32_000_000)), "Preferred"),
+        dec!(8_000_000)
+    );
     let g = run(&cap, dec!(33_000_000));
     assert_eq!(decision(&g, "Preferred"), Decision::Converts);
     assert_eq!(total(&g, "Preferred"), dec!(8_250_000));
 
     let full = venture_south(Participation::Full);
-    assert_eq!(total(&run(&full, dec!(31_000_000)), "Preferred"), dec!(9_250_000));
+    assert_eq!(
+        total(&run(&full, dec!(31_000_000)), "Preferred"),
+        dec!(9_250_000)
+    );
     let none = venture_south(Participation::None);
-    assert_eq!(total(&run(&none, dec!(10_000_000)), "Preferred"), dec!(2_500_000));
-    assert_eq!(total(&run(&none, dec!(31_000_000)), "Preferred"), dec!(7_750_000));
+    assert_eq!(
+        total(&run(&none, dec!(10_000_000)), "Preferred"),
+        dec!(2_500_000)
+    );
+    assert_eq!(
+        total(&run(&none, dec!(31_000_000)), "Preferred"),
+        dec!(7_750_000)
+    );
 
-    let bps = breakpoints(&cap, &ExitTerms::new(Decimal::ZERO), &RoundingPolicy::default()).unwrap();
+    let bps = breakpoints(
+        &cap,
+        &ExitTerms::new(Decimal::ZERO),
+        &RoundingPolicy::default(),
+    )
+    .unwrap();
     let at = |e: BreakpointEvent| bps.iter().find(|b| b.event == e).unwrap().exit_value.amount;
     assert_eq!(at(BreakpointEvent::HitsCap), dec!(26_000_000));
     assert_eq!(at(BreakpointEvent::Converts), dec!(32_000_000));
@@ -376,7 +445,10 @@ fn stacked_seniority_with_partial_preference() {
     let o = run(&cap, dec!(12_000_000));
     assert_eq!(total(&o, "Series B"), dec!(10_000_000));
     assert_eq!(total(&o, "Series A"), dec!(2_000_000));
-    assert_eq!(o.class("Series A").unwrap().preference_paid.amount, dec!(2_000_000));
+    assert_eq!(
+        o.class("Series A").unwrap().preference_paid.amount,
+        dec!(2_000_000)
+    );
     assert_eq!(decision(&o, "Series A"), Decision::TakesPreference);
     assert_eq!(total(&o, "Common"), dec!(0));
     assert_eq!(o.common_price_per_share, dec!(0));
@@ -408,7 +480,12 @@ fn stacked_seniority_conversions_and_breakpoints() {
         dec!(6666666.666666666666666666666)
     );
 
-    let bps = breakpoints(&cap, &ExitTerms::new(Decimal::ZERO), &RoundingPolicy::default()).unwrap();
+    let bps = breakpoints(
+        &cap,
+        &ExitTerms::new(Decimal::ZERO),
+        &RoundingPolicy::default(),
+    )
+    .unwrap();
     let seen: Vec<(Decimal, &str, BreakpointEvent)> = bps
         .iter()
         .map(|b| (b.exit_value.amount, b.class.as_str(), b.event))
@@ -416,10 +493,26 @@ fn stacked_seniority_conversions_and_breakpoints() {
     assert_eq!(
         seen,
         vec![
-            (dec!(10_000_000), "Series B", BreakpointEvent::PreferenceFullyPaid),
-            (dec!(10_000_000), "Series A", BreakpointEvent::PreferenceStarts),
-            (dec!(15_000_000), "Series A", BreakpointEvent::PreferenceFullyPaid),
-            (dec!(15_000_000), "Common", BreakpointEvent::StartsParticipating),
+            (
+                dec!(10_000_000),
+                "Series B",
+                BreakpointEvent::PreferenceFullyPaid
+            ),
+            (
+                dec!(10_000_000),
+                "Series A",
+                BreakpointEvent::PreferenceStarts
+            ),
+            (
+                dec!(15_000_000),
+                "Series A",
+                BreakpointEvent::PreferenceFullyPaid
+            ),
+            (
+                dec!(15_000_000),
+                "Common",
+                BreakpointEvent::StartsParticipating
+            ),
             (dec!(25_000_000), "Series A", BreakpointEvent::Converts),
             (dec!(40_000_000), "Series B", BreakpointEvent::Converts),
         ]
@@ -461,7 +554,10 @@ fn two_x_multiple() {
     let short = run(&cap, dec!(10_000_000));
     assert_eq!(total(&short, "Series A"), dec!(2_307_692.31));
     assert_eq!(total(&short, "Series B"), dec!(7_692_307.69));
-    assert_eq!(short.class("Series B").unwrap().preference_claim.amount, dec!(10_000_000));
+    assert_eq!(
+        short.class("Series B").unwrap().preference_claim.amount,
+        dec!(10_000_000)
+    );
 
     let full = run(&cap, dec!(13_000_000));
     assert_eq!(total(&full, "Series A"), dec!(3_000_000));
@@ -475,7 +571,12 @@ fn two_x_multiple() {
     assert_eq!(total(&more, "Series B"), dec!(10_000_000));
     assert_eq!(total(&more, "Common"), dec!(6_000_000));
 
-    let bps = breakpoints(&cap, &ExitTerms::new(Decimal::ZERO), &RoundingPolicy::default()).unwrap();
+    let bps = breakpoints(
+        &cap,
+        &ExitTerms::new(Decimal::ZERO),
+        &RoundingPolicy::default(),
+    )
+    .unwrap();
     let conv: Vec<(Decimal, &str)> = bps
         .iter()
         .filter(|b| b.event == BreakpointEvent::Converts)
@@ -484,7 +585,10 @@ fn two_x_multiple() {
     // Series B: 4.00 a share with Series A converted: 4 x 7,500,000 + 10M = $40M.
     assert_eq!(
         conv,
-        vec![(dec!(17_500_000), "Series A"), (dec!(40_000_000), "Series B")]
+        vec![
+            (dec!(17_500_000), "Series A"),
+            (dec!(40_000_000), "Series B")
+        ]
     );
 }
 
@@ -539,14 +643,22 @@ fn options_in_and_out_of_the_money() {
 
     // In the money from $9M (Alice: common at $1.00) and from $29M (Bob: with Alice exercised,
     // (29M + 1M) / 10M = $3.00).
-    let bps = breakpoints(&cap, &ExitTerms::new(Decimal::ZERO), &RoundingPolicy::default()).unwrap();
+    let bps = breakpoints(
+        &cap,
+        &ExitTerms::new(Decimal::ZERO),
+        &RoundingPolicy::default(),
+    )
+    .unwrap();
     let itm: Vec<(Decimal, Option<&str>)> = bps
         .iter()
         .map(|b| (b.exit_value.amount, b.holder.as_deref()))
         .collect();
     assert_eq!(
         itm,
-        vec![(dec!(9_000_000), Some("Alice")), (dec!(29_000_000), Some("Bob"))]
+        vec![
+            (dec!(9_000_000), Some("Alice")),
+            (dec!(29_000_000), Some("Bob"))
+        ]
     );
     assert!(bps
         .iter()
@@ -592,13 +704,19 @@ fn transaction_costs_and_debt_come_first() {
         transaction_costs: costs,
         debt,
     };
-    let o = run_with(&cap, terms(dec!(40_000_000), dec!(2_000_000), dec!(3_000_000)));
+    let o = run_with(
+        &cap,
+        terms(dec!(40_000_000), dec!(2_000_000), dec!(3_000_000)),
+    );
     assert_eq!(o.net_proceeds.amount, dec!(35_000_000));
     assert_eq!(total(&o, "Series A"), dec!(7_000_000));
     assert_eq!(total(&o, "Common"), dec!(28_000_000));
     assert_eq!(o.debt.amount, dec!(3_000_000));
 
-    let o = run_with(&cap, terms(dec!(12_000_000), dec!(1_500_000), dec!(2_000_000)));
+    let o = run_with(
+        &cap,
+        terms(dec!(12_000_000), dec!(1_500_000), dec!(2_000_000)),
+    );
     assert_eq!(o.net_proceeds.amount, dec!(8_500_000));
     assert_eq!(total(&o, "Series A"), dec!(5_000_000));
     assert_eq!(total(&o, "Common"), dec!(3_500_000));
@@ -680,7 +798,10 @@ fn breakpoints_are_exact_to_the_cent() {
     series_a.conversion_ratio = dec!(1.5);
     let cap = capitalization(
         vec![WaterfallClass::common("Common"), series_a],
-        &[("Founders", "Common", 7_000_000), ("Fund", "Series A", 2_000_000)],
+        &[
+            ("Founders", "Common", 7_000_000),
+            ("Fund", "Series A", 2_000_000),
+        ],
         &[],
     );
     let bps = breakpoints(&cap, &ExitTerms::new(dec!(0)), &RoundingPolicy::default()).unwrap();
@@ -699,7 +820,10 @@ fn breakpoints_are_exact_to_the_cent() {
     assert_eq!(total(&below, "Series A"), dec!(1_000_000));
     let above = run(&cap, dec!(3_333_333.34));
     assert_eq!(decision(&above, "Series A"), Decision::Converts);
-    assert_eq!(above.class("Series A").unwrap().total_exact, dec!(1_000_000.002));
+    assert_eq!(
+        above.class("Series A").unwrap().total_exact,
+        dec!(1_000_000.002)
+    );
 }
 
 /// docs/waterfall.md, rounding: the largest-remainder method, ties to the first listed. Three
@@ -708,7 +832,11 @@ fn breakpoints_are_exact_to_the_cent() {
 fn rounding_ties_go_to_the_first_listed() {
     let cap = capitalization(
         vec![WaterfallClass::common("Common")],
-        &[("Ann", "Common", 1), ("Ben", "Common", 1), ("Cat", "Common", 1)],
+        &[
+            ("Ann", "Common", 1),
+            ("Ben", "Common", 1),
+            ("Cat", "Common", 1),
+        ],
         &[],
     );
     let o = run(&cap, dec!(100));
@@ -720,9 +848,60 @@ fn rounding_ties_go_to_the_first_listed() {
         ..RoundingPolicy::default()
     };
     let o = waterfall(&cap, &ExitTerms::new(dec!(100)), &whole).unwrap();
-    let got: Vec<String> = o.holders.iter().map(|h| h.total.amount.to_string()).collect();
+    let got: Vec<String> = o
+        .holders
+        .iter()
+        .map(|h| h.total.amount.to_string())
+        .collect();
     assert_eq!(got, vec!["34", "33", "33"]);
     assert_eq!(o.rounding, whole);
+}
+
+/// docs/waterfall.md: amounts with more decimals than `cash_decimals` (here an exit value of
+/// 100.005 and a strike of 0.0001) are distributed exactly and only the total is rounded, half
+/// up as the policy rounds cash (docs/rounding.md).
+#[test]
+fn sub_cent_inputs_round_the_distributable_half_up() {
+    let cap = capitalization(
+        vec![WaterfallClass::common("Common")],
+        &[("Ann", "Common", 3)],
+        &[],
+    );
+    let o = waterfall(
+        &cap,
+        &ExitTerms::new(dec!(100.005)),
+        &RoundingPolicy::default(),
+    )
+    .unwrap();
+    assert_eq!(o.net_proceeds.amount, dec!(100.005));
+    assert_eq!(o.total_distributed.amount, dec!(100.01));
+    assert_eq!(holder(&o, "Ann"), dec!(100.01));
+    let o = waterfall(
+        &cap,
+        &ExitTerms::new(dec!(100.004)),
+        &RoundingPolicy::default(),
+    )
+    .unwrap();
+    assert_eq!(o.total_distributed.amount, dec!(100.00));
+
+    // 7 options at 0.0001 into 10 shares: (1000 + 0.0007) / 10 a share.
+    let cap = capitalization(
+        vec![WaterfallClass::common("Common")],
+        &[("Ann", "Common", 3)],
+        &[("Ben", "Common", 7, dec!(0.0001))],
+    );
+    let o = waterfall(
+        &cap,
+        &ExitTerms::new(dec!(1000)),
+        &RoundingPolicy::default(),
+    )
+    .unwrap();
+    assert!(o.options[0].exercised);
+    assert_eq!(o.exercise_proceeds.amount, dec!(0.0007));
+    assert_eq!(o.total_distributed.amount, dec!(1000.00));
+    assert_eq!(o.options[0].payout.amount, dec!(700.00));
+    assert_eq!(o.options[0].net.amount, dec!(699.9993));
+    assert_eq!(holder(&o, "Ann"), dec!(300.00));
 }
 
 /// Holdings of one class add up per holder, and a class is split across its holders to the cent
@@ -778,8 +957,16 @@ fn range_of_exit_values() {
             .collect::<Vec<_>>()
     );
     // Points between the ends are rounded to cents.
-    let thirds = waterfall_range(&cap, dec!(0), dec!(1), 3, dec!(0), dec!(0), &RoundingPolicy::default())
-        .unwrap();
+    let thirds = waterfall_range(
+        &cap,
+        dec!(0),
+        dec!(1),
+        3,
+        dec!(0),
+        dec!(0),
+        &RoundingPolicy::default(),
+    )
+    .unwrap();
     let xs: Vec<Decimal> = thirds.iter().map(|o| o.exit_value.amount).collect();
     assert_eq!(xs, vec![dec!(0), dec!(0.33), dec!(0.67), dec!(1)]);
 }

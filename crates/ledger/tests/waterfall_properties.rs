@@ -41,12 +41,33 @@ fn cents(r: std::ops::Range<i64>) -> impl Strategy<Value = Decimal> {
 
 fn preferred_class(i: usize) -> impl Strategy<Value = WaterfallClass> {
     (
-        cents(1..500),
-        prop::sample::select(vec![dec!(0), dec!(0.5), dec!(1), dec!(1), dec!(1.5), dec!(2), dec!(3)]),
+        // Cents, or six decimals (a price per share set by a round).
+        prop_oneof![
+            cents(1..500),
+            (1..5_000_000i64).prop_map(|m| Decimal::new(m, 6))
+        ],
+        prop::sample::select(vec![
+            dec!(0),
+            dec!(0.5),
+            dec!(1),
+            dec!(1),
+            dec!(1.5),
+            dec!(2),
+            dec!(3),
+        ]),
         0..3u8,
         prop::sample::select(vec![dec!(0), dec!(0.5), dec!(1), dec!(2), dec!(3)]),
         0..3i32,
-        prop::sample::select(vec![dec!(1), dec!(1), dec!(1), dec!(0.5), dec!(1.5), dec!(2)]),
+        prop::sample::select(vec![
+            dec!(1),
+            dec!(1),
+            dec!(1),
+            dec!(0.5),
+            dec!(1.5),
+            dec!(2),
+            // A ratio after a weighted-average adjustment.
+            dec!(1.0526315789),
+        ]),
     )
         .prop_map(move |(oip, multiple, p, extra, seniority, ratio)| {
             let participation = match p {
@@ -74,7 +95,13 @@ fn capitalization(with_options: bool) -> impl Strategy<Value = Capitalization> {
         let n_classes = n_common + n_pref;
         let holdings = prop::collection::vec((0..5usize, 0..n_classes, 0..2_000_000u64), 1..9);
         let options = prop::collection::vec(
-            (0..5usize, 0..n_classes, 1..1_000_000u64, cents(0..500), any::<bool>()),
+            (
+                0..5usize,
+                0..n_classes,
+                1..1_000_000u64,
+                cents(0..500),
+                any::<bool>(),
+            ),
             0..if with_options { 4 } else { 1 },
         );
         (prefs, holdings, options).prop_map(move |(prefs, holdings, options)| {
@@ -213,7 +240,12 @@ impl Reference {
     }
 
     /// The class totals and option payouts for these choices.
-    fn pay(&self, net: Decimal, choices: &[Choice], exercised: &[bool]) -> (Vec<Decimal>, Vec<Decimal>) {
+    fn pay(
+        &self,
+        net: Decimal,
+        choices: &[Choice],
+        exercised: &[bool],
+    ) -> (Vec<Decimal>, Vec<Decimal>) {
         let mut pot = net
             + self
                 .options
@@ -301,7 +333,9 @@ impl Reference {
                 Decision::TakesPreference => Choice::Preference,
                 Decision::Converts => Choice::Convert,
                 Decision::Participates => Choice::PreferenceAndPool,
-                Decision::Capped => Choice::PreferenceAndFixed(self.cap_total(k) - self.classes[k].1),
+                Decision::Capped => {
+                    Choice::PreferenceAndFixed(self.cap_total(k) - self.classes[k].1)
+                }
             })
             .collect()
     }

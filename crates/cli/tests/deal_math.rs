@@ -1,0 +1,159 @@
+//! Deal math from the shell: a round modelled then committed, refused terms that change
+//! nothing, and the waterfall on the example book.
+
+mod common;
+
+use common::*;
+use rust_decimal::Decimal;
+
+fn seed_book() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (dir, book) = temp_book();
+    ok(&book, &words("init --name Acme --founded 2020-01-01"));
+    ok(&book, &words("stakeholder add Founder --role founder"));
+    ok(
+        &book,
+        &words("stakeholder add Angel --kind institution --role investor"),
+    );
+    ok(
+        &book,
+        &words("stakeholder add 'Lead VC' --kind institution --role investor"),
+    );
+    ok(&book, &words("class add Common --kind common"));
+    ok(
+        &book,
+        &words("issue --holder Founder --class Common --shares 8000000 --date 2020-01-01"),
+    );
+    ok(
+        &book,
+        &words("plan add Plan --class Common --date 2020-01-01 --reserved 0"),
+    );
+    ok(
+        &book,
+        &words(
+            "safe --holder Angel --investment 500000 --valuation-cap 10000000 --date 2020-06-01",
+        ),
+    );
+    (dir, book)
+}
+
+const MODEL: &str = "round model 'Series A' --date 2021-06-01 --class 'Series A Preferred' --create-class \
+                     --pre-money 8000000 --invest 'Lead VC=2000000' --pool-target 0.15 --pool-plan Plan";
+
+#[test]
+fn a_model_records_nothing_and_its_commit_records_exactly_it() {
+    let (_d, book) = seed_book();
+    let snap = snapshot(&book);
+    let model = json(&book, &words(MODEL));
+    assert_same(&snap, &snapshot(&book), "a pro forma");
+    let committed = json(&book, &words(&format!("{MODEL} --commit")));
+    assert_eq!(model, committed, "the commit records what the model showed");
+    // The cap table of the book is now the pro forma's.
+    let ct = json(&book, &words("captable --as-of 2021-06-01"));
+    assert_eq!(ct["cap_table"], committed["pro_forma"]);
+    assert!(ct["cap_table"]["convertibles"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    // post = pre + new money; the pool target is met.
+    assert_eq!(
+        dec(&committed["post_money"]["amount"]),
+        Decimal::from(10_000_000)
+    );
+    assert!(dec(&committed["pool_available_after_pct"]) >= Decimal::from(15));
+    // A second round with the same name is refused.
+    let again = run(&book, &words(&format!("{MODEL} --commit")));
+    assert!(!again.status.success());
+}
+
+#[test]
+fn refused_terms_name_the_field_and_change_nothing() {
+    let (_d, book) = seed_book();
+    let snap = snapshot(&book);
+    for (line, field) in [
+        (
+            MODEL.replace("--pool-target 0.15", "--pool-target 1"),
+            "pool_target",
+        ),
+        (
+            MODEL.replace("--pool-target 0.15", "--pool-target 0.9"),
+            "pool_target",
+        ),
+        (
+            MODEL.replace("--pre-money 8000000", "--post-money 1000000"),
+            "post_money",
+        ),
+        (
+            MODEL.replace("--pre-money 8000000", "--pre-money 0"),
+            "pre_money",
+        ),
+        (format!("{MODEL} --commit --convert 99"), "convert"),
+    ] {
+        let out = run(&book, &words(&line));
+        assert!(!out.status.success(), "{line}");
+        assert!(stderr(&out).contains(field), "{line}: {}", stderr(&out));
+        assert_same(&snap, &snapshot(&book), &line);
+    }
+    for (line, field) in [
+        (
+            "safe --holder Angel --investment 100 --valuation-cap 0 --date 2020-07-01",
+            "valuation_cap",
+        ),
+        (
+            "safe --holder Angel --investment 100 --discount 1 --date 2020-07-01",
+            "discount",
+        ),
+        (
+            "safe --holder Angel --investment 100 --discount=-0.1 --date 2020-07-01",
+            "discount",
+        ),
+    ] {
+        let out = run(&book, &words(line));
+        assert!(!out.status.success(), "{line}");
+        assert!(stderr(&out).contains(field), "{line}: {}", stderr(&out));
+        assert_same(&snap, &snapshot(&book), line);
+    }
+}
+
+#[test]
+fn the_example_books_waterfall_adds_up() {
+    let (_d, book) = demo_book();
+    let w = json(
+        &book,
+        &words("waterfall --exit 30000000000 --as-of 2024-06-01 --breakpoints"),
+    );
+    let o = &w["outcomes"][0];
+    let total: Decimal = o["holders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| dec(&h["total"]["amount"]))
+        .sum();
+    assert_eq!(total, dec(&o["total_distributed"]["amount"]));
+    let classes: Decimal = o["classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| dec(&c["total"]["amount"]))
+        .sum();
+    // Everything but the option holders' share is paid to the classes.
+    assert!(classes <= total);
+    // At $30B the Series B ($15.00 a share) converts: the common price is above $15.
+    assert!(dec(&o["common_price_per_share"]) > Decimal::from(15));
+    // Below its $6B preference the Series B takes everything.
+    let low = json(
+        &book,
+        &words("waterfall --exit 5000000000 --as-of 2024-06-01"),
+    );
+    let b = low["outcomes"][0]["classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "Series B Preferred")
+        .unwrap()
+        .clone();
+    assert_eq!(dec(&b["total"]["amount"]), Decimal::from(5_000_000_000u64));
+    // A negative exit is refused, naming the field.
+    let bad = run(&book, &["waterfall", "--exit=-1", "--as-of", "2024-06-01"]);
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("exit_value"), "{}", stderr(&bad));
+}
