@@ -368,6 +368,7 @@ pub fn round_model(book: &Path, a: RoundModelArgs, json: bool, out: &mut String)
                 .transpose()?,
             pool,
             conversions,
+            capitalization: Default::default(),
             rounding: rounding_policy(b.default_rounding(), &a.rounding),
             note: memo(a.note.clone()),
         };

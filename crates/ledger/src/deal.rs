@@ -158,6 +158,9 @@ pub struct DealRound {
     /// "all" (default), "none", or the instruments' indexes in `instruments`.
     #[serde(default)]
     pub convert: Option<DealConvert>,
+    /// What the instruments' caps divide by (default: YC's definitions).
+    #[serde(default)]
+    pub capitalization: Option<crate::model::CapitalizationDefinitions>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -527,6 +530,7 @@ fn model_deal_round(
         lead: None,
         pool,
         conversions,
+        capitalization: r.capitalization.unwrap_or_default(),
         rounding: rounding.clone(),
         note: None,
     };

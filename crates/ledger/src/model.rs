@@ -24,9 +24,11 @@
 //! - pool top-up dP = max(0, t x T - A), T = post-money FD shares, t = pool target;
 //! - price = V / (F + x + dP) with the top-up in the pre-money ("option pool shuffle"),
 //!   V / (F + x) with it in the post-money (it then dilutes the new investors too);
-//! - post-money SAFE (YC): cap price = cap / (F + x) ("Company Capitalization" counts the
-//!   converting securities and not the top-up); pre-money SAFE and notes:
-//!   cap / (F + dP), counting the top-up and not the converting securities;
+//! - cap price = cap / the instrument's capitalisation, whose parts are explicit rules
+//!   (`CapitalizationRules`: outstanding shares, options, the unissued pool, the pool top-up,
+//!   the converting securities, the new money); by default YC's: a post-money SAFE counts the
+//!   converting securities and not the top-up (F + x); a pre-money SAFE or note counts the
+//!   top-up and not the converting securities (F + dP);
 //! - discount price = (1 - d) x round price; an instrument with neither converts at the
 //!   round price; shares = amount / conversion price (a note's amount is principal plus
 //!   interest accrued to the round's date).
@@ -72,6 +74,63 @@ pub struct PoolTarget {
     pub timing: PoolTiming,
 }
 
+/// What a converting instrument's "company capitalisation" counts (OCF's
+/// CapitalizationDefinitionRules). A cap price is the cap divided by this count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CapitalizationRules {
+    pub outstanding_shares: bool,
+    pub outstanding_options: bool,
+    /// Options available for grant before the round.
+    pub unissued_pool: bool,
+    /// The round's pool top-up.
+    pub pool_topup: bool,
+    /// The shares every converting SAFE and note receives (this one included).
+    pub converting_securities: bool,
+    /// The shares bought with the round's new money.
+    pub new_money: bool,
+}
+
+impl CapitalizationRules {
+    /// YC's post-money SAFE (2018): "Company Capitalization" counts outstanding shares,
+    /// options, the unissued pool and the converting securities; not the round's pool
+    /// increase, not the new money.
+    pub const YC_POST_MONEY_SAFE: CapitalizationRules = CapitalizationRules {
+        outstanding_shares: true,
+        outstanding_options: true,
+        unissued_pool: true,
+        pool_topup: false,
+        converting_securities: true,
+        new_money: false,
+    };
+    /// YC's pre-money SAFE, and the usual note: outstanding shares, options, the pool and its
+    /// increase for the round; not the converting securities, not the new money.
+    pub const YC_PRE_MONEY_SAFE: CapitalizationRules = CapitalizationRules {
+        outstanding_shares: true,
+        outstanding_options: true,
+        unissued_pool: true,
+        pool_topup: true,
+        converting_securities: false,
+        new_money: false,
+    };
+}
+
+/// The capitalisation each kind of instrument divides its cap by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CapitalizationDefinitions {
+    pub post_money_safes: CapitalizationRules,
+    /// Pre-money SAFEs and convertible notes.
+    pub pre_money_safes_and_notes: CapitalizationRules,
+}
+
+impl Default for CapitalizationDefinitions {
+    fn default() -> Self {
+        CapitalizationDefinitions {
+            post_money_safes: CapitalizationRules::YC_POST_MONEY_SAFE,
+            pre_money_safes_and_notes: CapitalizationRules::YC_PRE_MONEY_SAFE,
+        }
+    }
+}
+
 /// Which outstanding SAFEs and notes the round converts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -95,6 +154,8 @@ pub struct RoundModel {
     pub lead: Option<StakeholderId>,
     pub pool: Option<PoolTarget>,
     pub conversions: Conversions,
+    /// What the instruments' caps divide by; YC's definitions by default.
+    pub capitalization: CapitalizationDefinitions,
     pub rounding: RoundingPolicy,
     pub note: Option<String>,
 }
@@ -223,15 +284,19 @@ impl Affine {
 #[derive(Debug, Clone)]
 pub struct ConvertingInstrument {
     pub amount: Decimal,
-    pub timing: SafeTiming,
     pub cap: Option<Decimal>,
     pub discount: Option<Decimal>,
+    /// What its cap divides by.
+    pub capitalization: CapitalizationRules,
 }
 
 /// The solver's inputs: plain numbers, no book.
 #[derive(Debug, Clone)]
 pub struct SolveInput {
+    /// F: outstanding + options + available.
     pub pre_fd: Decimal,
+    pub outstanding: Decimal,
+    pub options: Decimal,
     pub available: Decimal,
     pub pre_money: Decimal,
     pub new_money: Decimal,
@@ -255,10 +320,47 @@ struct Shape {
     pool: Affine,
     /// q(x)
     q: Affine,
-    /// F + x
-    post_money_cap_base: Affine,
-    /// F + dP(x)
-    pre_money_cap_base: Affine,
+}
+
+/// An instrument's capitalisation as an affine function of x.
+fn capitalization(i: &SolveInput, s: &Shape, r: &CapitalizationRules) -> Result<Affine> {
+    let mut c = Affine {
+        slope: Decimal::ZERO,
+        intercept: Decimal::ZERO,
+    };
+    let mut plus = |f: Affine| -> Result<()> {
+        c = Affine {
+            slope: add(c.slope, f.slope)?,
+            intercept: add(c.intercept, f.intercept)?,
+        };
+        Ok(())
+    };
+    let constant = |v: Decimal| Affine {
+        slope: Decimal::ZERO,
+        intercept: v,
+    };
+    if r.outstanding_shares {
+        plus(constant(i.outstanding))?;
+    }
+    if r.outstanding_options {
+        plus(constant(i.options))?;
+    }
+    if r.unissued_pool {
+        plus(constant(i.available))?;
+    }
+    if r.pool_topup {
+        plus(s.pool)?;
+    }
+    if r.converting_securities {
+        plus(Affine {
+            slope: Decimal::ONE,
+            intercept: Decimal::ZERO,
+        })?;
+    }
+    if r.new_money {
+        plus(s.q.scale(i.new_money)?)?;
+    }
+    Ok(c)
 }
 
 fn shape(i: &SolveInput, topup: bool) -> Result<Shape> {
@@ -305,35 +407,35 @@ fn shape(i: &SolveInput, topup: bool) -> Result<Shape> {
         fx
     };
     let q = numerator.scale(div(one, i.pre_money)?)?;
-    Ok(Shape {
-        pool,
-        q,
-        post_money_cap_base: fx,
-        pre_money_cap_base: Affine {
-            slope: pool.slope,
-            intercept: add(f, pool.intercept)?,
-        },
-    })
+    Ok(Shape { pool, q })
 }
 
 /// The candidates an instrument may convert at, as affine functions of x (shares).
-fn candidates(s: &Shape, k: &ConvertingInstrument) -> Result<Vec<(Affine, ConversionBasis)>> {
+fn candidates(
+    i: &SolveInput,
+    s: &Shape,
+    k: &ConvertingInstrument,
+) -> Result<Vec<(Affine, ConversionBasis)>> {
     let mut out = vec![];
     if let Some(cap) = k.cap {
-        let base = match k.timing {
-            SafeTiming::PostMoney => s.post_money_cap_base,
-            SafeTiming::PreMoney => s.pre_money_cap_base,
-        };
+        let base = capitalization(i, s, &k.capitalization)?;
+        if base.slope.is_zero() && base.intercept <= Decimal::ZERO {
+            return Err(LedgerError::invalid(
+                "capitalization",
+                "a capitalisation that counts nothing cannot price a cap",
+            ));
+        }
         out.push((base.scale(div(k.amount, cap)?)?, ConversionBasis::Cap));
     }
-    if let Some(d) = k.discount {
-        out.push((
+    // The round price, discounted if the instrument has a discount, is always a candidate: a
+    // cap above the round's price does not make the holder pay more than new investors (YC's
+    // cap-only SAFE: "Discount Price" is the round price; Carta: the lower of the two prices).
+    match k.discount {
+        Some(d) => out.push((
             s.q.scale(div(k.amount, sub(Decimal::ONE, d)?)?)?,
             ConversionBasis::Discount,
-        ));
-    }
-    if out.is_empty() {
-        out.push((s.q.scale(k.amount)?, ConversionBasis::RoundPrice));
+        )),
+        None => out.push((s.q.scale(k.amount)?, ConversionBasis::RoundPrice)),
     }
     Ok(out)
 }
@@ -376,7 +478,7 @@ pub fn solve(i: &SolveInput) -> Result<Solution> {
         let cands: Vec<_> = i
             .instruments
             .iter()
-            .map(|k| candidates(&s, k))
+            .map(|k| candidates(i, &s, k))
             .collect::<Result<_>>()?;
         // Crossing points of each instrument's candidates, in x >= 0.
         let mut cuts = vec![Decimal::ZERO];
@@ -453,6 +555,17 @@ pub fn solve(i: &SolveInput) -> Result<Solution> {
     ))
 }
 
+/// An instrument's capitalisation at the solution, computed from the definitions directly.
+fn capitalization_at(i: &SolveInput, s: &Solution, r: &CapitalizationRules) -> Decimal {
+    let pick = |on: bool, v: Decimal| if on { v } else { Decimal::ZERO };
+    pick(r.outstanding_shares, i.outstanding)
+        + pick(r.outstanding_options, i.options)
+        + pick(r.unissued_pool, i.available)
+        + pick(r.pool_topup, s.pool_increase)
+        + pick(r.converting_securities, s.conversion_total)
+        + pick(r.new_money, i.new_money * s.shares_per_dollar)
+}
+
 fn tolerance(scale: Decimal) -> Decimal {
     // 28 significant digits of arithmetic; a solution is accepted to 1e-15 of its scale.
     (scale.abs() + Decimal::ONE) * Decimal::new(1, 15)
@@ -485,15 +598,10 @@ fn verify(i: &SolveInput, s: &Solution, topup: bool) -> Result<()> {
             k.amount / shares
         };
         if let Some(cap) = k.cap {
-            let base = match k.timing {
-                SafeTiming::PostMoney => i.pre_fd + s.conversion_total,
-                SafeTiming::PreMoney => i.pre_fd + s.pool_increase,
-            };
-            ok &= price <= cap / base + tolerance(price);
+            ok &= price <= cap / capitalization_at(i, s, &k.capitalization) + tolerance(price);
         }
-        if let Some(d) = k.discount {
-            ok &= price <= (Decimal::ONE - d) / s.shares_per_dollar + tolerance(price);
-        }
+        let d = k.discount.unwrap_or(Decimal::ZERO);
+        ok &= price <= (Decimal::ONE - d) / s.shares_per_dollar + tolerance(price);
     }
     if ok {
         Ok(())
@@ -689,6 +797,8 @@ impl Book {
         let instruments = self.converting(m, &before)?;
         let input = SolveInput {
             pre_fd: Decimal::from(before.totals.fully_diluted),
+            outstanding: Decimal::from(before.totals.outstanding),
+            options: Decimal::from(before.totals.options),
             available: Decimal::from(before.totals.pool_available),
             pre_money: pre_money.amount,
             new_money: new_money.amount,
@@ -734,13 +844,10 @@ impl Book {
             instruments.iter().zip(&solution.per_instrument)
         {
             let exact = match basis {
-                ConversionBasis::Cap => {
-                    let base = match k.timing {
-                        SafeTiming::PostMoney => input.pre_fd + solution.conversion_total,
-                        SafeTiming::PreMoney => input.pre_fd + solution.pool_increase,
-                    };
-                    div(k.cap.unwrap_or_default(), base)?
-                }
+                ConversionBasis::Cap => div(
+                    k.cap.unwrap_or_default(),
+                    capitalization_at(&input, &solution, &k.capitalization),
+                )?,
                 ConversionBasis::Discount => {
                     mul(sub(Decimal::ONE, k.discount.unwrap_or_default())?, price)?
                 }
@@ -1029,9 +1136,12 @@ impl Book {
                 holder,
                 ConvertingInstrument {
                     amount,
-                    timing,
                     cap,
                     discount,
+                    capitalization: match timing {
+                        SafeTiming::PostMoney => m.capitalization.post_money_safes,
+                        SafeTiming::PreMoney => m.capitalization.pre_money_safes_and_notes,
+                    },
                 },
             ));
         }

@@ -61,6 +61,7 @@ fn model(co: &Co, pre: Decimal, invest: &[(StakeholderId, Decimal)]) -> RoundMod
         lead: None,
         pool: None,
         conversions: Conversions::All,
+        capitalization: Default::default(),
         rounding: RoundingPolicy::default(),
         note: None,
     }
@@ -502,4 +503,40 @@ fn a_class_with_nothing_outstanding_is_not_adjusted() {
         .cap_table(example::xai_series_b_date(), &RoundingPolicy::default())
         .unwrap();
     assert_eq!(ct.totals.fully_diluted, 1_600_000_000);
+}
+
+#[test]
+fn the_capitalization_a_cap_divides_by_is_an_explicit_rule() {
+    // OCF's CapitalizationDefinitionRules: a definition that also counts the new money (more
+    // friendly to the SAFE holder, like Ledgy's "investor friendly" preset) divides the cap by
+    // more shares: cap / (F + x + N) instead of cap / (F + x), a lower price, more shares.
+    let mut co = company(10_000_000);
+    safe(
+        &mut co,
+        dec!(1000000),
+        Some(dec!(10000000)),
+        None,
+        SafeTiming::PostMoney,
+        false,
+        date(2020, 6, 1),
+    );
+    let yc = co
+        .book
+        .model_round(&model(&co, dec!(20000000), &[(co.vc, dec!(5000000))]))
+        .unwrap();
+    let mut m = model(&co, dec!(20000000), &[(co.vc, dec!(5000000))]);
+    m.capitalization.post_money_safes.new_money = true;
+    let wide = co.book.model_round(&m).unwrap();
+    // YC: the SAFE owns exactly 1M / 10M = 10% of F + x: x = 10,000,000 / 0.9 - 10,000,000.
+    assert_eq!(yc.conversions[0].shares, 1_111_111);
+    assert!(wide.conversions[0].shares > yc.conversions[0].shares);
+    // Under the wide rule the cap price is the cap over F + x + N at the solution.
+    let c = &wide.conversions[0];
+    let f_x_n = Decimal::from(10_000_000u64 + c.shares + wide.new_shares);
+    let implied = dec!(10000000) / f_x_n;
+    assert!(
+        (c.conversion_price.amount - implied).abs() < dec!(0.0001),
+        "{} vs {implied}",
+        c.conversion_price.amount
+    );
 }

@@ -1,0 +1,117 @@
+//! Properties of round modelling, on random companies, SAFEs, notes and pools.
+
+mod common;
+
+use common::*;
+use proptest::prelude::*;
+use roundbook_ledger::model::*;
+use roundbook_ledger::*;
+use rust_decimal::Decimal;
+
+#[derive(Debug, Clone)]
+struct SafeSpec {
+    amount: u64,
+    cap: Option<u64>,
+    discount: Option<u8>,
+    pre_money: bool,
+}
+
+fn safe_spec() -> impl Strategy<Value = SafeSpec> {
+    (
+        10u64..2_000,
+        proptest::option::of(4u64..60),
+        proptest::option::of(5u8..30),
+        any::<bool>(),
+    )
+        .prop_map(|(a, cap, d, pre)| SafeSpec {
+            amount: a * 1_000,
+            cap: cap.map(|c| c * 1_000_000),
+            discount: d,
+            pre_money: pre,
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn a_modelled_round_satisfies_its_definitions(
+        founders in 1_000_000u64..50_000_000,
+        pool in 0u64..5_000_000,
+        pre in 2u64..200,
+        money in 1u64..50,
+        target in proptest::option::of(0u8..25),
+        post_money_pool in any::<bool>(),
+        safes in proptest::collection::vec(safe_spec(), 0..6),
+    ) {
+        let mut book = new_book();
+        let founder = person(&mut book, "Founder", Relationship::Founder);
+        let vc = person(&mut book, "VC", Relationship::Investor);
+        let common = book.add_class(NewClass::common("Common", None)).unwrap();
+        let series = book.add_class(preferred("Series A", None, rust_decimal_macros::dec!(1), Decimal::ONE)).unwrap();
+        let plan = plan(&mut book, "Plan", common, date(2020, 1, 1), pool);
+        rec(&mut book, date(2020, 1, 1), issue(founder, common, founders));
+        for (k, s) in safes.iter().enumerate() {
+            let holder = person(&mut book, &format!("Angel {k}"), Relationship::Investor);
+            let terms = ConvertibleTerms::Safe {
+                investment: usd(Decimal::from(s.amount)),
+                timing: if s.pre_money { SafeTiming::PreMoney } else { SafeTiming::PostMoney },
+                valuation_cap: s.cap.map(|c| usd(Decimal::from(c))),
+                discount: s.discount.map(|d| Decimal::new(i64::from(d), 2)),
+                mfn: false,
+            };
+            rec(&mut book, date(2020, 6, 1), Movement::ConvertibleIssuance { holder, terms });
+        }
+        let pre_money = Decimal::from(pre * 1_000_000);
+        let new_money = Decimal::from(money * 500_000);
+        let m = RoundModel {
+            name: "Series A".into(),
+            date: date(2021, 1, 1),
+            class: series,
+            valuation: RoundValuation::PreMoney(usd(pre_money)),
+            investments: vec![Investment { investor: vc, amount: usd(new_money) }],
+            pro_rata: vec![],
+            lead: None,
+            pool: target.map(|t| PoolTarget {
+                plan,
+                fraction: Decimal::new(i64::from(t), 2),
+                timing: if post_money_pool { PoolTiming::PostMoney } else { PoolTiming::PreMoney },
+            }),
+            conversions: Conversions::All,
+            capitalization: Default::default(),
+            rounding: RoundingPolicy::default(),
+            note: None,
+        };
+        let o = match book.model_round(&m) {
+            Ok(o) => o,
+            // Terms under which SAFEs would own the company, or a pool that cannot be priced,
+            // are refused with a field, never a panic.
+            Err(e) => {
+                prop_assert!(matches!(e.field(), Some("convertibles") | Some("pool_target") | Some("amount")), "{e}");
+                return Ok(());
+            }
+        };
+        // post = pre + new money
+        prop_assert_eq!(o.post_money.amount, pre_money + new_money);
+        // the rounded price is the exact one rounded up, and the exact one divides the pre-money
+        prop_assert!(o.price_per_share.amount >= o.exact_price);
+        prop_assert!((o.exact_price * o.price_denominator - pre_money).abs() < Decimal::new(1, 3));
+        // every conversion and every new-money line: floor(amount / price)
+        for c in &o.conversions {
+            prop_assert_eq!(Decimal::from(c.shares), (c.amount.amount / c.conversion_price.amount).floor());
+            prop_assert!(c.conversion_price.amount <= o.price_per_share.amount);
+        }
+        for l in &o.new_money_lines {
+            prop_assert_eq!(Decimal::from(l.shares), (l.amount.amount / o.price_per_share.amount).floor());
+        }
+        // the pool target is met (the top-up rounds up)
+        if let Some(t) = target {
+            prop_assert!(o.pool_available_after_pct >= Decimal::from(t) - Decimal::new(1, 6), "{} < {t}", o.pool_available_after_pct);
+        }
+        // the pro forma ties out and its ownership sums to 100%
+        assert_ties_out(&o.pro_forma);
+        assert_percentages_sum(&o.pro_forma);
+        prop_assert_eq!(o.post_money_fd_shares, o.pre_round_fd_shares + o.pool_increase + o.conversion_shares + o.new_shares);
+        prop_assert!(o.pro_forma.convertibles.is_empty());
+    }
+}
