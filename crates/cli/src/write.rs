@@ -296,27 +296,6 @@ fn investments(b: &Book, specs: &[String]) -> Result<Vec<Investment>, LedgerErro
     Ok(out)
 }
 
-/// A new preferred class for a round: 1x non-participating, senior to every class, its
-/// original issue price the round's price.
-fn round_class(b: &Book, name: &str, price: Option<Money>, authorized: Option<u64>) -> NewClass {
-    NewClass {
-        name: name.to_string(),
-        kind: ClassKind::Preferred,
-        original_issue_price: price,
-        preference_multiple: if price.is_some() {
-            Decimal::ONE
-        } else {
-            Decimal::ZERO
-        },
-        participation: Participation::None,
-        seniority: b.classes().iter().map(|c| c.seniority).max().unwrap_or(0) + 1,
-        conversion_ratio: Decimal::ONE,
-        anti_dilution: AntiDilution::None,
-        authorized,
-        provenance: Provenance::Recorded,
-    }
-}
-
 pub fn round_model(book: &Path, a: RoundModelArgs, json: bool, out: &mut String) -> CliResult {
     let build = |b: &mut Book| -> Result<ModelOutcome, LedgerError> {
         let day = date("date", &a.date)?;
@@ -384,10 +363,10 @@ pub fn round_model(book: &Path, a: RoundModelArgs, json: bool, out: &mut String)
             (Err(_), true) => {
                 // Price the round first on a copy, so the new class's issue price is the round's.
                 let mut probe = b.clone();
-                model.class = probe.add_class(round_class(b, &a.class, None, None))?;
+                model.class = probe.add_class(NewClass::for_round(b, &a.class, None, None))?;
                 let priced = probe.model_round(&model)?;
                 let authorized = priced.new_shares + priced.conversion_shares;
-                b.add_class(round_class(
+                b.add_class(NewClass::for_round(
                     b,
                     &a.class,
                     Some(priced.price_per_share),
@@ -448,19 +427,12 @@ pub fn round_record(book: &Path, a: RoundRecordArgs, json: bool, out: &mut Strin
                     note: None,
                 };
                 let priced = price_round(&probe, fd, |id| b.stakeholder_name(id).to_string())?;
-                let seniority = b.classes().iter().map(|c| c.seniority).max().unwrap_or(0) + 1;
-                b.add_class(NewClass {
-                    name: a.class.clone(),
-                    kind: ClassKind::Preferred,
-                    original_issue_price: Some(priced.price_per_share),
-                    preference_multiple: Decimal::ONE,
-                    participation: Participation::None,
-                    seniority,
-                    conversion_ratio: Decimal::ONE,
-                    anti_dilution: AntiDilution::None,
-                    authorized: Some(priced.new_shares),
-                    provenance: Provenance::Recorded,
-                })?
+                b.add_class(NewClass::for_round(
+                    b,
+                    &a.class,
+                    Some(priced.price_per_share),
+                    Some(priced.new_shares),
+                ))?
             }
         };
         let terms = PricedRound {

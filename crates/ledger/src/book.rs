@@ -98,6 +98,39 @@ pub struct NewClass {
 }
 
 impl NewClass {
+    /// The class a priced round creates: preferred, 1x non-participating, senior to every
+    /// class in the book, its original issue price the round's price (no preference until
+    /// the price is known).
+    pub fn for_round(
+        book: &Book,
+        name: &str,
+        price: Option<Money>,
+        authorized: Option<u64>,
+    ) -> NewClass {
+        NewClass {
+            name: name.to_string(),
+            kind: ClassKind::Preferred,
+            original_issue_price: price,
+            preference_multiple: if price.is_some() {
+                Decimal::ONE
+            } else {
+                Decimal::ZERO
+            },
+            participation: Participation::None,
+            seniority: book
+                .classes()
+                .iter()
+                .map(|c| c.seniority)
+                .max()
+                .unwrap_or(0)
+                + 1,
+            conversion_ratio: Decimal::ONE,
+            anti_dilution: AntiDilution::None,
+            authorized,
+            provenance: Provenance::Recorded,
+        }
+    }
+
     /// Plain common stock: no preference, converts 1:1, lowest seniority.
     pub fn common(name: &str, authorized: Option<u64>) -> NewClass {
         NewClass {

@@ -538,27 +538,10 @@ fn model_deal_round(
         Ok(c) => c,
         Err(_) => {
             // A new class for the round, issued at its price: price it on a copy first.
-            let new_class = |price: Option<Money>| NewClass {
-                name: r.class.clone(),
-                kind: ClassKind::Preferred,
-                original_issue_price: price,
-                preference_multiple: if price.is_some() {
-                    Decimal::ONE
-                } else {
-                    Decimal::ZERO
-                },
-                participation: Participation::None,
-                seniority: b.classes().iter().map(|c| c.seniority).max().unwrap_or(0) + 1,
-                conversion_ratio: Decimal::ONE,
-                anti_dilution: AntiDilution::None,
-                authorized: None,
-                provenance: Provenance::Recorded,
-            };
             let mut probe = b.clone();
-            model.class = probe.add_class(new_class(None))?;
+            model.class = probe.add_class(NewClass::for_round(b, &r.class, None, None))?;
             let price = probe.model_round(&model)?.price_per_share;
-            let class = new_class(Some(price));
-            b.add_class(class)?
+            b.add_class(NewClass::for_round(b, &r.class, Some(price), None))?
         }
     };
     b.commit_round_model(&model)
