@@ -674,20 +674,7 @@ impl Book {
     /// investor's shares and the round's mark. Every piece is an ordinary, reversible entry.
     pub fn commit_round_model(&mut self, m: &RoundModel) -> Result<ModelOutcome> {
         m.rounding.validate()?;
-        if m.name.trim().is_empty() {
-            return Err(LedgerError::invalid("name", "a round needs a name"));
-        }
-        if self
-            .rounds()
-            .iter()
-            .any(|r| r.name.eq_ignore_ascii_case(m.name.trim()))
-        {
-            return Err(LedgerError::conflict(
-                "name",
-                format!("a round named '{}' already exists", m.name.trim()),
-            ));
-        }
-        self.check_date("date", m.date)?;
+        self.check_new_round(&m.name, m.date)?;
         self.class(m.class)
             .ok_or_else(|| LedgerError::unknown("class", format!("no share class #{}", m.class)))?;
         let cur = self.company.currency;

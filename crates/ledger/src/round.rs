@@ -264,6 +264,25 @@ pub fn price_round(
 }
 
 impl Book {
+    /// A new round needs a name of its own and a date the book can hold.
+    pub(crate) fn check_new_round(&self, name: &str, date: NaiveDate) -> Result<()> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(LedgerError::invalid("name", "a round needs a name"));
+        }
+        if self
+            .rounds()
+            .iter()
+            .any(|r| r.name.eq_ignore_ascii_case(name))
+        {
+            return Err(LedgerError::conflict(
+                "name",
+                format!("a round named '{name}' already exists"),
+            ));
+        }
+        self.check_date("date", date)
+    }
+
     /// Prices the round on the cap table as of its date and records it: the round,
     /// one stock issuance per investor, and the round's valuation mark.
     pub fn record_priced_round(&mut self, terms: &PricedRound) -> Result<PricedRoundOutcome> {
@@ -277,20 +296,7 @@ impl Book {
         terms: &PricedRound,
         allocations: Provenance,
     ) -> Result<PricedRoundOutcome> {
-        if terms.name.trim().is_empty() {
-            return Err(LedgerError::invalid("name", "a round needs a name"));
-        }
-        if self
-            .rounds()
-            .iter()
-            .any(|r| r.name.eq_ignore_ascii_case(terms.name.trim()))
-        {
-            return Err(LedgerError::conflict(
-                "name",
-                format!("a round named '{}' already exists", terms.name.trim()),
-            ));
-        }
-        self.check_date("date", terms.date)?;
+        self.check_new_round(&terms.name, terms.date)?;
         self.check_currency("pre_money", &terms.pre_money)?;
         for inv in &terms.investments {
             self.stakeholder(inv.investor).ok_or_else(|| {
