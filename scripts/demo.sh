@@ -18,4 +18,13 @@ echo
 echo
 "$rb" --book "$book" journal
 echo
+# Deal math on the example: the exit waterfall at $30B with its breakpoints, and a pro forma
+# next round (illustrative terms; nothing is recorded without --commit).
+"$rb" --book "$book" waterfall --exit 30000000000 --as-of 2024-06-01 --breakpoints
+echo
+"$rb" --book "$book" stakeholder add "Illustrative Series C Lead" --kind institution --role investor
+"$rb" --book "$book" round model "Series C (illustrative)" --date 2024-12-23 --class "Series C Preferred" \
+    --create-class --post-money 50000000000 --invest "Illustrative Series C Lead=6000000000" \
+    --pool-target 0.05 --pool-plan "2023 Equity Incentive Plan"
+echo
 "$rb" --book "$book" check

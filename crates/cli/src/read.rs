@@ -1022,7 +1022,7 @@ pub fn model_outcome(o: &ModelOutcome, committed: bool, out: &mut String) {
     ]);
     t.row(vec![
         "Price denominator (FD + conversions + top-up in pre-money)".into(),
-        o.price_denominator.to_string(),
+        o.price_denominator.round_dp(4).to_string(),
     ]);
     t.row(vec![
         "Exact price".into(),
