@@ -3,4 +3,5 @@
 //! (seed, path, draw) gives the same number on any thread count, batch size or backend. The
 //! scenario files, distributions, the CPU kernel and the statistics come next.
 
+pub mod fmath;
 pub mod philox;

@@ -1,0 +1,166 @@
+//! ln, exp and sin/cos in f32 from + - * / and bit operations only.
+//!
+//! Why: a GPU's built-in transcendental functions differ from Rust's by a few ulp (lavapipe's
+//! log near 1 the most), which breaks bit-parity of Box-Muller normals between backends. The
+//! WGSL twin of this file (same constants, same operation order, no fused multiply-add)
+//! computes the same bits on a CPU-type adapter. Accuracy: a few ulp of f32 over the ranges
+//! the engine uses (tested against f64's functions below).
+
+const LN2_HI: f32 = 0.693_145_75; // ln 2 split so that n * LN2_HI is exact for |n| < 2^7
+const LN2_LO: f32 = 1.428_606_8e-6;
+const INV_LN2: f32 = std::f32::consts::LOG2_E;
+const FRAC_PI_2: f32 = std::f32::consts::FRAC_PI_2;
+
+/// Natural logarithm of a positive, normal f32.
+pub fn ln(x: f32) -> f32 {
+    let bits = x.to_bits();
+    let mut e = ((bits >> 23) & 0xff) as i32 - 127;
+    // The mantissa as a number in [1, 2), then moved to [sqrt(1/2), sqrt(2)).
+    let mut m = f32::from_bits((bits & 0x007f_ffff) | 0x3f80_0000);
+    if m > std::f32::consts::SQRT_2 {
+        m *= 0.5;
+        e += 1;
+    }
+    // ln(m) = 2 atanh(s), s = (m - 1) / (m + 1), |s| <= 0.1716.
+    let s = (m - 1.0) / (m + 1.0);
+    let s2 = s * s;
+    let series =
+        s * (2.0 + s2 * (0.666_666_7 + s2 * (0.4 + s2 * (0.285_714_3 + s2 * 0.222_222_22))));
+    let ef = e as f32;
+    ef * LN2_HI + (ef * LN2_LO + series)
+}
+
+/// e^x for x in [-87, 88] (outside that, 0 or the largest power of two the exponent holds).
+pub fn exp(x: f32) -> f32 {
+    let x = x.clamp(-87.0, 88.0);
+    // x = n ln2 + r, |r| <= ln2 / 2.
+    let n = (x * INV_LN2 + if x >= 0.0 { 0.5 } else { -0.5 }) as i32;
+    let nf = n as f32;
+    let r = (x - nf * LN2_HI) - nf * LN2_LO;
+    // e^r by its Taylor series to r^7 (the remainder is below f32's precision for |r| <= 0.347).
+    let p = 1.0
+        + r * (1.0
+            + r * (0.5
+                + r * (0.166_666_67
+                    + r * (0.041_666_668
+                        + r * (0.008_333_334 + r * (0.001_388_888_9 + r * 0.000_198_412_7))))));
+    p * f32::from_bits(((n + 127) as u32) << 23)
+}
+
+/// (sin, cos) of 2 pi t for t in [0, 1): the reduction works in turns, where it is exact.
+pub fn sincos_turns(t: f32) -> (f32, f32) {
+    let q = 4.0 * t; // exact: a power-of-two scaling
+    let k = (q + 0.5) as i32; // nearest quarter turn, 0..=4
+    let x = (q - k as f32) * FRAC_PI_2; // in [-pi/4, pi/4]
+    let x2 = x * x;
+    let s = x
+        * (1.0
+            + x2 * (-0.166_666_67
+                + x2 * (0.008_333_334 + x2 * (-0.000_198_412_7 + x2 * 2.755_731_7e-6))));
+    let c =
+        1.0 + x2 * (-0.5 + x2 * (0.041_666_668 + x2 * (-0.001_388_888_9 + x2 * 2.480_158_7e-5)));
+    match k & 3 {
+        0 => (s, c),
+        1 => (c, -s),
+        2 => (-s, -c),
+        _ => (-c, s),
+    }
+}
+
+/// Two independent standard normals from two uniforms in (0, 1) (Box-Muller).
+pub fn box_muller(u1: f32, u2: f32) -> (f32, f32) {
+    let r = (-2.0 * ln(u1)).sqrt();
+    let (s, c) = sincos_turns(u2);
+    (r * c, r * s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(got: f32, want: f64, rel: f64, abs: f64) -> bool {
+        let err = (f64::from(got) - want).abs();
+        err <= rel * want.abs() + abs
+    }
+
+    #[test]
+    fn ln_matches_f64_to_a_few_ulp() {
+        // Every uniform the engine can draw is (k + 0.5) 2^-23; test a spread of them and more.
+        let mut worst: f64 = 0.0;
+        for k in (0..8_388_608u32).step_by(997) {
+            let u = (k as f32 + 0.5) / 8_388_608.0;
+            let want = f64::from(u).ln();
+            let got = ln(u);
+            let err = (f64::from(got) - want).abs() / want.abs().max(1e-7);
+            worst = worst.max(err);
+            assert!(close(got, want, 4e-7, 1e-9), "ln({u}) = {got}, want {want}");
+        }
+        for x in [
+            1e-30f32,
+            0.25,
+            0.999_999_9,
+            1.0,
+            1.000_000_1,
+            2.0,
+            10.0,
+            1e20,
+        ] {
+            assert!(close(ln(x), f64::from(x).ln(), 4e-7, 1e-7), "ln({x})");
+        }
+        assert!(worst < 4e-7, "{worst}");
+    }
+
+    #[test]
+    fn exp_matches_f64_to_a_few_ulp() {
+        let mut x = -80.0f32;
+        while x < 80.0 {
+            assert!(
+                close(exp(x), f64::from(x).exp(), 5e-7, 0.0),
+                "exp({x}) = {}, want {}",
+                exp(x),
+                f64::from(x).exp()
+            );
+            x += 0.0137;
+        }
+        assert_eq!(exp(0.0), 1.0);
+    }
+
+    #[test]
+    fn sincos_matches_f64() {
+        for k in 0..100_000u32 {
+            let t = (k as f32 + 0.5) / 100_000.0;
+            let (s, c) = sincos_turns(t);
+            let a = std::f64::consts::TAU * f64::from(t);
+            assert!(close(s, a.sin(), 0.0, 3e-7), "sin 2pi{t}");
+            assert!(close(c, a.cos(), 0.0, 3e-7), "cos 2pi{t}");
+        }
+    }
+
+    #[test]
+    fn box_muller_normals_have_mean_0_and_variance_1() {
+        use crate::philox::{uniform, words, Stream};
+        let n = 200_000u64;
+        let (mut sum, mut sq, mut fourth) = (0.0f64, 0.0f64, 0.0f64);
+        for path in 0..n {
+            let w = words(7, path, 0, Stream::Mark);
+            let (a, b) = box_muller(uniform(w[0]), uniform(w[1]));
+            for z in [f64::from(a), f64::from(b)] {
+                sum += z;
+                sq += z * z;
+                fourth += z * z * z * z;
+            }
+        }
+        let count = (2 * n) as f64;
+        let mean = sum / count;
+        let var = sq / count - mean * mean;
+        // Standard errors at n = 400,000: mean 1/sqrt(n) = 0.0016; variance sqrt(2/n) = 0.0022.
+        assert!(mean.abs() < 5.0 * 0.0016, "mean {mean}");
+        assert!((var - 1.0).abs() < 5.0 * 0.0022, "variance {var}");
+        // Kurtosis 3 for a normal (standard error about sqrt(24/n) = 0.0077).
+        assert!(
+            (fourth / count - 3.0).abs() < 5.0 * 0.0077,
+            "fourth moment {}",
+            fourth / count
+        );
+    }
+}
