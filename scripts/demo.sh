@@ -27,4 +27,11 @@ echo
     --create-class --post-money 50000000000 --invest "Illustrative Series C Lead=6000000000" \
     --pool-target 0.05 --pool-plan "2023 Equity Incentive Plan"
 echo
+# The compute plan (Colossus, funded by the Series B): orders, terms, and 24 months of cash and runway.
+"$rb" --book "$book" compute order list
+echo
+"$rb" --book "$book" compute terms show
+echo
+"$rb" --book "$book" compute projection --months 24
+echo
 "$rb" --book "$book" check

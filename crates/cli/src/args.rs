@@ -81,6 +81,10 @@ pub enum Command {
         /// The deal file, or - for standard input.
         file: String,
     },
+    /// The compute plan: GPU orders, power, depreciation, use of proceeds, and the monthly
+    /// projection of capex, cash and runway (docs/compute.md).
+    #[command(subcommand)]
+    Compute(crate::compute::ComputeCmd),
     /// Check the book file: SQLite's integrity check and a replay of the whole journal.
     Check,
     /// Benchmarks (not tests): time the cap table on a large generated book.

@@ -4,6 +4,7 @@
 mod args;
 mod bench;
 mod calc;
+mod compute;
 mod read;
 mod table;
 mod write;
@@ -175,6 +176,7 @@ fn run(book: &std::path::Path, json: bool, command: Command, out: &mut String) -
         Waterfall(a) => read::waterfall(book, a, json, out),
         Journal(a) => read::journal(book, a, json, out),
         Settings(args::SettingsCmd::Rounding(a)) => write::settings_rounding(book, a, json, out),
+        Compute(c) => compute::run(book, c, json, out),
         Check => read::check(book, json, out),
         Bench(_) | Calc { .. } => Ok(()),
     }

@@ -104,7 +104,14 @@ pub fn init(book: &Path, a: InitArgs, out: &mut String) -> CliResult {
 
 pub fn demo(book: &Path, json: bool, out: &mut String) -> CliResult {
     let mut store = Store::create(book, &example::xai_company())?;
-    let outcome = match store.transact(example::populate_xai) {
+    // Step 1, the cap table; step 2, the compute plan funded by the Series B. A failure
+    // of either leaves no file behind.
+    let made = store.transact(example::populate_xai).and_then(|o| {
+        let plan = roundbook_compute::example::xai_compute_plan(Some(o.round));
+        let orders = store.record_compute_plan(plan.orders, plan.terms)?;
+        Ok((o, orders))
+    });
+    let (outcome, orders) = match made {
         Ok(o) => o,
         Err(e) => {
             drop(store);
@@ -115,7 +122,7 @@ pub fn demo(book: &Path, json: bool, out: &mut String) -> CliResult {
         }
     };
     if json {
-        let v = serde_json::json!({"book": book.display().to_string(), "series_b": outcome});
+        let v = serde_json::json!({"book": book.display().to_string(), "series_b": outcome, "gpu_orders": orders});
         let _ = writeln!(
             out,
             "{}",
@@ -132,9 +139,16 @@ pub fn demo(book: &Path, json: bool, out: &mut String) -> CliResult {
     let _ = writeln!(out, "ILLUSTRATIVE (labelled in every view): share counts, holdings, the pool, the Series A, per-investor amounts.");
     let _ = writeln!(out, "Sources: assets/xai/SOURCES.md.\n");
     crate::read::round_outcome(&outcome, out);
+    let _ = writeln!(out, "\nCompute plan (Colossus), funded by the Series B: 100,000 H100 (public), $30,000 each and delivered June-August 2024 (illustrative);");
+    let _ = writeln!(out, "1.275 kW per GPU x PUE 1.2 = 153 MW at full build (public: ~150 MW); other burn, revenue and infra ratio illustrative. Sources: assets/xai/COMPUTE.md.");
     let _ = writeln!(
         out,
         "\nTry: roundbook --book {} captable --as-of 2024-05-26 --fully-diluted",
+        book.display()
+    );
+    let _ = writeln!(
+        out,
+        "     roundbook --book {} compute projection --months 24",
         book.display()
     );
     Ok(())

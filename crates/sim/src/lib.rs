@@ -5,4 +5,6 @@
 
 pub mod dist;
 pub mod fmath;
+pub mod kernel;
 pub mod philox;
+pub mod scenario;

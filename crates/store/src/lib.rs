@@ -6,6 +6,7 @@
 //! or none of it. WAL journaling, foreign keys on, and triggers that refuse
 //! UPDATE and DELETE on every table, so the database enforces append-only too.
 
+mod compute;
 mod error;
 pub mod migrate;
 mod rows;
@@ -16,6 +17,7 @@ use chrono::{NaiveDate, Utc};
 use roundbook_ledger::{Book, Company, LedgerError};
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
+pub use compute::ComputeBook;
 pub use error::{Result, StoreError};
 
 /// Marks a SQLite file as a Roundbook book ("RBK1").

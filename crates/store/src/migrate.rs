@@ -24,6 +24,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0002_book_settings",
         sql: include_str!("../../../migrations/0002_book_settings.sql"),
     },
+    Migration {
+        version: 3,
+        name: "0003_compute",
+        sql: include_str!("../../../migrations/0003_compute.sql"),
+    },
 ];
 
 pub fn latest_version() -> i64 {
