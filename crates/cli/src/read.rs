@@ -349,13 +349,7 @@ pub fn round_show(book: &Path, key: &str, json: bool, out: &mut String) -> CliRe
             .map(|l| b.stakeholder_name(l).to_string())
             .unwrap_or_else(|| "none".into()),
     ]);
-    out.push_str(
-        &t.render()
-            .lines()
-            .skip(2)
-            .map(|l| format!("{l}\n"))
-            .collect::<String>(),
-    );
+    out.push_str(&t.render_body());
     let _ = writeln!(out, "Rounding: {}", r.rounding.describe());
     if let Some(n) = &r.note {
         let _ = writeln!(out, "Note: {n}");
@@ -425,13 +419,7 @@ pub fn round_outcome(o: &PricedRoundOutcome, out: &mut String) {
         "Target ownership (raised / post-money)".into(),
         pct(o.target_new_ownership_pct),
     ]);
-    out.push_str(
-        &t.render()
-            .lines()
-            .skip(2)
-            .map(|l| format!("{l}\n"))
-            .collect::<String>(),
-    );
+    out.push_str(&t.render_body());
     let _ = writeln!(out, "Rounding: {}", o.rounding_rule);
     if o.rounding_bites {
         let _ = writeln!(
@@ -1068,13 +1056,7 @@ pub fn model_outcome(o: &ModelOutcome, committed: bool, out: &mut String) {
         "Implied post-money (price x post FD)".into(),
         cents(&o.implied_post_money),
     ]);
-    out.push_str(
-        &t.render()
-            .lines()
-            .skip(2)
-            .map(|l| format!("{l}\n"))
-            .collect::<String>(),
-    );
+    out.push_str(&t.render_body());
     let _ = writeln!(out, "Rounding: {}", o.rounding_rule);
     anti_dilution_lines(&o.anti_dilution, out);
 
@@ -1252,13 +1234,7 @@ pub fn waterfall(book: &Path, a: WaterfallArgs, json: bool, out: &mut String) ->
             "Common price per share".into(),
             o.common_price_per_share.to_string(),
         ]);
-        out.push_str(
-            &t.render()
-                .lines()
-                .skip(2)
-                .map(|l| format!("{l}\n"))
-                .collect::<String>(),
-        );
+        out.push_str(&t.render_body());
         let _ = writeln!(out);
         let mut t = Table::new(&[
             ("Class", L),

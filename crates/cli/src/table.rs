@@ -34,6 +34,15 @@ impl Table {
         self.rules.push(self.rows.len());
     }
 
+    /// The rows without the header and its rule: for two-column "label  value" blocks.
+    pub fn render_body(&self) -> String {
+        self.render()
+            .lines()
+            .skip(2)
+            .map(|l| format!("{l}\n"))
+            .collect()
+    }
+
     pub fn render(&self) -> String {
         let n = self.headers.len();
         let mut widths: Vec<usize> = self
