@@ -3,6 +3,7 @@
 //! (seed, path, draw) gives the same number on any thread count, batch size or backend. The
 //! scenario files, distributions, the CPU kernel and the statistics come next.
 
+pub mod cpu;
 pub mod dist;
 pub mod fmath;
 pub mod kernel;
