@@ -519,3 +519,22 @@ multiple = { dist = "lognormal", median = 1.0, p95 = 3.0 }
         assert!(e.path.starts_with("line "), "{e}");
     }
 }
+
+#[cfg(test)]
+mod shipped {
+    use super::*;
+
+    #[test]
+    fn the_shipped_xai_scenario_parses_and_validates() {
+        let s =
+            Scenario::parse(include_str!("../../../assets/scenarios/xai-series-b.toml")).unwrap();
+        s.validate().unwrap();
+        assert_eq!(
+            s.start.post_money, 24_000_000_000.0,
+            "the public post-money"
+        );
+        assert_eq!(s.start.cash, 6_000_000_000.0, "the public amount raised");
+        let gpus: f64 = s.compute.deliveries.iter().map(|d| d.gpus).sum();
+        assert_eq!(gpus, 100_000.0, "Colossus's public ~100,000 H100");
+    }
+}
