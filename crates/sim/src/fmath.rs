@@ -67,6 +67,34 @@ pub fn sincos_turns(t: f32) -> (f32, f32) {
     }
 }
 
+/// cos(2 pi t) alone: the same polynomials and quadrant logic as `sincos_turns`, evaluating only
+/// the one the quadrant needs (bit-identical to `sincos_turns(t).1`).
+pub fn cos_turns(t: f32) -> f32 {
+    let q = 4.0 * t;
+    let k = (q + 0.5) as i32;
+    let x = (q - k as f32) * FRAC_PI_2;
+    let x2 = x * x;
+    let sin = || {
+        x * (1.0
+            + x2 * (-0.166_666_67
+                + x2 * (0.008_333_334 + x2 * (-0.000_198_412_7 + x2 * 2.755_731_7e-6))))
+    };
+    let cos =
+        || 1.0 + x2 * (-0.5 + x2 * (0.041_666_668 + x2 * (-0.001_388_888_9 + x2 * 2.480_158_7e-5)));
+    match k & 3 {
+        0 => cos(),
+        1 => -sin(),
+        2 => -cos(),
+        _ => sin(),
+    }
+}
+
+/// The first Box-Muller normal alone, sqrt(-2 ln u1) cos(2 pi u2): what the engine draws per
+/// month (bit-identical to `box_muller(u1, u2).0`).
+pub fn normal(u1: f32, u2: f32) -> f32 {
+    (-2.0 * ln(u1)).sqrt() * cos_turns(u2)
+}
+
 /// Two independent standard normals from two uniforms in (0, 1) (Box-Muller).
 pub fn box_muller(u1: f32, u2: f32) -> (f32, f32) {
     let r = (-2.0 * ln(u1)).sqrt();
@@ -133,6 +161,16 @@ mod tests {
             let a = std::f64::consts::TAU * f64::from(t);
             assert!(close(s, a.sin(), 0.0, 3e-7), "sin 2pi{t}");
             assert!(close(c, a.cos(), 0.0, 3e-7), "cos 2pi{t}");
+        }
+    }
+
+    #[test]
+    fn the_single_normal_is_bit_identical_to_the_pair() {
+        for k in 0..200_000u32 {
+            let t = (k as f32 + 0.5) / 200_000.0;
+            assert_eq!(cos_turns(t).to_bits(), sincos_turns(t).1.to_bits(), "{t}");
+            let u1 = ((k * 7919) % 200_000) as f32 / 200_000.0 + 1e-6;
+            assert_eq!(normal(u1, t).to_bits(), box_muller(u1, t).0.to_bits());
         }
     }
 

@@ -12,7 +12,7 @@
 //! - "Common shares" in the conversion test include participating classes (they share as common).
 
 use crate::dist::{Draw, Sampler};
-use crate::fmath::{box_muller, exp, ln};
+use crate::fmath::{exp, ln, normal};
 use crate::philox::{key, philox4x32_10, uniform, words, Stream};
 use crate::scenario::{Samplers, Scenario};
 
@@ -139,6 +139,8 @@ pub struct Scratch {
     /// (shares, preference, participating, seniority)
     classes: Vec<(f32, f32, bool, i32)>,
     delivered: Vec<f32>,
+    /// delivered, summed over months 1..=m (index m).
+    cumulative: Vec<f32>,
     /// Taken expansions: (delivery month, the month it is decided, gpus).
     expansions: Vec<(u32, u32, f32)>,
     converts: Vec<bool>,
@@ -146,14 +148,20 @@ pub struct Scratch {
     pub months: Vec<Month>,
 }
 
-fn growth(g: f32, m: u32) -> f32 {
+/// ln(1 + g), or None when the growth is -100% or worse (the factor is then 0 after month 1).
+fn growth_log(g: f32) -> Option<f32> {
+    (1.0 + g > 0.0).then(|| ln(1.0 + g))
+}
+
+/// (1 + g)^((m - 1)/12) from ln(1 + g).
+fn growth(log: Option<f32>, m: u32) -> f32 {
     if m == 1 {
         return 1.0;
     }
-    if 1.0 + g <= 0.0 {
-        return 0.0;
+    match log {
+        Some(l) => exp((m - 1) as f32 / 12.0 * l),
+        None => 0.0,
     }
-    exp((m - 1) as f32 / 12.0 * ln(1.0 + g))
 }
 
 /// Runs path `path`; its months are left in `scratch.months` (alive months only).
@@ -205,6 +213,12 @@ pub fn run_path(p: &Params, path: u64, scratch: &mut Scratch, outcome: &mut Outc
         }
     }
 
+    scratch.cumulative.clear();
+    let mut running = 0.0f32;
+    for d in &scratch.delivered {
+        running += d;
+        scratch.cumulative.push(running);
+    }
     scratch.classes.clear();
     scratch.classes.extend_from_slice(&p.classes);
     scratch.months.clear();
@@ -223,7 +237,8 @@ pub fn run_path(p: &Params, path: u64, scratch: &mut Scratch, outcome: &mut Outc
     let mut ending = Ending::Exited;
     let capex_per_gpu = price * (1.0 + infra);
     let power_per_gpu = p.kw_per_gpu * pue * 730.0 * kwh;
-    let growth_burn_ln = p.burn_growth_annual;
+    let burn_log = growth_log(p.burn_growth_annual);
+    let revenue_log = growth_log(g);
 
     for m in 1..=h {
         // 1. the mark
@@ -231,7 +246,7 @@ pub fn run_path(p: &Params, path: u64, scratch: &mut Scratch, outcome: &mut Outc
             [path as u32, (path >> 32) as u32, m, Stream::Mark as u32],
             k,
         );
-        let z = box_muller(uniform(zw[0]), uniform(zw[1])).0;
+        let z = normal(uniform(zw[0]), uniform(zw[1]));
         mark *= exp(drift_step + vol_step * z);
         // 2. deliveries
         let d = scratch.delivered[m as usize];
@@ -239,20 +254,17 @@ pub fn run_path(p: &Params, path: u64, scratch: &mut Scratch, outcome: &mut Outc
         // 3-6. flows
         let capex = d * capex_per_gpu;
         let power = gpus * power_per_gpu;
-        let burn = burn1 * growth(growth_burn_ln, m);
-        let revenue = p.revenue_per_month * growth(g, m);
+        let burn = burn1 * growth(burn_log, m);
+        let revenue = p.revenue_per_month * growth(revenue_log, m);
         cash = cash - capex - power - burn + revenue;
         spend += capex + power;
         // 7. the raise test
         let net = (power + burn - revenue).max(0.0);
-        let delivered = &scratch.delivered;
+        let cumulative = &scratch.cumulative;
         let expansions = &scratch.expansions;
         let capex_next = |months: f32| -> f32 {
             let last = (m + months.max(0.0).floor() as u32).min(h);
-            let mut units = 0.0f32;
-            for month in m + 1..=last {
-                units += delivered[month as usize];
-            }
+            let mut units = cumulative[last as usize] - cumulative[m as usize];
             // An expansion not yet decided (its month e > m) is not known to the path.
             for &(at, decided_in, gpus) in expansions.iter() {
                 if at > m && at <= last && decided_in > m {
