@@ -3,9 +3,10 @@
 //!
 //! Paths are grouped in fixed chunks of `CHUNK` paths. Counts and histogram bins are integers,
 //! so they add up the same in any order; floating-point sums are made per chunk and added in
-//! chunk order. Percentiles come from histograms: a first pass finds each month's range, a
-//! second fills `BINS` bins; a percentile is reported at the centre of the bin holding its
-//! nearest rank, so its error is at most half a bin width, which the summary states.
+//! chunk order. Percentiles come from histograms of `BINS` bins per month and measure, over the
+//! range a pilot of the first `PILOT_CHUNKS` chunks found (the end bins also take what falls
+//! outside it, up to the run's true min and max). A percentile is reported at the centre of the
+//! bin holding its nearest rank; `Fan::bin_error` states half the widest such bin.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -101,6 +102,105 @@ pub fn run(
     pool.install(|| run_inner(p, paths, cancel, progress))
 }
 
+/// Chunks in the pilot pass that sets the histogram ranges.
+pub const PILOT_CHUNKS: u64 = 16;
+
+fn empty_partial(h: usize, classes: usize) -> Partial {
+    Partial {
+        months: vec![[(0, 0.0, 0.0, f64::INFINITY, f64::NEG_INFINITY); MEASURES]; h],
+        payout: vec![(0.0, 0.0); classes],
+        ..Default::default()
+    }
+}
+
+/// Histogram ranges per (month, measure) and the counts they fill.
+struct Bins<'a> {
+    ranges: &'a [(f64, f64)],
+    counts: &'a mut [u32],
+}
+
+/// Runs one chunk's paths, adding their moments to `part` and, given ranges, their bins.
+fn run_chunk(
+    p: &Params,
+    c: u64,
+    paths: u64,
+    scratch: &mut Scratch,
+    outcome: &mut Outcome,
+    part: &mut Partial,
+    mut bins: Option<Bins<'_>>,
+) {
+    for path in c * CHUNK..((c + 1) * CHUNK).min(paths) {
+        run_path(p, path, scratch, outcome);
+        for (m, month) in scratch.months.iter().enumerate() {
+            for k in 0..MEASURES {
+                let v = value(month, k);
+                let s = &mut part.months[m][k];
+                s.0 += 1;
+                s.1 += v;
+                s.2 += v * v;
+                s.3 = s.3.min(v);
+                s.4 = s.4.max(v);
+                if let Some(Bins { ranges, counts }) = bins.as_mut() {
+                    let (lo, hi) = ranges[m * MEASURES + k];
+                    let b = if hi > lo {
+                        (((v - lo) / (hi - lo)) * BINS as f64)
+                            .floor()
+                            .clamp(0.0, (BINS - 1) as f64) as usize
+                    } else {
+                        0
+                    };
+                    counts[(m * MEASURES + k) * BINS + b] += 1;
+                }
+            }
+        }
+        for (i, pay) in outcome.payouts.iter().enumerate() {
+            let v = f64::from(*pay);
+            part.payout[i].0 += v;
+            part.payout[i].1 += v * v;
+        }
+        match outcome.ending {
+            Ending::Exited => {}
+            Ending::Failed(_) => part.failed += 1,
+            Ending::Unpriceable(_) => {
+                part.failed += 1;
+                part.unpriceable += 1;
+            }
+        }
+        if let Some(first) = outcome.first_raise {
+            for (j, within) in [6u32, 12, 24].iter().enumerate() {
+                if first <= *within {
+                    part.raised[j] += 1;
+                }
+            }
+        }
+        part.rounds += u64::from(outcome.rounds);
+        part.exhausted += u64::from(outcome.pert_exhausted);
+    }
+}
+
+fn merge(total: &mut Partial, part: &Partial) {
+    for (t, q) in total.months.iter_mut().zip(&part.months) {
+        for k in 0..MEASURES {
+            t[k].0 += q[k].0;
+            t[k].1 += q[k].1;
+            t[k].2 += q[k].2;
+            t[k].3 = t[k].3.min(q[k].3);
+            t[k].4 = t[k].4.max(q[k].4);
+        }
+    }
+    for (t, q) in total.payout.iter_mut().zip(&part.payout) {
+        t.0 += q.0;
+        t.1 += q.1;
+    }
+    total.failed += part.failed;
+    total.unpriceable += part.unpriceable;
+    for j in 0..3 {
+        total.raised[j] += part.raised[j];
+    }
+    total.rounds += part.rounds;
+    total.exhausted += part.exhausted;
+}
+
 fn run_inner(
     p: &Params,
     paths: u64,
@@ -112,132 +212,85 @@ fn run_inner(
     let chunks = paths.div_ceil(CHUNK);
     let done = std::sync::atomic::AtomicU64::new(0);
 
-    // Pass 1: per-chunk partials, kept in chunk order.
-    let partials: Vec<Option<Partial>> = (0..chunks)
+    // Pilot: the first chunks set each month's histogram range (a fixed set: deterministic).
+    let pilot: Vec<Partial> = (0..chunks.min(PILOT_CHUNKS))
         .into_par_iter()
         .map_init(
             || (Scratch::default(), empty_outcome()),
             |(scratch, outcome), c| {
-                if cancel.load(Ordering::Relaxed) {
-                    return None;
-                }
-                let mut part = Partial {
-                    months: vec![[(0, 0.0, 0.0, f64::INFINITY, f64::NEG_INFINITY); MEASURES]; h],
-                    payout: vec![(0.0, 0.0); classes],
-                    ..Default::default()
-                };
-                for path in c * CHUNK..((c + 1) * CHUNK).min(paths) {
-                    run_path(p, path, scratch, outcome);
-                    for (m, month) in scratch.months.iter().enumerate() {
-                        for k in 0..MEASURES {
-                            let v = value(month, k);
-                            let s = &mut part.months[m][k];
-                            s.0 += 1;
-                            s.1 += v;
-                            s.2 += v * v;
-                            s.3 = s.3.min(v);
-                            s.4 = s.4.max(v);
-                        }
-                    }
-                    for (i, pay) in outcome.payouts.iter().enumerate() {
-                        let v = f64::from(*pay);
-                        part.payout[i].0 += v;
-                        part.payout[i].1 += v * v;
-                    }
-                    match outcome.ending {
-                        Ending::Exited => {}
-                        Ending::Failed(_) => part.failed += 1,
-                        Ending::Unpriceable(_) => {
-                            part.failed += 1;
-                            part.unpriceable += 1;
-                        }
-                    }
-                    if let Some(first) = outcome.first_raise {
-                        for (j, within) in [6u32, 12, 24].iter().enumerate() {
-                            if first <= *within {
-                                part.raised[j] += 1;
-                            }
-                        }
-                    }
-                    part.rounds += u64::from(outcome.rounds);
-                    part.exhausted += u64::from(outcome.pert_exhausted);
-                }
-                let n = done.fetch_add(((c + 1) * CHUNK).min(paths) - c * CHUNK, Ordering::Relaxed);
-                progress(n);
-                Some(part)
+                let mut part = empty_partial(h, classes);
+                run_chunk(p, c, paths, scratch, outcome, &mut part, None);
+                part
             },
         )
         .collect();
-    let mut total = Partial {
-        months: vec![[(0, 0.0, 0.0, f64::INFINITY, f64::NEG_INFINITY); MEASURES]; h],
-        payout: vec![(0.0, 0.0); classes],
-        ..Default::default()
-    };
-    for part in partials {
-        let part = part.ok_or(Cancelled)?;
-        for (t, q) in total.months.iter_mut().zip(&part.months) {
-            for k in 0..MEASURES {
-                t[k].0 += q[k].0;
-                t[k].1 += q[k].1;
-                t[k].2 += q[k].2;
-                t[k].3 = t[k].3.min(q[k].3);
-                t[k].4 = t[k].4.max(q[k].4);
-            }
-        }
-        for (t, q) in total.payout.iter_mut().zip(&part.payout) {
-            t.0 += q.0;
-            t.1 += q.1;
-        }
-        total.failed += part.failed;
-        total.unpriceable += part.unpriceable;
-        for j in 0..3 {
-            total.raised[j] += part.raised[j];
-        }
-        total.rounds += part.rounds;
-        total.exhausted += part.exhausted;
+    let mut range_of = empty_partial(h, classes);
+    for part in &pilot {
+        merge(&mut range_of, part);
     }
+    let ranges: Vec<(f64, f64)> = range_of
+        .months
+        .iter()
+        .flat_map(|m| {
+            m.iter()
+                .map(|s| if s.0 > 0 { (s.3, s.4) } else { (0.0, 0.0) })
+        })
+        .collect();
 
-    // Pass 2: histograms over each month's range (integer counts: any order adds the same).
-    let range = |m: usize, k: usize| (total.months[m][k].3, total.months[m][k].4);
-    let bin = |m: usize, k: usize, v: f64| -> usize {
-        let (lo, hi) = range(m, k);
-        if hi <= lo {
-            return 0;
-        }
-        (((v - lo) / (hi - lo)) * BINS as f64)
-            .floor()
-            .clamp(0.0, (BINS - 1) as f64) as usize
-    };
-    let hist: Option<Vec<u64>> = (0..chunks)
+    // The run: moments per chunk (kept by chunk, summed in chunk order) and histogram counts
+    // (integers: summed in any order).
+    type State = (Vec<(u64, Option<Partial>)>, Vec<u32>, Scratch, Outcome);
+    let (mut parts, hist) = (0..chunks)
         .into_par_iter()
-        .map_init(
-            || (Scratch::default(), empty_outcome()),
-            |(scratch, outcome), c| {
+        .fold(
+            || -> State {
+                (
+                    Vec::new(),
+                    vec![0u32; h * MEASURES * BINS],
+                    Scratch::default(),
+                    empty_outcome(),
+                )
+            },
+            |(mut parts, mut counts, mut scratch, mut outcome), c| {
                 if cancel.load(Ordering::Relaxed) {
-                    return None;
+                    parts.push((c, None));
+                } else {
+                    let mut part = empty_partial(h, classes);
+                    run_chunk(
+                        p,
+                        c,
+                        paths,
+                        &mut scratch,
+                        &mut outcome,
+                        &mut part,
+                        Some(Bins {
+                            ranges: &ranges,
+                            counts: &mut counts,
+                        }),
+                    );
+                    let len = ((c + 1) * CHUNK).min(paths) - c * CHUNK;
+                    progress(done.fetch_add(len, Ordering::Relaxed) + len);
+                    parts.push((c, Some(part)));
                 }
-                let mut counts = vec![0u64; h * MEASURES * BINS];
-                for path in c * CHUNK..((c + 1) * CHUNK).min(paths) {
-                    run_path(p, path, scratch, outcome);
-                    for (m, month) in scratch.months.iter().enumerate() {
-                        for k in 0..MEASURES {
-                            counts[(m * MEASURES + k) * BINS + bin(m, k, value(month, k))] += 1;
-                        }
-                    }
-                }
-                Some(counts)
+                (parts, counts, scratch, outcome)
             },
         )
-        .try_reduce(
-            || vec![0u64; h * MEASURES * BINS],
-            |mut a, b| {
-                for (x, y) in a.iter_mut().zip(b) {
+        .map(|(parts, counts, _, _)| (parts, counts))
+        .reduce(
+            || (Vec::new(), vec![0u32; h * MEASURES * BINS]),
+            |(mut pa, mut ca), (pb, cb)| {
+                pa.extend(pb);
+                for (x, y) in ca.iter_mut().zip(cb) {
                     *x += y;
                 }
-                Some(a)
+                (pa, ca)
             },
         );
-    let hist = hist.ok_or(Cancelled)?;
+    parts.sort_by_key(|(c, _)| *c);
+    let mut total = empty_partial(h, classes);
+    for (_, part) in &parts {
+        merge(&mut total, part.as_ref().ok_or(Cancelled)?);
+    }
 
     let n = paths as f64;
     let mut fans: Vec<Vec<Fan>> = (0..MEASURES).map(|_| Vec::with_capacity(h)).collect();
@@ -245,30 +298,47 @@ fn run_inner(
     for m in 0..h {
         alive_fraction.push(total.months[m][0].0 as f64 / n);
         for (k, fan) in fans.iter_mut().enumerate() {
-            let (count, sum, sq, lo, hi) = total.months[m][k];
-            let counts = &hist[(m * MEASURES + k) * BINS..(m * MEASURES + k + 1) * BINS];
+            let (count, sum, sq, min, max) = total.months[m][k];
+            let (lo, hi) = ranges[m * MEASURES + k];
             let width = if hi > lo {
                 (hi - lo) / BINS as f64
             } else {
                 0.0
             };
-            let mut percentiles = [0.0; 5];
-            for (j, pct) in [5.0f64, 25.0, 50.0, 75.0, 95.0].iter().enumerate() {
-                let rank = ((pct / 100.0) * count as f64).ceil().max(1.0) as u64;
-                let mut seen = 0u64;
-                let mut at = 0usize;
-                for (b, c) in counts.iter().enumerate() {
-                    seen += c;
-                    if seen >= rank {
-                        at = b;
-                        break;
-                    }
+            let counts = &hist[(m * MEASURES + k) * BINS..(m * MEASURES + k + 1) * BINS];
+            // A bin's extent; the end bins also hold whatever fell outside the pilot's range.
+            let extent = |b: usize| -> (f64, f64) {
+                if width == 0.0 {
+                    return (min, max);
                 }
-                percentiles[j] = if count == 0 {
-                    f64::NAN
-                } else {
-                    lo + (at as f64 + 0.5) * width
-                };
+                let mut a = lo + b as f64 * width;
+                let mut z = a + width;
+                if b == 0 {
+                    a = a.min(min);
+                }
+                if b == BINS - 1 {
+                    z = z.max(max);
+                }
+                (a.max(min), z.min(max))
+            };
+            let mut percentiles = [f64::NAN; 5];
+            let mut bin_error = 0.0f64;
+            if count > 0 {
+                for (j, pct) in [5.0f64, 25.0, 50.0, 75.0, 95.0].iter().enumerate() {
+                    let rank = ((pct / 100.0) * count as f64).ceil().max(1.0) as u64;
+                    let mut seen = 0u64;
+                    let mut at = BINS - 1;
+                    for (b, c) in counts.iter().enumerate() {
+                        seen += u64::from(*c);
+                        if seen >= rank {
+                            at = b;
+                            break;
+                        }
+                    }
+                    let (a, z) = extent(at);
+                    percentiles[j] = (a + z) / 2.0;
+                    bin_error = bin_error.max((z - a) / 2.0);
+                }
             }
             let mean = if count == 0 {
                 f64::NAN
@@ -285,7 +355,7 @@ fn run_inner(
                 mean,
                 se: (var / count.max(1) as f64).sqrt(),
                 percentiles,
-                bin_error: width / 2.0,
+                bin_error,
             });
         }
     }
