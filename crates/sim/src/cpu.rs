@@ -4,8 +4,9 @@
 //! Paths are grouped in fixed chunks of `CHUNK` paths. Counts and histogram bins are integers,
 //! so they add up the same in any order; floating-point sums are made per chunk and added in
 //! chunk order. Percentiles come from histograms of `BINS` bins per month and measure, over the
-//! range a pilot of the first `PILOT_CHUNKS` chunks found (the end bins also take what falls
-//! outside it, up to the run's true min and max). A percentile is reported at the centre of the
+//! range a pilot of the first `PILOT_CHUNKS` chunks found, on a log scale when that range is
+//! positive and wide (the end bins also take what falls outside it, up to the run's true min
+//! and max). A percentile is reported at the centre of the
 //! bin holding its nearest rank; `Fan::bin_error` states half the widest such bin.
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -113,9 +114,76 @@ fn empty_partial(h: usize, classes: usize) -> Partial {
     }
 }
 
-/// Histogram ranges per (month, measure) and the counts they fill.
+/// A histogram's axis over the pilot's range. Linear, or, when the range is positive and spans
+/// more than a factor of ten (marks, spend and share counts are skewed), log-linear: each power
+/// of two is cut into `sub` equal parts read straight from the float's exponent and top mantissa
+/// bits (as an HDR histogram does), so a bin is at most 1/`sub` of its value wide.
+#[derive(Debug, Clone, Copy)]
+struct Axis {
+    lo: f64,
+    hi: f64,
+    /// For a log-linear axis: the lowest binary exponent and log2 of the parts per octave.
+    log: Option<(i64, u32)>,
+}
+
+fn exponent(v: f64) -> i64 {
+    ((v.to_bits() >> 52) & 0x7ff) as i64 - 1023
+}
+
+impl Axis {
+    fn new(lo: f64, hi: f64) -> Axis {
+        let log = (lo > 0.0 && hi > 10.0 * lo).then(|| {
+            let octaves = (exponent(hi) - exponent(lo) + 1) as usize;
+            let parts = (BINS / octaves).max(1);
+            (exponent(lo), usize::BITS - 1 - parts.leading_zeros())
+        });
+        Axis { lo, hi, log }
+    }
+
+    fn bin(&self, v: f64) -> usize {
+        match self.log {
+            Some((e0, shift)) => {
+                if v <= 0.0 {
+                    return 0;
+                }
+                let e = exponent(v) - e0;
+                if e < 0 {
+                    return 0;
+                }
+                let sub = (v.to_bits() >> (52 - shift)) & ((1u64 << shift) - 1);
+                ((e as u64) << shift | sub).min((BINS - 1) as u64) as usize
+            }
+            None if self.hi > self.lo => (((v - self.lo) / (self.hi - self.lo)) * BINS as f64)
+                .floor()
+                .clamp(0.0, (BINS - 1) as f64) as usize,
+            None => 0,
+        }
+    }
+
+    /// Bin b's edges in value terms (None when the axis is a single point).
+    fn edges(&self, b: usize) -> Option<(f64, f64)> {
+        match self.log {
+            Some((e0, shift)) => {
+                let parts = 1u64 << shift;
+                let octave = 2f64.powi((e0 + (b as u64 >> shift) as i64) as i32);
+                let sub = (b as u64 & (parts - 1)) as f64;
+                Some((
+                    octave * (1.0 + sub / parts as f64),
+                    octave * (1.0 + (sub + 1.0) / parts as f64),
+                ))
+            }
+            None if self.hi > self.lo => {
+                let w = (self.hi - self.lo) / BINS as f64;
+                Some((self.lo + b as f64 * w, self.lo + (b + 1) as f64 * w))
+            }
+            None => None,
+        }
+    }
+}
+
+/// Histogram axes per (month, measure) and the counts they fill.
 struct Bins<'a> {
-    ranges: &'a [(f64, f64)],
+    ranges: &'a [Axis],
     counts: &'a mut [u32],
 }
 
@@ -141,14 +209,7 @@ fn run_chunk(
                 s.3 = s.3.min(v);
                 s.4 = s.4.max(v);
                 if let Some(Bins { ranges, counts }) = bins.as_mut() {
-                    let (lo, hi) = ranges[m * MEASURES + k];
-                    let b = if hi > lo {
-                        (((v - lo) / (hi - lo)) * BINS as f64)
-                            .floor()
-                            .clamp(0.0, (BINS - 1) as f64) as usize
-                    } else {
-                        0
-                    };
+                    let b = ranges[m * MEASURES + k].bin(v);
                     counts[(m * MEASURES + k) * BINS + b] += 1;
                 }
             }
@@ -228,12 +289,17 @@ fn run_inner(
     for part in &pilot {
         merge(&mut range_of, part);
     }
-    let ranges: Vec<(f64, f64)> = range_of
+    let ranges: Vec<Axis> = range_of
         .months
         .iter()
         .flat_map(|m| {
-            m.iter()
-                .map(|s| if s.0 > 0 { (s.3, s.4) } else { (0.0, 0.0) })
+            m.iter().map(|s| {
+                if s.0 > 0 {
+                    Axis::new(s.3, s.4)
+                } else {
+                    Axis::new(0.0, 0.0)
+                }
+            })
         })
         .collect();
 
@@ -299,20 +365,13 @@ fn run_inner(
         alive_fraction.push(total.months[m][0].0 as f64 / n);
         for (k, fan) in fans.iter_mut().enumerate() {
             let (count, sum, sq, min, max) = total.months[m][k];
-            let (lo, hi) = ranges[m * MEASURES + k];
-            let width = if hi > lo {
-                (hi - lo) / BINS as f64
-            } else {
-                0.0
-            };
+            let axis = ranges[m * MEASURES + k];
             let counts = &hist[(m * MEASURES + k) * BINS..(m * MEASURES + k + 1) * BINS];
             // A bin's extent; the end bins also hold whatever fell outside the pilot's range.
             let extent = |b: usize| -> (f64, f64) {
-                if width == 0.0 {
+                let Some((mut a, mut z)) = axis.edges(b) else {
                     return (min, max);
-                }
-                let mut a = lo + b as f64 * width;
-                let mut z = a + width;
+                };
                 if b == 0 {
                     a = a.min(min);
                 }
@@ -475,6 +534,26 @@ multiple = {{ dist = "fixed", value = 1 }}
         let one = go(&p, paths, 1);
         assert_eq!(one, go(&p, paths, 2));
         assert_eq!(one, go(&p, paths, 8));
+    }
+
+    #[test]
+    fn every_value_lies_in_its_bin() {
+        for (lo, hi) in [(1.0e6, 1.0e14), (3.0, 7.0), (-5.0, 5.0), (0.5, 1.0e3)] {
+            let axis = Axis::new(lo, hi);
+            let mut v = lo;
+            while v <= hi {
+                let (a, z) = axis.edges(axis.bin(v)).unwrap();
+                assert!(
+                    a <= v && v <= z * (1.0 + 1e-12),
+                    "{v} not in [{a}, {z}] on [{lo}, {hi}]"
+                );
+                // A log-linear bin is at most 1/32 of its value wide at these ranges.
+                if axis.log.is_some() {
+                    assert!((z - a) / a <= 1.0 / 32.0 + 1e-12, "{a} {z}");
+                }
+                v = if v > 0.0 { v * 1.37 + 0.01 } else { v + 0.37 };
+            }
+        }
     }
 
     #[test]
