@@ -75,6 +75,9 @@ pub enum Command {
     Settings(SettingsCmd),
     /// The exit waterfall on the book: who is paid what at an exit value, or over a range.
     Waterfall(WaterfallArgs),
+    /// Run a Monte Carlo scenario (MODEL.md) on the CPU: fans, probabilities, exit payouts.
+    /// Ctrl-C stops it within a chunk of paths and writes nothing.
+    Simulate(SimulateArgs),
     /// Compute a self-contained deal from a JSON file (or - for standard input): the cap table,
     /// a modelled round, exit waterfalls. No book is read or written. See docs/calc.md.
     Calc {
@@ -653,4 +656,25 @@ pub struct WaterfallArgs {
     /// Also list the breakpoints: exit values where a class's payout changes slope.
     #[arg(long)]
     pub breakpoints: bool,
+}
+
+#[derive(Args)]
+pub struct SimulateArgs {
+    /// The scenario file (TOML, or JSON).
+    pub scenario: PathBuf,
+    /// Override the scenario's path count.
+    #[arg(long)]
+    pub paths: Option<u64>,
+    /// Override the scenario's seed.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// auto, cpu or gpu (only the CPU backend exists yet: auto runs on it and says so).
+    #[arg(long)]
+    pub backend: Option<String>,
+    /// Threads for the CPU backend (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Write the full result as JSON to this file (as `--json` prints it).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }

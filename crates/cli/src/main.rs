@@ -6,6 +6,7 @@ mod bench;
 mod calc;
 mod compute;
 mod read;
+mod simulate;
 mod table;
 mod write;
 
@@ -107,6 +108,12 @@ fn main() -> ExitCode {
     let json = cli.json;
     let result = match cli.command {
         Command::Bench(b) => bench::run(b),
+        Command::Simulate(a) => {
+            let mut out = String::new();
+            let r = simulate::run(&book, a, json, &mut out);
+            print!("{out}");
+            r
+        }
         Command::Calc { file } => {
             let mut out = String::new();
             let r = calc::run(&file, &mut out);
@@ -178,6 +185,6 @@ fn run(book: &std::path::Path, json: bool, command: Command, out: &mut String) -
         Settings(args::SettingsCmd::Rounding(a)) => write::settings_rounding(book, a, json, out),
         Compute(c) => compute::run(book, c, json, out),
         Check => read::check(book, json, out),
-        Bench(_) | Calc { .. } => Ok(()),
+        Bench(_) | Calc { .. } | Simulate(_) => Ok(()),
     }
 }

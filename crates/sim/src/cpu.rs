@@ -23,7 +23,7 @@ pub const BINS: usize = 2048;
 pub const MEASURES: usize = 4;
 pub const MEASURE_NAMES: [&str; MEASURES] = ["cash", "mark", "spend", "fully_diluted"];
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Fan {
     pub alive: u64,
     pub mean: f64,
@@ -35,7 +35,7 @@ pub struct Fan {
     pub bin_error: f64,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Summary {
     pub paths: u64,
     /// fans[measure][month - 1]
@@ -279,12 +279,16 @@ fn run_inner(
         .map_init(
             || (Scratch::default(), empty_outcome()),
             |(scratch, outcome), c| {
+                if cancel.load(Ordering::Relaxed) {
+                    return None;
+                }
                 let mut part = empty_partial(h, classes);
                 run_chunk(p, c, paths, scratch, outcome, &mut part, None);
-                part
+                Some(part)
             },
         )
-        .collect();
+        .collect::<Option<Vec<Partial>>>()
+        .ok_or(Cancelled)?;
     let mut range_of = empty_partial(h, classes);
     for part in &pilot {
         merge(&mut range_of, part);

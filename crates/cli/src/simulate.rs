@@ -1,0 +1,236 @@
+//! `roundbook simulate`: a scenario file in, a Monte Carlo run on the CPU, its summary out.
+//! The start capitalisation is the scenario's own, or the book's on the scenario's start date.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use roundbook_ledger::{Participation, RoundingPolicy};
+use roundbook_sim::cpu::{self, MEASURE_NAMES};
+use roundbook_sim::kernel::Params;
+use roundbook_sim::scenario::{Backend, Scenario, StartClass};
+use roundbook_store::Store;
+use rust_decimal::prelude::ToPrimitive;
+use sha2::{Digest, Sha256};
+
+use crate::args::SimulateArgs;
+use crate::{CliError, CliResult};
+
+static CANCEL: AtomicBool = AtomicBool::new(false);
+
+fn invalid(file: &Path, path: &str, message: &str) -> CliError {
+    CliError {
+        code: "invalid",
+        field: None,
+        message: format!("{}: {path}: {message}", file.display()),
+    }
+}
+
+/// The book's capitalisation on a date, as MODEL.md's classes: options count as a
+/// common-equivalent class (v1 ignores strikes), the unallocated pool apart.
+fn classes_from_book(book: &Path, date: &str) -> CliResult<(Vec<StartClass>, f64)> {
+    let day = crate::write::date("start.date", date)?;
+    let store = Store::open(book)?;
+    let b = store.load_as_of(day)?;
+    let table = b.cap_table(day, &RoundingPolicy::default())?;
+    let mut classes = vec![];
+    for row in table.classes.iter().filter(|r| r.shares > 0) {
+        let Some(c) = b.class(row.class) else {
+            continue;
+        };
+        let oip = c
+            .original_issue_price
+            .map_or(0.0, |p| p.amount.to_f64().unwrap_or(0.0));
+        classes.push(StartClass {
+            name: c.name.clone(),
+            shares: row.as_converted as f64,
+            preference: c.preference_multiple.to_f64().unwrap_or(0.0) * oip * row.shares as f64,
+            participating: !matches!(c.participation, Participation::None),
+            seniority: c.seniority,
+        });
+    }
+    if table.totals.options > 0 {
+        classes.push(StartClass {
+            name: "Options (common-equivalent)".into(),
+            shares: table.totals.options as f64,
+            preference: 0.0,
+            participating: false,
+            seniority: 0,
+        });
+    }
+    Ok((classes, table.totals.pool_available as f64))
+}
+
+pub fn run(book: &Path, a: SimulateArgs, json: bool, out: &mut String) -> CliResult {
+    let file = a.scenario.as_path();
+    let text = std::fs::read_to_string(file).map_err(|e| CliError::io(file, e))?;
+    let mut s = Scenario::parse(&text).map_err(|e| invalid(file, &e.path, &e.message))?;
+    if let Some(p) = a.paths {
+        s.simulation.paths = p;
+    }
+    if let Some(seed) = a.seed {
+        s.simulation.seed = seed;
+    }
+    if let Some(b) = &a.backend {
+        s.simulation.backend = match b.as_str() {
+            "auto" => Backend::Auto,
+            "cpu" => Backend::Cpu,
+            "gpu" => Backend::Gpu,
+            other => {
+                return Err(CliError::usage(
+                    "backend",
+                    format!("'{other}' is not auto, cpu or gpu"),
+                ))
+            }
+        };
+    }
+    let samplers = s
+        .validate()
+        .map_err(|e| invalid(file, &e.path, &e.message))?;
+    match s.simulation.backend {
+        Backend::Gpu => {
+            return Err(CliError::usage(
+                "backend",
+                "this build has no GPU backend yet; use --backend cpu or auto",
+            ))
+        }
+        Backend::Auto => eprintln!("roundbook: no GPU backend in this build; running on the CPU"),
+        Backend::Cpu => {}
+    }
+    if s.start.classes.is_none() {
+        let (classes, pool) = classes_from_book(book, &s.start.date)?;
+        if classes.is_empty() {
+            return Err(invalid(
+                file,
+                "start.classes",
+                "the book holds no shares on the start date",
+            ));
+        }
+        s.start.classes = Some(classes);
+        s.start.pool_available = pool;
+    }
+    let params =
+        Params::new(&s, samplers).ok_or_else(|| invalid(file, "start.classes", "no classes"))?;
+    let class_names: Vec<String> = s
+        .start
+        .classes
+        .iter()
+        .flatten()
+        .map(|c| c.name.clone())
+        .collect();
+
+    // Ctrl-C sets the flag; the run stops at its next chunk of paths and returns nothing.
+    CANCEL.store(false, Ordering::SeqCst);
+    let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::SeqCst));
+    let paths = s.simulation.paths;
+    let started = Instant::now();
+    let last = Mutex::new(Instant::now());
+    let progress = |done: u64| {
+        let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
+        if last.elapsed().as_millis() >= 200 || done == paths {
+            *last = Instant::now();
+            let pct = done * 100 / paths.max(1);
+            let bar: String = (0..40)
+                .map(|i| if i * 100 / 40 < pct { '#' } else { ' ' })
+                .collect();
+            eprint!("\rsimulating [{bar}] {pct:>3}% {done}/{paths} paths");
+        }
+    };
+    let summary = cpu::run(&params, paths, a.threads, &CANCEL, &progress).map_err(|_| {
+        eprintln!();
+        CliError {
+            code: "cancelled",
+            field: None,
+            message: "cancelled: the run stopped and no result was written".into(),
+        }
+    })?;
+    eprintln!();
+    let secs = started.elapsed().as_secs_f64();
+    let hash: String = Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let meta = serde_json::json!({
+        "scenario": file.display().to_string(),
+        "scenario_sha256": hash,
+        "seed": s.simulation.seed,
+        "paths": paths,
+        "horizon_months": s.simulation.horizon_months,
+        "backend": "cpu",
+        "adapter": null,
+        "engine_version": env!("CARGO_PKG_VERSION"),
+        "seconds": secs,
+        "classes": class_names,
+    });
+    let result = serde_json::json!({ "run": meta, "summary": summary });
+    if let Some(path) = &a.out {
+        let text = serde_json::to_string_pretty(&result).unwrap_or_default();
+        std::fs::write(path, text).map_err(|e| CliError::io(path, e))?;
+    }
+    if json {
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&result).unwrap_or_default()
+        );
+        return Ok(());
+    }
+    let h = s.simulation.horizon_months as usize;
+    let _ = writeln!(
+        out,
+        "{paths} paths x {h} months, seed {}, CPU: {secs:.2} s ({:.1}M path-months/s)",
+        s.simulation.seed,
+        paths as f64 * h as f64 / secs / 1e6
+    );
+    let _ = writeln!(
+        out,
+        "P(fail by month {h}) = {:.4} (unpriceable rounds: {})",
+        summary.p_fail, summary.unpriceable
+    );
+    let _ = writeln!(
+        out,
+        "P(a raise within 6 / 12 / 24 months) = {:.4} / {:.4} / {:.4}; mean rounds {:.2}",
+        summary.p_raise_within[0],
+        summary.p_raise_within[1],
+        summary.p_raise_within[2],
+        summary.mean_rounds
+    );
+    for (k, name) in MEASURE_NAMES.iter().enumerate() {
+        let _ = writeln!(out, "\n{name} (alive paths)          P5            P50            P95           mean    alive");
+        for m in [1usize, 6, 12, 24, 36, 48, h]
+            .into_iter()
+            .filter(|m| *m <= h)
+            .collect::<std::collections::BTreeSet<_>>()
+        {
+            let f = &summary.fans[k][m - 1];
+            let _ = writeln!(
+                out,
+                "  month {m:>3}  {:>14.4e} {:>14.4e} {:>14.4e} {:>14.4e}  {:>6.2}%",
+                f.percentiles[0],
+                f.percentiles[2],
+                f.percentiles[4],
+                f.mean,
+                summary.alive_fraction[m - 1] * 100.0
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\nExit payout per class (mean over all paths; a failed path pays 0):"
+    );
+    for (i, mean) in summary.payout_mean.iter().enumerate() {
+        let name = class_names
+            .get(i)
+            .cloned()
+            .unwrap_or_else(|| format!("Round {} preferred", i + 1 - class_names.len()));
+        let _ = writeln!(
+            out,
+            "  {name:<32} {mean:>16.4e} +- {:.2e}",
+            summary.payout_se[i]
+        );
+    }
+    let _ = writeln!(out, "\nPercentiles are read from histograms: each states its bin error in --json (fans[].bin_error).");
+    Ok(())
+}
