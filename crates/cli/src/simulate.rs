@@ -231,6 +231,35 @@ pub fn run(book: &Path, a: SimulateArgs, json: bool, out: &mut String) -> CliRes
             summary.payout_se[i]
         );
     }
+    let _ = writeln!(out, "\nConvergence (in path order):          paths     P(fail)   mean exit value   mean new money");
+    for c in &summary.convergence {
+        let _ = writeln!(
+            out,
+            "  {:>36} {:>11.4} {:>17.4e} {:>16.4e}",
+            c.paths, c.p_fail, c.exit_value_mean, c.new_money_mean
+        );
+    }
+    let mut tornado: Vec<_> = summary
+        .sensitivity
+        .iter()
+        .filter(|x| x.exit_value.is_some())
+        .collect();
+    tornado.sort_by(|a, b| {
+        b.exit_value
+            .unwrap_or(0.0)
+            .abs()
+            .total_cmp(&a.exit_value.unwrap_or(0.0).abs())
+    });
+    let _ = writeln!(
+        out,
+        "\nSensitivity of the exit value (Spearman rank correlation, first {} paths):",
+        summary.paths.min(cpu::SENSITIVITY_PATHS)
+    );
+    for x in tornado {
+        let r = x.exit_value.unwrap_or(0.0);
+        let bar = "#".repeat((r.abs() * 40.0).round() as usize);
+        let _ = writeln!(out, "  {:<36} {r:>+7.3} {bar}", x.input);
+    }
     let _ = writeln!(out, "\nPercentiles are read from histograms: each states its bin error in --json (fans[].bin_error).");
     Ok(())
 }

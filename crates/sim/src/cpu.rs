@@ -50,7 +50,50 @@ pub struct Summary {
     pub p_raise_within: [f64; 3],
     pub mean_rounds: f64,
     pub pert_exhausted: u64,
+    /// Mean exit value over all paths (0 for a failed path), and its standard error.
+    pub exit_value_mean: f64,
+    pub exit_value_se: f64,
+    pub new_money_mean: f64,
+    /// The headline statistics after 10%, 25%, 50% and 100% of the paths (in path order).
+    pub convergence: Vec<Convergence>,
+    /// Spearman rank correlation of each static input with each headline output, over the
+    /// first `SENSITIVITY_PATHS` paths (None where an input or output does not vary).
+    pub sensitivity: Vec<Sensitivity>,
 }
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Convergence {
+    pub paths: u64,
+    pub p_fail: f64,
+    pub exit_value_mean: f64,
+    pub new_money_mean: f64,
+    pub mean_rounds: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Sensitivity {
+    pub input: &'static str,
+    /// Against: exit value, new money raised, rounds, failed (0/1).
+    pub exit_value: Option<f64>,
+    pub new_money: Option<f64>,
+    pub rounds: Option<f64>,
+    pub failed: Option<f64>,
+}
+
+/// The static inputs, in draw order (docs/sim.md).
+pub const INPUT_NAMES: [&str; 8] = [
+    "compute.delivery_delay_months",
+    "compute.gpu_unit_price",
+    "compute.infra_ratio",
+    "compute.pue",
+    "compute.usd_per_kwh",
+    "operations.burn_per_month",
+    "operations.revenue_growth_annual",
+    "exit.multiple",
+];
+
+/// Paths whose inputs and outputs are kept for the rank correlations.
+pub const SENSITIVITY_PATHS: u64 = 262_144;
 
 #[derive(Debug)]
 pub struct Cancelled;
@@ -69,6 +112,11 @@ struct Partial {
     raised: [u64; 3],
     rounds: u64,
     exhausted: u64,
+    /// exit value: sum, sum of squares; new money: sum
+    exit: (f64, f64),
+    new_money: f64,
+    /// Per path, for the first SENSITIVITY_PATHS paths: 8 inputs then 4 outputs.
+    samples: Vec<[f32; 12]>,
 }
 
 fn empty_outcome() -> Outcome {
@@ -236,6 +284,23 @@ fn run_chunk(
         }
         part.rounds += u64::from(outcome.rounds);
         part.exhausted += u64::from(outcome.pert_exhausted);
+        let exit = f64::from(outcome.exit_value);
+        part.exit.0 += exit;
+        part.exit.1 += exit * exit;
+        part.new_money += f64::from(outcome.new_money);
+        if path < SENSITIVITY_PATHS {
+            let mut row = [0.0f32; 12];
+            row[..8].copy_from_slice(&outcome.inputs);
+            row[8] = outcome.exit_value;
+            row[9] = outcome.new_money;
+            row[10] = outcome.rounds as f32;
+            row[11] = if outcome.ending == Ending::Exited {
+                0.0
+            } else {
+                1.0
+            };
+            part.samples.push(row);
+        }
     }
 }
 
@@ -260,6 +325,66 @@ fn merge(total: &mut Partial, part: &Partial) {
     }
     total.rounds += part.rounds;
     total.exhausted += part.exhausted;
+    total.exit.0 += part.exit.0;
+    total.exit.1 += part.exit.1;
+    total.new_money += part.new_money;
+}
+
+/// Ranks (1-based, ties averaged).
+fn ranks(v: &[f32]) -> Vec<f64> {
+    let mut idx: Vec<usize> = (0..v.len()).collect();
+    idx.sort_by(|&a, &b| v[a].total_cmp(&v[b]).then(a.cmp(&b)));
+    let mut r = vec![0.0; v.len()];
+    let mut i = 0;
+    while i < idx.len() {
+        let mut j = i;
+        while j + 1 < idx.len() && v[idx[j + 1]] == v[idx[i]] {
+            j += 1;
+        }
+        let avg = (i + j) as f64 / 2.0 + 1.0;
+        for &k in &idx[i..=j] {
+            r[k] = avg;
+        }
+        i = j + 1;
+    }
+    r
+}
+
+/// Pearson correlation of two rank vectors; None when either does not vary.
+fn correlation(a: &[f64], b: &[f64]) -> Option<f64> {
+    let n = a.len() as f64;
+    let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
+    let (mut sab, mut saa, mut sbb) = (0.0, 0.0, 0.0);
+    for (x, y) in a.iter().zip(b) {
+        sab += (x - ma) * (y - mb);
+        saa += (x - ma) * (x - ma);
+        sbb += (y - mb) * (y - mb);
+    }
+    (saa > 0.0 && sbb > 0.0).then(|| sab / (saa * sbb).sqrt())
+}
+
+/// Spearman's rank correlation of every input with every output, over the kept samples.
+fn sensitivity(samples: &[[f32; 12]]) -> Vec<Sensitivity> {
+    if samples.len() < 3 {
+        return vec![];
+    }
+    let column =
+        |c: usize| -> Vec<f64> { ranks(&samples.iter().map(|r| r[c]).collect::<Vec<_>>()) };
+    let outputs: Vec<Vec<f64>> = (8..12).map(column).collect();
+    INPUT_NAMES
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let x = column(i);
+            Sensitivity {
+                input: name,
+                exit_value: correlation(&x, &outputs[0]),
+                new_money: correlation(&x, &outputs[1]),
+                rounds: correlation(&x, &outputs[2]),
+                failed: correlation(&x, &outputs[3]),
+            }
+        })
+        .collect()
 }
 
 fn run_inner(
@@ -358,8 +483,35 @@ fn run_inner(
         );
     parts.sort_by_key(|(c, _)| *c);
     let mut total = empty_partial(h, classes);
-    for (_, part) in &parts {
-        merge(&mut total, part.as_ref().ok_or(Cancelled)?);
+    let mut convergence = vec![];
+    let mut samples: Vec<[f32; 12]> = vec![];
+    let mut marks = [0.10f64, 0.25, 0.50, 1.0]
+        .iter()
+        .map(|f| ((f * paths as f64).ceil() as u64).max(1))
+        .peekable();
+    for (c, part) in &parts {
+        let part = part.as_ref().ok_or(Cancelled)?;
+        merge(&mut total, part);
+        samples.extend_from_slice(&part.samples);
+        let seen = ((c + 1) * CHUNK).min(paths);
+        // Snapshot at the chunk that reaches each fraction (fractions are rounded up to chunks).
+        while marks.peek().is_some_and(|m| seen >= *m) {
+            marks.next();
+            let n = seen as f64;
+            if convergence
+                .last()
+                .is_some_and(|c: &Convergence| c.paths == seen)
+            {
+                continue;
+            }
+            convergence.push(Convergence {
+                paths: seen,
+                p_fail: total.failed as f64 / n,
+                exit_value_mean: total.exit.0 / n,
+                new_money_mean: total.new_money / n,
+                mean_rounds: total.rounds as f64 / n,
+            });
+        }
     }
 
     let n = paths as f64;
@@ -446,6 +598,15 @@ fn run_inner(
         p_raise_within: total.raised.map(|r| r as f64 / n),
         mean_rounds: total.rounds as f64 / n,
         pert_exhausted: total.exhausted,
+        exit_value_mean: total.exit.0 / n,
+        exit_value_se: if paths > 1 {
+            ((total.exit.1 / n - (total.exit.0 / n).powi(2)).max(0.0) / (n - 1.0)).sqrt()
+        } else {
+            0.0
+        },
+        new_money_mean: total.new_money / n,
+        convergence,
+        sensitivity: sensitivity(&samples),
     })
 }
 
@@ -558,6 +719,55 @@ multiple = {{ dist = "fixed", value = 1 }}
                 v = if v > 0.0 { v * 1.37 + 0.01 } else { v + 0.37 };
             }
         }
+    }
+
+    #[test]
+    fn ranks_average_ties() {
+        assert_eq!(ranks(&[3.0, 1.0, 2.0, 2.0]), vec![4.0, 1.0, 2.5, 2.5]);
+        assert_eq!(correlation(&[1.0, 2.0, 3.0], &[2.0, 4.0, 6.0]), Some(1.0));
+        assert_eq!(correlation(&[1.0, 1.0, 1.0], &[2.0, 4.0, 6.0]), None);
+    }
+
+    #[test]
+    fn the_tornado_finds_the_input_that_drives_the_exit() {
+        // Everything fixed but the exit multiple and the volatility of the mark: the multiple is
+        // a strong driver of the exit value, fixed inputs have no correlation at all.
+        let mut p = gbm(20_000, 12);
+        p.samplers.exit_multiple = crate::dist::Dist::Uniform { min: 0.5, max: 2.0 }
+            .sampler("exit.multiple")
+            .unwrap();
+        let s = go(&p, 20_000, 2);
+        let multiple = s
+            .sensitivity
+            .iter()
+            .find(|x| x.input == "exit.multiple")
+            .unwrap();
+        assert!(multiple.exit_value.unwrap() > 0.4, "{multiple:?}");
+        let price = s
+            .sensitivity
+            .iter()
+            .find(|x| x.input == "compute.gpu_unit_price")
+            .unwrap();
+        assert_eq!(price.exit_value, None, "a fixed input does not vary");
+    }
+
+    #[test]
+    fn the_convergence_table_ends_at_the_run_itself() {
+        let paths = 5 * CHUNK;
+        let p = gbm(paths, 12);
+        let s = go(&p, paths, 2);
+        let c = &s.convergence;
+        assert!(c.len() >= 3, "{c:?}");
+        assert!(c.windows(2).all(|w| w[0].paths < w[1].paths));
+        let last = c.last().unwrap();
+        assert_eq!(last.paths, paths);
+        assert_eq!(last.p_fail, s.p_fail);
+        assert_eq!(last.exit_value_mean, s.exit_value_mean);
+        // At 10% of the paths the mean is already within a few standard errors of the end.
+        assert!(
+            (c[0].exit_value_mean - s.exit_value_mean).abs()
+                < 5.0 * s.exit_value_se * (paths as f64 / c[0].paths as f64).sqrt()
+        );
     }
 
     #[test]
