@@ -78,6 +78,8 @@ pub enum Command {
     /// Run a Monte Carlo scenario (MODEL.md) on the CPU: fans, probabilities, exit payouts.
     /// Ctrl-C stops it within a chunk of paths and writes nothing.
     Simulate(SimulateArgs),
+    /// The Monte Carlo runs stored in the book.
+    Runs,
     /// Compute a self-contained deal from a JSON file (or - for standard input): the cap table,
     /// a modelled round, exit waterfalls. No book is read or written. See docs/calc.md.
     Calc {

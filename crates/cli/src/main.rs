@@ -184,6 +184,7 @@ fn run(book: &std::path::Path, json: bool, command: Command, out: &mut String) -
         Journal(a) => read::journal(book, a, json, out),
         Settings(args::SettingsCmd::Rounding(a)) => write::settings_rounding(book, a, json, out),
         Compute(c) => compute::run(book, c, json, out),
+        Runs => simulate::list(book, json, out),
         Check => read::check(book, json, out),
         Bench(_) | Calc { .. } | Simulate(_) => Ok(()),
     }

@@ -164,7 +164,28 @@ pub fn run(book: &Path, a: SimulateArgs, json: bool, out: &mut String) -> CliRes
         "seconds": secs,
         "classes": class_names,
     });
-    let result = serde_json::json!({ "run": meta, "summary": summary });
+    let mut result = serde_json::json!({ "run": meta, "summary": summary });
+    // Stored in the book when there is one: the scenario text once, the run with its summary.
+    if book.exists() {
+        let mut store = Store::open(book)?;
+        let summary_json = serde_json::to_string(&result["summary"]).unwrap_or_default();
+        let id = store.record_run(&roundbook_store::runs::NewRun {
+            scenario_text: &text,
+            scenario_sha256: result["run"]["scenario_sha256"]
+                .as_str()
+                .unwrap_or_default(),
+            seed: s.simulation.seed,
+            paths,
+            horizon_months: s.simulation.horizon_months,
+            backend: "cpu",
+            adapter: None,
+            engine_version: env!("CARGO_PKG_VERSION"),
+            seconds: secs,
+            summary_json: &summary_json,
+        })?;
+        result["run"]["id"] = serde_json::json!(id);
+        eprintln!("roundbook: stored as run #{id} in {}", book.display());
+    }
     if let Some(path) = &a.out {
         let text = serde_json::to_string_pretty(&result).unwrap_or_default();
         std::fs::write(path, text).map_err(|e| CliError::io(path, e))?;
@@ -261,5 +282,51 @@ pub fn run(book: &Path, a: SimulateArgs, json: bool, out: &mut String) -> CliRes
         let _ = writeln!(out, "  {:<36} {r:>+7.3} {bar}", x.input);
     }
     let _ = writeln!(out, "\nPercentiles are read from histograms: each states its bin error in --json (fans[].bin_error).");
+    Ok(())
+}
+
+/// `roundbook runs`: the Monte Carlo runs stored in the book.
+pub fn list(book: &Path, json: bool, out: &mut String) -> CliResult {
+    let store = Store::open(book)?;
+    let runs = store.runs()?;
+    if json {
+        let rows: Vec<serde_json::Value> = runs
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "id": r.id, "scenario_sha256": r.scenario_sha256, "seed": r.seed, "paths": r.paths,
+                    "horizon_months": r.horizon_months, "backend": r.backend, "adapter": r.adapter,
+                    "engine_version": r.engine_version, "seconds": r.seconds, "recorded_at": r.recorded_at,
+                    "summary": serde_json::from_str::<serde_json::Value>(&r.summary).unwrap_or_default(),
+                })
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({ "runs": rows })).unwrap_or_default()
+        );
+        return Ok(());
+    }
+    let _ = writeln!(out, "  #  Recorded (UTC)        Scenario      Seed          Paths  Months  Backend  P(fail)  Mean exit value");
+    for r in &runs {
+        let v: serde_json::Value = serde_json::from_str(&r.summary).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{:>3}  {}  {}  {:>10}  {:>11}  {:>6}  {:<7}  {:>7.4}  {:>15.4e}",
+            r.id,
+            r.recorded_at
+                .get(..19)
+                .unwrap_or(&r.recorded_at)
+                .replace('T', " "),
+            r.scenario_sha256.get(..12).unwrap_or(""),
+            r.seed,
+            r.paths,
+            r.horizon_months,
+            r.backend,
+            v["p_fail"].as_f64().unwrap_or(f64::NAN),
+            v["exit_value_mean"].as_f64().unwrap_or(f64::NAN)
+        );
+    }
     Ok(())
 }

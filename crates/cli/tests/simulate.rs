@@ -150,3 +150,21 @@ fn ctrl_c_stops_the_run_within_a_second_and_writes_nothing() {
     );
     assert!(!result.exists(), "no partial result");
 }
+
+#[test]
+fn a_run_is_stored_in_the_book_and_listed() {
+    let (_dir, book) = demo_book();
+    let out = simulate(&book, &["--paths", "5000"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("stored as run #1"),
+        "{}",
+        stderr(&out)
+    );
+    let runs = json(&book, &["runs"]);
+    let list = runs["runs"].as_array().unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["paths"], 5000);
+    assert_eq!(list[0]["seed"], 20240526);
+    assert!(list[0]["summary"]["p_fail"].as_f64().is_some());
+}

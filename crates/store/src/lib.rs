@@ -10,6 +10,7 @@ mod compute;
 mod error;
 pub mod migrate;
 mod rows;
+pub mod runs;
 
 use std::path::{Path, PathBuf};
 

@@ -29,6 +29,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0003_compute",
         sql: include_str!("../../../migrations/0003_compute.sql"),
     },
+    Migration {
+        version: 4,
+        name: "0004_simulation_runs",
+        sql: include_str!("../../../migrations/0004_simulation_runs.sql"),
+    },
 ];
 
 pub fn latest_version() -> i64 {

@@ -1,0 +1,110 @@
+//! Monte Carlo runs in the book: the scenario text (once per distinct text) and each run's
+//! metadata and summary. Append-only; one transaction per run.
+
+use chrono::Utc;
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
+
+use crate::error::Result;
+use crate::Store;
+
+/// What a stored run says about itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunRecord {
+    pub id: i64,
+    pub scenario_sha256: String,
+    pub seed: u64,
+    pub paths: u64,
+    pub horizon_months: u32,
+    pub backend: String,
+    pub adapter: Option<String>,
+    pub engine_version: String,
+    pub seconds: f64,
+    pub summary: String,
+    pub recorded_at: String,
+}
+
+/// A run to store.
+pub struct NewRun<'a> {
+    pub scenario_text: &'a str,
+    pub scenario_sha256: &'a str,
+    pub seed: u64,
+    pub paths: u64,
+    pub horizon_months: u32,
+    pub backend: &'a str,
+    pub adapter: Option<&'a str>,
+    pub engine_version: &'a str,
+    pub seconds: f64,
+    pub summary_json: &'a str,
+}
+
+impl Store {
+    /// Stores a run (and its scenario, if this text is new); returns the run's id.
+    pub fn record_run(&mut self, r: &NewRun) -> Result<i64> {
+        let now = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let existing: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM sim_scenarios WHERE sha256 = ?1",
+                [r.scenario_sha256],
+                |row| row.get(0),
+            )
+            .optional()?;
+        let scenario = match existing {
+            Some(id) => id,
+            None => {
+                tx.execute(
+                    "INSERT INTO sim_scenarios (sha256, text, recorded_at) VALUES (?1, ?2, ?3)",
+                    params![r.scenario_sha256, r.scenario_text, now],
+                )?;
+                tx.last_insert_rowid()
+            }
+        };
+        tx.execute(
+            "INSERT INTO sim_runs (scenario_id, seed, paths, horizon_months, backend, adapter, engine_version, seconds, summary, recorded_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                scenario,
+                r.seed.to_string(),
+                r.paths as i64,
+                r.horizon_months,
+                r.backend,
+                r.adapter,
+                r.engine_version,
+                r.seconds,
+                r.summary_json,
+                now
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Every stored run, oldest first.
+    pub fn runs(&self) -> Result<Vec<RunRecord>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT r.id, s.sha256, r.seed, r.paths, r.horizon_months, r.backend, r.adapter, r.engine_version,
+                    r.seconds, r.summary, r.recorded_at
+             FROM sim_runs r JOIN sim_scenarios s ON s.id = r.scenario_id ORDER BY r.id",
+        )?;
+        let rows = stmt.query_map([], |row| {
+            let seed: String = row.get(2)?;
+            Ok(RunRecord {
+                id: row.get(0)?,
+                scenario_sha256: row.get(1)?,
+                seed: seed.parse().unwrap_or(0),
+                paths: row.get::<_, i64>(3)? as u64,
+                horizon_months: row.get(4)?,
+                backend: row.get(5)?,
+                adapter: row.get(6)?,
+                engine_version: row.get(7)?,
+                seconds: row.get(8)?,
+                summary: row.get(9)?,
+                recorded_at: row.get(10)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
