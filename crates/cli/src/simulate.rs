@@ -28,9 +28,16 @@ fn invalid(file: &Path, path: &str, message: &str) -> CliError {
     }
 }
 
+/// A holder of the book: its fully diluted shares, and its part of each class (by index).
+struct Holder {
+    name: String,
+    fully_diluted: u64,
+    parts: Vec<(usize, f64)>,
+}
+
 /// The book's capitalisation on a date, as MODEL.md's classes: options count as a
-/// common-equivalent class (v1 ignores strikes), the unallocated pool apart.
-fn classes_from_book(book: &Path, date: &str) -> CliResult<(Vec<StartClass>, f64)> {
+/// common-equivalent class (v1 ignores strikes), the unallocated pool apart; and its holders.
+fn classes_from_book(book: &Path, date: &str) -> CliResult<(Vec<StartClass>, f64, Vec<Holder>)> {
     let day = crate::write::date("start.date", date)?;
     let store = Store::open(book)?;
     let b = store.load_as_of(day)?;
@@ -51,7 +58,31 @@ fn classes_from_book(book: &Path, date: &str) -> CliResult<(Vec<StartClass>, f64
             seniority: c.seniority,
         });
     }
+    let index_of = |name: &str, classes: &[StartClass]| classes.iter().position(|c| c.name == name);
+    let mut holders: Vec<Holder> = table
+        .holders
+        .iter()
+        .map(|h| Holder {
+            name: h.name.clone(),
+            fully_diluted: h.fully_diluted,
+            parts: h
+                .holdings
+                .iter()
+                .filter_map(|x| {
+                    let i = index_of(&x.class_name, &classes)?;
+                    Some((i, x.as_converted as f64 / classes[i].shares))
+                })
+                .collect(),
+        })
+        .collect();
     if table.totals.options > 0 {
+        let i = classes.len();
+        for (h, row) in holders.iter_mut().zip(&table.holders) {
+            if row.options > 0 {
+                h.parts
+                    .push((i, row.options as f64 / table.totals.options as f64));
+            }
+        }
         classes.push(StartClass {
             name: "Options (common-equivalent)".into(),
             shares: table.totals.options as f64,
@@ -60,7 +91,7 @@ fn classes_from_book(book: &Path, date: &str) -> CliResult<(Vec<StartClass>, f64
             seniority: 0,
         });
     }
-    Ok((classes, table.totals.pool_available as f64))
+    Ok((classes, table.totals.pool_available as f64, holders))
 }
 
 pub fn run(book: &Path, a: SimulateArgs, json: bool, out: &mut String) -> CliResult {
@@ -99,8 +130,10 @@ pub fn run(book: &Path, a: SimulateArgs, json: bool, out: &mut String) -> CliRes
         Backend::Auto => eprintln!("roundbook: no GPU backend in this build; running on the CPU"),
         Backend::Cpu => {}
     }
+    let mut holders = vec![];
     if s.start.classes.is_none() {
-        let (classes, pool) = classes_from_book(book, &s.start.date)?;
+        let (classes, pool, from_book) = classes_from_book(book, &s.start.date)?;
+        holders = from_book;
         if classes.is_empty() {
             return Err(invalid(
                 file,
@@ -164,7 +197,26 @@ pub fn run(book: &Path, a: SimulateArgs, json: bool, out: &mut String) -> CliRes
         "seconds": secs,
         "classes": class_names,
     });
-    let mut result = serde_json::json!({ "run": meta, "summary": summary });
+    // Per holder (MODEL.md: ownership = shares / F; payout = the class's times its part of it).
+    let h_last = s.simulation.horizon_months as usize - 1;
+    let fd = &summary.fans[3][h_last];
+    let holder_rows: Vec<serde_json::Value> = holders
+        .iter()
+        .map(|x| {
+            let own = |f: f64| if f > 0.0 { x.fully_diluted as f64 / f } else { f64::NAN };
+            let payout: f64 = x.parts.iter().map(|(i, part)| part * summary.payout_mean.get(*i).copied().unwrap_or(0.0)).sum();
+            let se_bound: f64 = x.parts.iter().map(|(i, part)| part * summary.payout_se.get(*i).copied().unwrap_or(0.0)).sum();
+            serde_json::json!({
+                "holder": x.name,
+                "fully_diluted_shares": x.fully_diluted,
+                // More shares outstanding means a smaller stake: P5 of ownership is shares / P95 of F.
+                "ownership_at_horizon": { "p5": own(fd.percentiles[4]), "p50": own(fd.percentiles[2]), "p95": own(fd.percentiles[0]) },
+                "exit_payout_mean": payout,
+                "exit_payout_se_bound": se_bound,
+            })
+        })
+        .collect();
+    let mut result = serde_json::json!({ "run": meta, "summary": summary, "holders": holder_rows });
     // Stored in the book when there is one: the scenario text once, the run with its summary.
     if book.exists() {
         let mut store = Store::open(book)?;
@@ -251,6 +303,21 @@ pub fn run(book: &Path, a: SimulateArgs, json: bool, out: &mut String) -> CliRes
             "  {name:<32} {mean:>16.4e} +- {:.2e}",
             summary.payout_se[i]
         );
+    }
+    if !holder_rows.is_empty() {
+        let _ = writeln!(out, "\nHolders at month {h}: ownership of fully diluted (P5 / P50 / P95) and mean exit payout:");
+        for r in &holder_rows {
+            let o = &r["ownership_at_horizon"];
+            let _ = writeln!(
+                out,
+                "  {:<44} {:>7.3}% {:>7.3}% {:>7.3}%  {:>12.4e}",
+                r["holder"].as_str().unwrap_or(""),
+                o["p5"].as_f64().unwrap_or(f64::NAN) * 100.0,
+                o["p50"].as_f64().unwrap_or(f64::NAN) * 100.0,
+                o["p95"].as_f64().unwrap_or(f64::NAN) * 100.0,
+                r["exit_payout_mean"].as_f64().unwrap_or(f64::NAN)
+            );
+        }
     }
     let _ = writeln!(out, "\nConvergence (in path order):          paths     P(fail)   mean exit value   mean new money");
     for c in &summary.convergence {

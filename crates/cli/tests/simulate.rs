@@ -168,3 +168,65 @@ fn a_run_is_stored_in_the_book_and_listed() {
     assert_eq!(list[0]["seed"], 20240526);
     assert!(list[0]["summary"]["p_fail"].as_f64().is_some());
 }
+
+#[test]
+fn without_inline_classes_the_books_holders_are_followed() {
+    let (dir, book) = demo_book();
+    // The shipped scenario with its [[start.classes]] removed: the capitalisation is the book's.
+    let text = std::fs::read_to_string(scenario()).unwrap();
+    let start = text.find("[[start.classes]]").unwrap();
+    let end = text.find("[compute]").unwrap();
+    let own = dir.path().join("from-book.toml");
+    std::fs::write(&own, format!("{}{}", &text[..start], &text[end..])).unwrap();
+    let out = run(
+        &book,
+        &[
+            "--json",
+            "simulate",
+            own.to_str().unwrap(),
+            "--backend",
+            "cpu",
+            "--paths",
+            "6000",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let classes: Vec<&str> = v["run"]["classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert!(
+        classes.contains(&"Series B Preferred") && classes.contains(&"Options (common-equivalent)"),
+        "{classes:?}"
+    );
+    let holders = v["holders"].as_array().unwrap();
+    let musk = holders.iter().find(|h| h["holder"] == "Elon Musk").unwrap();
+    let p50 = musk["ownership_at_horizon"]["p50"].as_f64().unwrap();
+    assert!(p50 > 0.0 && p50 <= 900_000_000.0 / 1_600_000_000.0, "{p50}");
+    // Every share of a starting class belongs to a holder: the holders' payouts add up to the
+    // starting classes' payouts.
+    let by_holders: f64 = holders
+        .iter()
+        .map(|h| h["exit_payout_mean"].as_f64().unwrap())
+        .sum();
+    let by_classes: f64 = v["summary"]["payout_mean"].as_array().unwrap()[..classes.len()]
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .sum();
+    assert!(
+        (by_holders - by_classes).abs() <= 1e-6 * by_classes,
+        "{by_holders} vs {by_classes}"
+    );
+    // The first raise's month distribution: its first 24 months add up to P(a raise within 24).
+    let first: Vec<f64> = v["summary"]["first_raise_month"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    let within24: f64 = first[..24].iter().sum();
+    assert!((within24 - v["summary"]["p_raise_within"][2].as_f64().unwrap()).abs() < 1e-12);
+}

@@ -48,6 +48,9 @@ pub struct Summary {
     pub payout_se: Vec<f64>,
     /// P(at least one raise within 6, 12, 24 months).
     pub p_raise_within: [f64; 3],
+    /// The distribution of the first raise's month: the fraction of all paths whose first raise
+    /// was in month m (index m - 1); paths that never raise are the rest.
+    pub first_raise_month: Vec<f64>,
     pub mean_rounds: f64,
     pub pert_exhausted: u64,
     /// Mean exit value over all paths (0 for a failed path), and its standard error.
@@ -114,6 +117,8 @@ struct Partial {
     exhausted: u64,
     /// exit value: sum, sum of squares; new money: sum
     exit: (f64, f64),
+    /// paths whose first raise was in month m (index m - 1)
+    first_raise: Vec<u64>,
     new_money: f64,
     /// Per path, for the first SENSITIVITY_PATHS paths: 8 inputs then 4 outputs.
     samples: Vec<[f32; 12]>,
@@ -158,6 +163,7 @@ fn empty_partial(h: usize, classes: usize) -> Partial {
     Partial {
         months: vec![[(0, 0.0, 0.0, f64::INFINITY, f64::NEG_INFINITY); MEASURES]; h],
         payout: vec![(0.0, 0.0); classes],
+        first_raise: vec![0; h],
         ..Default::default()
     }
 }
@@ -276,6 +282,9 @@ fn run_chunk(
             }
         }
         if let Some(first) = outcome.first_raise {
+            if let Some(slot) = part.first_raise.get_mut(first as usize - 1) {
+                *slot += 1;
+            }
             for (j, within) in [6u32, 12, 24].iter().enumerate() {
                 if first <= *within {
                     part.raised[j] += 1;
@@ -325,6 +334,9 @@ fn merge(total: &mut Partial, part: &Partial) {
     }
     total.rounds += part.rounds;
     total.exhausted += part.exhausted;
+    for (t, q) in total.first_raise.iter_mut().zip(&part.first_raise) {
+        *t += q;
+    }
     total.exit.0 += part.exit.0;
     total.exit.1 += part.exit.1;
     total.new_money += part.new_money;
@@ -596,6 +608,7 @@ fn run_inner(
         payout_mean,
         payout_se,
         p_raise_within: total.raised.map(|r| r as f64 / n),
+        first_raise_month: total.first_raise.iter().map(|c| *c as f64 / n).collect(),
         mean_rounds: total.rounds as f64 / n,
         pert_exhausted: total.exhausted,
         exit_value_mean: total.exit.0 / n,
@@ -688,6 +701,10 @@ multiple = {{ dist = "fixed", value = 1 }}
             fan.percentiles[2]
         );
         assert_eq!(s.p_fail, 0.0);
+        assert!(
+            s.first_raise_month.iter().all(|f| *f == 0.0),
+            "no raises without burn"
+        );
         // The exit pays the mark to the one class, on every path.
         assert!((s.payout_mean[0] - fan.mean).abs() < 1e-6 * fan.mean);
     }
