@@ -676,6 +676,9 @@ pub struct SimulateArgs {
     /// Threads for the CPU backend (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Paths per batch (default 1,048,576): bounds memory; never changes a result.
+    #[arg(long)]
+    pub batch: Option<u64>,
     /// Write the full result as JSON to this file (as `--json` prints it).
     #[arg(long)]
     pub out: Option<PathBuf>,

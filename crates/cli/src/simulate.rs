@@ -171,14 +171,19 @@ pub fn run(book: &Path, a: SimulateArgs, json: bool, out: &mut String) -> CliRes
             eprint!("\rsimulating [{bar}] {pct:>3}% {done}/{paths} paths");
         }
     };
-    let summary = cpu::run(&params, paths, a.threads, &CANCEL, &progress).map_err(|_| {
-        eprintln!();
-        CliError {
-            code: "cancelled",
-            field: None,
-            message: "cancelled: the run stopped and no result was written".into(),
-        }
-    })?;
+    let batch = a.batch.unwrap_or(1 << 20);
+    if batch == 0 {
+        return Err(CliError::usage("batch", "must be at least 1 path"));
+    }
+    let summary = cpu::run_batched(&params, paths, a.threads, Some(batch), &CANCEL, &progress)
+        .map_err(|_| {
+            eprintln!();
+            CliError {
+                code: "cancelled",
+                field: None,
+                message: "cancelled: the run stopped and no result was written".into(),
+            }
+        })?;
     eprintln!();
     let secs = started.elapsed().as_secs_f64();
     let hash: String = Sha256::digest(text.as_bytes())

@@ -149,11 +149,24 @@ pub fn run(
     cancel: &AtomicBool,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Summary, Cancelled> {
+    run_batched(p, paths, threads, None, cancel, progress)
+}
+
+/// As `run`, in batches of about `batch_paths` paths (whole chunks); the results are the same
+/// for every batch size.
+pub fn run_batched(
+    p: &Params,
+    paths: u64,
+    threads: Option<usize>,
+    batch_paths: Option<u64>,
+    cancel: &AtomicBool,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Summary, Cancelled> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
         .build()
         .map_err(|_| Cancelled)?;
-    pool.install(|| run_inner(p, paths, cancel, progress))
+    pool.install(|| run_inner(p, paths, batch_paths, cancel, progress))
 }
 
 /// Chunks in the pilot pass that sets the histogram ranges.
@@ -402,6 +415,7 @@ fn sensitivity(samples: &[[f32; 12]]) -> Vec<Sensitivity> {
 fn run_inner(
     p: &Params,
     paths: u64,
+    batch_paths: Option<u64>,
     cancel: &AtomicBool,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Summary, Cancelled> {
@@ -447,52 +461,66 @@ fn run_inner(
     // The run: moments per chunk (kept by chunk, summed in chunk order) and histogram counts
     // (integers: summed in any order).
     type State = (Vec<(u64, Option<Partial>)>, Vec<u32>, Scratch, Outcome);
-    let (mut parts, hist) = (0..chunks)
-        .into_par_iter()
-        .fold(
-            || -> State {
-                (
-                    Vec::new(),
-                    vec![0u32; h * MEASURES * BINS],
-                    Scratch::default(),
-                    empty_outcome(),
-                )
-            },
-            |(mut parts, mut counts, mut scratch, mut outcome), c| {
-                if cancel.load(Ordering::Relaxed) {
-                    parts.push((c, None));
-                } else {
-                    let mut part = empty_partial(h, classes);
-                    run_chunk(
-                        p,
-                        c,
-                        paths,
-                        &mut scratch,
-                        &mut outcome,
-                        &mut part,
-                        Some(Bins {
-                            ranges: &ranges,
-                            counts: &mut counts,
-                        }),
-                    );
-                    let len = ((c + 1) * CHUNK).min(paths) - c * CHUNK;
-                    progress(done.fetch_add(len, Ordering::Relaxed) + len);
-                    parts.push((c, Some(part)));
-                }
-                (parts, counts, scratch, outcome)
-            },
-        )
-        .map(|(parts, counts, _, _)| (parts, counts))
-        .reduce(
-            || (Vec::new(), vec![0u32; h * MEASURES * BINS]),
-            |(mut pa, mut ca), (pb, cb)| {
-                pa.extend(pb);
-                for (x, y) in ca.iter_mut().zip(cb) {
-                    *x += y;
-                }
-                (pa, ca)
-            },
-        );
+    let mut parts: Vec<(u64, Option<Partial>)> = Vec::with_capacity(chunks as usize);
+    let mut hist = vec![0u32; h * MEASURES * BINS];
+    // Batches bound memory and set the rhythm of progress; they do not change a single number:
+    // partial sums stay per chunk, in chunk order, and counts add the same in any grouping.
+    let per_batch = batch_paths.map_or(chunks, |b| b.div_ceil(CHUNK).max(1));
+    let mut start = 0u64;
+    while start < chunks {
+        let end = (start + per_batch).min(chunks);
+        let (batch_parts, batch_counts) = (start..end)
+            .into_par_iter()
+            .fold(
+                || -> State {
+                    (
+                        Vec::new(),
+                        vec![0u32; h * MEASURES * BINS],
+                        Scratch::default(),
+                        empty_outcome(),
+                    )
+                },
+                |(mut parts, mut counts, mut scratch, mut outcome), c| {
+                    if cancel.load(Ordering::Relaxed) {
+                        parts.push((c, None));
+                    } else {
+                        let mut part = empty_partial(h, classes);
+                        run_chunk(
+                            p,
+                            c,
+                            paths,
+                            &mut scratch,
+                            &mut outcome,
+                            &mut part,
+                            Some(Bins {
+                                ranges: &ranges,
+                                counts: &mut counts,
+                            }),
+                        );
+                        let len = ((c + 1) * CHUNK).min(paths) - c * CHUNK;
+                        progress(done.fetch_add(len, Ordering::Relaxed) + len);
+                        parts.push((c, Some(part)));
+                    }
+                    (parts, counts, scratch, outcome)
+                },
+            )
+            .map(|(parts, counts, _, _)| (parts, counts))
+            .reduce(
+                || (Vec::new(), vec![0u32; h * MEASURES * BINS]),
+                |(mut pa, mut ca), (pb, cb)| {
+                    pa.extend(pb);
+                    for (x, y) in ca.iter_mut().zip(cb) {
+                        *x += y;
+                    }
+                    (pa, ca)
+                },
+            );
+        parts.extend(batch_parts);
+        for (x, y) in hist.iter_mut().zip(batch_counts) {
+            *x += y;
+        }
+        start = end;
+    }
     parts.sort_by_key(|(c, _)| *c);
     let mut total = empty_partial(h, classes);
     let mut convergence = vec![];
@@ -710,12 +738,25 @@ multiple = {{ dist = "fixed", value = 1 }}
     }
 
     #[test]
-    fn results_do_not_depend_on_the_thread_count() {
+    fn results_do_not_depend_on_the_thread_count_or_the_batch_size() {
         let paths = 3 * CHUNK + 123;
         let p = gbm(paths, 12);
         let one = go(&p, paths, 1);
         assert_eq!(one, go(&p, paths, 2));
         assert_eq!(one, go(&p, paths, 8));
+        // ... nor on the batch size.
+        for batch in [1, CHUNK, 3 * CHUNK - 5, 10 * CHUNK] {
+            let b = run_batched(
+                &p,
+                paths,
+                Some(2),
+                Some(batch),
+                &AtomicBool::new(false),
+                &|_| {},
+            )
+            .unwrap();
+            assert_eq!(one, b, "batch {batch}");
+        }
     }
 
     #[test]
