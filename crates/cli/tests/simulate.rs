@@ -51,6 +51,8 @@ fn the_shipped_scenario_runs_and_does_not_depend_on_threads() {
             "9000",
             "--threads",
             "2",
+            "--batch",
+            "5000",
             "--out",
             b.to_str().unwrap(),
         ],
