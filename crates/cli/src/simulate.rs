@@ -211,8 +211,15 @@ pub fn run(book: &Path, a: SimulateArgs, json: bool, out: &mut String) -> CliRes
             let own = |f: f64| if f > 0.0 { x.fully_diluted as f64 / f } else { f64::NAN };
             let payout: f64 = x.parts.iter().map(|(i, part)| part * summary.payout_mean.get(*i).copied().unwrap_or(0.0)).sum();
             let se_bound: f64 = x.parts.iter().map(|(i, part)| part * summary.payout_se.get(*i).copied().unwrap_or(0.0)).sum();
+            // A holder in one class gets a fixed part of that class's payout: its distribution
+            // scales. For a holder in several classes only the mean adds up.
+            let percentiles = match x.parts.as_slice() {
+                [(i, part)] => summary.finals.get(4 + i).map(|f| f.percentiles.map(|q| q * part)),
+                _ => None,
+            };
             serde_json::json!({
                 "holder": x.name,
+                "exit_payout_percentiles": percentiles,
                 "fully_diluted_shares": x.fully_diluted,
                 // More shares outstanding means a smaller stake: P5 of ownership is shares / P95 of F.
                 "ownership_at_horizon": { "p5": own(fd.percentiles[4]), "p50": own(fd.percentiles[2]), "p95": own(fd.percentiles[0]) },
@@ -221,7 +228,13 @@ pub fn run(book: &Path, a: SimulateArgs, json: bool, out: &mut String) -> CliRes
             })
         })
         .collect();
-    let mut result = serde_json::json!({ "run": meta, "summary": summary, "holders": holder_rows });
+    let names = cpu::final_names(&class_names, s.funding.max_rounds);
+    let finals: Vec<serde_json::Value> = names
+        .iter()
+        .zip(&summary.finals)
+        .map(|(name, fan)| serde_json::json!({ "name": name, "fan": fan }))
+        .collect();
+    let mut result = serde_json::json!({ "run": meta, "summary": summary, "holders": holder_rows, "finals": finals });
     // Stored in the book when there is one: the scenario text once, the run with its summary.
     if book.exists() {
         let mut store = Store::open(book)?;
@@ -296,17 +309,13 @@ pub fn run(book: &Path, a: SimulateArgs, json: bool, out: &mut String) -> CliRes
     }
     let _ = writeln!(
         out,
-        "\nExit payout per class (mean over all paths; a failed path pays 0):"
+        "\nAt month {h}, over all paths (a failed path counts 0)              P5            P50            P95           mean"
     );
-    for (i, mean) in summary.payout_mean.iter().enumerate() {
-        let name = class_names
-            .get(i)
-            .cloned()
-            .unwrap_or_else(|| format!("Round {} preferred", i + 1 - class_names.len()));
+    for (name, fan) in names.iter().zip(&summary.finals) {
         let _ = writeln!(
             out,
-            "  {name:<32} {mean:>16.4e} +- {:.2e}",
-            summary.payout_se[i]
+            "  {name:<56} {:>14.4e} {:>14.4e} {:>14.4e} {:>14.4e}",
+            fan.percentiles[0], fan.percentiles[2], fan.percentiles[4], fan.mean
         );
     }
     if !holder_rows.is_empty() {

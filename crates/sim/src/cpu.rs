@@ -48,6 +48,9 @@ pub struct Summary {
     pub payout_se: Vec<f64>,
     /// P(at least one raise within 6, 12, 24 months).
     pub p_raise_within: [f64; 3],
+    /// At the horizon, over all paths (a failed path pays 0): exit value, new money, rounds, total
+    /// spend, then each class's payout (`final_names` gives the order).
+    pub finals: Vec<Fan>,
     /// The distribution of the first raise's month: the fraction of all paths whose first raise
     /// was in month m (index m - 1); paths that never raise are the rest.
     pub first_raise_month: Vec<f64>,
@@ -119,6 +122,8 @@ struct Partial {
     exit: (f64, f64),
     /// paths whose first raise was in month m (index m - 1)
     first_raise: Vec<u64>,
+    /// Per final value: moments, and the smallest positive value.
+    finals: Vec<(Moments, f64)>,
     new_money: f64,
     /// Per path, for the first SENSITIVITY_PATHS paths: 8 inputs then 4 outputs.
     samples: Vec<[f32; 12]>,
@@ -177,6 +182,13 @@ fn empty_partial(h: usize, classes: usize) -> Partial {
         months: vec![[(0, 0.0, 0.0, f64::INFINITY, f64::NEG_INFINITY); MEASURES]; h],
         payout: vec![(0.0, 0.0); classes],
         first_raise: vec![0; h],
+        finals: vec![
+            (
+                (0, 0.0, 0.0, f64::INFINITY, f64::NEG_INFINITY),
+                f64::INFINITY
+            );
+            4 + classes
+        ],
         ..Default::default()
     }
 }
@@ -252,6 +264,33 @@ impl Axis {
 struct Bins<'a> {
     ranges: &'a [Axis],
     counts: &'a mut [u32],
+    /// One axis per final value; counts of BINS + 1 slots each (the last: values <= 0).
+    final_axes: &'a [Axis],
+    final_counts: &'a mut [u32],
+}
+
+/// The values a path ends with, over all paths (a failed path: 0 payouts and exit value):
+/// exit value, new money, rounds, total spend, then each class's payout.
+fn finals(outcome: &Outcome, scratch: &Scratch, classes: usize, out: &mut Vec<f64>) {
+    out.clear();
+    out.push(f64::from(outcome.exit_value));
+    out.push(f64::from(outcome.new_money));
+    out.push(f64::from(outcome.rounds));
+    out.push(scratch.months.last().map_or(0.0, |m| f64::from(m.spend)));
+    for i in 0..classes {
+        out.push(outcome.payouts.get(i).map_or(0.0, |p| f64::from(*p)));
+    }
+}
+
+/// The names of the final values, given the class names.
+pub fn final_names(class_names: &[String], max_rounds: u32) -> Vec<String> {
+    let mut names: Vec<String> = ["exit_value", "new_money", "rounds", "total_spend"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    names.extend(class_names.iter().map(|c| format!("payout: {c}")));
+    names.extend((1..=max_rounds).map(|r| format!("payout: round {r} preferred")));
+    names
 }
 
 /// Runs one chunk's paths, adding their moments to `part` and, given ranges, their bins.
@@ -264,6 +303,7 @@ fn run_chunk(
     part: &mut Partial,
     mut bins: Option<Bins<'_>>,
 ) {
+    let mut final_values = Vec::with_capacity(part.finals.len());
     for path in c * CHUNK..((c + 1) * CHUNK).min(paths) {
         run_path(p, path, scratch, outcome);
         for (m, month) in scratch.months.iter().enumerate() {
@@ -275,7 +315,7 @@ fn run_chunk(
                 s.2 += v * v;
                 s.3 = s.3.min(v);
                 s.4 = s.4.max(v);
-                if let Some(Bins { ranges, counts }) = bins.as_mut() {
+                if let Some(Bins { ranges, counts, .. }) = bins.as_mut() {
                     let b = ranges[m * MEASURES + k].bin(v);
                     counts[(m * MEASURES + k) * BINS + b] += 1;
                 }
@@ -285,6 +325,33 @@ fn run_chunk(
             let v = f64::from(*pay);
             part.payout[i].0 += v;
             part.payout[i].1 += v * v;
+        }
+        finals(outcome, scratch, part.finals.len() - 4, &mut final_values);
+        for (f, v) in part.finals.iter_mut().zip(&final_values) {
+            let m = &mut f.0;
+            m.0 += 1;
+            m.1 += v;
+            m.2 += v * v;
+            m.3 = m.3.min(*v);
+            m.4 = m.4.max(*v);
+            if *v > 0.0 {
+                f.1 = f.1.min(*v);
+            }
+        }
+        if let Some(Bins {
+            final_axes,
+            final_counts,
+            ..
+        }) = bins.as_mut()
+        {
+            for (i, v) in final_values.iter().enumerate() {
+                let slot = if *v <= 0.0 {
+                    BINS
+                } else {
+                    final_axes[i].bin(*v)
+                };
+                final_counts[i * (BINS + 1) + slot] += 1;
+            }
         }
         match outcome.ending {
             Ending::Exited => {}
@@ -326,6 +393,73 @@ fn run_chunk(
     }
 }
 
+/// A distribution's statistics from its moments and its histogram. `zeros` values of 0 were
+/// counted apart (then `positive_min` bounds the first bin); percentiles are nearest-rank, at the
+/// centre of the bin holding the rank, and `bin_error` is half the widest such bin.
+fn fan_of(
+    moments: Moments,
+    axis: &Axis,
+    counts: &[u32],
+    zeros: u64,
+    positive_min: Option<f64>,
+) -> Fan {
+    let (count, sum, sq, min, max) = moments;
+    let low = positive_min.unwrap_or(min);
+    // A bin's extent; the end bins also hold whatever fell outside the pilot's range.
+    let extent = |b: usize| -> (f64, f64) {
+        let Some((mut a, mut z)) = axis.edges(b) else {
+            return (low, max);
+        };
+        if b == 0 {
+            a = a.min(low);
+        }
+        if b == BINS - 1 {
+            z = z.max(max);
+        }
+        (a.max(low), z.min(max))
+    };
+    let mut percentiles = [f64::NAN; 5];
+    let mut bin_error = 0.0f64;
+    if count > 0 {
+        for (j, pct) in [5.0f64, 25.0, 50.0, 75.0, 95.0].iter().enumerate() {
+            let rank = ((pct / 100.0) * count as f64).ceil().max(1.0) as u64;
+            if rank <= zeros {
+                percentiles[j] = 0.0;
+                continue;
+            }
+            let mut seen = zeros;
+            let mut at = BINS - 1;
+            for (b, c) in counts.iter().enumerate() {
+                seen += u64::from(*c);
+                if seen >= rank {
+                    at = b;
+                    break;
+                }
+            }
+            let (a, z) = extent(at);
+            percentiles[j] = (a + z) / 2.0;
+            bin_error = bin_error.max((z - a) / 2.0);
+        }
+    }
+    let mean = if count == 0 {
+        f64::NAN
+    } else {
+        sum / count as f64
+    };
+    let var = if count > 1 {
+        (sq / count as f64 - mean * mean).max(0.0) * count as f64 / (count - 1) as f64
+    } else {
+        0.0
+    };
+    Fan {
+        alive: count,
+        mean,
+        se: (var / count.max(1) as f64).sqrt(),
+        percentiles,
+        bin_error,
+    }
+}
+
 fn merge(total: &mut Partial, part: &Partial) {
     for (t, q) in total.months.iter_mut().zip(&part.months) {
         for k in 0..MEASURES {
@@ -349,6 +483,14 @@ fn merge(total: &mut Partial, part: &Partial) {
     total.exhausted += part.exhausted;
     for (t, q) in total.first_raise.iter_mut().zip(&part.first_raise) {
         *t += q;
+    }
+    for (t, q) in total.finals.iter_mut().zip(&part.finals) {
+        t.0 .0 += q.0 .0;
+        t.0 .1 += q.0 .1;
+        t.0 .2 += q.0 .2;
+        t.0 .3 = t.0 .3.min(q.0 .3);
+        t.0 .4 = t.0 .4.max(q.0 .4);
+        t.1 = t.1.min(q.1);
     }
     total.exit.0 += part.exit.0;
     total.exit.1 += part.exit.1;
@@ -458,11 +600,26 @@ fn run_inner(
         })
         .collect();
 
+    // The final values' axes: over their positive range (zeros are counted apart).
+    let final_axes: Vec<Axis> = range_of
+        .finals
+        .iter()
+        .map(|(m, min_pos)| {
+            if min_pos.is_finite() && m.4 > *min_pos {
+                Axis::new(*min_pos, m.4)
+            } else {
+                Axis::new(0.0, 0.0)
+            }
+        })
+        .collect();
+    let hist_len = h * MEASURES * BINS;
+    let counts_len = hist_len + final_axes.len() * (BINS + 1);
+
     // The run: moments per chunk (kept by chunk, summed in chunk order) and histogram counts
     // (integers: summed in any order).
     type State = (Vec<(u64, Option<Partial>)>, Vec<u32>, Scratch, Outcome);
     let mut parts: Vec<(u64, Option<Partial>)> = Vec::with_capacity(chunks as usize);
-    let mut hist = vec![0u32; h * MEASURES * BINS];
+    let mut hist = vec![0u32; counts_len];
     // Batches bound memory and set the rhythm of progress; they do not change a single number:
     // partial sums stay per chunk, in chunk order, and counts add the same in any grouping.
     let per_batch = batch_paths.map_or(chunks, |b| b.div_ceil(CHUNK).max(1));
@@ -475,7 +632,7 @@ fn run_inner(
                 || -> State {
                     (
                         Vec::new(),
-                        vec![0u32; h * MEASURES * BINS],
+                        vec![0u32; counts_len],
                         Scratch::default(),
                         empty_outcome(),
                     )
@@ -485,6 +642,7 @@ fn run_inner(
                         parts.push((c, None));
                     } else {
                         let mut part = empty_partial(h, classes);
+                        let (month_counts, final_counts) = counts.split_at_mut(hist_len);
                         run_chunk(
                             p,
                             c,
@@ -494,7 +652,9 @@ fn run_inner(
                             &mut part,
                             Some(Bins {
                                 ranges: &ranges,
-                                counts: &mut counts,
+                                counts: month_counts,
+                                final_axes: &final_axes,
+                                final_counts,
                             }),
                         );
                         let len = ((c + 1) * CHUNK).min(paths) - c * CHUNK;
@@ -506,7 +666,7 @@ fn run_inner(
             )
             .map(|(parts, counts, _, _)| (parts, counts))
             .reduce(
-                || (Vec::new(), vec![0u32; h * MEASURES * BINS]),
+                || (Vec::new(), vec![0u32; counts_len]),
                 |(mut pa, mut ca), (pb, cb)| {
                     pa.extend(pb);
                     for (x, y) in ca.iter_mut().zip(cb) {
@@ -560,60 +720,26 @@ fn run_inner(
     for m in 0..h {
         alive_fraction.push(total.months[m][0].0 as f64 / n);
         for (k, fan) in fans.iter_mut().enumerate() {
-            let (count, sum, sq, min, max) = total.months[m][k];
-            let axis = ranges[m * MEASURES + k];
-            let counts = &hist[(m * MEASURES + k) * BINS..(m * MEASURES + k + 1) * BINS];
-            // A bin's extent; the end bins also hold whatever fell outside the pilot's range.
-            let extent = |b: usize| -> (f64, f64) {
-                let Some((mut a, mut z)) = axis.edges(b) else {
-                    return (min, max);
-                };
-                if b == 0 {
-                    a = a.min(min);
-                }
-                if b == BINS - 1 {
-                    z = z.max(max);
-                }
-                (a.max(min), z.min(max))
-            };
-            let mut percentiles = [f64::NAN; 5];
-            let mut bin_error = 0.0f64;
-            if count > 0 {
-                for (j, pct) in [5.0f64, 25.0, 50.0, 75.0, 95.0].iter().enumerate() {
-                    let rank = ((pct / 100.0) * count as f64).ceil().max(1.0) as u64;
-                    let mut seen = 0u64;
-                    let mut at = BINS - 1;
-                    for (b, c) in counts.iter().enumerate() {
-                        seen += u64::from(*c);
-                        if seen >= rank {
-                            at = b;
-                            break;
-                        }
-                    }
-                    let (a, z) = extent(at);
-                    percentiles[j] = (a + z) / 2.0;
-                    bin_error = bin_error.max((z - a) / 2.0);
-                }
-            }
-            let mean = if count == 0 {
-                f64::NAN
-            } else {
-                sum / count as f64
-            };
-            let var = if count > 1 {
-                (sq / count as f64 - mean * mean).max(0.0) * count as f64 / (count - 1) as f64
-            } else {
-                0.0
-            };
-            fan.push(Fan {
-                alive: count,
-                mean,
-                se: (var / count.max(1) as f64).sqrt(),
-                percentiles,
-                bin_error,
-            });
+            let at = m * MEASURES + k;
+            let counts = &hist[at * BINS..(at + 1) * BINS];
+            fan.push(fan_of(total.months[m][k], &ranges[at], counts, 0, None));
         }
     }
+    let finals: Vec<Fan> = total
+        .finals
+        .iter()
+        .enumerate()
+        .map(|(i, (moments, min_pos))| {
+            let slots = &hist[hist_len + i * (BINS + 1)..hist_len + (i + 1) * (BINS + 1)];
+            fan_of(
+                *moments,
+                &final_axes[i],
+                &slots[..BINS],
+                u64::from(slots[BINS]),
+                Some(*min_pos),
+            )
+        })
+        .collect();
     let payout_mean: Vec<f64> = total.payout.iter().map(|(s, _)| s / n).collect();
     let payout_se = total
         .payout
@@ -637,6 +763,7 @@ fn run_inner(
         payout_se,
         p_raise_within: total.raised.map(|r| r as f64 / n),
         first_raise_month: total.first_raise.iter().map(|c| *c as f64 / n).collect(),
+        finals,
         mean_rounds: total.rounds as f64 / n,
         pert_exhausted: total.exhausted,
         exit_value_mean: total.exit.0 / n,
@@ -728,6 +855,12 @@ multiple = {{ dist = "fixed", value = 1 }}
             "median {} vs {median}",
             fan.percentiles[2]
         );
+        // The exit value at a multiple of 1 is the mark at the horizon: the same distribution.
+        assert_eq!(s.finals[0].percentiles, fan.percentiles);
+        assert!((s.finals[0].mean - fan.mean).abs() < 1e-9 * fan.mean);
+        // One class takes it all.
+        assert_eq!(s.finals[4].percentiles, fan.percentiles);
+        assert_eq!(s.finals[2].percentiles, [0.0; 5], "no rounds");
         assert_eq!(s.p_fail, 0.0);
         assert!(
             s.first_raise_month.iter().all(|f| *f == 0.0),
