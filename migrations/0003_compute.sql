@@ -90,3 +90,17 @@ CREATE TRIGGER compute_operating_no_update BEFORE UPDATE ON compute_operating
 BEGIN SELECT RAISE(ABORT, 'roundbook: compute terms are append-only; set new terms instead'); END;
 CREATE TRIGGER compute_operating_no_delete BEFORE DELETE ON compute_operating
 BEGIN SELECT RAISE(ABORT, 'roundbook: compute terms are append-only; set new terms instead'); END;
+
+-- A cancelled order: the correction for an order entered by mistake or called off. The order's
+-- row stays; the plan leaves it out from then on. An order is cancelled at most once.
+CREATE TABLE gpu_order_cancellations (
+    id          INTEGER PRIMARY KEY,
+    order_id    INTEGER NOT NULL UNIQUE REFERENCES gpu_orders (id),
+    reason      TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    recorded_at TEXT NOT NULL
+);
+
+CREATE TRIGGER gpu_order_cancellations_no_update BEFORE UPDATE ON gpu_order_cancellations
+BEGIN SELECT RAISE(ABORT, 'roundbook: order cancellations are append-only'); END;
+CREATE TRIGGER gpu_order_cancellations_no_delete BEFORE DELETE ON gpu_order_cancellations
+BEGIN SELECT RAISE(ABORT, 'roundbook: order cancellations are append-only'); END;

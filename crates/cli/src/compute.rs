@@ -37,6 +37,13 @@ pub enum OrderCmd {
     Add(OrderAddArgs),
     /// The recorded orders and the use of proceeds.
     List,
+    /// Cancel an order (the correction: the order stays recorded, the plan leaves it out).
+    Cancel {
+        /// The order's number (from `compute order list`).
+        order: String,
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 // Parsed once per run; boxing the larger variant would buy nothing.
@@ -137,6 +144,18 @@ pub fn run(book: &Path, c: ComputeCmd, json: bool, out: &mut String) -> CliResul
     match c {
         ComputeCmd::Order(OrderCmd::Add(a)) => order_add(book, a, json, out),
         ComputeCmd::Order(OrderCmd::List) => order_list(book, json, out),
+        ComputeCmd::Order(OrderCmd::Cancel { order, reason }) => {
+            let id = order
+                .trim()
+                .trim_start_matches('#')
+                .parse::<i64>()
+                .map_err(|_| {
+                    LedgerError::invalid("order", format!("'{order}' is not an order number"))
+                })?;
+            Store::open(book)?.cancel_compute_order(roundbook_compute::GpuOrderId(id), &reason)?;
+            let _ = writeln!(out, "Cancelled GPU order #{id}.");
+            Ok(())
+        }
         ComputeCmd::Terms(TermsCmd::Set(a)) => terms_set(book, a, json, out),
         ComputeCmd::Terms(TermsCmd::Show) => terms_show(book, json, out),
         ComputeCmd::Projection(a) => show_projection(book, a, json, out),

@@ -143,3 +143,66 @@ fn bad_input_is_refused_naming_the_field_and_changes_nothing() {
         assert_same(&before, &snapshot(&book), line);
     }
 }
+
+#[test]
+fn an_order_is_cancelled_by_a_new_record_and_leaves_the_plan() {
+    let (_dir, book) = demo_book();
+    let before = json(&book, &["compute", "order", "list"]);
+    let text = serde_json::to_string(&before).unwrap();
+    assert!(text.contains("H100"), "the demo has its order");
+    // Refused: unknown order, empty reason. Nothing changes.
+    let snap = snapshot(&book);
+    for (args, field) in [
+        (
+            vec!["compute", "order", "cancel", "99", "--reason", "typo"],
+            "order",
+        ),
+        (
+            vec!["compute", "order", "cancel", "1", "--reason", "  "],
+            "reason",
+        ),
+        (
+            vec!["compute", "order", "cancel", "x", "--reason", "typo"],
+            "order",
+        ),
+    ] {
+        let out = run(&book, &args);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(stderr(&out).contains(field), "{args:?}: {}", stderr(&out));
+        assert_same(&snap, &snapshot(&book), &format!("{args:?}"));
+    }
+    ok(
+        &book,
+        &[
+            "compute",
+            "order",
+            "cancel",
+            "1",
+            "--reason",
+            "entered twice",
+        ],
+    );
+    let after = json(&book, &["compute", "order", "list"]);
+    assert!(
+        !serde_json::to_string(&after).unwrap().contains("H100"),
+        "the plan leaves the order out"
+    );
+    // Once only.
+    let again = run(
+        &book,
+        &["compute", "order", "cancel", "1", "--reason", "again"],
+    );
+    assert!(!again.status.success());
+    assert!(
+        stderr(&again).contains("already cancelled"),
+        "{}",
+        stderr(&again)
+    );
+    // The order's row is still in the book.
+    let store = roundbook_store::Store::open(&book).unwrap();
+    let rows: i64 = store
+        .connection()
+        .query_row("SELECT count(*) FROM gpu_orders", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 1);
+}

@@ -66,7 +66,7 @@ fn now_text(now: DateTime<Utc>) -> String {
 fn load_orders(conn: &Connection, cur: Currency) -> rusqlite::Result<Vec<GpuOrder>> {
     let mut stmt = conn.prepare(
         "SELECT id, model, vendor, quantity, unit_price, ordered, round_id, provenance, note
-         FROM gpu_orders ORDER BY id",
+         FROM gpu_orders WHERE id NOT IN (SELECT order_id FROM gpu_order_cancellations) ORDER BY id",
     )?;
     let mut orders = stmt
         .query_map([], |r| {
@@ -309,6 +309,50 @@ fn insert_terms(
 }
 
 impl Store {
+    /// Cancels a GPU order (a new record; the order's row stays): the plan leaves it out from
+    /// now on. Refused for an unknown or already cancelled order, or without a reason.
+    pub fn cancel_compute_order(&mut self, order: GpuOrderId, reason: &str) -> Result<()> {
+        let path = self.path.clone();
+        if reason.trim().is_empty() {
+            return Err(LedgerError::invalid("reason", "a cancellation needs a reason").into());
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| classify(&path, e))?;
+        let exists: Option<i64> = tx
+            .query_row("SELECT id FROM gpu_orders WHERE id = ?1", [order.0], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| classify(&path, e))?;
+        if exists.is_none() {
+            return Err(LedgerError::unknown("order", format!("no GPU order #{order}")).into());
+        }
+        let cancelled: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM gpu_order_cancellations WHERE order_id = ?1",
+                [order.0],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| classify(&path, e))?;
+        if cancelled.is_some() {
+            return Err(LedgerError::conflict(
+                "order",
+                format!("GPU order #{order} is already cancelled"),
+            )
+            .into());
+        }
+        tx.execute(
+            "INSERT INTO gpu_order_cancellations (order_id, reason, recorded_at) VALUES (?1, ?2, ?3)",
+            params![order.0, reason.trim(), now_text(Utc::now())],
+        )
+        .map_err(|e| classify(&path, e))?;
+        tx.commit().map_err(|e| classify(&path, e))?;
+        Ok(())
+    }
+
     /// The compute plan: recorded orders and the terms in force (defaults for a group
     /// never set), with the company and its rounds.
     pub fn load_compute(&self) -> Result<ComputeBook> {
