@@ -34,4 +34,9 @@ echo
 echo
 "$rb" --book "$book" compute projection --months 24
 echo
+# The Monte Carlo engine on the shipped scenario (100,000 paths; the run is stored in the book).
+"$rb" --book "$book" simulate assets/scenarios/xai-series-b.toml --paths 100000 --backend cpu
+echo
+"$rb" --book "$book" runs
+echo
 "$rb" --book "$book" check
