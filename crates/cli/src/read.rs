@@ -116,7 +116,9 @@ pub fn classes(book: &Path, json: bool, out: &mut String) -> CliResult {
         ("Authorised", R),
         ("Basis", L),
     ]);
-    for c in b.classes() {
+    // The ratios in force today: anti-dilution adjustments move them.
+    let ratios = b.conversion_ratios(Utc::now().date_naive());
+    for (c, (_, ratio)) in b.classes().iter().zip(&ratios) {
         let part = match c.participation {
             Participation::None => "none".to_string(),
             Participation::Full => "full".to_string(),
@@ -140,11 +142,7 @@ pub fn classes(book: &Path, json: bool, out: &mut String) -> CliResult {
             },
             part,
             c.seniority.to_string(),
-            // The ratio in force today: anti-dilution adjustments move it.
-            b.conversion_ratio(c.id, Utc::now().date_naive())
-                .unwrap_or(c.conversion_ratio)
-                .normalize()
-                .to_string(),
+            ratio.normalize().to_string(),
             c.anti_dilution.name().into(),
             c.authorized
                 .map(shares)

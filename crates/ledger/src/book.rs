@@ -300,6 +300,20 @@ impl Book {
     /// before `as_of` that is not reversed by then.
     pub fn conversion_ratio(&self, class: ClassId, as_of: NaiveDate) -> Result<Decimal> {
         self.need_class("class", class)?;
+        Ok(self.ratios_at(as_of).ratio(self, class))
+    }
+
+    /// Every class's conversion ratio in force on `as_of`, in the book's class order: one pass
+    /// over the journal for all of them.
+    pub fn conversion_ratios(&self, as_of: NaiveDate) -> Vec<(ClassId, Decimal)> {
+        let ratios = self.ratios_at(as_of);
+        self.classes
+            .iter()
+            .map(|c| (c.id, ratios.ratio(self, c.id)))
+            .collect()
+    }
+
+    fn ratios_at(&self, as_of: NaiveDate) -> Ratios {
         let mut ratios = Ratios::default();
         for e in self.in_effective_order(Some(as_of)).filter(|e| {
             matches!(
@@ -309,7 +323,7 @@ impl Book {
         }) {
             ratios.apply(self, e);
         }
-        Ok(ratios.ratio(self, class))
+        ratios
     }
 
     /// Finds a stakeholder by exact name (case-insensitive) or by `#id`.

@@ -28,7 +28,6 @@ use crate::error::{LedgerError, Result};
 use crate::journal::Movement;
 use crate::money::Money;
 use crate::rounding::RoundingPolicy;
-use crate::timeline::Timeline;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CapTable {
@@ -150,31 +149,19 @@ fn to_u64(x: i128) -> Result<u64> {
 impl Book {
     /// The cap table on `as_of`, counting every entry effective on or before it.
     pub fn cap_table(&self, as_of: NaiveDate, rounding: &RoundingPolicy) -> Result<CapTable> {
-        let mut t = Timeline::new(self);
         // A row is as illustrative as the least factual entry behind it.
         let mut illustrative: HashSet<StakeholderId> = HashSet::default();
         // Classes whose ratio an illustrative adjustment (or its reversal) set: every
         // holder of such a class has an illustrative as-converted count.
         let mut illustrative_ratio: HashSet<ClassId> = HashSet::default();
-        for e in self.in_effective_order(Some(as_of)) {
+        let t = self.replay_to(as_of, |t, e| {
             if e.provenance == Provenance::Illustrative {
                 illustrative.extend(t.holders_moved(&e.movement).into_iter().flatten());
                 if let Some(class) = self.ratio_class(&e.movement) {
                     illustrative_ratio.insert(class);
                 }
             }
-            t.apply(e).map_err(|v| {
-                LedgerError::conflict(
-                    "journal",
-                    format!(
-                        "the stored journal breaks an invariant at entry #{}: {}",
-                        e.id,
-                        v.describe(self)
-                    ),
-                )
-            })?;
-        }
-        t.lapse_before(as_of);
+        })?;
 
         // The ratio in force on `as_of`: the class's own, or the last adjustment's.
         let as_converted = |c: ClassId, shares: u64| -> Result<u64> {

@@ -14,7 +14,6 @@ use crate::domain::*;
 use crate::error::{LedgerError, Result};
 use crate::journal::Movement;
 use crate::rounding::RoundingPolicy;
-use crate::timeline::Timeline;
 use crate::waterfall::{
     Capitalization, OptionKind, WaterfallClass, WaterfallHolding, WaterfallOption,
 };
@@ -27,6 +26,8 @@ impl Book {
         rounding: &RoundingPolicy,
     ) -> Result<(Capitalization, Vec<ConvertibleRow>)> {
         let table = self.cap_table(as_of, rounding)?;
+        // Grants, each at its strike, and the ratios in force: replay to the date.
+        let t = self.replay_to(as_of, |_, _| {})?;
         let mut classes = vec![];
         for c in self.classes() {
             classes.push(WaterfallClass {
@@ -36,7 +37,7 @@ impl Book {
                 preference_multiple: c.preference_multiple,
                 participation: c.participation,
                 seniority: c.seniority,
-                conversion_ratio: self.conversion_ratio(c.id, as_of)?,
+                conversion_ratio: t.ratio(c.id),
             });
         }
         let mut holdings = vec![];
@@ -49,21 +50,6 @@ impl Book {
                 });
             }
         }
-        // Grants, each at its strike: replay to the date (lapsing expired options).
-        let mut t = Timeline::new(self);
-        for e in self.in_effective_order(Some(as_of)) {
-            t.apply(e).map_err(|v| {
-                LedgerError::conflict(
-                    "journal",
-                    format!(
-                        "the stored journal breaks an invariant at entry #{}: {}",
-                        e.id,
-                        v.describe(self)
-                    ),
-                )
-            })?;
-        }
-        t.lapse_before(as_of);
         let mut grants: Vec<(EntryId, i128)> = t
             .grants
             .iter()

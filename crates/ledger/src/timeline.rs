@@ -565,3 +565,31 @@ fn quantity_field(m: &Movement) -> &'static str {
         _ => "shares",
     }
 }
+
+impl Book {
+    /// The positions after every entry effective on or before `as_of` (expired options lapsed),
+    /// calling `visit` with the positions just before each entry is applied. The journal was
+    /// checked when written, so a violation here means the stored journal is damaged.
+    pub(crate) fn replay_to(
+        &self,
+        as_of: chrono::NaiveDate,
+        mut visit: impl FnMut(&Timeline<'_>, &Entry),
+    ) -> crate::error::Result<Timeline<'_>> {
+        let mut t = Timeline::new(self);
+        for e in self.in_effective_order(Some(as_of)) {
+            visit(&t, e);
+            t.apply(e).map_err(|v| {
+                crate::error::LedgerError::conflict(
+                    "journal",
+                    format!(
+                        "the stored journal breaks an invariant at entry #{}: {}",
+                        e.id,
+                        v.describe(self)
+                    ),
+                )
+            })?;
+        }
+        t.lapse_before(as_of);
+        Ok(t)
+    }
+}
