@@ -374,19 +374,7 @@ pub fn round_model(book: &Path, a: RoundModelArgs, json: bool, out: &mut String)
             }
             (Ok(c), false) => c,
             (Err(e), false) => return Err(e),
-            (Err(_), true) => {
-                // Price the round first on a copy, so the new class's issue price is the round's.
-                let mut probe = b.clone();
-                model.class = probe.add_class(NewClass::for_round(b, &a.class, None, None))?;
-                let priced = probe.model_round(&model)?;
-                let authorized = priced.new_shares + priced.conversion_shares;
-                b.add_class(NewClass::for_round(
-                    b,
-                    &a.class,
-                    Some(priced.price_per_share),
-                    Some(authorized),
-                ))?
-            }
+            (Err(_), true) => b.add_class(b.round_class(&model, &a.class)?)?,
         };
         b.commit_round_model(&model)
     };

@@ -537,11 +537,10 @@ fn model_deal_round(
     model.class = match b.find_class("class", &r.class) {
         Ok(c) => c,
         Err(_) => {
-            // A new class for the round, issued at its price: price it on a copy first.
-            let mut probe = b.clone();
-            model.class = probe.add_class(NewClass::for_round(b, &r.class, None, None))?;
-            let price = probe.model_round(&model)?.price_per_share;
-            b.add_class(NewClass::for_round(b, &r.class, Some(price), None))?
+            // A deal's classes carry no charter limit.
+            let mut class = b.round_class(&model, &r.class)?;
+            class.authorized = None;
+            b.add_class(class)?
         }
     };
     b.commit_round_model(&model)

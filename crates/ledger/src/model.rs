@@ -37,7 +37,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::book::{Book, NewValuation};
+use crate::book::{Book, NewClass, NewValuation};
 use crate::captable::{percent, CapTable};
 use crate::domain::*;
 use crate::error::{LedgerError, Result};
@@ -661,6 +661,23 @@ impl Book {
             }
         }
         Ok(out)
+    }
+
+    /// The class a modelled round will issue: `NewClass::for_round` at the round's price,
+    /// authorised for exactly the shares the round issues. The round is priced first on a copy
+    /// (the price does not depend on the class's terms).
+    pub fn round_class(&self, m: &RoundModel, name: &str) -> Result<NewClass> {
+        let mut probe = self.clone();
+        let mut priced_model = m.clone();
+        priced_model.class = probe.add_class(NewClass::for_round(self, name, None, None))?;
+        let priced = probe.commit_round_model(&priced_model)?;
+        let authorized = priced.new_shares + priced.conversion_shares;
+        Ok(NewClass::for_round(
+            self,
+            name,
+            Some(priced.price_per_share),
+            Some(authorized),
+        ))
     }
 
     /// Models a priced round on the cap table as of its date. Records nothing.
