@@ -129,19 +129,6 @@ struct Partial {
     samples: Vec<[f32; 12]>,
 }
 
-fn empty_outcome() -> Outcome {
-    Outcome {
-        ending: Ending::Exited,
-        rounds: 0,
-        first_raise: None,
-        new_money: 0.0,
-        exit_value: 0.0,
-        payouts: vec![],
-        pert_exhausted: false,
-        inputs: [0.0; 8],
-    }
-}
-
 fn value(m: &crate::kernel::Month, k: usize) -> f64 {
     f64::from([m.cash, m.mark, m.spend, m.fully_diluted][k])
 }
@@ -570,7 +557,7 @@ fn run_inner(
     let pilot: Vec<Partial> = (0..chunks.min(PILOT_CHUNKS))
         .into_par_iter()
         .map_init(
-            || (Scratch::default(), empty_outcome()),
+            || (Scratch::default(), Outcome::default()),
             |(scratch, outcome), c| {
                 if cancel.load(Ordering::Relaxed) {
                     return None;
@@ -634,7 +621,7 @@ fn run_inner(
                         Vec::new(),
                         vec![0u32; counts_len],
                         Scratch::default(),
-                        empty_outcome(),
+                        Outcome::default(),
                     )
                 },
                 |(mut parts, mut counts, mut scratch, mut outcome), c| {

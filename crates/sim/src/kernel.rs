@@ -107,9 +107,10 @@ pub struct Month {
 }
 
 /// How a path ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Ending {
     /// Alive at the horizon; it exits.
+    #[default]
     Exited,
     /// Failed at this month: a round failed, or cash went negative.
     Failed(u32),
@@ -117,8 +118,9 @@ pub enum Ending {
     Unpriceable(u32),
 }
 
-/// What the statistics need from one path, beyond its months.
-#[derive(Debug, Clone, PartialEq)]
+/// What the statistics need from one path, beyond its months. `Outcome::default()` is a
+/// buffer for `run_path` to fill.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Outcome {
     pub ending: Ending,
     pub rounds: u32,
@@ -509,16 +511,7 @@ multiple = { dist = "fixed", value = 2 }
         let s = Scenario::parse(HAND).unwrap();
         let p = Params::new(&s, s.validate().unwrap()).unwrap();
         let mut scratch = Scratch::default();
-        let mut o = Outcome {
-            ending: Ending::Exited,
-            rounds: 0,
-            first_raise: None,
-            new_money: 0.0,
-            exit_value: 0.0,
-            payouts: vec![],
-            pert_exhausted: false,
-            inputs: [0.0; 8],
-        };
+        let mut o = Outcome::default();
         run_path(&p, 0, &mut scratch, &mut o);
         let m = &scratch.months;
         assert_eq!(m.len(), 3);
@@ -583,16 +576,7 @@ multiple = { dist = "fixed", value = 2 }
         .unwrap();
         let p = Params::new(&s, s.validate().unwrap()).unwrap();
         let mut scratch = Scratch::default();
-        let mut o = Outcome {
-            ending: Ending::Exited,
-            rounds: 0,
-            first_raise: None,
-            new_money: 0.0,
-            exit_value: 0.0,
-            payouts: vec![],
-            pert_exhausted: false,
-            inputs: [0.0; 8],
-        };
+        let mut o = Outcome::default();
         run_path(&p, 0, &mut scratch, &mut o);
         assert_eq!(o.ending, Ending::Failed(2));
         assert_eq!(
