@@ -1,0 +1,1 @@
+//! The PDF board report (issue 7).
