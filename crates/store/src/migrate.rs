@@ -34,6 +34,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0004_simulation_runs",
         sql: include_str!("../../../migrations/0004_simulation_runs.sql"),
     },
+    Migration {
+        version: 5,
+        name: "0005_named_scenarios",
+        sql: include_str!("../../../migrations/0005_named_scenarios.sql"),
+    },
 ];
 
 pub fn latest_version() -> i64 {

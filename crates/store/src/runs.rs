@@ -108,3 +108,103 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
+
+/// A scenario imported under a name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedScenario {
+    pub name: String,
+    pub scenario_sha256: String,
+    pub text: String,
+    pub source: Option<String>,
+    pub recorded_at: String,
+}
+
+/// What an import did: the name's id, and whether this text was new to the book.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScenarioImport {
+    pub id: i64,
+    pub new_text: bool,
+}
+
+impl Store {
+    /// Records a (validated) scenario text under a name, in one transaction. A name is
+    /// given once: a name already in the book is refused, and nothing is written.
+    pub fn import_scenario(
+        &mut self,
+        name: &str,
+        text: &str,
+        sha256: &str,
+        source: Option<&str>,
+    ) -> Result<ScenarioImport> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(roundbook_ledger::LedgerError::invalid("name", "is empty").into());
+        }
+        let now = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let taken: Option<String> = tx
+            .query_row(
+                "SELECT s.sha256 FROM sim_scenario_names n JOIN sim_scenarios s ON s.id = n.scenario_id
+                 WHERE n.name = ?1",
+                [name],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if let Some(existing) = taken {
+            let same = if existing == sha256 {
+                "the same text"
+            } else {
+                "another text"
+            };
+            return Err(roundbook_ledger::LedgerError::conflict(
+                "name",
+                format!("a scenario named '{name}' is already in the book ({same}); names are never reused, so give another with --name"),
+            )
+            .into());
+        }
+        let existing: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM sim_scenarios WHERE sha256 = ?1",
+                [sha256],
+                |row| row.get(0),
+            )
+            .optional()?;
+        let (scenario, new_text) = match existing {
+            Some(id) => (id, false),
+            None => {
+                tx.execute(
+                    "INSERT INTO sim_scenarios (sha256, text, recorded_at) VALUES (?1, ?2, ?3)",
+                    params![sha256, text, now],
+                )?;
+                (tx.last_insert_rowid(), true)
+            }
+        };
+        tx.execute(
+            "INSERT INTO sim_scenario_names (name, scenario_id, source, recorded_at) VALUES (?1, ?2, ?3, ?4)",
+            params![name, scenario, source, now],
+        )?;
+        let id = tx.last_insert_rowid();
+        tx.commit()?;
+        Ok(ScenarioImport { id, new_text })
+    }
+
+    /// Every named scenario, oldest first.
+    pub fn named_scenarios(&self) -> Result<Vec<NamedScenario>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT n.name, s.sha256, s.text, n.source, n.recorded_at
+             FROM sim_scenario_names n JOIN sim_scenarios s ON s.id = n.scenario_id ORDER BY n.id",
+        )?;
+        let rows = stmt.query_map([], |row| {
+            Ok(NamedScenario {
+                name: row.get(0)?,
+                scenario_sha256: row.get(1)?,
+                text: row.get(2)?,
+                source: row.get(3)?,
+                recorded_at: row.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
