@@ -166,6 +166,20 @@ impl Store {
         Ok(run().map_err(|e| classify(&self.path, e))?.join("; "))
     }
 
+    /// Writes a consistent copy of the whole book to a new file (the app's "save a copy").
+    /// VACUUM INTO reads one snapshot, WAL included, so a plain file copy's torn reads cannot
+    /// happen; an existing file is refused, as `create` refuses it.
+    pub fn save_copy(&self, to: &Path) -> Result<()> {
+        if to.exists() {
+            return Err(StoreError::AlreadyExists(to.to_path_buf()));
+        }
+        let target = to.to_string_lossy();
+        self.conn
+            .execute("VACUUM INTO ?1", [target.as_ref()])
+            .map_err(|e| classify(to, e))?;
+        Ok(())
+    }
+
     /// Schema versions recorded in the file.
     pub fn schema_versions(&self) -> Result<Vec<i64>> {
         migrate::applied(&self.conn, &self.path)

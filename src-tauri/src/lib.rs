@@ -1,0 +1,57 @@
+//! Roundbook's desktop app. The logic is in plain modules (`files`, `views`, `actions`,
+//! `scenarios`) that take a book path and the user's input and return serialisable values;
+//! `commands` wraps each in a one-line Tauri command; `build_app` assembles the app over any
+//! Tauri runtime, so the command-layer tests run it on the mock runtime without a display.
+
+pub mod actions;
+pub mod commands;
+pub mod error;
+pub mod files;
+pub mod scenarios;
+pub mod session;
+pub mod views;
+
+pub use error::{AppError, AppResult};
+pub use session::Session;
+
+use tauri::{Builder, Manager, Runtime};
+
+/// The app's plugins, state and commands, on the builder given (the real one or the mock).
+pub fn build_app<R: Runtime>(builder: Builder<R>, session: Session) -> Builder<R> {
+    use commands::*;
+    builder
+        .plugin(tauri_plugin_dialog::init())
+        .manage(session)
+        .setup(|app| {
+            let s = app.state::<Session>();
+            // First start: the default book is the xAI example until the user makes their own.
+            let info = files::open_or_create_example(&s.book())?;
+            let _ = s.library.remember(&s.book());
+            show_title(app.handle(), &info);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            book_info,
+            recent_books,
+            new_book,
+            open_book,
+            open_recent,
+            save_copy,
+            overview,
+            people,
+            rounds,
+            round_detail,
+            cap_table,
+            journal,
+            compute,
+            exit_waterfall,
+            model_round,
+            commit_round,
+            reverse_entry,
+            add_stakeholder,
+            default_scenario,
+            stored_runs,
+            run_simulation,
+            cancel_simulation,
+        ])
+}

@@ -1,0 +1,433 @@
+//! What each view shows, read from the book. Plain functions of a book path and the user's
+//! inputs; the Tauri commands are one call into these, so the tests need no window.
+
+use std::path::Path;
+
+use chrono::{NaiveDate, Utc};
+use roundbook_compute::{
+    first_of_month, projection, use_of_proceeds, GpuOrder, Projection, Runway, Terms,
+    UseOfProceeds,
+};
+use roundbook_ledger::captable::ConvertibleRow;
+use roundbook_ledger::waterfall::{
+    breakpoints, waterfall, waterfall_range, Breakpoint, ExitTerms, WaterfallOutcome,
+};
+use roundbook_ledger::*;
+use roundbook_store::Store;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{AppError, AppResult};
+
+fn load(book: &Path) -> AppResult<Book> {
+    Ok(Store::open(book)?.load()?)
+}
+
+/// A date the user typed; empty means today.
+pub fn as_of(field: &str, text: &str) -> AppResult<NaiveDate> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(Utc::now().date_naive());
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| AppError::invalid(field, format!("'{text}' is not a date (YYYY-MM-DD)")))
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LastRound {
+    pub name: String,
+    pub date: NaiveDate,
+    pub amount_raised: Money,
+    pub pre_money: Money,
+    pub post_money: Money,
+    pub price_per_share: Money,
+    pub provenance: Provenance,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Overview {
+    pub company: Company,
+    pub as_of: NaiveDate,
+    pub last_round: Option<LastRound>,
+    pub total_raised: Money,
+    pub rounds: usize,
+    pub stakeholders: usize,
+    pub outstanding_shares: u64,
+    pub fully_diluted_shares: u64,
+    /// Cash at the start of this month from the compute plan's projection; None without terms.
+    pub cash: Option<Money>,
+    pub cash_month: Option<NaiveDate>,
+    pub runway: Option<Runway>,
+    /// True when any figure rests on illustrative data (the shipped example).
+    pub illustrative: bool,
+}
+
+pub fn overview(book: &Path) -> AppResult<Overview> {
+    let store = Store::open(book)?;
+    let b = store.load()?;
+    let today = Utc::now().date_naive();
+    let table = b.cap_table(today, &b.default_rounding())?;
+    let currency = b.company.currency;
+    let mut total = Money::zero(currency);
+    for r in b.rounds() {
+        total = total.checked_add(r.amount_raised)?;
+    }
+    let last_round = b
+        .rounds()
+        .iter()
+        .max_by_key(|r| (r.date, r.id))
+        .map(|r| LastRound {
+            name: r.name.clone(),
+            date: r.date,
+            amount_raised: r.amount_raised,
+            pre_money: r.pre_money,
+            post_money: r.post_money,
+            price_per_share: r.price_per_share,
+            provenance: r.provenance,
+        });
+    let plan = store.load_compute()?.plan;
+    let (cash, cash_month, runway) = match plan.terms.operating.cash_month {
+        None => (None, None, None),
+        Some(start) => {
+            // This month's opening cash, or the first projected month's when the plan starts later.
+            let month = first_of_month(today).max(start);
+            let p = projection(&plan, Some(month), 1)?;
+            let row = &p.rows[0];
+            (Some(row.opening_cash), Some(row.month), Some(row.runway))
+        }
+    };
+    Ok(Overview {
+        illustrative: b
+            .entries()
+            .iter()
+            .any(|e| e.provenance == Provenance::Illustrative),
+        company: b.company.clone(),
+        as_of: today,
+        last_round,
+        total_raised: total,
+        rounds: b.rounds().len(),
+        stakeholders: b.stakeholders().len(),
+        outstanding_shares: table.totals.outstanding,
+        fully_diluted_shares: table.totals.fully_diluted,
+        cash,
+        cash_month,
+        runway,
+    })
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct People {
+    pub stakeholders: Vec<Stakeholder>,
+    pub classes: Vec<ShareClass>,
+    pub plans: Vec<EquityPlan>,
+}
+
+pub fn people(book: &Path) -> AppResult<People> {
+    let b = load(book)?;
+    Ok(People {
+        stakeholders: b.stakeholders().to_vec(),
+        classes: b.classes().to_vec(),
+        plans: b.plans().to_vec(),
+    })
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RoundRow {
+    #[serde(flatten)]
+    pub round: FundingRound,
+    pub class_name: String,
+    pub lead_name: Option<String>,
+}
+
+pub fn rounds(book: &Path) -> AppResult<Vec<RoundRow>> {
+    let b = load(book)?;
+    Ok(b.rounds().iter().map(|r| round_row(&b, r)).collect())
+}
+
+fn round_row(b: &Book, r: &FundingRound) -> RoundRow {
+    RoundRow {
+        round: r.clone(),
+        class_name: b.class_name(r.class).to_string(),
+        lead_name: r.lead.map(|l| b.stakeholder_name(l).to_string()),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Participation {
+    pub entry: EntryId,
+    pub investor: String,
+    pub shares: u64,
+    pub price_per_share: Option<Money>,
+    pub invested: Option<Money>,
+    pub reversed_by: Option<EntryId>,
+    pub provenance: Provenance,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RoundDetail {
+    pub round: RoundRow,
+    pub participations: Vec<Participation>,
+}
+
+pub fn round_detail(book: &Path, round: i64) -> AppResult<RoundDetail> {
+    let b = load(book)?;
+    let r = b
+        .rounds()
+        .iter()
+        .find(|r| r.id.0 == round)
+        .ok_or_else(|| AppError::new("unknown", format!("round: no round #{round}")))?;
+    let mut participations = vec![];
+    for e in b.entries() {
+        if let Movement::StockIssuance {
+            holder,
+            shares,
+            price_per_share,
+            round: Some(id),
+            ..
+        } = &e.movement
+        {
+            if *id != r.id {
+                continue;
+            }
+            let invested = price_per_share
+                .map(|p| p.checked_mul(Decimal::from(*shares)))
+                .transpose()?;
+            participations.push(Participation {
+                entry: e.id,
+                investor: b.stakeholder_name(*holder).to_string(),
+                shares: *shares,
+                price_per_share: *price_per_share,
+                invested,
+                reversed_by: b.reversal_of(e.id),
+                provenance: e.provenance,
+            });
+        }
+    }
+    Ok(RoundDetail {
+        round: round_row(&b, r),
+        participations,
+    })
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CapTableView {
+    pub company: String,
+    pub cap_table: CapTable,
+}
+
+pub fn cap_table(book: &Path, as_of_text: &str) -> AppResult<CapTableView> {
+    let day = as_of("as_of", as_of_text)?;
+    let b = Store::open(book)?.load_as_of(day)?;
+    let cap_table = b.cap_table(day, &b.default_rounding())?;
+    Ok(CapTableView {
+        company: b.company.name.clone(),
+        cap_table,
+    })
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct JournalLine {
+    #[serde(flatten)]
+    pub entry: Entry,
+    /// The entry in the user's words: "Issued 1,000 Common to Ada".
+    pub summary: String,
+    pub reversed_by: Option<EntryId>,
+}
+
+pub fn journal(book: &Path) -> AppResult<Vec<JournalLine>> {
+    let b = load(book)?;
+    Ok(b.entries()
+        .iter()
+        .map(|e| JournalLine {
+            summary: summary(&b, &e.movement),
+            reversed_by: b.reversal_of(e.id),
+            entry: e.clone(),
+        })
+        .collect())
+}
+
+fn summary(b: &Book, m: &Movement) -> String {
+    let who = |id: StakeholderId| b.stakeholder_name(id).to_string();
+    let class = |id: ClassId| b.class_name(id).to_string();
+    match m {
+        Movement::StockIssuance {
+            holder,
+            class: c,
+            shares,
+            ..
+        } => format!("Issued {shares} {} to {}", class(*c), who(*holder)),
+        Movement::OptionGrant {
+            holder,
+            plan,
+            options,
+            ..
+        } => format!(
+            "Granted {options} options from {} to {}",
+            b.plan_name(*plan),
+            who(*holder)
+        ),
+        Movement::Exercise { grant, options } => {
+            format!("Exercised {options} options of grant #{grant}")
+        }
+        Movement::Transfer {
+            from,
+            to,
+            class: c,
+            shares,
+            ..
+        } => format!(
+            "Transferred {shares} {} from {} to {}",
+            class(*c),
+            who(*from),
+            who(*to)
+        ),
+        Movement::StockCancellation {
+            holder,
+            class: c,
+            shares,
+        } => format!("Cancelled {shares} {} of {}", class(*c), who(*holder)),
+        Movement::OptionCancellation { grant, options } => {
+            format!("Cancelled {options} options of grant #{grant}")
+        }
+        Movement::Repurchase {
+            holder,
+            class: c,
+            shares,
+            ..
+        } => format!("Repurchased {shares} {} from {}", class(*c), who(*holder)),
+        Movement::PoolIncrease { plan, shares } => {
+            format!("Added {shares} shares to {}", b.plan_name(*plan))
+        }
+        Movement::StockConversion {
+            holder,
+            from_class,
+            shares,
+            to_class,
+            resulting_shares,
+        } => format!(
+            "Converted {shares} {} of {} into {resulting_shares} {}",
+            class(*from_class),
+            who(*holder),
+            class(*to_class)
+        ),
+        Movement::ConvertibleIssuance { holder, terms } => {
+            format!("{} issued to {}", terms.label(), who(*holder))
+        }
+        Movement::ConvertibleConversion {
+            instrument,
+            class: c,
+            shares,
+        } => format!("Converted #{instrument} into {shares} {}", class(*c)),
+        Movement::ConversionRatioAdjustment {
+            class: c,
+            new_ratio,
+            reason,
+        } => format!(
+            "{} conversion ratio set to {new_ratio} ({reason})",
+            class(*c)
+        ),
+        Movement::Reversal { reverses, reason } => format!("Reversed #{reverses}: {reason}"),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ComputeView {
+    pub orders: Vec<GpuOrder>,
+    pub terms: Terms,
+    pub projection: Option<Projection>,
+    pub use_of_proceeds: Vec<UseOfProceeds>,
+}
+
+/// The compute plan and `months` months of projection (none until the terms give a cash month).
+pub fn compute(book: &Path, months: u32) -> AppResult<ComputeView> {
+    let cb = Store::open(book)?.load_compute()?;
+    let projection = match cb.plan.terms.operating.cash_month {
+        Some(_) => Some(projection(&cb.plan, None, months)?),
+        None => None,
+    };
+    Ok(ComputeView {
+        use_of_proceeds: use_of_proceeds(&cb.plan, &cb.rounds)?,
+        orders: cb.plan.orders.clone(),
+        terms: cb.plan.terms.clone(),
+        projection,
+    })
+}
+
+/// The exit waterfall form: amounts as the user typed them.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ExitForm {
+    pub exit_value: String,
+    #[serde(default)]
+    pub as_of: String,
+    #[serde(default)]
+    pub transaction_costs: String,
+    #[serde(default)]
+    pub debt: String,
+    /// The top of the payout chart's range (0 to this), defaulting to twice the exit value.
+    #[serde(default)]
+    pub chart_to: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExitView {
+    pub as_of: NaiveDate,
+    pub outcome: WaterfallOutcome,
+    pub breakpoints: Vec<Breakpoint>,
+    /// Payouts at evenly spaced exit values, for the chart.
+    pub curve: Vec<WaterfallOutcome>,
+    pub left_out_instruments: Vec<ConvertibleRow>,
+}
+
+/// Points on the payout curve: enough for a smooth line, few enough to compute at once.
+const CURVE_STEPS: u32 = 40;
+
+fn amount(field: &str, text: &str, currency: Currency) -> AppResult<Decimal> {
+    let text = if text.trim().is_empty() { "0" } else { text };
+    let m = Money::parse("amount", text, currency).map_err(|e| {
+        AppError::invalid(
+            field,
+            e.to_string().trim_start_matches("amount: ").to_string(),
+        )
+    })?;
+    if m.amount.is_sign_negative() {
+        return Err(AppError::invalid(field, "must not be negative"));
+    }
+    Ok(m.amount)
+}
+
+pub fn exit_waterfall(book: &Path, form: &ExitForm) -> AppResult<ExitView> {
+    let day = as_of("as_of", &form.as_of)?;
+    let b = Store::open(book)?.load_as_of(day)?;
+    let cur = b.company.currency;
+    let terms = ExitTerms {
+        exit_value: amount("exit_value", &form.exit_value, cur)?,
+        transaction_costs: amount("transaction_costs", &form.transaction_costs, cur)?,
+        debt: amount("debt", &form.debt, cur)?,
+    };
+    let to = match form.chart_to.trim() {
+        "" => terms.exit_value * Decimal::TWO,
+        t => amount("chart_to", t, cur)?,
+    };
+    let rounding = b.default_rounding();
+    let (cap, left_out) = b.capitalization(day, &rounding)?;
+    let curve = if to.is_zero() {
+        vec![]
+    } else {
+        waterfall_range(
+            &cap,
+            Decimal::ZERO,
+            to,
+            CURVE_STEPS,
+            terms.transaction_costs,
+            terms.debt,
+            &rounding,
+        )?
+    };
+    Ok(ExitView {
+        as_of: day,
+        outcome: waterfall(&cap, &terms, &rounding)?,
+        breakpoints: breakpoints(&cap, &terms, &rounding)?,
+        curve,
+        left_out_instruments: left_out,
+    })
+}

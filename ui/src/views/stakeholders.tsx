@@ -1,0 +1,81 @@
+import { useState } from "preact/hooks";
+import { AppError, call } from "../api";
+import { Basis, ErrorNote, Field, Show, useCommand } from "../ui";
+
+export function StakeholdersView(props: { rev: number; changed: () => void }) {
+  const loaded = useCommand("people", {}, [props.rev]);
+  const [name, setName] = useState("");
+  const [kind, setKind] = useState("institution");
+  const [roles, setRoles] = useState("investor");
+  const [error, setError] = useState<AppError | null>(null);
+  const [done, setDone] = useState("");
+  const add = async (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      const relationships = roles.split(",").map((r) => r.trim()).filter(Boolean);
+      const id = await call("add_stakeholder", { form: { name, kind, relationships } });
+      setDone(`Added #${id}: ${name.trim()}`);
+      setName("");
+      props.changed();
+    } catch (err) {
+      setError(err as AppError);
+    }
+  };
+  return (
+    <section aria-labelledby="h-people">
+      <h1 id="h-people">Stakeholders and investors</h1>
+      <Show loaded={loaded}>
+        {(p) => (
+          <>
+            <table class="grid-table">
+              <thead>
+                <tr><th>#</th><th>Name</th><th>Kind</th><th>Relationships</th><th>Basis</th></tr>
+              </thead>
+              <tbody>
+                {p.stakeholders.map((s) => (
+                  <tr key={s.id}>
+                    <td class="num">{s.id}</td><td>{s.name}</td><td>{s.kind}</td>
+                    <td>{s.relationships.join(", ")}</td><td><Basis p={s.provenance} /></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <h2>Share classes</h2>
+            <table class="grid-table">
+              <thead>
+                <tr><th>Class</th><th>Kind</th><th>Orig. issue price</th><th>Pref.</th><th>Seniority</th><th>Conv. ratio</th><th>Basis</th></tr>
+              </thead>
+              <tbody>
+                {p.classes.map((c) => (
+                  <tr key={c.id}>
+                    <td>{c.name}</td><td>{c.kind}</td>
+                    <td class="num">{c.original_issue_price ? c.original_issue_price.amount : "—"}</td>
+                    <td class="num">{c.preference_multiple}x</td><td class="num">{c.seniority}</td>
+                    <td class="num">{c.conversion_ratio}</td><td><Basis p={c.provenance} /></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        )}
+      </Show>
+      <form class="card" onSubmit={add} aria-labelledby="h-add-person">
+        <h2 id="h-add-person">Add a stakeholder</h2>
+        <div class="row">
+          <Field label="Name" name="name" value={name} onInput={setName} error={error} />
+          <label class="field">
+            <span>Kind</span>
+            <select value={kind} onChange={(e) => setKind((e.target as HTMLSelectElement).value)}>
+              <option value="institution">institution</option>
+              <option value="individual">individual</option>
+            </select>
+          </label>
+          <Field label="Relationships (comma-separated)" name="relationships" value={roles} onInput={setRoles} error={error} />
+        </div>
+        {error && !["name", "relationships"].includes(error.field ?? "") && <ErrorNote error={error} />}
+        <button type="submit">Add stakeholder</button> {done && <span class="ok" role="status">{done}</span>}
+      </form>
+    </section>
+  );
+}
