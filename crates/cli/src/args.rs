@@ -92,6 +92,12 @@ pub enum Command {
     Compute(crate::compute::ComputeCmd),
     /// Check the book file: SQLite's integrity check and a replay of the whole journal.
     Check,
+    /// Tables out of the book: one as CSV, or all as an XLSX workbook (docs/import-export.md).
+    #[command(subcommand)]
+    Export(crate::io::ExportCmd),
+    /// Into the book: a cap table CSV, or a scenario file kept under a name (docs/import-export.md).
+    #[command(subcommand)]
+    Import(crate::io::ImportCmd),
     /// Benchmarks (not tests): time the cap table on a large generated book.
     Bench(BenchArgs),
 }

@@ -5,6 +5,7 @@ mod args;
 mod bench;
 mod calc;
 mod compute;
+mod io;
 mod read;
 mod simulate;
 mod table;
@@ -186,6 +187,8 @@ fn run(book: &std::path::Path, json: bool, command: Command, out: &mut String) -
         Compute(c) => compute::run(book, c, json, out),
         Runs => simulate::list(book, json, out),
         Check => read::check(book, json, out),
+        Export(c) => io::export(book, c, json, out),
+        Import(c) => io::import(book, c, json, out),
         Bench(_) | Calc { .. } | Simulate(_) => Ok(()),
     }
 }

@@ -1,0 +1,779 @@
+//! Builders: one table per view of the book, in the user's words. Each takes what
+//! the ledger, the compute plan or a stored run already computed; none reads a file.
+
+use chrono::NaiveDate;
+use roundbook_compute::{Projection, Runway};
+use roundbook_ledger::captable::{percent, CapTable};
+use roundbook_ledger::{Book, ConvertibleTerms, EntryId, Money, Movement, Provenance};
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use crate::table::{Cell, Column, Kind, Table};
+
+/// Cash: whole cents.
+const CASH: Kind = Kind::Money { decimals: 2 };
+/// Prices per share: the rounding policy's default of five places (docs/rounding.md).
+const PRICE: Kind = Kind::Money { decimals: 5 };
+
+fn money(m: Money) -> Cell {
+    Cell::Decimal(m.amount)
+}
+
+fn opt_money(m: Option<Money>) -> Cell {
+    Cell::opt_decimal(m.map(|m| m.amount))
+}
+
+fn basis(p: Provenance) -> Cell {
+    Cell::text(p.name())
+}
+
+fn shares(n: u64) -> Cell {
+    Cell::Integer(n)
+}
+
+/// The cap table by holder: outstanding (as converted) and fully diluted, with a row
+/// for each plan's options still available for grant, so both columns add up to 100%.
+pub fn cap_table_by_holder(t: &CapTable, book: &Book) -> Table {
+    let mut table = Table::new(
+        "captable",
+        vec![
+            Column::new("Holder", Kind::Text),
+            Column::new("Basis", Kind::Text),
+            Column::new("Outstanding shares", Kind::Shares).summed(),
+            Column::new("Options", Kind::Shares).summed(),
+            Column::new("Fully diluted shares", Kind::Shares).summed(),
+            Column::new("Outstanding %", Kind::Percent).share_of(2),
+            Column::new("Fully diluted %", Kind::Percent).share_of(4),
+        ],
+    );
+    for h in &t.holders {
+        table.push(vec![
+            Cell::text(&h.name),
+            basis(h.provenance),
+            shares(h.outstanding),
+            shares(h.options),
+            shares(h.fully_diluted),
+            Cell::Decimal(h.outstanding_pct),
+            Cell::Decimal(h.fully_diluted_pct),
+        ]);
+    }
+    for p in &t.plans {
+        let provenance = book
+            .plan(p.plan)
+            .map_or(Provenance::Recorded, |x| x.provenance);
+        table.push(vec![
+            Cell::text(format!("Available for grant: {}", p.name)),
+            basis(provenance),
+            shares(0),
+            shares(0),
+            shares(p.available),
+            Cell::Decimal(percent(0, t.totals.outstanding)),
+            Cell::Decimal(p.available_pct),
+        ]);
+    }
+    table
+}
+
+/// The cap table by class: issued, as converted, options and pool, and both percentages.
+pub fn cap_table_by_class(t: &CapTable, book: &Book) -> Table {
+    let mut table = Table::new(
+        "captable-classes",
+        vec![
+            Column::new("Class", Kind::Text),
+            Column::new("Kind", Kind::Text),
+            Column::new("Basis", Kind::Text),
+            Column::new("Authorized", Kind::Shares),
+            Column::new("Issued shares", Kind::Shares).summed(),
+            Column::new("Outstanding as converted", Kind::Shares).summed(),
+            Column::new("Options", Kind::Shares).summed(),
+            Column::new("Available for grant", Kind::Shares).summed(),
+            Column::new("Fully diluted shares", Kind::Shares).summed(),
+            Column::new("Outstanding %", Kind::Percent).share_of(5),
+            Column::new("Fully diluted %", Kind::Percent).share_of(8),
+        ],
+    );
+    for c in &t.classes {
+        let provenance = book
+            .class(c.class)
+            .map_or(Provenance::Recorded, |x| x.provenance);
+        table.push(vec![
+            Cell::text(&c.name),
+            Cell::text(kind_name(c.kind)),
+            basis(provenance),
+            c.authorized.map_or(Cell::Empty, Cell::Integer),
+            shares(c.shares),
+            shares(c.as_converted),
+            shares(c.options),
+            shares(c.pool_available),
+            shares(c.fully_diluted),
+            Cell::Decimal(c.outstanding_pct),
+            Cell::Decimal(c.fully_diluted_pct),
+        ]);
+    }
+    table
+}
+
+fn kind_name(k: roundbook_ledger::ClassKind) -> &'static str {
+    match k {
+        roundbook_ledger::ClassKind::Common => "common",
+        roundbook_ledger::ClassKind::Preferred => "preferred",
+    }
+}
+
+/// Each holder's shares per class on the as-of date.
+pub fn holdings(t: &CapTable) -> Table {
+    let mut table = Table::new(
+        "holdings",
+        vec![
+            Column::new("Holder", Kind::Text),
+            Column::new("Class", Kind::Text),
+            Column::new("Shares", Kind::Shares).summed(),
+            Column::new("As converted", Kind::Shares).summed(),
+        ],
+    );
+    for h in &t.holders {
+        for x in &h.holdings {
+            table.push(vec![
+                Cell::text(&h.name),
+                Cell::text(&x.class_name),
+                shares(x.shares),
+                shares(x.as_converted),
+            ]);
+        }
+    }
+    table
+}
+
+/// SAFEs and convertible notes outstanding on the as-of date (not in fully diluted).
+pub fn convertibles(t: &CapTable) -> Table {
+    let mut table = Table::new(
+        "convertibles",
+        vec![
+            Column::new("Entry", Kind::Integer),
+            Column::new("Holder", Kind::Text),
+            Column::new("Instrument", Kind::Text),
+            Column::new("Issued", Kind::Date),
+            Column::new("Amount", CASH).summed(),
+        ],
+    );
+    for c in &t.convertibles {
+        table.push(vec![
+            entry_number(c.instrument),
+            Cell::text(&c.name),
+            Cell::text(c.kind),
+            Cell::Date(c.issued),
+            money(c.amount),
+        ]);
+    }
+    table
+}
+
+fn entry_number(id: EntryId) -> Cell {
+    u64::try_from(id.0).map_or(Cell::Empty, Cell::Integer)
+}
+
+/// One journal line, as columns: who, what, how many, at what price.
+#[derive(Default)]
+struct Line {
+    holder: Option<String>,
+    counterparty: Option<String>,
+    class: Option<String>,
+    plan: Option<String>,
+    shares: Option<u64>,
+    resulting: Option<u64>,
+    price: Option<Money>,
+    amount: Option<Decimal>,
+    detail: Option<String>,
+    reverses: Option<EntryId>,
+}
+
+fn times(shares: u64, price: Option<Money>) -> Option<Decimal> {
+    price.and_then(|p| p.amount.checked_mul(Decimal::from(shares)))
+}
+
+fn terms_text(t: &ConvertibleTerms) -> String {
+    let cap = |c: &Option<Money>| c.map(|m| format!(", cap {}", m.amount)).unwrap_or_default();
+    let discount = |d: &Option<Decimal>| d.map(|d| format!(", discount {d}")).unwrap_or_default();
+    match t {
+        ConvertibleTerms::Safe {
+            timing,
+            valuation_cap,
+            discount: d,
+            mfn,
+            ..
+        } => format!(
+            "SAFE ({}{}{}{})",
+            match timing {
+                roundbook_ledger::SafeTiming::PreMoney => "pre-money",
+                roundbook_ledger::SafeTiming::PostMoney => "post-money",
+            },
+            cap(valuation_cap),
+            discount(d),
+            if *mfn { ", MFN" } else { "" }
+        ),
+        ConvertibleTerms::Note {
+            interest_rate,
+            maturity,
+            valuation_cap,
+            discount: d,
+            ..
+        } => format!(
+            "convertible note ({interest_rate} a year, matures {maturity}{}{})",
+            cap(valuation_cap),
+            discount(d)
+        ),
+    }
+}
+
+fn line(book: &Book, m: &Movement) -> Line {
+    let holder = |id| Some(book.stakeholder_name(id).to_string());
+    let class = |id| Some(book.class_name(id).to_string());
+    let grant = |g: EntryId| match book.entry(g).map(|e| &e.movement) {
+        Some(Movement::OptionGrant {
+            holder: h,
+            plan,
+            exercise_price,
+            ..
+        }) => (
+            holder(*h),
+            Some(book.plan_name(*plan).to_string()),
+            book.plan(*plan).and_then(|p| class(p.class)),
+            Some(*exercise_price),
+        ),
+        _ => (None, None, None, None),
+    };
+    match m {
+        Movement::StockIssuance {
+            holder: h,
+            class: c,
+            shares,
+            price_per_share,
+            round,
+        } => Line {
+            holder: holder(*h),
+            class: class(*c),
+            shares: Some(*shares),
+            price: *price_per_share,
+            amount: times(*shares, *price_per_share),
+            detail: round
+                .and_then(|r| book.round(r))
+                .map(|r| format!("round {}", r.name)),
+            ..Line::default()
+        },
+        Movement::OptionGrant {
+            holder: h,
+            plan,
+            options,
+            exercise_price,
+            expires,
+        } => Line {
+            holder: holder(*h),
+            plan: Some(book.plan_name(*plan).to_string()),
+            shares: Some(*options),
+            price: Some(*exercise_price),
+            detail: expires.map(|d| format!("expires {d}")),
+            ..Line::default()
+        },
+        Movement::Exercise { grant: g, options } => {
+            let (h, plan, c, price) = grant(*g);
+            Line {
+                holder: h,
+                class: c,
+                plan,
+                shares: Some(*options),
+                price,
+                amount: times(*options, price),
+                detail: Some(format!("grant #{g}")),
+                ..Line::default()
+            }
+        }
+        Movement::Transfer {
+            from,
+            to,
+            class: c,
+            shares,
+            price_per_share,
+        } => Line {
+            holder: holder(*from),
+            counterparty: holder(*to),
+            class: class(*c),
+            shares: Some(*shares),
+            price: *price_per_share,
+            amount: times(*shares, *price_per_share),
+            ..Line::default()
+        },
+        Movement::StockCancellation {
+            holder: h,
+            class: c,
+            shares,
+        } => Line {
+            holder: holder(*h),
+            class: class(*c),
+            shares: Some(*shares),
+            ..Line::default()
+        },
+        Movement::OptionCancellation { grant: g, options } => {
+            let (h, plan, _, _) = grant(*g);
+            Line {
+                holder: h,
+                plan,
+                shares: Some(*options),
+                detail: Some(format!("grant #{g}")),
+                ..Line::default()
+            }
+        }
+        Movement::Repurchase {
+            holder: h,
+            class: c,
+            shares,
+            price_per_share,
+        } => Line {
+            holder: holder(*h),
+            class: class(*c),
+            shares: Some(*shares),
+            price: Some(*price_per_share),
+            amount: times(*shares, Some(*price_per_share)),
+            ..Line::default()
+        },
+        Movement::PoolIncrease { plan, shares } => Line {
+            plan: Some(book.plan_name(*plan).to_string()),
+            shares: Some(*shares),
+            ..Line::default()
+        },
+        Movement::StockConversion {
+            holder: h,
+            from_class,
+            shares,
+            to_class,
+            resulting_shares,
+        } => Line {
+            holder: holder(*h),
+            class: class(*from_class),
+            shares: Some(*shares),
+            resulting: Some(*resulting_shares),
+            detail: Some(format!("into {}", book.class_name(*to_class))),
+            ..Line::default()
+        },
+        Movement::ConvertibleIssuance { holder: h, terms } => Line {
+            holder: holder(*h),
+            amount: Some(terms.amount().amount),
+            detail: Some(terms_text(terms)),
+            ..Line::default()
+        },
+        Movement::ConvertibleConversion {
+            instrument,
+            class: c,
+            shares,
+        } => Line {
+            holder: match book.entry(*instrument).map(|e| &e.movement) {
+                Some(Movement::ConvertibleIssuance { holder: h, .. }) => holder(*h),
+                _ => None,
+            },
+            class: class(*c),
+            resulting: Some(*shares),
+            detail: Some(format!("instrument #{instrument}")),
+            ..Line::default()
+        },
+        Movement::ConversionRatioAdjustment {
+            class: c,
+            new_ratio,
+            reason,
+        } => Line {
+            class: class(*c),
+            detail: Some(format!("conversion ratio {new_ratio}: {reason}")),
+            ..Line::default()
+        },
+        Movement::Reversal { reverses, reason } => Line {
+            reverses: Some(*reverses),
+            detail: Some(reason.clone()),
+            ..Line::default()
+        },
+    }
+}
+
+/// The journal, every entry in the order recorded, optionally only those effective by a date.
+pub fn journal(book: &Book, as_of: Option<NaiveDate>) -> Table {
+    let mut table = Table::new(
+        "journal",
+        vec![
+            Column::new("Entry", Kind::Integer),
+            Column::new("Effective", Kind::Date),
+            Column::new("Recorded at (UTC)", Kind::Text),
+            Column::new("Kind", Kind::Text),
+            Column::new("Holder", Kind::Text),
+            Column::new("To holder", Kind::Text),
+            Column::new("Class", Kind::Text),
+            Column::new("Plan", Kind::Text),
+            Column::new("Shares or options", Kind::Shares),
+            Column::new("Resulting shares", Kind::Shares),
+            Column::new("Price per share", PRICE),
+            Column::new("Amount", CASH),
+            Column::new("Detail", Kind::Text),
+            Column::new("Reverses entry", Kind::Integer),
+            Column::new("Reversed by entry", Kind::Integer),
+            Column::new("Memo", Kind::Text),
+            Column::new("Basis", Kind::Text),
+        ],
+    );
+    for e in book
+        .entries()
+        .iter()
+        .filter(|e| as_of.is_none_or(|d| e.effective <= d))
+    {
+        let l = line(book, &e.movement);
+        table.push(vec![
+            entry_number(e.id),
+            Cell::Date(e.effective),
+            Cell::text(
+                e.recorded_at
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            ),
+            Cell::text(e.movement.kind()),
+            Cell::opt_text(l.holder),
+            Cell::opt_text(l.counterparty),
+            Cell::opt_text(l.class),
+            Cell::opt_text(l.plan),
+            l.shares.map_or(Cell::Empty, Cell::Integer),
+            l.resulting.map_or(Cell::Empty, Cell::Integer),
+            opt_money(l.price),
+            Cell::opt_decimal(l.amount),
+            Cell::opt_text(l.detail),
+            l.reverses.map_or(Cell::Empty, entry_number),
+            book.reversal_of(e.id).map_or(Cell::Empty, entry_number),
+            Cell::opt_text(e.memo.clone()),
+            basis(e.provenance),
+        ]);
+    }
+    table
+}
+
+/// Funding rounds with their terms.
+pub fn rounds(book: &Book) -> Table {
+    let mut table = Table::new(
+        "rounds",
+        vec![
+            Column::new("Round", Kind::Text),
+            Column::new("Date", Kind::Date),
+            Column::new("Class", Kind::Text),
+            Column::new("Pre-money", CASH),
+            Column::new("Raised", CASH).summed(),
+            Column::new("Post-money", CASH),
+            Column::new("Price per share", PRICE),
+            Column::new("Pre-money fully diluted shares", Kind::Shares),
+            Column::new("Lead", Kind::Text),
+            Column::new("Terms basis", Kind::Text),
+            Column::new("Price and shares basis", Kind::Text),
+            Column::new("Note", Kind::Text),
+        ],
+    );
+    for r in book.rounds() {
+        table.push(vec![
+            Cell::text(&r.name),
+            Cell::Date(r.date),
+            Cell::text(book.class_name(r.class)),
+            money(r.pre_money),
+            money(r.amount_raised),
+            money(r.post_money),
+            money(r.price_per_share),
+            shares(r.pre_money_fd_shares),
+            Cell::opt_text(r.lead.map(|l| book.stakeholder_name(l).to_string())),
+            basis(r.provenance),
+            basis(r.price_provenance),
+            Cell::opt_text(r.note.clone()),
+        ]);
+    }
+    table
+}
+
+/// Each investor's shares in each round: the round's issuance entries.
+pub fn participations(book: &Book) -> Table {
+    let mut table = Table::new(
+        "participations",
+        vec![
+            Column::new("Round", Kind::Text),
+            Column::new("Date", Kind::Date),
+            Column::new("Investor", Kind::Text),
+            Column::new("Class", Kind::Text),
+            Column::new("Shares", Kind::Shares).summed(),
+            Column::new("Price per share", PRICE),
+            Column::new("Shares x price", CASH).summed(),
+            Column::new("Entry", Kind::Integer),
+            Column::new("Reversed by entry", Kind::Integer),
+            Column::new("Memo", Kind::Text),
+            Column::new("Basis", Kind::Text),
+        ],
+    );
+    for e in book.entries() {
+        let Movement::StockIssuance {
+            holder,
+            class,
+            shares: n,
+            price_per_share,
+            round: Some(round),
+        } = &e.movement
+        else {
+            continue;
+        };
+        table.push(vec![
+            Cell::text(book.round(*round).map_or("", |r| r.name.as_str())),
+            Cell::Date(e.effective),
+            Cell::text(book.stakeholder_name(*holder)),
+            Cell::text(book.class_name(*class)),
+            shares(*n),
+            opt_money(*price_per_share),
+            Cell::opt_decimal(times(*n, *price_per_share)),
+            entry_number(e.id),
+            book.reversal_of(e.id).map_or(Cell::Empty, entry_number),
+            Cell::opt_text(e.memo.clone()),
+            basis(e.provenance),
+        ]);
+    }
+    table
+}
+
+/// People and institutions in the book.
+pub fn stakeholders(book: &Book) -> Table {
+    let mut table = Table::new(
+        "stakeholders",
+        vec![
+            Column::new("Id", Kind::Integer),
+            Column::new("Name", Kind::Text),
+            Column::new("Kind", Kind::Text),
+            Column::new("Roles", Kind::Text),
+            Column::new("Basis", Kind::Text),
+            Column::new("Note", Kind::Text),
+        ],
+    );
+    for s in book.stakeholders() {
+        let roles: Vec<&str> = s.relationships.iter().map(|r| r.name()).collect();
+        table.push(vec![
+            u64::try_from(s.id.0).map_or(Cell::Empty, Cell::Integer),
+            Cell::text(&s.name),
+            Cell::text(match s.kind {
+                roundbook_ledger::StakeholderKind::Individual => "individual",
+                roundbook_ledger::StakeholderKind::Institution => "institution",
+            }),
+            Cell::text(roles.join(", ")),
+            basis(s.provenance),
+            Cell::opt_text(s.note.clone()),
+        ]);
+    }
+    table
+}
+
+fn runway_text(r: &Runway) -> String {
+    match r {
+        Runway::Months { months } => format!("{months} months"),
+        Runway::CashPositive => "cash positive".into(),
+        Runway::OutOfCash => "out of cash".into(),
+    }
+}
+
+/// The compute plan's monthly projection; the flows are summed, the balances are not.
+pub fn compute_projection(p: &Projection) -> Table {
+    let mut table = Table::new(
+        "compute",
+        vec![
+            Column::new("Month", Kind::Date),
+            Column::new("GPUs delivered", Kind::Shares).summed(),
+            Column::new("GPUs installed", Kind::Shares),
+            Column::new("Power draw (MW)", Kind::Number),
+            Column::new("GPU capex", CASH).summed(),
+            Column::new("Infra capex", CASH).summed(),
+            Column::new("Capex", CASH).summed(),
+            Column::new("Power", CASH).summed(),
+            Column::new("Depreciation", CASH).summed(),
+            Column::new("Accumulated depreciation", CASH),
+            Column::new("Other burn", CASH).summed(),
+            Column::new("Revenue", CASH).summed(),
+            Column::new("Net cash flow", CASH).summed(),
+            Column::new("Opening cash", CASH),
+            Column::new("Closing cash", CASH),
+            Column::new("Cumulative compute spend", CASH),
+            Column::new("Net burn", CASH),
+            Column::new("Runway", Kind::Text),
+        ],
+    );
+    for r in &p.rows {
+        table.push(vec![
+            Cell::Date(r.month),
+            shares(r.delivered),
+            shares(r.installed),
+            Cell::Decimal(r.power_mw),
+            money(r.gpu_capex),
+            money(r.infra_capex),
+            money(r.capex),
+            money(r.power),
+            money(r.depreciation),
+            money(r.accumulated_depreciation),
+            money(r.other_burn),
+            money(r.revenue),
+            money(r.net_cash_flow),
+            money(r.opening_cash),
+            money(r.closing_cash),
+            money(r.cumulative_spend),
+            money(r.net_burn),
+            Cell::text(runway_text(&r.runway)),
+        ]);
+    }
+    table
+}
+
+/// A Monte Carlo run as stored in the book, with its summary (the shape of
+/// `roundbook simulate --json`'s "summary").
+#[derive(Debug, Clone)]
+pub struct StoredRun {
+    pub id: i64,
+    pub recorded_at: String,
+    pub scenario_sha256: String,
+    pub seed: u64,
+    pub paths: u64,
+    pub horizon_months: u32,
+    pub backend: String,
+    pub engine_version: String,
+    pub seconds: Decimal,
+    pub summary: Value,
+}
+
+/// A simulation statistic as the decimal its JSON text states (none for null, i.e. NaN).
+pub fn statistic(v: &Value) -> Cell {
+    let Value::Number(n) = v else {
+        return Cell::Empty;
+    };
+    let text = n.to_string();
+    text.parse::<Decimal>()
+        .or_else(|_| Decimal::from_scientific(&text))
+        .map_or(Cell::Empty, Cell::Decimal)
+}
+
+/// One row per stored run: its identity and headline probabilities and means.
+pub fn simulation_runs(runs: &[StoredRun]) -> Table {
+    let mut table = Table::new(
+        "simulation-runs",
+        vec![
+            Column::new("Run", Kind::Integer),
+            Column::new("Recorded at (UTC)", Kind::Text),
+            Column::new("Scenario SHA-256", Kind::Text),
+            Column::new("Seed", Kind::Text),
+            Column::new("Paths", Kind::Shares),
+            Column::new("Months", Kind::Integer),
+            Column::new("Backend", Kind::Text),
+            Column::new("Engine", Kind::Text),
+            Column::new("Seconds", Kind::Number),
+            Column::new("P(fail)", Kind::Number),
+            Column::new("P(raise within 6 months)", Kind::Number),
+            Column::new("P(raise within 12 months)", Kind::Number),
+            Column::new("P(raise within 24 months)", Kind::Number),
+            Column::new("Mean rounds", Kind::Number),
+            Column::new("Mean exit value", Kind::Number),
+            Column::new("Mean exit value SE", Kind::Number),
+            Column::new("Mean new money", Kind::Number),
+        ],
+    );
+    for r in runs {
+        let s = &r.summary;
+        table.push(vec![
+            u64::try_from(r.id).map_or(Cell::Empty, Cell::Integer),
+            Cell::text(&r.recorded_at),
+            Cell::text(&r.scenario_sha256),
+            // A u64 seed does not fit a spreadsheet's double; text keeps every digit.
+            Cell::text(r.seed.to_string()),
+            shares(r.paths),
+            Cell::Integer(u64::from(r.horizon_months)),
+            Cell::text(&r.backend),
+            Cell::text(&r.engine_version),
+            Cell::Decimal(r.seconds),
+            statistic(&s["p_fail"]),
+            statistic(&s["p_raise_within"][0]),
+            statistic(&s["p_raise_within"][1]),
+            statistic(&s["p_raise_within"][2]),
+            statistic(&s["mean_rounds"]),
+            statistic(&s["exit_value_mean"]),
+            statistic(&s["exit_value_se"]),
+            statistic(&s["new_money_mean"]),
+        ]);
+    }
+    table
+}
+
+/// The measures of `fans` in the summary, in its order (roundbook_sim::cpu::MEASURE_NAMES).
+pub const FAN_MEASURES: [&str; 4] = ["cash", "mark", "spend", "fully_diluted"];
+
+/// The percentile fans of every stored run: one row per run, measure and month.
+pub fn simulation_fans(runs: &[StoredRun]) -> Table {
+    let mut table = Table::new(
+        "simulation-fans",
+        vec![
+            Column::new("Run", Kind::Integer),
+            Column::new("Measure", Kind::Text),
+            Column::new("Month", Kind::Integer),
+            Column::new("Paths alive", Kind::Shares),
+            Column::new("Alive fraction", Kind::Number),
+            Column::new("Mean", Kind::Number),
+            Column::new("Mean SE", Kind::Number),
+            Column::new("P5", Kind::Number),
+            Column::new("P25", Kind::Number),
+            Column::new("P50", Kind::Number),
+            Column::new("P75", Kind::Number),
+            Column::new("P95", Kind::Number),
+            Column::new("Bin error", Kind::Number),
+        ],
+    );
+    for r in runs {
+        let empty = vec![];
+        let fans = r.summary["fans"].as_array().unwrap_or(&empty);
+        for (k, measure) in fans.iter().enumerate() {
+            let name = FAN_MEASURES
+                .get(k)
+                .map_or_else(|| format!("measure {k}"), |s| s.to_string());
+            for (m, f) in measure.as_array().unwrap_or(&empty).iter().enumerate() {
+                let p = &f["percentiles"];
+                table.push(vec![
+                    u64::try_from(r.id).map_or(Cell::Empty, Cell::Integer),
+                    Cell::text(&name),
+                    Cell::Integer(m as u64 + 1),
+                    f["alive"].as_u64().map_or(Cell::Empty, Cell::Integer),
+                    statistic(&r.summary["alive_fraction"][m]),
+                    statistic(&f["mean"]),
+                    statistic(&f["se"]),
+                    statistic(&p[0]),
+                    statistic(&p[1]),
+                    statistic(&p[2]),
+                    statistic(&p[3]),
+                    statistic(&p[4]),
+                    statistic(&f["bin_error"]),
+                ]);
+            }
+        }
+    }
+    table
+}
+
+/// What the workbook is: the company, the date of its cap table, and what "basis" means.
+pub fn about(book: &Book, as_of: NaiveDate) -> Table {
+    let mut table = Table::new(
+        "about",
+        vec![
+            Column::new("Item", Kind::Text),
+            Column::new("Value", Kind::Text),
+        ],
+    );
+    let c = &book.company;
+    for (k, v) in [
+        ("Company", c.name.clone()),
+        ("Legal name", c.legal_name.clone()),
+        ("Currency", c.currency.as_str().to_string()),
+        ("Cap table as of", as_of.to_string()),
+        (
+            "Basis",
+            "recorded: entered in the book; public: a public fact; illustrative: made up to complete an example, not a fact".into(),
+        ),
+        (
+            "Numbers",
+            "the CSV export holds the exact decimals; a spreadsheet keeps about 15 significant digits".into(),
+        ),
+    ] {
+        table.push(vec![Cell::text(k), Cell::text(v)]);
+    }
+    table
+}
