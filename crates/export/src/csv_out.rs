@@ -30,11 +30,16 @@ fn is_plain_number(text: &str) -> bool {
 
 /// A decimal with at least `places` decimal places: zeros are added, nothing is rounded.
 pub fn decimal_text(d: Decimal, places: u32) -> String {
-    let mut d = d;
+    // Padding the text, not rescaling the number: a decimal near the 28-digit limit
+    // cannot be rescaled, and its text is exact anyway.
+    let mut s = d.to_string();
     if d.scale() < places {
-        d.rescale(places);
+        if d.scale() == 0 {
+            s.push('.');
+        }
+        s.extend(std::iter::repeat_n('0', (places - d.scale()) as usize));
     }
-    d.to_string()
+    s
 }
 
 /// One cell as CSV text (before quoting).

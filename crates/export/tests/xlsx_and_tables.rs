@@ -1,0 +1,255 @@
+//! The builders on the xAI example book, and the workbook read back with calamine: sheets,
+//! frozen-header layout, number formats' values, and formulas whose cached results are the
+//! exported figures. The Series B terms are public: $6B raised at $18B pre-money, $24B
+//! post-money, announced 2024-05-26 (xAI's announcement; assets/xai/SOURCES.md).
+
+use std::io::Cursor;
+
+use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+use chrono::NaiveDate;
+use roundbook_export::tables;
+use roundbook_export::xlsx::to_double;
+use roundbook_export::{to_csv, workbook, Cell, Kind, Table};
+use roundbook_ledger::{example, Book};
+use rust_decimal::Decimal;
+
+fn xai() -> Book {
+    let mut b = Book::new(example::xai_company()).unwrap();
+    example::populate_xai(&mut b).unwrap();
+    b
+}
+
+fn as_of() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2024, 6, 1).unwrap()
+}
+
+fn dec(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+fn read(bytes: Vec<u8>) -> Xlsx<Cursor<Vec<u8>>> {
+    open_workbook_from_rs(Cursor::new(bytes)).expect("the workbook opens")
+}
+
+fn number(d: &Data) -> f64 {
+    match d {
+        Data::Float(f) => *f,
+        Data::Int(i) => *i as f64,
+        other => panic!("expected a number, got {other:?}"),
+    }
+}
+
+#[test]
+fn series_b_terms_are_exported_to_the_cent() {
+    let b = xai();
+    let rounds = tables::rounds(&b);
+    let csv = to_csv(&rounds);
+    let line = csv.lines().find(|l| l.starts_with("Series B,")).unwrap();
+    assert!(
+        line.starts_with(
+            "Series B,2024-05-26,Series B Preferred,18000000000.00,6000000000.00,24000000000.00,"
+        ),
+        "{line}"
+    );
+}
+
+#[test]
+fn cap_table_columns_add_up_to_the_ledgers_totals() {
+    let b = xai();
+    let ct = b.cap_table(as_of(), &b.default_rounding()).unwrap();
+    for t in [
+        tables::cap_table_by_holder(&ct, &b),
+        tables::cap_table_by_class(&ct, &b),
+    ] {
+        let totals = t.totals().unwrap();
+        let col = |h: &str| t.columns.iter().position(|c| c.header == h).unwrap();
+        assert_eq!(
+            totals[col("Fully diluted shares")],
+            Cell::Integer(ct.totals.fully_diluted),
+            "{}",
+            t.name
+        );
+        let outstanding = if t.name == "captable" {
+            "Outstanding shares"
+        } else {
+            "Outstanding as converted"
+        };
+        assert_eq!(
+            totals[col(outstanding)],
+            Cell::Integer(ct.totals.outstanding)
+        );
+        // Each percentage is within the ledger's rounding (10 places) of shares / total.
+        let fd = col("Fully diluted %");
+        for row in &t.rows {
+            let shares = row[col("Fully diluted shares")].number().unwrap();
+            let exact = shares * Decimal::ONE_HUNDRED / Decimal::from(ct.totals.fully_diluted);
+            let stated = row[fd].number().unwrap();
+            assert!(
+                (exact - stated).abs() <= dec("0.00000000005"),
+                "{stated} vs {exact}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_builder_gives_rows_that_fit_its_columns() {
+    let b = xai();
+    let ct = b.cap_table(as_of(), &b.default_rounding()).unwrap();
+    let built: Vec<Table> = vec![
+        tables::cap_table_by_holder(&ct, &b),
+        tables::cap_table_by_class(&ct, &b),
+        tables::holdings(&ct),
+        tables::convertibles(&ct),
+        tables::journal(&b, None),
+        tables::rounds(&b),
+        tables::participations(&b),
+        tables::stakeholders(&b),
+    ];
+    for t in &built {
+        for row in &t.rows {
+            assert_eq!(row.len(), t.columns.len(), "{}", t.name);
+            for (c, col) in row.iter().zip(&t.columns) {
+                assert!(c.fits(col.kind), "{}: {} {c:?}", t.name, col.header);
+            }
+        }
+    }
+    // The journal holds every entry; participations are the rounds' issuances.
+    assert_eq!(built[4].rows.len(), b.entries().len());
+    let invested: Decimal = b.rounds().iter().map(|r| r.amount_raised.amount).sum();
+    let paid = built[6].column_sum(6);
+    // Shares x price is at most what was invested: shares are rounded down (docs/rounding.md).
+    assert!(
+        paid <= invested && invested - paid < dec("100"),
+        "{paid} vs {invested}"
+    );
+}
+
+#[test]
+fn the_workbook_has_formulas_whose_cached_results_are_the_figures() {
+    let b = xai();
+    let ct = b.cap_table(as_of(), &b.default_rounding()).unwrap();
+    let holders = tables::cap_table_by_holder(&ct, &b);
+    let rounds = tables::rounds(&b);
+    let bytes = workbook(&[holders.clone(), rounds.clone()], "USD").unwrap();
+    let mut wb = read(bytes);
+    assert_eq!(wb.sheet_names(), ["captable", "rounds"]);
+
+    let values = wb.worksheet_range("captable").unwrap();
+    let formulas = wb.worksheet_formula("captable").unwrap();
+    let n = holders.rows.len() as u32;
+    let total_row = n + 1;
+    let header: Vec<String> = (0..7)
+        .map(|c| values.get_value((0, c)).unwrap().to_string())
+        .collect();
+    assert_eq!(header[4], "Fully diluted shares");
+    // Totals: SUM formulas, cached at the ledger's totals.
+    assert_eq!(
+        formulas.get_value((total_row, 4)).unwrap(),
+        &format!("SUM(E2:E{})", n + 1)
+    );
+    assert_eq!(
+        number(values.get_value((total_row, 4)).unwrap()),
+        ct.totals.fully_diluted as f64
+    );
+    assert_eq!(
+        number(values.get_value((total_row, 2)).unwrap()),
+        ct.totals.outstanding as f64
+    );
+    // Ownership: this row's shares over the total, as a formula, cached at the exact fraction.
+    for (r, h) in ct.holders.iter().enumerate() {
+        let row = r as u32 + 1;
+        assert_eq!(
+            formulas.get_value((row, 6)).unwrap(),
+            &format!("IF(E${0}=0,0,E{1}/E${0})", total_row + 1, row + 1)
+        );
+        let cached = number(values.get_value((row, 6)).unwrap());
+        let exact = h.fully_diluted as f64 / ct.totals.fully_diluted as f64;
+        assert!(
+            (cached - exact).abs() < 1e-15,
+            "{} {cached} {exact}",
+            h.name
+        );
+        let ledger = to_double(h.fully_diluted_pct / Decimal::ONE_HUNDRED);
+        assert!(
+            (cached - ledger).abs() < 1e-12,
+            "{} {cached} {ledger}",
+            h.name
+        );
+        // Plain values: the shares as numbers.
+        assert_eq!(
+            number(values.get_value((row, 4)).unwrap()),
+            h.fully_diluted as f64
+        );
+    }
+    // The fully diluted % column sums to 100%.
+    assert!((number(values.get_value((total_row, 6)).unwrap()) - 1.0).abs() < 1e-12);
+
+    let r = wb.worksheet_range("rounds").unwrap();
+    let series_b = (1..r.height() as u32)
+        .find(|&row| *r.get_value((row, 0)).unwrap() == "Series B")
+        .unwrap();
+    assert_eq!(number(r.get_value((series_b, 3)).unwrap()), 18e9);
+    assert_eq!(number(r.get_value((series_b, 4)).unwrap()), 6e9);
+    assert_eq!(number(r.get_value((series_b, 5)).unwrap()), 24e9);
+    assert!(matches!(
+        r.get_value((series_b, 1)).unwrap(),
+        Data::DateTime(_)
+    ));
+    let raised_total = number(r.get_value((3, 4)).unwrap());
+    assert_eq!(raised_total, to_double(rounds.column_sum(4)));
+}
+
+#[test]
+fn the_workbook_carries_the_number_formats_and_a_frozen_header() {
+    let b = xai();
+    let ct = b.cap_table(as_of(), &b.default_rounding()).unwrap();
+    let bytes = workbook(
+        &[tables::cap_table_by_holder(&ct, &b), tables::rounds(&b)],
+        "USD",
+    )
+    .unwrap();
+    // The parts of the package that say so (an .xlsx is a zip of XML parts).
+    let mut zip = zip_entries(&bytes);
+    let styles = zip.remove("xl/styles.xml").unwrap();
+    for format in ["#,##0", "0.00%", "$#,##0.00", "$#,##0.00000", "yyyy-mm-dd"] {
+        assert!(
+            styles.contains(&format!("formatCode=\"{format}\"")),
+            "styles lack {format}:\n{styles}"
+        );
+    }
+    let sheet1 = zip.remove("xl/worksheets/sheet1.xml").unwrap();
+    assert!(
+        sheet1.contains("<pane ySplit=\"1\" topLeftCell=\"A2\""),
+        "frozen header:\n{sheet1}"
+    );
+}
+
+fn zip_entries(bytes: &[u8]) -> std::collections::HashMap<String, String> {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut out = std::collections::HashMap::new();
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        let mut s = String::new();
+        if f.read_to_string(&mut s).is_ok() {
+            out.insert(f.name().unwrap().to_string(), s);
+        }
+    }
+    out
+}
+
+#[test]
+fn number_kinds_get_their_formats() {
+    use roundbook_export::xlsx::number_format;
+    assert_eq!(number_format(Kind::Shares, "USD"), "#,##0");
+    assert_eq!(
+        number_format(Kind::Money { decimals: 2 }, "USD"),
+        "$#,##0.00"
+    );
+    assert_eq!(number_format(Kind::Percent, "USD"), "0.00%");
+    assert_eq!(
+        number_format(Kind::Money { decimals: 2 }, "EUR"),
+        "#,##0.00"
+    );
+}
