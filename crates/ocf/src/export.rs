@@ -58,12 +58,30 @@ pub fn export_package(book: &Book, options: &ExportOptions) -> Result<Package> {
     let mut x = Exporter::new(book);
     let transactions = x.transactions(&entries)?;
     let files = vec![
-        (FileType::Stakeholders, file(FileType::Stakeholders, stakeholders(book))),
-        (FileType::StockClasses, file(FileType::StockClasses, classes(book)?)),
-        (FileType::StockPlans, file(FileType::StockPlans, x.plans(&entries))),
-        (FileType::Valuations, file(FileType::Valuations, valuations(book, as_of))),
-        (FileType::Transactions, file(FileType::Transactions, transactions)),
-        (FileType::Financings, file(FileType::Financings, x.financings())),
+        (
+            FileType::Stakeholders,
+            file(FileType::Stakeholders, stakeholders(book)),
+        ),
+        (
+            FileType::StockClasses,
+            file(FileType::StockClasses, classes(book)?),
+        ),
+        (
+            FileType::StockPlans,
+            file(FileType::StockPlans, x.plans(&entries)),
+        ),
+        (
+            FileType::Valuations,
+            file(FileType::Valuations, valuations(book, as_of)),
+        ),
+        (
+            FileType::Transactions,
+            file(FileType::Transactions, transactions),
+        ),
+        (
+            FileType::Financings,
+            file(FileType::Financings, x.financings()),
+        ),
     ];
     Ok(Package::assemble(manifest, files))
 }
@@ -78,7 +96,10 @@ fn effective_order(book: &Book, as_of: Option<NaiveDate>) -> Vec<&Entry> {
     let mut gone = HashSet::new();
     for e in book.entries() {
         if let Movement::Reversal { reverses, .. } = e.movement {
-            if book.entry(reverses).is_some_and(|r| r.effective == e.effective) {
+            if book
+                .entry(reverses)
+                .is_some_and(|r| r.effective == e.effective)
+            {
                 gone.insert(reverses);
                 gone.insert(e.id);
             }
@@ -132,7 +153,10 @@ fn manifest(book: &Book, o: &ExportOptions, as_of: NaiveDate) -> Result<Map<Stri
     );
     m.insert(
         "comments".into(),
-        json!([format!("Exported by Roundbook from the book of {}.", book.company.name)]),
+        json!([format!(
+            "Exported by Roundbook from the book of {}.",
+            book.company.name
+        )]),
     );
     Ok(m)
 }
@@ -156,21 +180,62 @@ fn country_of(jurisdiction: &str) -> Option<(String, Option<String>)> {
 
 fn us_state(name: &str) -> Option<&'static str> {
     const STATES: [(&str, &str); 51] = [
-        ("Alabama", "AL"), ("Alaska", "AK"), ("Arizona", "AZ"), ("Arkansas", "AR"),
-        ("California", "CA"), ("Colorado", "CO"), ("Connecticut", "CT"), ("Delaware", "DE"),
-        ("District of Columbia", "DC"), ("Florida", "FL"), ("Georgia", "GA"), ("Hawaii", "HI"),
-        ("Idaho", "ID"), ("Illinois", "IL"), ("Indiana", "IN"), ("Iowa", "IA"), ("Kansas", "KS"),
-        ("Kentucky", "KY"), ("Louisiana", "LA"), ("Maine", "ME"), ("Maryland", "MD"),
-        ("Massachusetts", "MA"), ("Michigan", "MI"), ("Minnesota", "MN"), ("Mississippi", "MS"),
-        ("Missouri", "MO"), ("Montana", "MT"), ("Nebraska", "NE"), ("Nevada", "NV"),
-        ("New Hampshire", "NH"), ("New Jersey", "NJ"), ("New Mexico", "NM"), ("New York", "NY"),
-        ("North Carolina", "NC"), ("North Dakota", "ND"), ("Ohio", "OH"), ("Oklahoma", "OK"),
-        ("Oregon", "OR"), ("Pennsylvania", "PA"), ("Rhode Island", "RI"),
-        ("South Carolina", "SC"), ("South Dakota", "SD"), ("Tennessee", "TN"), ("Texas", "TX"),
-        ("Utah", "UT"), ("Vermont", "VT"), ("Virginia", "VA"), ("Washington", "WA"),
-        ("West Virginia", "WV"), ("Wisconsin", "WI"), ("Wyoming", "WY"),
+        ("Alabama", "AL"),
+        ("Alaska", "AK"),
+        ("Arizona", "AZ"),
+        ("Arkansas", "AR"),
+        ("California", "CA"),
+        ("Colorado", "CO"),
+        ("Connecticut", "CT"),
+        ("Delaware", "DE"),
+        ("District of Columbia", "DC"),
+        ("Florida", "FL"),
+        ("Georgia", "GA"),
+        ("Hawaii", "HI"),
+        ("Idaho", "ID"),
+        ("Illinois", "IL"),
+        ("Indiana", "IN"),
+        ("Iowa", "IA"),
+        ("Kansas", "KS"),
+        ("Kentucky", "KY"),
+        ("Louisiana", "LA"),
+        ("Maine", "ME"),
+        ("Maryland", "MD"),
+        ("Massachusetts", "MA"),
+        ("Michigan", "MI"),
+        ("Minnesota", "MN"),
+        ("Mississippi", "MS"),
+        ("Missouri", "MO"),
+        ("Montana", "MT"),
+        ("Nebraska", "NE"),
+        ("Nevada", "NV"),
+        ("New Hampshire", "NH"),
+        ("New Jersey", "NJ"),
+        ("New Mexico", "NM"),
+        ("New York", "NY"),
+        ("North Carolina", "NC"),
+        ("North Dakota", "ND"),
+        ("Ohio", "OH"),
+        ("Oklahoma", "OK"),
+        ("Oregon", "OR"),
+        ("Pennsylvania", "PA"),
+        ("Rhode Island", "RI"),
+        ("South Carolina", "SC"),
+        ("South Dakota", "SD"),
+        ("Tennessee", "TN"),
+        ("Texas", "TX"),
+        ("Utah", "UT"),
+        ("Vermont", "VT"),
+        ("Virginia", "VA"),
+        ("Washington", "WA"),
+        ("West Virginia", "WV"),
+        ("Wisconsin", "WI"),
+        ("Wyoming", "WY"),
     ];
-    STATES.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, c)| *c)
+    STATES
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, c)| *c)
 }
 
 fn provenance_comments(p: Provenance) -> Vec<Value> {
@@ -184,13 +249,15 @@ fn money(m: &Money) -> Value {
     json!({ "amount": numeric(m.amount), "currency": m.currency.as_str() })
 }
 
-/// A decimal as OCF's Numeric: no exponent, at most ten places (the ledger's amounts
-/// have at most 28 digits; a price past ten places is rounded half-even, and said so
-/// nowhere else because OCF cannot hold more).
+/// A decimal as OCF's Numeric: no exponent, the book's own scale ("15.00000" stays so),
+/// and at most ten places: OCF holds no more, so a longer price is rounded half-even.
 fn numeric(d: Decimal) -> String {
-    let mut d = d.round_dp_with_strategy(10, rust_decimal::RoundingStrategy::MidpointNearestEven);
-    d = d.normalize();
-    d.to_string()
+    if d.scale() > 10 {
+        d.round_dp_with_strategy(10, rust_decimal::RoundingStrategy::MidpointNearestEven)
+            .to_string()
+    } else {
+        d.to_string()
+    }
 }
 
 fn ratio(d: Decimal) -> Value {
@@ -280,7 +347,10 @@ fn classes(book: &Book) -> Result<Vec<Value>> {
         }
         if c.kind == ClassKind::Preferred {
             let target = common.ok_or_else(|| {
-                err(&c.name, "a preferred class needs a common class to convert into")
+                err(
+                    &c.name,
+                    "a preferred class needs a common class to convert into",
+                )
             })?;
             let price = c.original_issue_price.map_or(Decimal::ZERO, |p| p.amount);
             v["conversion_rights"] = json!([{
@@ -312,7 +382,14 @@ fn prefix(name: &str) -> String {
         .filter(char::is_ascii_alphanumeric)
         .collect::<String>()
         .to_ascii_uppercase();
-    format!("{}-", if initials.is_empty() { "S".into() } else { initials })
+    format!(
+        "{}-",
+        if initials.is_empty() {
+            "S".into()
+        } else {
+            initials
+        }
+    )
 }
 
 fn valuations(book: &Book, as_of: NaiveDate) -> Vec<Value> {
@@ -435,7 +512,11 @@ impl<'a> Exporter<'a> {
         if let Some(m) = &e.memo {
             comments.push(mark("memo", m));
         }
-        let suffix = if n == 0 { String::new() } else { format!("-{n}") };
+        let suffix = if n == 0 {
+            String::new()
+        } else {
+            format!("-{n}")
+        };
         json!({
             "object_type": kind,
             "id": format!("entry-{}{suffix}", e.id),
@@ -444,7 +525,15 @@ impl<'a> Exporter<'a> {
         })
     }
 
-    fn stock_issuance(&mut self, e: &Entry, n: usize, holder: StakeholderId, class: ClassId, quantity: u64, price: Option<Money>) -> (String, Value) {
+    fn stock_issuance(
+        &mut self,
+        e: &Entry,
+        n: usize,
+        holder: StakeholderId,
+        class: ClassId,
+        quantity: u64,
+        price: Option<Money>,
+    ) -> (String, Value) {
         let security = self.next_security();
         let mut v = self.base(e, "TX_STOCK_ISSUANCE", n);
         let price = price.unwrap_or_else(|| Money::zero(self.book.company.currency));
@@ -459,18 +548,33 @@ impl<'a> Exporter<'a> {
             "stock_legend_ids": [],
         });
         merge(&mut v, fields);
-        self.lots.entry((holder, class)).or_default().push_back(Lot { security: security.clone(), quantity });
+        self.lots
+            .entry((holder, class))
+            .or_default()
+            .push_back(Lot {
+                security: security.clone(),
+                quantity,
+            });
         (security, v)
     }
 
     /// Takes `shares` from a holding's securities, oldest first: (security, taken, left).
-    fn take(&mut self, e: &Entry, holder: StakeholderId, class: ClassId, shares: u64) -> Result<Vec<(String, u64, u64)>> {
+    fn take(
+        &mut self,
+        e: &Entry,
+        holder: StakeholderId,
+        class: ClassId,
+        shares: u64,
+    ) -> Result<Vec<(String, u64, u64)>> {
         let lots = self.lots.entry((holder, class)).or_default();
         let mut out = Vec::new();
         let mut need = shares;
         while need > 0 {
             let lot = lots.pop_front().ok_or_else(|| {
-                err(&format!("entry #{}", e.id), "moves more shares than the holder's securities hold")
+                err(
+                    &format!("entry #{}", e.id),
+                    "moves more shares than the holder's securities hold",
+                )
             })?;
             let taken = lot.quantity.min(need);
             need -= taken;
@@ -480,7 +584,15 @@ impl<'a> Exporter<'a> {
     }
 
     /// The balance security of a partial movement, issued to the holder and kept first in line.
-    fn balance(&mut self, e: &Entry, n: usize, holder: StakeholderId, class: ClassId, left: u64, out: &mut Vec<Value>) -> Option<String> {
+    fn balance(
+        &mut self,
+        e: &Entry,
+        n: usize,
+        holder: StakeholderId,
+        class: ClassId,
+        left: u64,
+        out: &mut Vec<Value>,
+    ) -> Option<String> {
         if left == 0 {
             return None;
         }
@@ -498,21 +610,40 @@ impl<'a> Exporter<'a> {
     fn entry(&mut self, e: &Entry, out: &mut Vec<Value>) -> Result<()> {
         let book = self.book;
         match &e.movement {
-            Movement::StockIssuance { holder, class, shares, price_per_share, round } => {
+            Movement::StockIssuance {
+                holder,
+                class,
+                shares,
+                price_per_share,
+                round,
+            } => {
                 let (_, v) = self.stock_issuance(e, 0, *holder, *class, *shares, *price_per_share);
                 if let Some(r) = round {
-                    self.round_issuances.entry(*r).or_default().push(v["id"].as_str().unwrap_or_default().to_string());
+                    self.round_issuances
+                        .entry(*r)
+                        .or_default()
+                        .push(v["id"].as_str().unwrap_or_default().to_string());
                 }
                 out.push(v);
             }
-            Movement::Transfer { from, to, class, shares, price_per_share } => {
+            Movement::Transfer {
+                from,
+                to,
+                class,
+                shares,
+                price_per_share,
+            } => {
                 let mut n = 0;
                 for (sec, taken, left) in self.take(e, *from, *class, *shares)? {
                     n += 1;
-                    let (resulting, issued) = self.stock_issuance(e, n * 10 + 1, *to, *class, taken, *price_per_share);
+                    let (resulting, issued) =
+                        self.stock_issuance(e, n * 10 + 1, *to, *class, taken, *price_per_share);
                     let balance = self.balance(e, n * 10 + 2, *from, *class, left, out);
                     let mut v = self.base(e, "TX_STOCK_TRANSFER", n * 10);
-                    merge(&mut v, json!({ "security_id": sec, "quantity": taken.to_string(), "resulting_security_ids": [resulting] }));
+                    merge(
+                        &mut v,
+                        json!({ "security_id": sec, "quantity": taken.to_string(), "resulting_security_ids": [resulting] }),
+                    );
                     if let Some(b) = balance {
                         v["balance_security_id"] = json!(b);
                     }
@@ -520,17 +651,39 @@ impl<'a> Exporter<'a> {
                     out.push(issued);
                 }
             }
-            Movement::StockCancellation { holder, class, shares } | Movement::Repurchase { holder, class, shares, .. } => {
-                let kind = if matches!(e.movement, Movement::Repurchase { .. }) { "TX_STOCK_REPURCHASE" } else { "TX_STOCK_CANCELLATION" };
+            Movement::StockCancellation {
+                holder,
+                class,
+                shares,
+            }
+            | Movement::Repurchase {
+                holder,
+                class,
+                shares,
+                ..
+            } => {
+                let kind = if matches!(e.movement, Movement::Repurchase { .. }) {
+                    "TX_STOCK_REPURCHASE"
+                } else {
+                    "TX_STOCK_CANCELLATION"
+                };
                 let mut n = 0;
                 for (sec, taken, left) in self.take(e, *holder, *class, *shares)? {
                     n += 1;
                     let balance = self.balance(e, n * 10 + 2, *holder, *class, left, out);
                     let mut v = self.base(e, kind, n * 10);
-                    merge(&mut v, json!({ "security_id": sec, "quantity": taken.to_string() }));
+                    merge(
+                        &mut v,
+                        json!({ "security_id": sec, "quantity": taken.to_string() }),
+                    );
                     match &e.movement {
-                        Movement::Repurchase { price_per_share, .. } => v["price"] = money(price_per_share),
-                        _ => v["reason_text"] = json!(e.memo.clone().unwrap_or_else(|| "Cancelled".into())),
+                        Movement::Repurchase {
+                            price_per_share, ..
+                        } => v["price"] = money(price_per_share),
+                        _ => {
+                            v["reason_text"] =
+                                json!(e.memo.clone().unwrap_or_else(|| "Cancelled".into()))
+                        }
                     }
                     if let Some(b) = balance {
                         v["balance_security_id"] = json!(b);
@@ -538,7 +691,13 @@ impl<'a> Exporter<'a> {
                     out.push(v);
                 }
             }
-            Movement::StockConversion { holder, from_class, shares, to_class, resulting_shares } => {
+            Movement::StockConversion {
+                holder,
+                from_class,
+                shares,
+                to_class,
+                resulting_shares,
+            } => {
                 let taken = self.take(e, *holder, *from_class, *shares)?;
                 let count = taken.len();
                 let mut given = 0u64;
@@ -549,16 +708,23 @@ impl<'a> Exporter<'a> {
                     let part = if n == count {
                         resulting_shares - given
                     } else {
-                        u64::try_from(u128::from(*resulting_shares) * u128::from(q) / u128::from(*shares)).unwrap_or(0)
+                        u64::try_from(
+                            u128::from(*resulting_shares) * u128::from(q) / u128::from(*shares),
+                        )
+                        .unwrap_or(0)
                     };
                     if part == 0 {
                         return Err(err(&format!("entry #{}", e.id), "a conversion spread over several securities leaves one of them converting into no share"));
                     }
                     given += part;
-                    let (resulting, issued) = self.stock_issuance(e, n * 10 + 1, *holder, *to_class, part, None);
+                    let (resulting, issued) =
+                        self.stock_issuance(e, n * 10 + 1, *holder, *to_class, part, None);
                     let balance = self.balance(e, n * 10 + 2, *holder, *from_class, left, out);
                     let mut v = self.base(e, "TX_STOCK_CONVERSION", n * 10);
-                    merge(&mut v, json!({ "security_id": sec, "quantity_converted": q.to_string(), "resulting_security_ids": [resulting] }));
+                    merge(
+                        &mut v,
+                        json!({ "security_id": sec, "quantity_converted": q.to_string(), "resulting_security_ids": [resulting] }),
+                    );
                     if let Some(b) = balance {
                         v["balance_security_id"] = json!(b);
                     }
@@ -566,18 +732,56 @@ impl<'a> Exporter<'a> {
                     out.push(issued);
                 }
             }
-            Movement::OptionGrant { holder, plan, options, exercise_price, expires } => {
+            Movement::OptionGrant {
+                holder,
+                plan,
+                options,
+                exercise_price,
+                expires,
+            } => {
                 let security = self.next_security();
-                out.push(self.grant_issuance(e, 0, &security, *holder, *plan, *options, exercise_price, *expires));
-                self.grants.insert(e.id, Lot { security, quantity: *options });
+                out.push(self.grant_issuance(
+                    e,
+                    0,
+                    &security,
+                    *holder,
+                    *plan,
+                    *options,
+                    exercise_price,
+                    *expires,
+                ));
+                self.grants.insert(
+                    e.id,
+                    Lot {
+                        security,
+                        quantity: *options,
+                    },
+                );
             }
             Movement::Exercise { grant, options } => {
-                let (holder, plan, price) = grant_terms(book, *grant).ok_or_else(|| err(&format!("entry #{}", e.id), "exercises an entry that is not an option grant"))?;
-                let class = book.plan(plan).map(|p| p.class).ok_or_else(|| err(&format!("entry #{}", e.id), "its plan is missing"))?;
-                let lot = self.grants.get(grant).cloned().ok_or_else(|| err(&format!("entry #{}", e.id), "exercises a grant not exported"))?;
-                let (resulting, issued) = self.stock_issuance(e, 1, holder, class, *options, Some(price));
+                let (holder, plan, price) = grant_terms(book, *grant).ok_or_else(|| {
+                    err(
+                        &format!("entry #{}", e.id),
+                        "exercises an entry that is not an option grant",
+                    )
+                })?;
+                let class = book
+                    .plan(plan)
+                    .map(|p| p.class)
+                    .ok_or_else(|| err(&format!("entry #{}", e.id), "its plan is missing"))?;
+                let lot = self.grants.get(grant).cloned().ok_or_else(|| {
+                    err(
+                        &format!("entry #{}", e.id),
+                        "exercises a grant not exported",
+                    )
+                })?;
+                let (resulting, issued) =
+                    self.stock_issuance(e, 1, holder, class, *options, Some(price));
                 let mut v = self.base(e, "TX_EQUITY_COMPENSATION_EXERCISE", 0);
-                merge(&mut v, json!({ "security_id": lot.security, "quantity": options.to_string(), "resulting_security_ids": [resulting] }));
+                merge(
+                    &mut v,
+                    json!({ "security_id": lot.security, "quantity": options.to_string(), "resulting_security_ids": [resulting] }),
+                );
                 out.push(v);
                 out.push(issued);
                 if let Some(l) = self.grants.get_mut(grant) {
@@ -585,19 +789,54 @@ impl<'a> Exporter<'a> {
                 }
             }
             Movement::OptionCancellation { grant, options } => {
-                let Some(Movement::OptionGrant { holder, plan, exercise_price, expires, .. }) = book.entry(*grant).map(|g| g.movement.clone()) else {
-                    return Err(err(&format!("entry #{}", e.id), "cancels an entry that is not an option grant"));
+                let Some(Movement::OptionGrant {
+                    holder,
+                    plan,
+                    exercise_price,
+                    expires,
+                    ..
+                }) = book.entry(*grant).map(|g| g.movement.clone())
+                else {
+                    return Err(err(
+                        &format!("entry #{}", e.id),
+                        "cancels an entry that is not an option grant",
+                    ));
                 };
-                let lot = self.grants.get(grant).cloned().ok_or_else(|| err(&format!("entry #{}", e.id), "cancels a grant not exported"))?;
-                let left = lot.quantity.checked_sub(*options).ok_or_else(|| err(&format!("entry #{}", e.id), "cancels more options than the grant has"))?;
+                let lot = self.grants.get(grant).cloned().ok_or_else(|| {
+                    err(&format!("entry #{}", e.id), "cancels a grant not exported")
+                })?;
+                let left = lot.quantity.checked_sub(*options).ok_or_else(|| {
+                    err(
+                        &format!("entry #{}", e.id),
+                        "cancels more options than the grant has",
+                    )
+                })?;
                 let mut v = self.base(e, "TX_EQUITY_COMPENSATION_CANCELLATION", 0);
-                merge(&mut v, json!({ "security_id": lot.security, "quantity": options.to_string(), "reason_text": e.memo.clone().unwrap_or_else(|| "Cancelled".into()) }));
+                merge(
+                    &mut v,
+                    json!({ "security_id": lot.security, "quantity": options.to_string(), "reason_text": e.memo.clone().unwrap_or_else(|| "Cancelled".into()) }),
+                );
                 if left > 0 {
                     let security = self.next_security();
                     v["balance_security_id"] = json!(security);
                     out.push(v);
-                    out.push(self.grant_issuance(e, 2, &security, holder, plan, left, &exercise_price, expires));
-                    self.grants.insert(*grant, Lot { security, quantity: left });
+                    out.push(self.grant_issuance(
+                        e,
+                        2,
+                        &security,
+                        holder,
+                        plan,
+                        left,
+                        &exercise_price,
+                        expires,
+                    ));
+                    self.grants.insert(
+                        *grant,
+                        Lot {
+                            security,
+                            quantity: left,
+                        },
+                    );
                 } else {
                     out.push(v);
                     self.grants.remove(grant);
@@ -612,7 +851,10 @@ impl<'a> Exporter<'a> {
                 } else {
                     let total = r.1;
                     let mut v = self.base(e, "TX_STOCK_PLAN_POOL_ADJUSTMENT", 0);
-                    merge(&mut v, json!({ "stock_plan_id": plan_id(*plan), "shares_reserved": total.to_string() }));
+                    merge(
+                        &mut v,
+                        json!({ "stock_plan_id": plan_id(*plan), "shares_reserved": total.to_string() }),
+                    );
                     out.push(v);
                 }
             }
@@ -620,37 +862,67 @@ impl<'a> Exporter<'a> {
                 let security = self.next_security();
                 let trigger = format!("{security}-trigger");
                 let mut v = self.base(e, "TX_CONVERTIBLE_ISSUANCE", 0);
-                merge(&mut v, json!({
-                    "security_id": security,
-                    "custom_id": security,
-                    "stakeholder_id": stakeholder_id(*holder),
-                    "investment_amount": money(&terms.amount()),
-                    "convertible_type": match terms { ConvertibleTerms::Safe { .. } => "SAFE", ConvertibleTerms::Note { .. } => "NOTE" },
-                    "conversion_triggers": [conversion_trigger(&trigger, terms, e.effective)],
-                    // The book ranks convertibles by the round that converts them, not by a number.
-                    "seniority": 1,
-                    "security_law_exemptions": [],
-                }));
+                merge(
+                    &mut v,
+                    json!({
+                        "security_id": security,
+                        "custom_id": security,
+                        "stakeholder_id": stakeholder_id(*holder),
+                        "investment_amount": money(&terms.amount()),
+                        "convertible_type": match terms { ConvertibleTerms::Safe { .. } => "SAFE", ConvertibleTerms::Note { .. } => "NOTE" },
+                        "conversion_triggers": [conversion_trigger(&trigger, terms, e.effective)],
+                        // The book ranks convertibles by the round that converts them, not by a number.
+                        "seniority": 1,
+                        "security_law_exemptions": [],
+                    }),
+                );
                 out.push(v);
                 self.convertibles.insert(e.id, (security, trigger));
             }
-            Movement::ConvertibleConversion { instrument, class, shares } => {
-                let (security, trigger) = self.convertibles.remove(instrument).ok_or_else(|| err(&format!("entry #{}", e.id), "converts an instrument not exported"))?;
+            Movement::ConvertibleConversion {
+                instrument,
+                class,
+                shares,
+            } => {
+                let (security, trigger) =
+                    self.convertibles.remove(instrument).ok_or_else(|| {
+                        err(
+                            &format!("entry #{}", e.id),
+                            "converts an instrument not exported",
+                        )
+                    })?;
                 let holder = match book.entry(*instrument).map(|i| &i.movement) {
                     Some(Movement::ConvertibleIssuance { holder, .. }) => *holder,
-                    _ => return Err(err(&format!("entry #{}", e.id), "converts an entry that is not a SAFE or note")),
+                    _ => {
+                        return Err(err(
+                            &format!("entry #{}", e.id),
+                            "converts an entry that is not a SAFE or note",
+                        ))
+                    }
                 };
                 let (resulting, issued) = self.stock_issuance(e, 1, holder, *class, *shares, None);
                 let mut v = self.base(e, "TX_CONVERTIBLE_CONVERSION", 0);
-                merge(&mut v, json!({ "security_id": security, "resulting_security_ids": [resulting], "reason_text": e.memo.clone().unwrap_or_else(|| "Converted".into()), "trigger_id": trigger }));
+                merge(
+                    &mut v,
+                    json!({ "security_id": security, "resulting_security_ids": [resulting], "reason_text": e.memo.clone().unwrap_or_else(|| "Converted".into()), "trigger_id": trigger }),
+                );
                 out.push(v);
                 out.push(issued);
             }
-            Movement::ConversionRatioAdjustment { class, new_ratio, reason } => {
-                let c = book.class(*class).ok_or_else(|| err(&format!("entry #{}", e.id), "names a missing class"))?;
+            Movement::ConversionRatioAdjustment {
+                class,
+                new_ratio,
+                reason,
+            } => {
+                let c = book
+                    .class(*class)
+                    .ok_or_else(|| err(&format!("entry #{}", e.id), "names a missing class"))?;
                 let price = c.original_issue_price.map_or(Decimal::ZERO, |p| p.amount);
                 let mut v = self.base(e, "TX_STOCK_CLASS_CONVERSION_RATIO_ADJUSTMENT", 0);
-                merge(&mut v, json!({ "stock_class_id": class_id(*class), "new_ratio_conversion_mechanism": ratio_mechanism(price, *new_ratio, book) }));
+                merge(
+                    &mut v,
+                    json!({ "stock_class_id": class_id(*class), "new_ratio_conversion_mechanism": ratio_mechanism(price, *new_ratio, book) }),
+                );
                 if let Some(Value::Array(c)) = v.get_mut("comments") {
                     c.push(mark("reason", reason));
                 }
@@ -662,42 +934,75 @@ impl<'a> Exporter<'a> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn grant_issuance(&self, e: &Entry, n: usize, security: &str, holder: StakeholderId, plan: PlanId, options: u64, price: &Money, expires: Option<NaiveDate>) -> Value {
+    fn grant_issuance(
+        &self,
+        e: &Entry,
+        n: usize,
+        security: &str,
+        holder: StakeholderId,
+        plan: PlanId,
+        options: u64,
+        price: &Money,
+        expires: Option<NaiveDate>,
+    ) -> Value {
         let mut v = self.base(e, "TX_EQUITY_COMPENSATION_ISSUANCE", n);
         let class = self.book.plan(plan).map(|p| class_id(p.class));
-        merge(&mut v, json!({
-            "security_id": security,
-            "custom_id": security,
-            "stakeholder_id": stakeholder_id(holder),
-            "stock_plan_id": plan_id(plan),
-            "stock_class_id": class,
-            "compensation_type": "OPTION",
-            "quantity": options.to_string(),
-            "exercise_price": money(price),
-            "expiration_date": expires.map(|d| d.to_string()),
-            "termination_exercise_windows": [],
-            "security_law_exemptions": [],
-        }));
+        merge(
+            &mut v,
+            json!({
+                "security_id": security,
+                "custom_id": security,
+                "stakeholder_id": stakeholder_id(holder),
+                "stock_plan_id": plan_id(plan),
+                "stock_class_id": class,
+                "compensation_type": "OPTION",
+                "quantity": options.to_string(),
+                "exercise_price": money(price),
+                "expiration_date": expires.map(|d| d.to_string()),
+                "termination_exercise_windows": [],
+                "security_law_exemptions": [],
+            }),
+        );
         v
     }
 
     /// A reversal dated after its entry: OCF's retraction of an untouched security.
-    fn reversal(&mut self, e: &Entry, reverses: EntryId, reason: &str, out: &mut Vec<Value>) -> Result<()> {
+    fn reversal(
+        &mut self,
+        e: &Entry,
+        reverses: EntryId,
+        reason: &str,
+        out: &mut Vec<Value>,
+    ) -> Result<()> {
         let book = self.book;
         let target = book.entry(reverses).map(|t| t.movement.clone());
-        let refuse = || err(&format!("entry #{}", e.id), format!("reverses entry #{reverses} on a later date after it was moved on; OCF can only retract a security untouched since its issuance"));
+        let refuse = || {
+            err(&format!("entry #{}", e.id), format!("reverses entry #{reverses} on a later date after it was moved on; OCF can only retract a security untouched since its issuance"))
+        };
         let (kind, security) = match target {
-            Some(Movement::StockIssuance { holder, class, shares, .. }) => {
+            Some(Movement::StockIssuance {
+                holder,
+                class,
+                shares,
+                ..
+            }) => {
                 let lots = self.lots.entry((holder, class)).or_default();
                 let sec = format!("entry-{reverses}");
                 let _ = sec;
                 // The issuance's security is the one still holding exactly its shares.
-                let at = lots.iter().position(|l| l.quantity == shares).ok_or_else(refuse)?;
+                let at = lots
+                    .iter()
+                    .position(|l| l.quantity == shares)
+                    .ok_or_else(refuse)?;
                 let lot = lots.remove(at).ok_or_else(refuse)?;
                 ("TX_STOCK_RETRACTION", lot.security)
             }
             Some(Movement::OptionGrant { options, .. }) => {
-                let lot = self.grants.remove(&reverses).filter(|l| l.quantity == options).ok_or_else(refuse)?;
+                let lot = self
+                    .grants
+                    .remove(&reverses)
+                    .filter(|l| l.quantity == options)
+                    .ok_or_else(refuse)?;
                 ("TX_EQUITY_COMPENSATION_RETRACTION", lot.security)
             }
             Some(Movement::ConvertibleIssuance { .. }) => {
@@ -707,7 +1012,10 @@ impl<'a> Exporter<'a> {
             _ => return Err(refuse()),
         };
         let mut v = self.base(e, kind, 0);
-        merge(&mut v, json!({ "security_id": security, "reason_text": reason }));
+        merge(
+            &mut v,
+            json!({ "security_id": security, "reason_text": reason }),
+        );
         out.push(v);
         Ok(())
     }
@@ -715,14 +1023,25 @@ impl<'a> Exporter<'a> {
 
 fn grant_terms(book: &Book, grant: EntryId) -> Option<(StakeholderId, PlanId, Money)> {
     match &book.entry(grant)?.movement {
-        Movement::OptionGrant { holder, plan, exercise_price, .. } => Some((*holder, *plan, *exercise_price)),
+        Movement::OptionGrant {
+            holder,
+            plan,
+            exercise_price,
+            ..
+        } => Some((*holder, *plan, *exercise_price)),
         _ => None,
     }
 }
 
 fn conversion_trigger(id: &str, terms: &ConvertibleTerms, issued: NaiveDate) -> Value {
     let (mechanism, maturity) = match terms {
-        ConvertibleTerms::Safe { timing, valuation_cap, discount, mfn, .. } => {
+        ConvertibleTerms::Safe {
+            timing,
+            valuation_cap,
+            discount,
+            mfn,
+            ..
+        } => {
             let mut m = json!({
                 "type": "SAFE_CONVERSION",
                 "conversion_mfn": mfn,
@@ -731,7 +1050,15 @@ fn conversion_trigger(id: &str, terms: &ConvertibleTerms, issued: NaiveDate) -> 
             optional_terms(&mut m, valuation_cap, discount);
             (m, None)
         }
-        ConvertibleTerms::Note { interest_rate, compounding, day_count, maturity, valuation_cap, discount, .. } => {
+        ConvertibleTerms::Note {
+            interest_rate,
+            compounding,
+            day_count,
+            maturity,
+            valuation_cap,
+            discount,
+            ..
+        } => {
             let mut m = json!({
                 "type": "CONVERTIBLE_NOTE_CONVERSION",
                 "interest_rates": [{ "rate": numeric(*interest_rate), "accrual_start_date": issued.to_string() }],
@@ -744,10 +1071,13 @@ fn conversion_trigger(id: &str, terms: &ConvertibleTerms, issued: NaiveDate) -> 
             (m, Some(*maturity))
         }
     };
-    let right = json!({ "type": "CONVERTIBLE_CONVERSION_RIGHT", "conversion_mechanism": mechanism });
+    let right =
+        json!({ "type": "CONVERTIBLE_CONVERSION_RIGHT", "conversion_mechanism": mechanism });
     match maturity {
         // A note's maturity is the date it converts on if no round comes first.
-        Some(d) => json!({ "type": "AUTOMATIC_ON_DATE", "trigger_id": id, "trigger_date": d.to_string(), "conversion_right": right }),
+        Some(d) => {
+            json!({ "type": "AUTOMATIC_ON_DATE", "trigger_id": id, "trigger_date": d.to_string(), "conversion_right": right })
+        }
         None => json!({ "type": "UNSPECIFIED", "trigger_id": id, "conversion_right": right }),
     }
 }

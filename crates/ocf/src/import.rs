@@ -101,8 +101,7 @@ fn first_currency(v: &Value) -> Option<&str> {
 /// Imports a package into a book that has nothing in it yet (a new book made with
 /// `company_from`). All or nothing: on error `book` is exactly as it was.
 pub fn import_into(book: &mut Book, pkg: &Package) -> Result<ImportSummary> {
-    if !book.stakeholders().is_empty() || !book.classes().is_empty() || !book.entries().is_empty()
-    {
+    if !book.stakeholders().is_empty() || !book.classes().is_empty() || !book.entries().is_empty() {
         return Err(OcfError::new(
             OcfErrorKind::Invalid,
             "the book",
@@ -248,7 +247,12 @@ impl<'a> Importer<'a> {
             let kind = match o.str("stakeholder_type")? {
                 "INDIVIDUAL" => StakeholderKind::Individual,
                 "INSTITUTION" => StakeholderKind::Institution,
-                other => return Err(o.invalid("stakeholder_type", format!("'{other}' is not INDIVIDUAL or INSTITUTION"))),
+                other => {
+                    return Err(o.invalid(
+                        "stakeholder_type",
+                        format!("'{other}' is not INDIVIDUAL or INSTITUTION"),
+                    ))
+                }
             };
             let m = marks::read(v);
             let mut note = m.get("note").cloned();
@@ -258,7 +262,10 @@ impl<'a> Importer<'a> {
                     .filter(|r| !r.is_empty())
                     .map(|r| {
                         Relationship::parse(r.trim()).ok_or_else(|| {
-                            o.invalid("comments", format!("'{r}' is not a relationship the book knows"))
+                            o.invalid(
+                                "comments",
+                                format!("'{r}' is not a relationship the book knows"),
+                            )
                         })
                     })
                     .collect::<Result<Vec<_>>>()?,
@@ -273,9 +280,17 @@ impl<'a> Importer<'a> {
                     None => vec![],
                 },
             };
-            for f in ["contact_info", "primary_contact", "addresses", "tax_ids", "issuer_assigned_id"] {
+            for f in [
+                "contact_info",
+                "primary_contact",
+                "addresses",
+                "tax_ids",
+                "issuer_assigned_id",
+            ] {
                 if o.has(f) {
-                    self.not_kept(format!("stakeholder {f}: the book keeps no contact or tax details"));
+                    self.not_kept(format!(
+                        "stakeholder {f}: the book keeps no contact or tax details"
+                    ));
                 }
             }
             let id = self
@@ -310,7 +325,10 @@ impl<'a> Importer<'a> {
             let new = self.new_class(&o, v, &common_ids)?;
             let kind = new.kind;
             let id = self.book.add_class(new).map_err(|e| ledger(&o, e))?;
-            unique(&o, self.classes.insert(o.id.to_string(), (id, kind)).is_none())?;
+            unique(
+                &o,
+                self.classes.insert(o.id.to_string(), (id, kind)).is_none(),
+            )?;
             self.summary.classes += 1;
         }
         Ok(())
@@ -326,7 +344,12 @@ impl<'a> Importer<'a> {
         let seniority = i32::try_from(seniority)
             .ok()
             .filter(|_| seniority.fract().is_zero())
-            .ok_or_else(|| o.invalid("seniority", format!("{seniority} is not a whole number the book can rank")))?;
+            .ok_or_else(|| {
+                o.invalid(
+                    "seniority",
+                    format!("{seniority} is not a whole number the book can rank"),
+                )
+            })?;
         for f in ["par_value", "votes_per_share", "default_id_prefix"] {
             if o.has(f) {
                 self.not_kept(format!("stock class {f}: the book does not track it"));
@@ -338,7 +361,9 @@ impl<'a> Importer<'a> {
             if !o.array("conversion_rights")?.is_empty() {
                 return Err(o.unsupported("conversion_rights", "a common class that converts into another class; the book's common classes do not convert"));
             }
-            if o.opt_numeric("liquidation_preference_multiple")?.is_some_and(|x| !x.is_zero()) {
+            if o.opt_numeric("liquidation_preference_multiple")?
+                .is_some_and(|x| !x.is_zero())
+            {
                 self.not_kept("common class liquidation_preference_multiple: common takes what is left after the preferences, so the book gives it none");
             }
             let mut c = NewClass::common(name, authorized);
@@ -349,7 +374,8 @@ impl<'a> Importer<'a> {
         if o.str("class_type")? != "PREFERRED" {
             return Err(o.invalid("class_type", "must be COMMON or PREFERRED"));
         }
-        let (conversion_ratio, conversion_price) = match o.objects("conversion_rights")?.as_slice() {
+        let (conversion_ratio, conversion_price) = match o.objects("conversion_rights")?.as_slice()
+        {
             [] => (Decimal::ONE, None),
             [right] => {
                 let target = right.str("converts_to_stock_class_id")?;
@@ -358,25 +384,52 @@ impl<'a> Importer<'a> {
                 }
                 let mech = right.sub("conversion_mechanism")?;
                 if mech.str("type")? != "RATIO_CONVERSION" {
-                    return Err(mech.unsupported("type", format!("{}: the book converts a class at a ratio", mech.str("type")?)));
+                    return Err(mech.unsupported(
+                        "type",
+                        format!(
+                            "{}: the book converts a class at a ratio",
+                            mech.str("type")?
+                        ),
+                    ));
                 }
                 (mech.ratio("ratio")?, mech.opt_money("conversion_price")?)
             }
-            _ => return Err(o.unsupported("conversion_rights", "more than one conversion right; the book keeps one ratio per class")),
+            _ => {
+                return Err(o.unsupported(
+                    "conversion_rights",
+                    "more than one conversion right; the book keeps one ratio per class",
+                ))
+            }
         };
         // A class's conversion price starts at its original issue price divided by the
         // ratio; it stands in for the price when the class states none.
         let original_issue_price = match o.opt_money("price_per_share")? {
             Some(p) => Some(p),
             None => conversion_price
-                .map(|p| p.amount.checked_mul(conversion_ratio).map(|a| Money::new(a, p.currency)))
+                .map(|p| {
+                    p.amount
+                        .checked_mul(conversion_ratio)
+                        .map(|a| Money::new(a, p.currency))
+                })
                 .and_then(|p| p),
         };
-        let preference_multiple = o.opt_numeric("liquidation_preference_multiple")?.unwrap_or(Decimal::ONE);
-        let participation = match (m.get("participation").map(String::as_str), o.opt_numeric("participation_cap_multiple")?) {
+        let preference_multiple = o
+            .opt_numeric("liquidation_preference_multiple")?
+            .unwrap_or(Decimal::ONE);
+        let participation = match (
+            m.get("participation").map(String::as_str),
+            o.opt_numeric("participation_cap_multiple")?,
+        ) {
             (Some("full"), _) => Participation::Full,
-            (Some(other), _) => return Err(o.invalid("comments", format!("participation '{other}' is not one the book knows"))),
-            (None, Some(cap)) if cap > preference_multiple => Participation::Capped { cap_multiple: cap },
+            (Some(other), _) => {
+                return Err(o.invalid(
+                    "comments",
+                    format!("participation '{other}' is not one the book knows"),
+                ))
+            }
+            (None, Some(cap)) if cap > preference_multiple => {
+                Participation::Capped { cap_multiple: cap }
+            }
             // A cap at or below the preference leaves nothing to participate in.
             _ => Participation::None,
         };
@@ -385,7 +438,12 @@ impl<'a> Importer<'a> {
             Some("broad-based-weighted-average") => AntiDilution::BroadBasedWeightedAverage,
             Some("narrow-based-weighted-average") => AntiDilution::NarrowBasedWeightedAverage,
             Some("full-ratchet") => AntiDilution::FullRatchet,
-            Some(other) => return Err(o.invalid("comments", format!("anti-dilution '{other}' is not one the book knows"))),
+            Some(other) => {
+                return Err(o.invalid(
+                    "comments",
+                    format!("anti-dilution '{other}' is not one the book knows"),
+                ))
+            }
         };
         Ok(NewClass {
             name: name.to_string(),
@@ -411,19 +469,41 @@ impl<'a> Importer<'a> {
             }
             let class = match class_ids.as_slice() {
                 [one] => self.class(&o, "stock_class_ids", one)?,
-                [] => return Err(o.invalid("stock_class_ids", "a plan needs the class its options become")),
-                _ => return Err(o.unsupported("stock_class_ids", "a plan over several classes; the book's plan grants one class")),
+                [] => {
+                    return Err(o.invalid(
+                        "stock_class_ids",
+                        "a plan needs the class its options become",
+                    ))
+                }
+                _ => {
+                    return Err(o.unsupported(
+                        "stock_class_ids",
+                        "a plan over several classes; the book's plan grants one class",
+                    ))
+                }
             };
             match o.opt_str("default_cancellation_behavior")? {
                 None | Some("RETURN_TO_POOL") => {}
-                Some(other) => return Err(o.unsupported("default_cancellation_behavior", format!("{other}: in the book, cancelled options return to the pool"))),
+                Some(other) => {
+                    return Err(o.unsupported(
+                        "default_cancellation_behavior",
+                        format!("{other}: in the book, cancelled options return to the pool"),
+                    ))
+                }
             }
-            let adopted = match (o.opt_date("board_approval_date")?, o.opt_date("stockholder_approval_date")?) {
+            let adopted = match (
+                o.opt_date("board_approval_date")?,
+                o.opt_date("stockholder_approval_date")?,
+            ) {
                 (Some(d), _) | (None, Some(d)) => d,
                 (None, None) => self.book.company.founded,
             };
             let reserved = o.numeric("initial_shares_reserved")?;
-            let reserved = if reserved.is_zero() { 0 } else { whole_shares(reserved).map_err(|m| o.invalid("initial_shares_reserved", m))? };
+            let reserved = if reserved.is_zero() {
+                0
+            } else {
+                whole_shares(reserved).map_err(|m| o.invalid("initial_shares_reserved", m))?
+            };
             let id = self
                 .book
                 .add_plan(NewPlan {
@@ -433,11 +513,27 @@ impl<'a> Importer<'a> {
                     reserved,
                     provenance: provenance(&o)?,
                 })
-                .map_err(|e| ledger_fields(&o, e, &[("date", "board_approval_date"), ("class", "stock_class_ids"), ("name", "plan_name")]))?;
+                .map_err(|e| {
+                    ledger_fields(
+                        &o,
+                        e,
+                        &[
+                            ("date", "board_approval_date"),
+                            ("class", "stock_class_ids"),
+                            ("name", "plan_name"),
+                        ],
+                    )
+                })?;
             if let Some(e) = self.book.entries().last().filter(|_| reserved > 0) {
-                self.origin.insert(e.id, (file.to_string(), o.id.to_string()));
+                self.origin
+                    .insert(e.id, (file.to_string(), o.id.to_string()));
             }
-            unique(&o, self.plans.insert(o.id.to_string(), (id, reserved)).is_none())?;
+            unique(
+                &o,
+                self.plans
+                    .insert(o.id.to_string(), (id, reserved))
+                    .is_none(),
+            )?;
             self.summary.plans += 1;
         }
         Ok(())
@@ -483,8 +579,14 @@ impl<'a> Importer<'a> {
 
     fn count_unkept_files(&mut self) {
         for (t, what) in [
-            (FileType::VestingTerms, "VESTING_TERMS: the book has no vesting; options count in full"),
-            (FileType::StockLegendTemplates, "STOCK_LEGEND_TEMPLATE: the book keeps no legends"),
+            (
+                FileType::VestingTerms,
+                "VESTING_TERMS: the book has no vesting; options count in full",
+            ),
+            (
+                FileType::StockLegendTemplates,
+                "STOCK_LEGEND_TEMPLATE: the book keeps no legends",
+            ),
             (FileType::Documents, "DOCUMENT: the book keeps no documents"),
         ] {
             for _ in self.each(t) {
@@ -510,7 +612,11 @@ impl<'a> Importer<'a> {
                 self.derived.insert(b.to_string());
             }
             if o.has("resulting_security_ids") {
-                self.derived.extend(o.strings("resulting_security_ids")?.into_iter().map(str::to_string));
+                self.derived.extend(
+                    o.strings("resulting_security_ids")?
+                        .into_iter()
+                        .map(str::to_string),
+                );
             }
             order.push((date, n));
         }
@@ -527,7 +633,12 @@ impl<'a> Importer<'a> {
         Ok(())
     }
 
-    fn transaction(&mut self, o: &Obj, date: NaiveDate, items: &[(&'a str, usize, &'a Value)]) -> Result<()> {
+    fn transaction(
+        &mut self,
+        o: &Obj,
+        date: NaiveDate,
+        items: &[(&'a str, usize, &'a Value)],
+    ) -> Result<()> {
         let t = o.str("object_type")?;
         match t {
             "TX_STOCK_ISSUANCE" | "TX_EQUITY_COMPENSATION_ISSUANCE" | "TX_PLAN_SECURITY_ISSUANCE"
@@ -607,7 +718,10 @@ impl<'a> Importer<'a> {
         let holder = self.stakeholder(o, "stakeholder_id")?;
         let class = self.class(o, "stock_class_id", o.str("stock_class_id")?)?;
         if o.has("stock_plan_id") {
-            return Err(o.unsupported("stock_plan_id", "stock issued out of a plan's pool; the book's plans grant options only"));
+            return Err(o.unsupported(
+                "stock_plan_id",
+                "stock issued out of a plan's pool; the book's plans grant options only",
+            ));
         }
         self.note_vesting(o);
         let shares = o.shares("quantity")?;
@@ -616,23 +730,41 @@ impl<'a> Importer<'a> {
         let entry = self.record(
             o,
             date,
-            Movement::StockIssuance { holder, class, shares, price_per_share: Some(price), round: None },
+            Movement::StockIssuance {
+                holder,
+                class,
+                shares,
+                price_per_share: Some(price),
+                round: None,
+            },
             memo,
         )?;
-        self.open(o, Security { holder, holding: Holding::Stock(class), quantity: shares, issued_by: Some(entry), touched: false })
+        self.open(
+            o,
+            Security {
+                holder,
+                holding: Holding::Stock(class),
+                quantity: shares,
+                issued_by: Some(entry),
+                touched: false,
+            },
+        )
     }
 
     fn raw_of(&self, o: &Obj) -> Option<&'a Value> {
         let pkg: &'a Package = self.pkg;
-        pkg.files()
-            .iter()
-            .find(|f| f.path == o.file)
-            .and_then(|f| f.items().iter().find(|v| v.get("id").and_then(Value::as_str) == Some(o.id)))
+        pkg.files().iter().find(|f| f.path == o.file).and_then(|f| {
+            f.items()
+                .iter()
+                .find(|v| v.get("id").and_then(Value::as_str) == Some(o.id))
+        })
     }
 
     fn note_vesting(&mut self, o: &Obj) {
         if o.has("vesting_terms_id") || o.has("vestings") {
-            self.not_kept("issuance vesting terms: the book has no vesting; shares and options count in full");
+            self.not_kept(
+                "issuance vesting terms: the book has no vesting; shares and options count in full",
+            );
         }
     }
 
@@ -647,10 +779,16 @@ impl<'a> Importer<'a> {
     fn security(&self, o: &Obj) -> Result<Security> {
         let id = o.str("security_id")?;
         let s = self.securities.get(id).ok_or_else(|| {
-            o.invalid("security_id", format!("no issuance of security '{id}' precedes this transaction"))
+            o.invalid(
+                "security_id",
+                format!("no issuance of security '{id}' precedes this transaction"),
+            )
         })?;
         if s.quantity == 0 {
-            return Err(o.invalid("security_id", format!("security '{id}' was already closed by an earlier transaction")));
+            return Err(o.invalid(
+                "security_id",
+                format!("security '{id}' was already closed by an earlier transaction"),
+            ));
         }
         Ok(s.clone())
     }
@@ -665,15 +803,29 @@ impl<'a> Importer<'a> {
     }
 
     /// The issuance object that created a derived security, checked to be of the kind expected.
-    fn derived_issuance(&self, o: &Obj, field: &str, sec: &str, items: &[(&'a str, usize, &'a Value)], kinds: &[&str]) -> Result<Obj<'a>> {
-        let &(n, _) = self.issuances.get(sec).ok_or_else(|| {
-            o.invalid(field, format!("no issuance creates security '{sec}'"))
-        })?;
+    fn derived_issuance(
+        &self,
+        o: &Obj,
+        field: &str,
+        sec: &str,
+        items: &[(&'a str, usize, &'a Value)],
+        kinds: &[&str],
+    ) -> Result<Obj<'a>> {
+        let &(n, _) = self
+            .issuances
+            .get(sec)
+            .ok_or_else(|| o.invalid(field, format!("no issuance creates security '{sec}'")))?;
         let (file, i, v) = items[n];
         let d = Obj::top(file, i, v)?;
         let t = d.str("object_type")?;
         if !kinds.contains(&t) {
-            return Err(o.invalid(field, format!("security '{sec}' is issued by a {t}, not a {}", kinds.join(" or "))));
+            return Err(o.invalid(
+                field,
+                format!(
+                    "security '{sec}' is issued by a {t}, not a {}",
+                    kinds.join(" or ")
+                ),
+            ));
         }
         if self.securities.contains_key(sec) {
             return Err(o.invalid(field, format!("security '{sec}' already exists")));
@@ -682,20 +834,47 @@ impl<'a> Importer<'a> {
     }
 
     /// A derived stock security: (holder, class, shares, price, the issuance).
-    fn derived_stock(&self, o: &Obj, field: &str, sec: &str, items: &[(&'a str, usize, &'a Value)]) -> Result<(StakeholderId, ClassId, u64, Money, Obj<'a>)> {
+    fn derived_stock(
+        &self,
+        o: &Obj,
+        field: &str,
+        sec: &str,
+        items: &[(&'a str, usize, &'a Value)],
+    ) -> Result<(StakeholderId, ClassId, u64, Money, Obj<'a>)> {
         let d = self.derived_issuance(o, field, sec, items, &["TX_STOCK_ISSUANCE"])?;
         let holder = self.stakeholder(&d, "stakeholder_id")?;
         let class = self.class(&d, "stock_class_id", d.str("stock_class_id")?)?;
-        Ok((holder, class, d.shares("quantity")?, d.money("share_price")?, d))
+        Ok((
+            holder,
+            class,
+            d.shares("quantity")?,
+            d.money("share_price")?,
+            d,
+        ))
     }
 
     /// Checks the balance security of a partial transaction and opens it in the source's place.
-    fn balance(&mut self, o: &Obj, source: &Security, moved: u64, items: &[(&'a str, usize, &'a Value)]) -> Result<()> {
+    fn balance(
+        &mut self,
+        o: &Obj,
+        source: &Security,
+        moved: u64,
+        items: &[(&'a str, usize, &'a Value)],
+    ) -> Result<()> {
         let left = source.quantity - moved;
         match (o.opt_str("balance_security_id")?, left) {
             (None, 0) => Ok(()),
-            (None, _) => Err(o.invalid("balance_security_id", format!("the security held {}; {moved} moved; the {left} left need a balance security", source.quantity))),
-            (Some(b), 0) => Err(o.invalid("balance_security_id", format!("'{b}' would hold nothing: all {moved} moved"))),
+            (None, _) => Err(o.invalid(
+                "balance_security_id",
+                format!(
+                    "the security held {}; {moved} moved; the {left} left need a balance security",
+                    source.quantity
+                ),
+            )),
+            (Some(b), 0) => Err(o.invalid(
+                "balance_security_id",
+                format!("'{b}' would hold nothing: all {moved} moved"),
+            )),
             (Some(b), _) => {
                 let kinds: &[&str] = match source.holding {
                     Holding::Stock(_) => &["TX_STOCK_ISSUANCE"],
@@ -706,27 +885,55 @@ impl<'a> Importer<'a> {
                 let holder = self.stakeholder(&d, "stakeholder_id")?;
                 let quantity = d.shares("quantity")?;
                 let same_kind = match source.holding {
-                    Holding::Stock(c) => self.class(&d, "stock_class_id", d.str("stock_class_id")?)? == c,
-                    Holding::Grant { plan, .. } => d.opt_str("stock_plan_id")?.and_then(|p| self.plans.get(p)).map(|p| p.0) == Some(plan),
+                    Holding::Stock(c) => {
+                        self.class(&d, "stock_class_id", d.str("stock_class_id")?)? == c
+                    }
+                    Holding::Grant { plan, .. } => {
+                        d.opt_str("stock_plan_id")?
+                            .and_then(|p| self.plans.get(p))
+                            .map(|p| p.0)
+                            == Some(plan)
+                    }
                     Holding::Convertible(_) => false,
                 };
                 if holder != source.holder || !same_kind || quantity != left {
                     return Err(o.invalid("balance_security_id", format!("'{b}' must hold the {left} left, for the same holder and class or plan; it holds {quantity}")));
                 }
-                self.open(&d, Security { quantity, issued_by: None, touched: true, ..source.clone() })
+                self.open(
+                    &d,
+                    Security {
+                        quantity,
+                        issued_by: None,
+                        touched: true,
+                        ..source.clone()
+                    },
+                )
             }
         }
     }
 
-    fn stock_out(&mut self, o: &Obj, date: NaiveDate, how: StockOut, items: &[(&'a str, usize, &'a Value)]) -> Result<()> {
+    fn stock_out(
+        &mut self,
+        o: &Obj,
+        date: NaiveDate,
+        how: StockOut,
+        items: &[(&'a str, usize, &'a Value)],
+    ) -> Result<()> {
         let s = self.security(o)?;
         let Holding::Stock(class) = s.holding else {
             return Err(o.invalid("security_id", "is not a stock security"));
         };
-        let quantity_field = if how == StockOut::Conversion { "quantity_converted" } else { "quantity" };
+        let quantity_field = if how == StockOut::Conversion {
+            "quantity_converted"
+        } else {
+            "quantity"
+        };
         let q = o.shares(quantity_field)?;
         if q > s.quantity {
-            return Err(o.invalid(quantity_field, format!("{q} is more than the {} shares on the security", s.quantity)));
+            return Err(o.invalid(
+                quantity_field,
+                format!("{q} is more than the {} shares on the security", s.quantity),
+            ));
         }
         let memo = self.memo(o, self.raw_of(o));
         let holder = s.holder;
@@ -734,46 +941,118 @@ impl<'a> Importer<'a> {
             StockOut::Transfer => {
                 let mut total = 0u64;
                 for r in o.strings("resulting_security_ids")? {
-                    let (to, c, n, price, d) = self.derived_stock(o, "resulting_security_ids", r, items)?;
+                    let (to, c, n, price, d) =
+                        self.derived_stock(o, "resulting_security_ids", r, items)?;
                     if c != class {
-                        return Err(o.invalid("resulting_security_ids", format!("'{r}' is of another class than the security transferred")));
+                        return Err(o.invalid(
+                            "resulting_security_ids",
+                            format!("'{r}' is of another class than the security transferred"),
+                        ));
                     }
                     total += n;
                     let issued_by = if to == holder {
                         None
                     } else {
-                        Some(self.record(o, date, Movement::Transfer { from: holder, to, class, shares: n, price_per_share: Some(price) }, memo.clone())?)
+                        Some(self.record(
+                            o,
+                            date,
+                            Movement::Transfer {
+                                from: holder,
+                                to,
+                                class,
+                                shares: n,
+                                price_per_share: Some(price),
+                            },
+                            memo.clone(),
+                        )?)
                     };
-                    self.open(&d, Security { holder: to, holding: s.holding, quantity: n, issued_by, touched: true })?;
+                    self.open(
+                        &d,
+                        Security {
+                            holder: to,
+                            holding: s.holding,
+                            quantity: n,
+                            issued_by,
+                            touched: true,
+                        },
+                    )?;
                 }
                 self.same_total(o, "resulting_security_ids", total, q)?;
             }
             StockOut::Cancellation => {
                 let reason = o.str("reason_text")?;
                 let memo = memo.map(|m| format!("{m}; {reason}"));
-                self.record(o, date, Movement::StockCancellation { holder, class, shares: q }, memo)?;
+                self.record(
+                    o,
+                    date,
+                    Movement::StockCancellation {
+                        holder,
+                        class,
+                        shares: q,
+                    },
+                    memo,
+                )?;
             }
             StockOut::Repurchase => {
                 let price = o.money("price")?;
-                self.record(o, date, Movement::Repurchase { holder, class, shares: q, price_per_share: price }, memo)?;
+                self.record(
+                    o,
+                    date,
+                    Movement::Repurchase {
+                        holder,
+                        class,
+                        shares: q,
+                        price_per_share: price,
+                    },
+                    memo,
+                )?;
             }
             StockOut::Conversion => {
                 let mut to_class = None;
                 let mut resulting = 0u64;
                 let mut results = Vec::new();
                 for r in o.strings("resulting_security_ids")? {
-                    let (h, c, n, _, d) = self.derived_stock(o, "resulting_security_ids", r, items)?;
+                    let (h, c, n, _, d) =
+                        self.derived_stock(o, "resulting_security_ids", r, items)?;
                     if h != holder || c == class || to_class.is_some_and(|t| t != c) {
-                        return Err(o.invalid("resulting_security_ids", format!("'{r}' must be one other class, held by the same stakeholder")));
+                        return Err(o.invalid(
+                            "resulting_security_ids",
+                            format!("'{r}' must be one other class, held by the same stakeholder"),
+                        ));
                     }
                     to_class = Some(c);
                     resulting += n;
                     results.push((d, c, n));
                 }
-                let to_class = to_class.ok_or_else(|| o.invalid("resulting_security_ids", "a conversion results in at least one security"))?;
-                self.record(o, date, Movement::StockConversion { holder, from_class: class, shares: q, to_class, resulting_shares: resulting }, memo)?;
+                let to_class = to_class.ok_or_else(|| {
+                    o.invalid(
+                        "resulting_security_ids",
+                        "a conversion results in at least one security",
+                    )
+                })?;
+                self.record(
+                    o,
+                    date,
+                    Movement::StockConversion {
+                        holder,
+                        from_class: class,
+                        shares: q,
+                        to_class,
+                        resulting_shares: resulting,
+                    },
+                    memo,
+                )?;
                 for (d, c, n) in results {
-                    self.open(&d, Security { holder, holding: Holding::Stock(c), quantity: n, issued_by: None, touched: true })?;
+                    self.open(
+                        &d,
+                        Security {
+                            holder,
+                            holding: Holding::Stock(c),
+                            quantity: n,
+                            issued_by: None,
+                            touched: true,
+                        },
+                    )?;
                 }
             }
         }
@@ -785,7 +1064,10 @@ impl<'a> Importer<'a> {
         if total == expected {
             Ok(())
         } else {
-            Err(o.invalid(field, format!("the resulting securities hold {total}, not the {expected} moved")))
+            Err(o.invalid(
+                field,
+                format!("the resulting securities hold {total}, not the {expected} moved"),
+            ))
         }
     }
 
@@ -795,7 +1077,15 @@ impl<'a> Importer<'a> {
             o.unsupported("security_id", "only a security untouched since its own issuance can be retracted in the book (the retraction reverses that issuance)")
         })?;
         let reason = o.str("reason_text")?.to_string();
-        self.record(o, date, Movement::Reversal { reverses: entry, reason }, None)?;
+        self.record(
+            o,
+            date,
+            Movement::Reversal {
+                reverses: entry,
+                reason,
+            },
+            None,
+        )?;
         self.close(o)
     }
 
@@ -803,9 +1093,17 @@ impl<'a> Importer<'a> {
         let holder = self.stakeholder(o, "stakeholder_id")?;
         let kind = o.str("compensation_type")?;
         let plan_key = o.opt_str("stock_plan_id")?.ok_or_else(|| {
-            o.unsupported("stock_plan_id", "equity compensation outside a plan; the book grants options from a plan")
+            o.unsupported(
+                "stock_plan_id",
+                "equity compensation outside a plan; the book grants options from a plan",
+            )
         })?;
-        let (plan, _) = *self.plans.get(plan_key).ok_or_else(|| o.invalid("stock_plan_id", format!("no stock plan '{plan_key}' in the package")))?;
+        let (plan, _) = *self.plans.get(plan_key).ok_or_else(|| {
+            o.invalid(
+                "stock_plan_id",
+                format!("no stock plan '{plan_key}' in the package"),
+            )
+        })?;
         let plan_class = self.book.plan(plan).map(|p| p.class);
         if let Some(c) = o.opt_str("stock_class_id")? {
             if Some(self.class(o, "stock_class_id", c)?) != plan_class {
@@ -816,30 +1114,70 @@ impl<'a> Importer<'a> {
             "OPTION" | "OPTION_ISO" | "OPTION_NSO" => o.money("exercise_price")?,
             // An RSU settles in shares for nothing: an option at a zero price, released by exercise.
             "RSU" => Money::zero(self.book.company.currency),
-            other => return Err(o.unsupported("compensation_type", format!("{other}: the book grants options and RSUs, not stock appreciation rights"))),
+            other => {
+                return Err(o.unsupported(
+                    "compensation_type",
+                    format!(
+                        "{other}: the book grants options and RSUs, not stock appreciation rights"
+                    ),
+                ))
+            }
         };
         let expires = match o.raw("expiration_date") {
             None => None,
             Some(_) => o.opt_date("expiration_date")?,
         };
         if !o.array("termination_exercise_windows")?.is_empty() {
-            self.not_kept("termination_exercise_windows: the book lapses options at their expiry date only");
+            self.not_kept(
+                "termination_exercise_windows: the book lapses options at their expiry date only",
+            );
         }
         self.note_vesting(o);
         let options = o.shares("quantity")?;
         let memo = self.memo(o, self.raw_of(o));
-        let entry = self.record(o, date, Movement::OptionGrant { holder, plan, options, exercise_price, expires }, memo)?;
-        self.open(o, Security { holder, holding: Holding::Grant { grant: entry, plan }, quantity: options, issued_by: Some(entry), touched: false })
+        let entry = self.record(
+            o,
+            date,
+            Movement::OptionGrant {
+                holder,
+                plan,
+                options,
+                exercise_price,
+                expires,
+            },
+            memo,
+        )?;
+        self.open(
+            o,
+            Security {
+                holder,
+                holding: Holding::Grant { grant: entry, plan },
+                quantity: options,
+                issued_by: Some(entry),
+                touched: false,
+            },
+        )
     }
 
-    fn exercise(&mut self, o: &Obj, date: NaiveDate, items: &[(&'a str, usize, &'a Value)]) -> Result<()> {
+    fn exercise(
+        &mut self,
+        o: &Obj,
+        date: NaiveDate,
+        items: &[(&'a str, usize, &'a Value)],
+    ) -> Result<()> {
         let s = self.security(o)?;
         let Holding::Grant { grant, plan } = s.holding else {
             return Err(o.invalid("security_id", "is not an option or RSU"));
         };
         let q = o.shares("quantity")?;
         if q > s.quantity {
-            return Err(o.invalid("quantity", format!("{q} is more than the {} options on the security", s.quantity)));
+            return Err(o.invalid(
+                "quantity",
+                format!(
+                    "{q} is more than the {} options on the security",
+                    s.quantity
+                ),
+            ));
         }
         let plan_class = self.book.plan(plan).map(|p| p.class);
         let memo = self.memo(o, self.raw_of(o));
@@ -848,10 +1186,22 @@ impl<'a> Importer<'a> {
         for r in o.strings("resulting_security_ids")? {
             let (h, c, n, _, d) = self.derived_stock(o, "resulting_security_ids", r, items)?;
             if h != s.holder || Some(c) != plan_class {
-                return Err(o.invalid("resulting_security_ids", format!("'{r}' must be shares of the plan's class held by the option holder")));
+                return Err(o.invalid(
+                    "resulting_security_ids",
+                    format!("'{r}' must be shares of the plan's class held by the option holder"),
+                ));
             }
             total += n;
-            self.open(&d, Security { holder: h, holding: Holding::Stock(c), quantity: n, issued_by: None, touched: true })?;
+            self.open(
+                &d,
+                Security {
+                    holder: h,
+                    holding: Holding::Stock(c),
+                    quantity: n,
+                    issued_by: None,
+                    touched: true,
+                },
+            )?;
         }
         self.same_total(o, "resulting_security_ids", total, q)?;
         // An exercise names no balance: the options left stay on the security.
@@ -863,32 +1213,69 @@ impl<'a> Importer<'a> {
         Ok(())
     }
 
-    fn option_cancellation(&mut self, o: &Obj, date: NaiveDate, items: &[(&'a str, usize, &'a Value)]) -> Result<()> {
+    fn option_cancellation(
+        &mut self,
+        o: &Obj,
+        date: NaiveDate,
+        items: &[(&'a str, usize, &'a Value)],
+    ) -> Result<()> {
         let s = self.security(o)?;
         let Holding::Grant { grant, .. } = s.holding else {
             return Err(o.invalid("security_id", "is not an option or RSU"));
         };
         let q = o.shares("quantity")?;
         if q > s.quantity {
-            return Err(o.invalid("quantity", format!("{q} is more than the {} options on the security", s.quantity)));
+            return Err(o.invalid(
+                "quantity",
+                format!(
+                    "{q} is more than the {} options on the security",
+                    s.quantity
+                ),
+            ));
         }
         let reason = o.str("reason_text")?;
-        let memo = self.memo(o, self.raw_of(o)).map(|m| format!("{m}; {reason}"));
-        self.record(o, date, Movement::OptionCancellation { grant, options: q }, memo)?;
+        let memo = self
+            .memo(o, self.raw_of(o))
+            .map(|m| format!("{m}; {reason}"));
+        self.record(
+            o,
+            date,
+            Movement::OptionCancellation { grant, options: q },
+            memo,
+        )?;
         self.close(o)?;
         self.balance(o, &s, q, items)
     }
 
     fn pool_adjustment(&mut self, o: &Obj, date: NaiveDate) -> Result<()> {
         let key = o.str("stock_plan_id")?;
-        let (plan, reserved) = *self.plans.get(key).ok_or_else(|| o.invalid("stock_plan_id", format!("no stock plan '{key}' in the package")))?;
-        let total = whole_shares(o.numeric("shares_reserved")?).map_err(|m| o.invalid("shares_reserved", m))?;
+        let (plan, reserved) = *self.plans.get(key).ok_or_else(|| {
+            o.invalid(
+                "stock_plan_id",
+                format!("no stock plan '{key}' in the package"),
+            )
+        })?;
+        let total = whole_shares(o.numeric("shares_reserved")?)
+            .map_err(|m| o.invalid("shares_reserved", m))?;
         if total < reserved {
-            return Err(o.unsupported("shares_reserved", format!("{total} is below the {reserved} reserved before; the book's pools only grow")));
+            return Err(o.unsupported(
+                "shares_reserved",
+                format!(
+                    "{total} is below the {reserved} reserved before; the book's pools only grow"
+                ),
+            ));
         }
         if total > reserved {
             let memo = self.memo(o, self.raw_of(o));
-            self.record(o, date, Movement::PoolIncrease { plan, shares: total - reserved }, memo)?;
+            self.record(
+                o,
+                date,
+                Movement::PoolIncrease {
+                    plan,
+                    shares: total - reserved,
+                },
+                memo,
+            )?;
             self.plans.insert(key.to_string(), (plan, total));
         }
         Ok(())
@@ -910,11 +1297,22 @@ impl<'a> Importer<'a> {
         let want = match kind {
             "SAFE" => "SAFE_CONVERSION",
             "NOTE" => "CONVERTIBLE_NOTE_CONVERSION",
-            other => return Err(o.unsupported("convertible_type", format!("{other}: the book records SAFEs and convertible notes"))),
+            other => {
+                return Err(o.unsupported(
+                    "convertible_type",
+                    format!("{other}: the book records SAFEs and convertible notes"),
+                ))
+            }
         };
-        let m = mechanisms.iter().find(|m| m.str("type").ok() == Some(want)).ok_or_else(|| {
-            o.unsupported("conversion_triggers", format!("a {kind} needs a {want} mechanism the book can convert with"))
-        })?;
+        let m = mechanisms
+            .iter()
+            .find(|m| m.str("type").ok() == Some(want))
+            .ok_or_else(|| {
+                o.unsupported(
+                    "conversion_triggers",
+                    format!("a {kind} needs a {want} mechanism the book can convert with"),
+                )
+            })?;
         let valuation_cap = m.opt_money("conversion_valuation_cap")?;
         let discount = m.opt_percentage("conversion_discount")?;
         let terms = if kind == "SAFE" {
@@ -924,7 +1322,12 @@ impl<'a> Importer<'a> {
                     Some("PRE_MONEY") => SafeTiming::PreMoney,
                     // The post-money SAFE is YC's standard since 2018.
                     None | Some("POST_MONEY") => SafeTiming::PostMoney,
-                    Some(other) => return Err(m.invalid("conversion_timing", format!("'{other}' is not PRE_MONEY or POST_MONEY"))),
+                    Some(other) => {
+                        return Err(m.invalid(
+                            "conversion_timing",
+                            format!("'{other}' is not PRE_MONEY or POST_MONEY"),
+                        ))
+                    }
                 },
                 valuation_cap,
                 discount,
@@ -933,15 +1336,29 @@ impl<'a> Importer<'a> {
         } else {
             let rates = m.objects("interest_rates")?;
             let [rate] = rates.as_slice() else {
-                return Err(m.unsupported("interest_rates", "the book keeps one interest rate per note"));
+                return Err(m.unsupported(
+                    "interest_rates",
+                    "the book keeps one interest rate per note",
+                ));
             };
             if m.str("interest_payout")? != "DEFERRED" {
-                return Err(m.unsupported("interest_payout", "interest paid in cash; the book converts accrued interest"));
+                return Err(m.unsupported(
+                    "interest_payout",
+                    "interest paid in cash; the book converts accrued interest",
+                ));
             }
-            let compounding = match (m.str("compounding_type")?, m.str("interest_accrual_period")?) {
+            let compounding = match (
+                m.str("compounding_type")?,
+                m.str("interest_accrual_period")?,
+            ) {
                 ("SIMPLE", _) => Compounding::Simple,
                 ("COMPOUNDING", "ANNUAL") => Compounding::Compound,
-                (_, period) => return Err(m.unsupported("interest_accrual_period", format!("{period} compounding; the book compounds annually"))),
+                (_, period) => {
+                    return Err(m.unsupported(
+                        "interest_accrual_period",
+                        format!("{period} compounding; the book compounds annually"),
+                    ))
+                }
             };
             ConvertibleTerms::Note {
                 principal: amount,
@@ -958,17 +1375,39 @@ impl<'a> Importer<'a> {
             }
         };
         let memo = self.memo(o, self.raw_of(o));
-        let entry = self.record(o, date, Movement::ConvertibleIssuance { holder, terms }, memo)?;
-        self.open(o, Security { holder, holding: Holding::Convertible(entry), quantity: 1, issued_by: Some(entry), touched: false })
+        let entry = self.record(
+            o,
+            date,
+            Movement::ConvertibleIssuance { holder, terms },
+            memo,
+        )?;
+        self.open(
+            o,
+            Security {
+                holder,
+                holding: Holding::Convertible(entry),
+                quantity: 1,
+                issued_by: Some(entry),
+                touched: false,
+            },
+        )
     }
 
-    fn convertible_conversion(&mut self, o: &Obj, date: NaiveDate, items: &[(&'a str, usize, &'a Value)]) -> Result<()> {
+    fn convertible_conversion(
+        &mut self,
+        o: &Obj,
+        date: NaiveDate,
+        items: &[(&'a str, usize, &'a Value)],
+    ) -> Result<()> {
         let s = self.security(o)?;
         let Holding::Convertible(instrument) = s.holding else {
             return Err(o.invalid("security_id", "is not a convertible"));
         };
         if o.has("balance_security_id") {
-            return Err(o.unsupported("balance_security_id", "a partial conversion; the book converts the whole instrument"));
+            return Err(o.unsupported(
+                "balance_security_id",
+                "a partial conversion; the book converts the whole instrument",
+            ));
         }
         let mut class = None;
         let mut shares = 0u64;
@@ -976,17 +1415,43 @@ impl<'a> Importer<'a> {
         for r in o.strings("resulting_security_ids")? {
             let (h, c, n, _, d) = self.derived_stock(o, "resulting_security_ids", r, items)?;
             if h != s.holder || class.is_some_and(|k| k != c) {
-                return Err(o.invalid("resulting_security_ids", format!("'{r}' must be shares of one class held by the instrument's holder")));
+                return Err(o.invalid(
+                    "resulting_security_ids",
+                    format!("'{r}' must be shares of one class held by the instrument's holder"),
+                ));
             }
             class = Some(c);
             shares += n;
             results.push((d, c, n));
         }
-        let class = class.ok_or_else(|| o.invalid("resulting_security_ids", "a conversion results in at least one security"))?;
+        let class = class.ok_or_else(|| {
+            o.invalid(
+                "resulting_security_ids",
+                "a conversion results in at least one security",
+            )
+        })?;
         let memo = self.memo(o, self.raw_of(o));
-        self.record(o, date, Movement::ConvertibleConversion { instrument, class, shares }, memo)?;
+        self.record(
+            o,
+            date,
+            Movement::ConvertibleConversion {
+                instrument,
+                class,
+                shares,
+            },
+            memo,
+        )?;
         for (d, c, n) in results {
-            self.open(&d, Security { holder: s.holder, holding: Holding::Stock(c), quantity: n, issued_by: None, touched: true })?;
+            self.open(
+                &d,
+                Security {
+                    holder: s.holder,
+                    holding: Holding::Stock(c),
+                    quantity: n,
+                    issued_by: None,
+                    touched: true,
+                },
+            )?;
         }
         self.close(o)
     }
@@ -997,11 +1462,22 @@ impl<'a> Importer<'a> {
             return Err(o.invalid("security_id", "is not a convertible"));
         };
         if o.has("balance_security_id") {
-            return Err(o.unsupported("balance_security_id", "a partial cancellation; the book cancels the whole instrument"));
+            return Err(o.unsupported(
+                "balance_security_id",
+                "a partial cancellation; the book cancels the whole instrument",
+            ));
         }
         // From this date on the instrument is gone: a reversal dated at the cancellation.
         let reason = o.str("reason_text")?.to_string();
-        self.record(o, date, Movement::Reversal { reverses: instrument, reason }, None)?;
+        self.record(
+            o,
+            date,
+            Movement::Reversal {
+                reverses: instrument,
+                reason,
+            },
+            None,
+        )?;
         self.close(o)
     }
 
@@ -1015,9 +1491,22 @@ impl<'a> Importer<'a> {
         let v = self.raw_of(o);
         let reason = v
             .and_then(|v| marks::read(v).remove("reason"))
-            .or_else(|| v.map(marks::plain_comments).filter(|c| !c.is_empty()).map(|c| c.join("; ")))
+            .or_else(|| {
+                v.map(marks::plain_comments)
+                    .filter(|c| !c.is_empty())
+                    .map(|c| c.join("; "))
+            })
             .unwrap_or_else(|| format!("OCF {}", o.id));
-        self.record(o, date, Movement::ConversionRatioAdjustment { class, new_ratio, reason }, None)?;
+        self.record(
+            o,
+            date,
+            Movement::ConversionRatioAdjustment {
+                class,
+                new_ratio,
+                reason,
+            },
+            None,
+        )?;
         Ok(())
     }
 }
@@ -1039,7 +1528,13 @@ fn expect_type(o: &Obj, allowed: &[&str]) -> Result<()> {
     if allowed.contains(&t) {
         Ok(())
     } else {
-        Err(o.invalid("object_type", format!("'{t}' does not belong in this file (expected {})", allowed.join(" or "))))
+        Err(o.invalid(
+            "object_type",
+            format!(
+                "'{t}' does not belong in this file (expected {})",
+                allowed.join(" or ")
+            ),
+        ))
     }
 }
 
@@ -1052,15 +1547,17 @@ fn unique(o: &Obj, fresh: bool) -> Result<()> {
 }
 
 fn provenance(o: &Obj) -> Result<Provenance> {
-    let Some(v) = o.raw("comments").map(|_| ()) else {
-        return Ok(Provenance::Recorded);
-    };
-    let _ = v;
     let comments = o.strings("comments")?;
     for c in comments {
-        if let Some(p) = c.strip_prefix(marks::PREFIX).and_then(|r| r.strip_prefix("provenance=")) {
+        if let Some(p) = c
+            .strip_prefix(marks::PREFIX)
+            .and_then(|r| r.strip_prefix("provenance="))
+        {
             return Provenance::parse(p.trim()).ok_or_else(|| {
-                o.invalid("comments", format!("provenance '{p}' is not recorded, public or illustrative"))
+                o.invalid(
+                    "comments",
+                    format!("provenance '{p}' is not recorded, public or illustrative"),
+                )
             });
         }
     }
@@ -1075,10 +1572,17 @@ fn relationship(o: &Obj, r: &str) -> Result<(Option<Relationship>, bool)> {
         "INVESTOR" => (Some(Relationship::Investor), true),
         "ADVISOR" => (Some(Relationship::Advisor), true),
         "BOARD_MEMBER" => (Some(Relationship::Board), true),
-        "EXECUTIVE" | "OFFICER" | "NON_US_EMPLOYEE" | "EX_EMPLOYEE" => (Some(Relationship::Employee), false),
+        "EXECUTIVE" | "OFFICER" | "NON_US_EMPLOYEE" | "EX_EMPLOYEE" => {
+            (Some(Relationship::Employee), false)
+        }
         "CONSULTANT" | "EX_CONSULTANT" | "EX_ADVISOR" => (Some(Relationship::Advisor), false),
         "OTHER" => (None, false),
-        other => return Err(o.invalid("current_relationship", format!("'{other}' is not an OCF relationship"))),
+        other => {
+            return Err(o.invalid(
+                "current_relationship",
+                format!("'{other}' is not an OCF relationship"),
+            ))
+        }
     })
 }
 
@@ -1089,6 +1593,9 @@ fn ledger(o: &Obj, e: LedgerError) -> OcfError {
 /// A ledger refusal, placed in the object; `fields` maps the ledger's field names to OCF's.
 fn ledger_fields(o: &Obj, e: LedgerError, fields: &[(&str, &str)]) -> OcfError {
     let field = e.field().unwrap_or("object");
-    let field = fields.iter().find(|(l, _)| *l == field).map_or(field, |(_, f)| f);
+    let field = fields
+        .iter()
+        .find(|(l, _)| *l == field)
+        .map_or(field, |(_, f)| f);
     o.err(OcfErrorKind::Ledger, field, e.to_string())
 }

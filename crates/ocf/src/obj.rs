@@ -270,7 +270,9 @@ pub fn parse_numeric(s: &str) -> std::result::Result<Decimal, String> {
 
 pub fn whole_shares(d: Decimal) -> std::result::Result<u64, String> {
     if d.fract() != Decimal::ZERO {
-        return Err(format!("{d} is not a whole number of shares; the book counts whole shares"));
+        return Err(format!(
+            "{d} is not a whole number of shares; the book counts whole shares"
+        ));
     }
     if d <= Decimal::ZERO {
         return Err(format!("{d}: must be greater than zero"));

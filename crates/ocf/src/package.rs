@@ -198,14 +198,18 @@ impl Package {
     /// Assembles a package for export: the manifest (without its file lists) and the
     /// files' JSON; bytes, MD5s and the manifest's lists are computed here.
     pub fn assemble(mut manifest: Map<String, Value>, files: Vec<(FileType, Value)>) -> Package {
-        for t in FileType::ALL.into_iter().filter(|t| t.required_in_manifest()) {
+        for t in FileType::ALL
+            .into_iter()
+            .filter(|t| t.required_in_manifest())
+        {
             manifest.insert(t.manifest_key().into(), Value::Array(vec![]));
         }
         let mut out = Vec::new();
         for (file_type, json) in files {
             let bytes = pretty(&json);
             let path = file_name_for(file_type);
-            let entry = serde_json::json!({ "filepath": format!("./{path}"), "md5": md5_hex(&bytes) });
+            let entry =
+                serde_json::json!({ "filepath": format!("./{path}"), "md5": md5_hex(&bytes) });
             if let Value::Array(list) = manifest
                 .entry(file_type.manifest_key())
                 .or_insert_with(|| Value::Array(vec![]))
@@ -263,7 +267,8 @@ impl Package {
     }
 
     fn write_zip_to<W: Write + Seek>(&self, w: W) -> Result<()> {
-        let io = |e: &dyn std::fmt::Display| OcfError::new(OcfErrorKind::Io, "the zip", e.to_string());
+        let io =
+            |e: &dyn std::fmt::Display| OcfError::new(OcfErrorKind::Io, "the zip", e.to_string());
         let mut zip = zip::ZipWriter::new(w);
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated);
@@ -281,7 +286,11 @@ impl Package {
     pub fn write_folder(&self, dir: &Path) -> Result<()> {
         let write = |name: &str, bytes: &[u8]| {
             std::fs::write(dir.join(name), bytes).map_err(|e| {
-                OcfError::new(OcfErrorKind::Io, dir.join(name).display().to_string(), e.to_string())
+                OcfError::new(
+                    OcfErrorKind::Io,
+                    dir.join(name).display().to_string(),
+                    e.to_string(),
+                )
             })
         };
         write(MANIFEST_NAME, &self.manifest_bytes)?;
@@ -382,9 +391,8 @@ fn read_zip<R: Read + Seek>(r: R, shown: &str, limits: &Limits) -> Result<Packag
             .name()
             .map_err(|e| OcfError::new(OcfErrorKind::Package, shown, e.to_string()))?
             .to_string();
-        let clean = normalise(&raw).map_err(|m| {
-            OcfError::new(OcfErrorKind::Limit, &raw, m).at_field("zip entry path")
-        })?;
+        let clean = normalise(&raw)
+            .map_err(|m| OcfError::new(OcfErrorKind::Limit, &raw, m).at_field("zip entry path"))?;
         if !entry.is_dir() {
             names.insert(clean, raw);
         }
@@ -431,17 +439,17 @@ fn read_zip<R: Read + Seek>(r: R, shown: &str, limits: &Limits) -> Result<Packag
 }
 
 fn read_folder(dir: &Path, limits: &Limits) -> Result<Package> {
-    let root = dir.canonicalize().map_err(|e| {
-        OcfError::new(OcfErrorKind::Io, dir.display().to_string(), e.to_string())
-    })?;
+    let root = dir
+        .canonicalize()
+        .map_err(|e| OcfError::new(OcfErrorKind::Io, dir.display().to_string(), e.to_string()))?;
     let mut budget = Budget {
         left: limits.max_total_bytes,
     };
     let read = |rel: &str, budget: &mut Budget| -> Result<Vec<u8>> {
         let full: PathBuf = root.join(rel);
-        let real = full
-            .canonicalize()
-            .map_err(|e| OcfError::new(OcfErrorKind::Package, rel, format!("cannot be read: {e}")))?;
+        let real = full.canonicalize().map_err(|e| {
+            OcfError::new(OcfErrorKind::Package, rel, format!("cannot be read: {e}"))
+        })?;
         // A symbolic link may point anywhere; only files under the folder are read.
         if !real.starts_with(&root) {
             return Err(OcfError::new(
@@ -467,7 +475,9 @@ pub fn normalise(path: &str) -> std::result::Result<String, String> {
         return Err(format!("'{path}' contains a backslash or NUL; refused"));
     }
     if path.starts_with('/') || path.get(1..2) == Some(":") {
-        return Err(format!("'{path}' is absolute; a package's paths are relative to its manifest"));
+        return Err(format!(
+            "'{path}' is absolute; a package's paths are relative to its manifest"
+        ));
     }
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split('/') {
@@ -532,13 +542,8 @@ pub fn check_depth(name: &str, bytes: &[u8], max: usize) -> Result<()> {
 
 fn parse_json(name: &str, bytes: &[u8], limits: &Limits) -> Result<Value> {
     check_depth(name, bytes, limits.max_depth)?;
-    serde_json::from_slice(bytes).map_err(|e| {
-        OcfError::new(
-            OcfErrorKind::Package,
-            name,
-            format!("not valid JSON: {e}"),
-        )
-    })
+    serde_json::from_slice(bytes)
+        .map_err(|e| OcfError::new(OcfErrorKind::Package, name, format!("not valid JSON: {e}")))
 }
 
 fn check_manifest_header(m: &Value) -> Result<()> {
@@ -583,8 +588,9 @@ fn listed_files(m: &Value) -> Result<Vec<(FileType, String, String)>> {
         let list = match m.get(key) {
             None if !t.required_in_manifest() => continue,
             None => {
-                return Err(OcfError::new(OcfErrorKind::Invalid, MANIFEST_NAME, "missing")
-                    .at_field(key))
+                return Err(
+                    OcfError::new(OcfErrorKind::Invalid, MANIFEST_NAME, "missing").at_field(key),
+                )
             }
             Some(Value::Array(list)) => list,
             Some(_) => {
@@ -599,8 +605,12 @@ fn listed_files(m: &Value) -> Result<Vec<(FileType, String, String)>> {
         for (i, item) in list.iter().enumerate() {
             let get = |f: &str| {
                 item.get(f).and_then(Value::as_str).ok_or_else(|| {
-                    OcfError::new(OcfErrorKind::Invalid, MANIFEST_NAME, "missing or not a string")
-                        .at_field(format!("{key}[{i}].{f}"))
+                    OcfError::new(
+                        OcfErrorKind::Invalid,
+                        MANIFEST_NAME,
+                        "missing or not a string",
+                    )
+                    .at_field(format!("{key}[{i}].{f}"))
                 })
             };
             let md5 = get("md5")?;
@@ -628,14 +638,17 @@ fn check_file_header(path: &str, t: FileType, json: &Value) -> Result<()> {
                 "is listed under {} so must be \"{}\"; found {}",
                 t.manifest_key(),
                 t.file_type(),
-                json.get("file_type").map_or("nothing".into(), Value::to_string)
+                json.get("file_type")
+                    .map_or("nothing".into(), Value::to_string)
             ),
         )
         .at_field("file_type"));
     }
     if !json.get("items").is_some_and(Value::is_array) {
-        return Err(OcfError::new(OcfErrorKind::Invalid, path, "must be an array of objects")
-            .at_field("items"));
+        return Err(
+            OcfError::new(OcfErrorKind::Invalid, path, "must be an array of objects")
+                .at_field("items"),
+        );
     }
     Ok(())
 }

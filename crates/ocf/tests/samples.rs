@@ -17,8 +17,14 @@ fn shipped_samples_are_refused_for_their_dummy_md5s() {
     // StockPlans.ocf.json is the first file the manifest lists.
     assert_eq!(err.file, "StockPlans.ocf.json");
     assert_eq!(err.field.as_deref(), Some("md5"));
-    assert!(err.message.contains("b9b4bc19ace8c9e416ecd851806b407c"), "{err}");
-    assert!(err.message.contains("c3e68dd645c6ab810f036923706355c8"), "{err}");
+    assert!(
+        err.message.contains("b9b4bc19ace8c9e416ecd851806b407c"),
+        "{err}"
+    );
+    assert!(
+        err.message.contains("c3e68dd645c6ab810f036923706355c8"),
+        "{err}"
+    );
 }
 
 /// The samples with the manifest's MD5s recomputed: nothing else changed.
@@ -38,7 +44,11 @@ fn rehashed_samples(dir: &std::path::Path) {
             }
         }
     }
-    std::fs::write(dir.join("Manifest.ocf.json"), serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
+    std::fs::write(
+        dir.join("Manifest.ocf.json"),
+        serde_json::to_vec_pretty(&manifest).unwrap(),
+    )
+    .unwrap();
 }
 
 #[test]
@@ -50,7 +60,13 @@ fn every_sample_file_reads_once_rehashed_and_the_import_stops_at_the_first_impos
     assert_eq!(pkg.files().len(), 8);
     let items: usize = pkg.files().iter().map(|f| f.items().len()).sum();
     // 1 plan + 1 legend + 2 classes + 80 transactions + 4 stakeholders + vesting terms + 1 valuation + 1 financing
-    let vesting = pkg.files().iter().find(|f| f.path == "VestingTerms.ocf.json").unwrap().items().len();
+    let vesting = pkg
+        .files()
+        .iter()
+        .find(|f| f.path == "VestingTerms.ocf.json")
+        .unwrap()
+        .items()
+        .len();
     assert_eq!(items, 1 + 1 + 2 + 80 + 4 + vesting + 1 + 1);
 
     let company = company_from(&pkg).unwrap();
@@ -66,10 +82,17 @@ fn every_sample_file_reads_once_rehashed_and_the_import_stops_at_the_first_impos
     let err = import_into(&mut book, &pkg).unwrap_err();
     assert_eq!(err.kind, OcfErrorKind::Ledger);
     assert_eq!(err.file, "StockPlans.ocf.json");
-    assert_eq!(err.object.as_deref(), Some("257e5da9-5268-465c-84be-f6d4d4703a9b"));
+    assert_eq!(
+        err.object.as_deref(),
+        Some("257e5da9-5268-465c-84be-f6d4d4703a9b")
+    );
     assert_eq!(err.field.as_deref(), Some("board_approval_date"));
     assert!(err.message.contains("1983-12-31"), "{err}");
-    assert_eq!(fingerprint(&book), before, "a refused import changes nothing");
+    assert_eq!(
+        fingerprint(&book),
+        before,
+        "a refused import changes nothing"
+    );
 }
 
 #[test]
@@ -83,7 +106,12 @@ fn sample_files_validate_against_the_schemas_except_the_two_noted() {
         if f.path == "Transactions.ocf.json" {
             // NOTICE.md: items 0 and 1 (TX_ISSUER_AUTHORIZED_SHARES_ADJUSTMENT) do not validate.
             assert!(!errors.is_empty());
-            assert!(errors.iter().all(|e| e.contains("/items/0") || e.contains("/items/1")), "{errors:?}");
+            assert!(
+                errors
+                    .iter()
+                    .all(|e| e.contains("/items/0") || e.contains("/items/1")),
+                "{errors:?}"
+            );
         } else {
             assert!(errors.is_empty(), "{}: {errors:?}", f.path);
         }
@@ -123,7 +151,15 @@ fn derived_package_validates_against_the_schemas() {
 #[test]
 fn derived_package_imports_to_the_cap_table_worked_by_hand() {
     let (book, summary) = import(&derived()).unwrap();
-    assert_eq!((summary.stakeholders, summary.classes, summary.plans, summary.valuations), (4, 2, 1, 1));
+    assert_eq!(
+        (
+            summary.stakeholders,
+            summary.classes,
+            summary.plans,
+            summary.valuations
+        ),
+        (4, 2, 1, 1)
+    );
     assert_eq!(summary.transactions, 25);
     let t = table(&book, "2022-12-31");
     assert_eq!(
@@ -132,8 +168,18 @@ fn derived_package_imports_to_the_cap_table_worked_by_hand() {
             ("Person X".into(), "Common Stock".into(), 4800, 24000),
             ("Person Y".into(), "Common Stock".into(), 100, 500),
             ("XYZ Holdings Fund III".into(), "Common Stock".into(), 1, 5),
-            ("XYZ Holdings Fund III".into(), "Series Seed Preferred".into(), 919, 919),
-            ("XYZ Holdings Fund IV".into(), "Series Seed Preferred".into(), 1010, 1010),
+            (
+                "XYZ Holdings Fund III".into(),
+                "Series Seed Preferred".into(),
+                919,
+                919
+            ),
+            (
+                "XYZ Holdings Fund IV".into(),
+                "Series Seed Preferred".into(),
+                1010,
+                1010
+            ),
         ]
     );
     assert_eq!(
@@ -148,7 +194,14 @@ fn derived_package_imports_to_the_cap_table_worked_by_hand() {
     assert_eq!(
         classes(&t),
         vec![
-            ("Common Stock".into(), 4901, 24505, 50, 99_999_850, 100_024_405),
+            (
+                "Common Stock".into(),
+                4901,
+                24505,
+                50,
+                99_999_850,
+                100_024_405
+            ),
             ("Series Seed Preferred".into(), 1929, 1929, 0, 0, 1929),
         ]
     );
@@ -156,20 +209,37 @@ fn derived_package_imports_to_the_cap_table_worked_by_hand() {
     assert_eq!(t.totals.fully_diluted, 100_026_334);
     assert_eq!(t.plans[0].reserved, 100_000_000);
     assert_eq!(t.plans[0].exercised, 100);
-    assert!(t.convertibles.is_empty(), "the SAFE converted on 2022-06-01");
+    assert!(
+        t.convertibles.is_empty(),
+        "the SAFE converted on 2022-06-01"
+    );
 
     // OCF seniority 2 (Series Seed) over 1 (Common): higher is paid first, in OCF and in the book.
-    let seed = book.classes().iter().find(|c| c.name == "Series Seed Preferred").unwrap();
-    let common = book.classes().iter().find(|c| c.name == "Common Stock").unwrap();
+    let seed = book
+        .classes()
+        .iter()
+        .find(|c| c.name == "Series Seed Preferred")
+        .unwrap();
+    let common = book
+        .classes()
+        .iter()
+        .find(|c| c.name == "Common Stock")
+        .unwrap();
     assert!(seed.seniority > common.seniority);
     // Series Seed: 2x preference; its cap of 2x equals the preference, so nothing to participate in;
     // no price_per_share, so the issue price is the conversion price 1.00 x ratio 1.
     assert_eq!(seed.preference_multiple.to_string(), "2");
-    assert_eq!(seed.original_issue_price.unwrap().amount.to_string(), "1.00");
+    assert_eq!(
+        seed.original_issue_price.unwrap().amount.to_string(),
+        "1.00"
+    );
     assert_eq!(seed.participation, roundbook_ledger::Participation::None);
     assert_eq!(common.authorized, Some(1_000_000_000));
     assert_eq!(book.valuations()[0].kind, ValuationKind::FourOhNineA);
-    assert_eq!(book.valuations()[0].price_per_share.amount.to_string(), "10000000.00");
+    assert_eq!(
+        book.valuations()[0].price_per_share.amount.to_string(),
+        "10000000.00"
+    );
 
     // Facts the book does not keep are counted, not dropped silently.
     let not_kept = summary.not_kept.join("\n");
@@ -204,7 +274,10 @@ fn unsupported_sample_transactions_are_refused_by_name() {
     .unwrap();
     let refused = [
         ("common-2-for-1-split", "split"),
-        ("decrease-authorized-series-a-preferred-after-financing", "authorized"),
+        (
+            "decrease-authorized-series-a-preferred-after-financing",
+            "authorized",
+        ),
         ("test-warrant-issuance-minimal", "warrant"),
         ("test-stock-reissuance-minimal", "reissuance"),
         ("test-plan-security-return_to_pool", "pool"),

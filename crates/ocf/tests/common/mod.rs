@@ -79,7 +79,8 @@ pub fn import(pkg: &Package) -> Result<(Book, ImportSummary), OcfError> {
 }
 
 pub fn table(book: &Book, as_of: &str) -> CapTable {
-    book.cap_table(date(as_of), &RoundingPolicy::default()).unwrap()
+    book.cap_table(date(as_of), &RoundingPolicy::default())
+        .unwrap()
 }
 
 /// (holder, class, shares, as converted) for every holding; (holder, options, fully diluted) per holder.
@@ -88,9 +89,14 @@ pub fn holdings(t: &CapTable) -> Vec<(String, String, u64, u64)> {
         .holders
         .iter()
         .flat_map(|h| {
-            h.holdings
-                .iter()
-                .map(|x| (h.name.clone(), x.class_name.clone(), x.shares, x.as_converted))
+            h.holdings.iter().map(|x| {
+                (
+                    h.name.clone(),
+                    x.class_name.clone(),
+                    x.shares,
+                    x.as_converted,
+                )
+            })
         })
         .collect();
     out.sort();
@@ -110,7 +116,16 @@ pub fn holders(t: &CapTable) -> Vec<(String, u64, u64, u64)> {
 pub fn classes(t: &CapTable) -> Vec<(String, u64, u64, u64, u64, u64)> {
     t.classes
         .iter()
-        .map(|c| (c.name.clone(), c.shares, c.as_converted, c.options, c.pool_available, c.fully_diluted))
+        .map(|c| {
+            (
+                c.name.clone(),
+                c.shares,
+                c.as_converted,
+                c.options,
+                c.pool_available,
+                c.fully_diluted,
+            )
+        })
         .collect()
 }
 
