@@ -70,6 +70,9 @@ pub struct Chart {
     pub x_range: (f64, f64),
     pub x_ticks: Vec<(f64, String)>,
     pub series: Vec<Series>,
+    /// The top of the value axis when the data's own maximum would flatten the rest (a fan's
+    /// far tail); what lies above is cut at the plot's edge and `clipped` says so.
+    pub y_cap: Option<f64>,
 }
 
 /// Where a chart goes on its page.
@@ -116,6 +119,7 @@ impl Chart {
             .collect();
         let lo = ys.iter().copied().fold(0.0, f64::min);
         let hi = ys.iter().copied().fold(0.0, f64::max);
+        let hi = self.y_cap.map_or(hi, |cap| hi.min(cap));
         // Headroom for the labels written above markers.
         let ticks = nice_ticks(lo, hi + (hi - lo) * 0.08, 5);
         let (y_lo, y_hi) = (ticks[0], ticks[ticks.len() - 1]);
@@ -172,9 +176,31 @@ impl Chart {
             }
         }
 
-        for s in &self.series {
-            self.draw_series(fonts, page, &map, s);
+        page.items.push(Item::Clip {
+            x: plot.x,
+            y: plot.y,
+            w: plot.w,
+            h: plot.h,
+        });
+        for s in self.series.iter() {
+            self.draw_series(fonts, page, &map, s, Layer::Marks);
         }
+        page.items.push(Item::EndClip);
+        // Labels may reach into the margin around the plot, so they are drawn unclipped.
+        for s in self.series.iter() {
+            self.draw_series(fonts, page, &map, s, Layer::Labels);
+        }
+    }
+
+    /// Whether `y_cap` cuts off part of the data.
+    pub fn clipped(&self) -> bool {
+        let max = self
+            .series
+            .iter()
+            .flat_map(Series::ys)
+            .filter(|v| v.is_finite())
+            .fold(f64::MIN, f64::max);
+        self.y_cap.is_some_and(|cap| max > cap)
     }
 
     fn legend(&self, fonts: &Fonts, page: &mut Page, r: Region) {
@@ -189,8 +215,9 @@ impl Chart {
         }
     }
 
-    fn draw_series(&self, fonts: &Fonts, page: &mut Page, map: &Mapping, s: &Series) {
+    fn draw_series(&self, fonts: &Fonts, page: &mut Page, map: &Mapping, s: &Series, layer: Layer) {
         match s {
+            _ if layer == Layer::Labels && !matches!(s, Series::Line { .. }) => {}
             Series::Band {
                 lower,
                 upper,
@@ -231,12 +258,15 @@ impl Chart {
                 ..
             } => {
                 let pts: Vec<(f32, f32)> = finite(points).map(|p| map.point(p)).collect();
-                if pts.len() >= 2 {
+                if layer == Layer::Marks && pts.len() >= 2 {
                     page.items.push(Item::Line {
                         points: pts.clone(),
                         width: 1.6,
                         color: *color,
                     });
+                }
+                if layer == Layer::Marks {
+                    return;
                 }
                 for (i, label) in labels.iter().enumerate() {
                     let Some(p) = points.get(i).filter(|p| p.1.is_finite()) else {
@@ -246,11 +276,20 @@ impl Chart {
                     page.rect(px - 2.5, py - 2.5, 5.0, 5.0, *color);
                     let lw = fonts.width(Face::Bold, label, 8.0);
                     let lx = (px - lw / 2.0).clamp(map.plot.x, map.plot.x + map.plot.w - lw);
-                    page.text(lx, py - 6.0, 8.0, Face::Bold, *color, label);
+                    // A white ground keeps the label legible where the line runs behind it.
+                    page.rect(lx - 2.0, py - 14.5, lw + 4.0, 10.5, Rgb(1.0, 1.0, 1.0));
+                    page.text(lx, py - 6.5, 8.0, Face::Bold, *color, label);
                 }
             }
         }
     }
+}
+
+/// Series are drawn in two passes: marks inside the plot's clip, then labels over them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Layer {
+    Marks,
+    Labels,
 }
 
 fn finite(points: &[(f64, f64)]) -> impl DoubleEndedIterator<Item = &(f64, f64)> {
@@ -300,6 +339,64 @@ mod tests {
     }
 
     #[test]
+    fn a_capped_axis_clips_the_tail_and_says_so() {
+        let fonts = Fonts::embedded().unwrap();
+        let band = |top: f64| Series::Band {
+            name: "P5-P95".into(),
+            lower: vec![(1.0, 0.0), (2.0, 0.0)],
+            upper: vec![(1.0, 1.0), (2.0, top)],
+            color: BAND_OUTER,
+        };
+        let chart = |top: f64| Chart {
+            title: "Cash".into(),
+            currency: Currency::USD,
+            x_range: (1.0, 2.0),
+            x_ticks: vec![],
+            series: vec![band(top)],
+            y_cap: Some(10.0),
+        };
+        assert!(chart(100.0).clipped());
+        assert!(!chart(5.0).clipped());
+        let mut page = Page::default();
+        chart(100.0).draw(
+            &fonts,
+            &mut page,
+            Region {
+                x: 0.0,
+                y: 0.0,
+                w: 300.0,
+                h: 200.0,
+            },
+        );
+        // The band is drawn between a clip and its end, and the axis tops out near the cap.
+        let clip = page
+            .items
+            .iter()
+            .position(|i| matches!(i, Item::Clip { .. }))
+            .unwrap();
+        let fill = page
+            .items
+            .iter()
+            .rposition(|i| matches!(i, Item::Fill { .. }))
+            .unwrap();
+        let end = page
+            .items
+            .iter()
+            .position(|i| matches!(i, Item::EndClip))
+            .unwrap();
+        assert!(clip < fill && fill < end);
+        let ticks: Vec<&str> = page
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Text { text, .. } if text.starts_with('$') => Some(text.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(ticks.last(), Some(&"$12.50"), "{ticks:?}");
+    }
+
+    #[test]
     fn points_land_inside_the_plot() {
         let fonts = Fonts::embedded().unwrap();
         let mut page = Page::default();
@@ -314,6 +411,7 @@ mod tests {
                 color: BLUE,
                 labels: vec!["$1.35B".into(), "$24.0B".into()],
             }],
+            y_cap: None,
         };
         let r = Region {
             x: 50.0,
@@ -327,6 +425,7 @@ mod tests {
                 Item::Text { x, y, .. } => {
                     assert!(*x >= r.x - 0.01 && *x <= r.x + r.w && *y >= r.y && *y <= r.y + r.h)
                 }
+                Item::Clip { .. } | Item::EndClip => {}
                 Item::Line { points, .. } | Item::Fill { points, .. } => {
                     for (x, y) in points {
                         assert!(

@@ -76,9 +76,10 @@ fn short_magnitude(a: Decimal) -> String {
         return "0".into();
     }
     if a < Decimal::ONE_HUNDRED {
-        return a
-            .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
-            .to_string();
+        // Small amounts in dollars and cents: $12.50.
+        let mut r = a.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+        r.rescale(2);
+        return r.to_string();
     }
     // Three significant figures: r in 100..=999 times 10^(digits - 3).
     let mut digits = a.trunc().to_string().len() as u32;
@@ -133,6 +134,7 @@ mod tests {
             ("950", "$950"),
             ("0", "$0"),
             ("12.345", "$12.35"),
+            ("2.5", "$2.50"),
             ("-2500000", "-$2.50M"),
             ("72000000000000", "$72.0T"),
             ("1234567000000000", "$1230T"),

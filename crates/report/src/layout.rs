@@ -44,6 +44,14 @@ pub enum Item {
         points: Vec<(f32, f32)>,
         color: Rgb,
     },
+    /// Items up to the matching `EndClip` are drawn only inside this rectangle.
+    Clip {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+    },
+    EndClip,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -240,6 +240,15 @@ fn content(page: &Page, fonts: &Fonts, used: &[Used; 2]) -> Vec<u8> {
                 c.close_path();
                 c.fill_nonzero();
             }
+            Item::Clip { x, y, w, h } => {
+                c.save_state();
+                c.rect(*x, flip(y + h), *w, *h);
+                c.clip_nonzero();
+                c.end_path();
+            }
+            Item::EndClip => {
+                c.restore_state();
+            }
         }
     }
     c.finish().into_vec()

@@ -519,6 +519,7 @@ fn rounds_section(doc: &mut Doc, ctx: &Ctx) {
                 .map(|r| format!("{} {}", r.name, ctx.short(r.post_money.amount)))
                 .collect(),
         }],
+        y_cap: None,
     };
     let height = (super_remaining(doc) - 30.0).clamp(200.0, 300.0);
     let top = doc.block(height);
@@ -532,7 +533,7 @@ fn rounds_section(doc: &mut Doc, ctx: &Ctx) {
             h: height,
         },
     );
-    doc.space(8.0);
+    doc.space(16.0);
     doc.paragraph(
         "The chart plots the post-money of each round in the table above, at its date.",
         8.0,
@@ -832,7 +833,10 @@ fn exit_waterfall(doc: &mut Doc, ctx: &Ctx) -> Result<(), ReportError> {
     for (v, _) in &values {
         cols.push((format!("At {}", ctx.short(*v)), Align::Right));
     }
-    cols.push(("Exercise cost paid in".into(), Align::Right));
+    cols.push((
+        format!("Exercise cost at {}", ctx.short(values[1].0)),
+        Align::Right,
+    ));
     let col_refs: Vec<(&str, Align)> = cols.iter().map(|(h, a)| (h.as_str(), *a)).collect();
     let mut t = Table::new(&col_refs);
     // Holders in the order of what they receive at the middle exit.
@@ -871,8 +875,8 @@ fn exit_waterfall(doc: &mut Doc, ctx: &Ctx) -> Result<(), ReportError> {
     t.total(total);
     doc.table(&t);
     doc.paragraph(
-        "Holders' amounts include what their exercised options receive; the exercise cost is \
-         what they pay in at the middle exit value.",
+        "Holders' amounts include what their exercised options receive, before the exercise \
+         cost they pay in.",
         8.0,
         GREY,
     );
@@ -958,6 +962,7 @@ fn compute_section(doc: &mut Doc, ctx: &Ctx, c: ComputeInput) {
         ]);
     }
     doc.table(&orders);
+    doc.space(4.0);
 
     let op = &terms.operating;
     let facts = vec![
@@ -974,12 +979,20 @@ fn compute_section(doc: &mut Doc, ctx: &Ctx, c: ComputeInput) {
         ),
         (
             "Infrastructure".into(),
-            format!(
-                "{} x GPU capex, plus {} facility capex ({})",
-                terms.facility.infra_ratio.normalize(),
-                exact_money(terms.facility.capex),
-                terms.facility.provenance.name()
-            ),
+            if terms.facility.capex.amount.is_zero() {
+                format!(
+                    "{} x GPU capex ({})",
+                    terms.facility.infra_ratio.normalize(),
+                    terms.facility.provenance.name()
+                )
+            } else {
+                format!(
+                    "{} x GPU capex, plus {} facility capex ({})",
+                    terms.facility.infra_ratio.normalize(),
+                    exact_money(terms.facility.capex),
+                    terms.facility.provenance.name()
+                )
+            },
         ),
         (
             "Depreciation".into(),
@@ -1052,6 +1065,7 @@ fn compute_section(doc: &mut Doc, ctx: &Ctx, c: ComputeInput) {
                 labels: vec![],
             },
         ],
+        y_cap: None,
     };
     let height = (super_remaining(doc) - 4.0).clamp(220.0, 300.0);
     let top = doc.block(height);
@@ -1200,6 +1214,7 @@ fn monte_carlo(doc: &mut Doc, ctx: &Ctx, run: &MonteCarloRun) {
     let height = (super_remaining(doc) - 24.0).clamp(200.0, 260.0);
     let top = doc.block(height);
     let w = (CONTENT_WIDTH - 24.0) / 2.0;
+    let mut clipped = vec![];
     for (k, (title, measure)) in [
         ("Cash (alive paths)", CASH),
         ("Valuation mark (alive paths)", MARK),
@@ -1208,6 +1223,9 @@ fn monte_carlo(doc: &mut Doc, ctx: &Ctx, run: &MonteCarloRun) {
     .enumerate()
     {
         let chart = fan_chart(ctx, run, title, measure);
+        if chart.clipped() {
+            clipped.push(title.split(' ').next().unwrap_or(title).to_lowercase());
+        }
         chart.draw(
             doc.fonts,
             doc.page(),
@@ -1224,12 +1242,24 @@ fn monte_carlo(doc: &mut Doc, ctx: &Ctx, run: &MonteCarloRun) {
         .chain(&s.fans[MARK])
         .filter_map(|f| f.bin_error)
         .fold(0.0, f64::max);
-    doc.space(6.0);
+    doc.space(16.0);
+    let cut = if clipped.is_empty() {
+        String::new()
+    } else {
+        let (axes, stop, bands) = match clipped.len() {
+            1 => ("axis stops", "runs", "band"),
+            _ => ("axes stop", "run", "bands"),
+        };
+        format!(
+            " The {} {axes} at twice the highest P75; the P95 {bands} {stop} past it.",
+            clipped.join(" and ")
+        )
+    };
     doc.paragraph(
         &format!(
             "Bands: P5 to P95 (light) and P25 to P75 (dark) over the paths still alive in each \
              month; the line is the median. Percentiles are read from histograms: each is within half \
-             a bin of the true value (at most {} here).",
+             a bin of the true value (at most {} here).{cut}",
             short_f(Some(bin_error))
         ),
         8.0,
@@ -1250,7 +1280,14 @@ fn fan_chart(ctx: &Ctx, run: &MonteCarloRun, title: &str, measure: usize) -> Cha
         .into_iter()
         .find(|s| h / s <= 8)
         .unwrap_or(60);
+    // The far tail (P95) of a skewed measure would flatten the rest: the axis stops at twice
+    // the highest P75, and the note says when the P95 band runs past it.
+    let p75_max = fans
+        .iter()
+        .filter_map(|f| f.percentiles[3])
+        .fold(0.0, f64::max);
     Chart {
+        y_cap: (p75_max > 0.0).then_some(p75_max * 2.0),
         title: title.into(),
         currency: ctx.currency,
         x_range: (1.0, h.max(2) as f64),
