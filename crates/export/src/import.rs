@@ -90,7 +90,7 @@ pub fn read_captable_csv(file: &str, bytes: &[u8]) -> Result<Vec<CapTableRow>, L
         if record.iter().all(str::is_empty) {
             continue;
         }
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| line_of(text.as_bytes(), p));
         let row = columns
             .row(&record, line)
             .map_err(|e| e.at(&place(file, line)))?;
@@ -103,6 +103,17 @@ pub fn read_captable_csv(file: &str, bytes: &[u8]) -> Result<Vec<CapTableRow>, L
         ));
     }
     Ok(rows)
+}
+
+/// The line a record starts on. After a CRLF the reader counts the LF as a blank line
+/// it skipped and reports the record from there, one line early: count what it skipped.
+fn line_of(bytes: &[u8], p: &csv::Position) -> u64 {
+    let skipped = bytes[usize::try_from(p.byte())
+        .unwrap_or(bytes.len())
+        .min(bytes.len())..]
+        .iter()
+        .take_while(|c| matches!(c, b'\r' | b'\n'));
+    p.line() + skipped.filter(|c| **c == b'\n').count() as u64
 }
 
 /// Where each known column is in this file.
