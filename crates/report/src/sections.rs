@@ -78,10 +78,17 @@ pub fn lay_out(input: &ReportInput, fonts: &Fonts) -> Result<LaidOut, ReportErro
     cap_table(&mut doc, &ctx);
     section(&mut doc, "Funding rounds and valuation");
     rounds_section(&mut doc, &ctx);
-    section(&mut doc, "Last round terms");
-    last_round(&mut doc, &ctx);
-    section(&mut doc, "Exit waterfall");
-    exit_waterfall(&mut doc, &ctx)?;
+    // A book with no priced round yet has no last round, and no post-money to take exit
+    // multiples of: those sections are left out (the rounds page says so) unless the caller
+    // chose exit amounts.
+    if !ctx.rounds.is_empty() {
+        section(&mut doc, "Last round terms");
+        last_round(&mut doc, &ctx);
+    }
+    if exit_values(&ctx).is_some() {
+        section(&mut doc, "Exit waterfall");
+        exit_waterfall(&mut doc, &ctx)?;
+    }
     if let Some(compute) = input.compute {
         section(&mut doc, "Compute plan and runway");
         compute_section(&mut doc, &ctx, compute);
@@ -207,7 +214,7 @@ fn cover(doc: &mut Doc, ctx: &Ctx) -> f32 {
         ));
         tiles.push(("Runway".into(), runway_headline(c), runway_detail(c)));
     }
-    let w = (CONTENT_WIDTH - 12.0 * (tiles.len() as f32 - 1.0)) / tiles.len() as f32;
+    let w = ((CONTENT_WIDTH - 12.0 * (tiles.len() as f32 - 1.0)) / tiles.len() as f32).min(210.0);
     let top = 200.0;
     for (i, (label, value, detail)) in tiles.iter().enumerate() {
         let x = MARGIN + i as f32 * (w + 12.0);
@@ -461,7 +468,11 @@ fn round_source(r: &FundingRound) -> String {
 fn rounds_section(doc: &mut Doc, ctx: &Ctx) {
     if ctx.rounds.is_empty() {
         doc.paragraph(
-            &format!("No priced round on or before {}.", ctx.input.as_of),
+            &format!(
+                "No priced round on or before {}: no last round terms, and the exit waterfall is \
+                 shown only at exit values the caller chooses.",
+                ctx.input.as_of
+            ),
             BODY_SIZE,
             BLACK,
         );

@@ -371,7 +371,23 @@ fn a_book_without_rounds_or_plan_still_reports() {
         "nothing illustrative in this book"
     );
     let pages = page_count(&pdf);
+    assert_eq!(
+        pages, 3,
+        "cover, cap table, rounds: no last round and no waterfall to show"
+    );
     assert!(text.contains(&format!("Page {pages} of {pages}")));
+    assert!(!text.contains("Exit waterfall"));
+
+    // Chosen exit amounts bring the waterfall back: all common, so Ada takes the whole exit.
+    let mut input = ReportInput::new(&book, as_of);
+    input.exit_values = ExitValues::Amounts([
+        Decimal::from(1_000_000),
+        Decimal::from(5_000_000),
+        Decimal::from(20_000_000),
+    ]);
+    let pdf = write_pdf(dir.path(), "acme-exits.pdf", &board_report(&input).unwrap());
+    let text = text_of(&pdf);
+    assert!(text.contains("Ada Founder $1,000,000.00 $5,000,000.00 $20,000,000.00"));
 }
 
 #[test]
