@@ -630,6 +630,17 @@ impl<'a> Importer<'a> {
             self.summary.transactions += 1;
             self.transaction(&o, date, &items)?;
         }
+        // A derived issuance no transaction consumed would be shares dropped on the floor.
+        for (sec, &(n, _)) in &self.issuances {
+            if self.derived.contains(sec) && !self.securities.contains_key(sec) {
+                let (file, i, v) = items[n];
+                let o = Obj::top(file, i, v)?;
+                return Err(o.invalid(
+                    "security_id",
+                    format!("'{sec}' is named as a resulting or balance security, but no transaction that names it was imported"),
+                ));
+            }
+        }
         Ok(())
     }
 

@@ -487,3 +487,67 @@ mod numbers {
         assert_eq!(parse_numeric("-5").unwrap().to_string(), "-5");
     }
 }
+
+#[test]
+fn a_pool_that_shrinks_is_refused() {
+    let id = "increase_sop_pool";
+    let dir = derived_with("Transactions.ocf.json", id, |o| {
+        o["shares_reserved"] = json!("5000000")
+    });
+    let err = import_error(dir.path());
+    assert_eq!(err.kind, OcfErrorKind::Unsupported);
+    assert_at(
+        &err,
+        "Transactions.ocf.json",
+        id,
+        "shares_reserved",
+        "below the 10000000 reserved",
+    );
+}
+
+#[test]
+fn a_retraction_of_a_security_already_moved_is_refused() {
+    // test-security-id was transferred from on the same day: it cannot be retracted as if never issued.
+    let id = "test-stock-retraction-minimal";
+    let dir = derived_with("Transactions.ocf.json", id, |o| {
+        o["security_id"] = json!("test-stock-issuance-security-id")
+    });
+    // Person X's 4800-share security is untouched: that retraction is accepted...
+    let (book, _) = import(&Package::read(dir.path()).unwrap()).unwrap();
+    assert!(holdings(&table(&book, "2022-12-31"))
+        .iter()
+        .all(|h| h.0 != "Person X"));
+    // ...but the Seed security, transferred from earlier that day, is closed.
+    let dir = derived_with("Transactions.ocf.json", id, |o| {
+        o["security_id"] = json!("test-security-id")
+    });
+    assert_at(
+        &import_error(dir.path()),
+        "Transactions.ocf.json",
+        id,
+        "security_id",
+        "already closed",
+    );
+}
+
+#[test]
+fn a_balance_that_does_not_add_up_is_refused() {
+    let id = "transfer-balance-issuance";
+    let dir = derived_with("Transactions.ocf.json", id, |o| {
+        o["quantity"] = json!("991")
+    });
+    let err = import_error(dir.path());
+    assert_at(
+        &err,
+        "Transactions.ocf.json",
+        "test-stock-transfer-minimal",
+        "balance_security_id",
+        "the 990 left",
+    );
+}
+
+#[test]
+fn a_package_reads_from_its_manifest_path_too() {
+    let pkg = Package::read(&fixtures().join("acme-derived/Manifest.ocf.json")).unwrap();
+    assert_eq!(pkg.files().len(), 5);
+}
