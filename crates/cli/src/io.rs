@@ -27,6 +27,25 @@ pub enum ExportCmd {
     Csv(ExportCsvArgs),
     /// Every table as an Excel workbook: a sheet each, number formats, totals as formulas.
     Xlsx(ExportXlsxArgs),
+    /// The book as an Open Cap Table Format v1.2.0 zip (crates/ocf).
+    Ocf {
+        #[arg(long)]
+        out: PathBuf,
+        /// Only entries effective on or before this date (default: all).
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+    /// The PDF board report (crates/report): as of a date, with the compute plan and the
+    /// latest stored Monte Carlo run when the book has them.
+    Pdf {
+        #[arg(long)]
+        out: PathBuf,
+        /// Default: today.
+        #[arg(long)]
+        as_of: Option<String>,
+        #[command(flatten)]
+        projection: ProjectionRange,
+    },
 }
 
 #[derive(Subcommand)]
@@ -34,6 +53,9 @@ pub enum ImportCmd {
     /// A cap table CSV (columns in docs/import-export.md; template assets/templates/captable.csv):
     /// every row is recorded, or none.
     Csv { file: PathBuf },
+    /// An Open Cap Table Format v1.2.0 package (a zip or a folder) into a NEW book: give
+    /// --book a file that does not exist yet. Every object is recorded, or no book is made.
+    Ocf { path: PathBuf },
     /// A Monte Carlo scenario file (TOML or JSON), checked as `simulate` checks it and kept in
     /// the book under a name.
     Scenario {
@@ -106,12 +128,19 @@ pub fn export(book: &Path, c: ExportCmd, json: bool, out: &mut String) -> CliRes
     match c {
         ExportCmd::Csv(a) => export_csv(book, a, json, out),
         ExportCmd::Xlsx(a) => export_xlsx(book, a, json, out),
+        ExportCmd::Ocf { out: file, as_of } => export_ocf(book, &file, as_of, json, out),
+        ExportCmd::Pdf {
+            out: file,
+            as_of,
+            projection,
+        } => export_pdf(book, &file, as_of, &projection, json, out),
     }
 }
 
 pub fn import(book: &Path, c: ImportCmd, json: bool, out: &mut String) -> CliResult {
     match c {
         ImportCmd::Csv { file } => import_csv(book, &file, json, out),
+        ImportCmd::Ocf { path } => import_ocf(book, &path, json, out),
         ImportCmd::Scenario { file, name } => import_scenario(book, &file, name, json, out),
     }
 }
@@ -129,7 +158,7 @@ fn cap_table_book(
     Ok((b, t))
 }
 
-fn projection_table(store: &Store, r: &ProjectionRange) -> CliResult<Table> {
+fn projection_months(r: &ProjectionRange) -> CliResult<(Option<NaiveDate>, u32)> {
     let months = r
         .months
         .trim()
@@ -147,6 +176,11 @@ fn projection_table(store: &Store, r: &ProjectionRange) -> CliResult<Table> {
         .as_deref()
         .map(|s| roundbook_compute::parse_month("from", s))
         .transpose()?;
+    Ok((from, months))
+}
+
+fn projection_table(store: &Store, r: &ProjectionRange) -> CliResult<Table> {
+    let (from, months) = projection_months(r)?;
     let cb = store.load_compute()?;
     let p = roundbook_compute::projection(&cb.plan, from, months)?;
     Ok(tables::compute_projection(&p))
@@ -272,6 +306,15 @@ fn report(out: &mut String, json: bool, path: &Path, tables: &[(&str, usize)]) {
     let _ = writeln!(out, "Wrote {}: {}.", path.display(), list.join(", "));
 }
 
+fn wrote(out: &mut String, json: bool, path: &Path, what: &str) {
+    if json {
+        let v = serde_json::json!({"file": path.display().to_string(), "what": what});
+        let _ = writeln!(out, "{v}");
+    } else {
+        let _ = writeln!(out, "Wrote {}: {what}.", path.display());
+    }
+}
+
 /// Writes beside the target, then renames: the target is either the old file or the whole new one.
 fn write_file(path: &Path, bytes: &[u8]) -> CliResult {
     let name = path.file_name().ok_or_else(|| {
@@ -371,4 +414,146 @@ fn import_scenario(
         }
     );
     Ok(())
+}
+
+fn ocf_error(e: roundbook_ocf::OcfError) -> CliError {
+    CliError {
+        code: e.kind.code(),
+        field: Some("ocf"),
+        message: e.to_string(),
+    }
+}
+
+fn export_ocf(
+    book: &Path,
+    file: &Path,
+    as_of: Option<String>,
+    json: bool,
+    out: &mut String,
+) -> CliResult {
+    let b = Store::open(book)?.load()?;
+    let mut options = roundbook_ocf::ExportOptions::new(Utc::now());
+    options.as_of = as_of.as_deref().map(|s| date("as_of", s)).transpose()?;
+    let pkg = roundbook_ocf::export_package(&b, &options).map_err(ocf_error)?;
+    let bytes = pkg.to_zip_bytes().map_err(ocf_error)?;
+    write_file(file, &bytes)?;
+    wrote(
+        out,
+        json,
+        file,
+        &format!("OCF v1.2.0 package, {} files", pkg.files().len()),
+    );
+    Ok(())
+}
+
+/// The package is imported into a book in memory first, so a bad object is found before
+/// any file exists; then into the new file in one transaction, which is removed on failure.
+fn import_ocf(book: &Path, path: &Path, json: bool, out: &mut String) -> CliResult {
+    if book.exists() {
+        return Err(CliError::usage(
+            "book",
+            format!(
+                "{} exists; an OCF package is imported into a new book (give --book NEW)",
+                book.display()
+            ),
+        ));
+    }
+    let pkg = roundbook_ocf::Package::read(path).map_err(ocf_error)?;
+    let company = roundbook_ocf::company_from(&pkg).map_err(ocf_error)?;
+    let mut trial = Book::new(company.clone())?;
+    let summary = roundbook_ocf::import_into(&mut trial, &pkg).map_err(ocf_error)?;
+    let written = (|| -> CliResult {
+        let mut store = Store::create(book, &company)?;
+        store.transact(|b| {
+            roundbook_ocf::import_into(b, &pkg)
+                .map(|_| ())
+                .map_err(|e| LedgerError::invalid("ocf", e.to_string()))
+        })?;
+        Ok(())
+    })();
+    if let Err(e) = written {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", book.display()));
+        }
+        return Err(e);
+    }
+    if json {
+        let v = serde_json::json!({
+            "book": book.display().to_string(), "stakeholders": summary.stakeholders,
+            "classes": summary.classes, "plans": summary.plans, "valuations": summary.valuations,
+            "transactions": summary.transactions, "entries": summary.entries, "not_kept": summary.not_kept,
+        });
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&v).unwrap_or_default()
+        );
+        return Ok(());
+    }
+    let _ = writeln!(
+        out,
+        "Imported {} into {}: {} stakeholders, {} classes, {} plans, {} journal entries.",
+        path.display(),
+        book.display(),
+        summary.stakeholders,
+        summary.classes,
+        summary.plans,
+        summary.entries
+    );
+    for line in &summary.not_kept {
+        let _ = writeln!(out, "  not kept: {line}");
+    }
+    Ok(())
+}
+
+fn export_pdf(
+    book: &Path,
+    file: &Path,
+    as_of: Option<String>,
+    range: &ProjectionRange,
+    json: bool,
+    out: &mut String,
+) -> CliResult {
+    let store = Store::open(book)?;
+    let as_of = as_of_or_today(as_of.as_deref())?;
+    let b = store.load_as_of(as_of)?;
+    let cb = store.load_compute()?;
+    // A book without compute terms has no projection: the report leaves the section out.
+    let projection = projection_months(range)
+        .ok()
+        .and_then(|(from, months)| roundbook_compute::projection(&cb.plan, from, months).ok());
+    let run = store.runs()?.pop().map(|r| {
+        roundbook_report::RunSummary::from_json(&r.summary).map(|summary| {
+            roundbook_report::MonteCarloRun {
+                id: Some(r.id),
+                scenario_sha256: r.scenario_sha256,
+                seed: r.seed,
+                backend: r.backend,
+                engine_version: r.engine_version,
+                summary,
+            }
+        })
+    });
+    let run = run.transpose().map_err(report_error)?;
+    let mut input = roundbook_report::ReportInput::new(&b, as_of);
+    input.compute = projection.as_ref().map(|p| roundbook_report::ComputeInput {
+        plan: &cb.plan,
+        projection: p,
+    });
+    input.run = run.as_ref();
+    let bytes = roundbook_report::board_report(&input).map_err(report_error)?;
+    write_file(file, &bytes)?;
+    wrote(out, json, file, "board report");
+    Ok(())
+}
+
+fn report_error(e: roundbook_report::ReportError) -> CliError {
+    match e {
+        roundbook_report::ReportError::Ledger(l) => l.into(),
+        other => CliError {
+            code: "report",
+            field: None,
+            message: other.to_string(),
+        },
+    }
 }

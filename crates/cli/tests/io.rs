@@ -395,3 +395,59 @@ fn stored_runs_export_their_summaries_and_fans() {
             .unwrap()
     );
 }
+
+#[test]
+fn ocf_round_trips_into_a_new_book_and_pdf_reads_as_the_cap_table() {
+    let (dir, book) = demo_book();
+    let zip = dir.path().join("xai.zip");
+    ok(&book, &["export", "ocf", "--out", zip.to_str().unwrap()]);
+    let copy = dir.path().join("copy.roundbook");
+    ok(&copy, &["import", "ocf", zip.to_str().unwrap()]);
+    let a = json(
+        &book,
+        &["captable", "--as-of", "2024-06-01", "--fully-diluted"],
+    );
+    let b = json(
+        &copy,
+        &["captable", "--as-of", "2024-06-01", "--fully-diluted"],
+    );
+    assert_eq!(a["cap_table"]["totals"], b["cap_table"]["totals"]);
+    // Into an existing book: refused, and the book is untouched.
+    let before = snapshot(&copy);
+    let e = refused(&copy, &["import", "ocf", zip.to_str().unwrap()]);
+    assert_eq!(e["field"], "book");
+    assert_same(
+        &before,
+        &snapshot(&copy),
+        "import ocf into an existing book",
+    );
+    // A package that is not one leaves no book behind.
+    let junk = dir.path().join("junk.zip");
+    std::fs::write(&junk, b"not a zip").unwrap();
+    let fresh = dir.path().join("fresh.roundbook");
+    refused(&fresh, &["import", "ocf", junk.to_str().unwrap()]);
+    assert!(!fresh.exists(), "no half-made book");
+
+    let pdf = dir.path().join("board.pdf");
+    ok(
+        &book,
+        &[
+            "export",
+            "pdf",
+            "--as-of",
+            "2024-06-01",
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    let text = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("1,600,000,000"),
+        "fully diluted shares in the report:\n{text}"
+    );
+}
