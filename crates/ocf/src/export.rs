@@ -21,6 +21,9 @@ use crate::error::{OcfError, OcfErrorKind, Result};
 use crate::marks::mark;
 use crate::package::{FileType, Package, OCF_VERSION};
 
+/// About 12 MiB of pretty JSON per file, far under `Limits::max_file_bytes`.
+pub const TRANSACTIONS_PER_FILE: usize = 20_000;
+
 #[derive(Debug, Clone)]
 pub struct ExportOptions {
     /// Export the entries effective on or before this date; all of them when None.
@@ -57,7 +60,7 @@ pub fn export_package(book: &Book, options: &ExportOptions) -> Result<Package> {
     let manifest = manifest(book, options, as_of)?;
     let mut x = Exporter::new(book);
     let transactions = x.transactions(&entries)?;
-    let files = vec![
+    let mut files = vec![
         (
             FileType::Stakeholders,
             file(FileType::Stakeholders, stakeholders(book)),
@@ -66,23 +69,27 @@ pub fn export_package(book: &Book, options: &ExportOptions) -> Result<Package> {
             FileType::StockClasses,
             file(FileType::StockClasses, classes(book)?),
         ),
-        (
-            FileType::StockPlans,
-            file(FileType::StockPlans, x.plans(&entries)),
-        ),
+        (FileType::StockPlans, file(FileType::StockPlans, x.plans())),
         (
             FileType::Valuations,
             file(FileType::Valuations, valuations(book, as_of)),
-        ),
-        (
-            FileType::Transactions,
-            file(FileType::Transactions, transactions),
         ),
         (
             FileType::Financings,
             file(FileType::Financings, x.financings()),
         ),
     ];
+    // Several files keep each under the reader's per-file bound for a long journal
+    // (OCF lists transaction files in order, oldest first).
+    let mut rest = transactions;
+    loop {
+        let tail = rest.split_off(rest.len().min(TRANSACTIONS_PER_FILE));
+        files.push((FileType::Transactions, file(FileType::Transactions, rest)));
+        if tail.is_empty() {
+            break;
+        }
+        rest = tail;
+    }
     Ok(Package::assemble(manifest, files))
 }
 
@@ -455,8 +462,7 @@ impl<'a> Exporter<'a> {
         format!("security-{}", self.securities)
     }
 
-    fn plans(&self, entries: &[&Entry]) -> Vec<Value> {
-        let _ = entries;
+    fn plans(&self) -> Vec<Value> {
         self.book
             .plans()
             .iter()
@@ -987,8 +993,6 @@ impl<'a> Exporter<'a> {
                 ..
             }) => {
                 let lots = self.lots.entry((holder, class)).or_default();
-                let sec = format!("entry-{reverses}");
-                let _ = sec;
                 // The issuance's security is the one still holding exactly its shares.
                 let at = lots
                     .iter()

@@ -709,8 +709,8 @@ impl<'a> Importer<'a> {
             .ok_or_else(|| o.invalid(field, format!("no stock class '{key}' in the package")))
     }
 
-    fn memo(&self, o: &Obj, v: Option<&Value>) -> Option<String> {
-        let value = v?;
+    fn memo(&self, o: &Obj) -> Option<String> {
+        let value = o.top;
         if let Some(m) = marks::read(value).remove("memo") {
             return Some(m);
         }
@@ -737,7 +737,7 @@ impl<'a> Importer<'a> {
         self.note_vesting(o);
         let shares = o.shares("quantity")?;
         let price = o.money("share_price")?;
-        let memo = self.memo(o, self.raw_of(o));
+        let memo = self.memo(o);
         let entry = self.record(
             o,
             date,
@@ -760,15 +760,6 @@ impl<'a> Importer<'a> {
                 touched: false,
             },
         )
-    }
-
-    fn raw_of(&self, o: &Obj) -> Option<&'a Value> {
-        let pkg: &'a Package = self.pkg;
-        pkg.files().iter().find(|f| f.path == o.file).and_then(|f| {
-            f.items()
-                .iter()
-                .find(|v| v.get("id").and_then(Value::as_str) == Some(o.id))
-        })
     }
 
     fn note_vesting(&mut self, o: &Obj) {
@@ -946,7 +937,7 @@ impl<'a> Importer<'a> {
                 format!("{q} is more than the {} shares on the security", s.quantity),
             ));
         }
-        let memo = self.memo(o, self.raw_of(o));
+        let memo = self.memo(o);
         let holder = s.holder;
         match how {
             StockOut::Transfer => {
@@ -1145,7 +1136,7 @@ impl<'a> Importer<'a> {
         }
         self.note_vesting(o);
         let options = o.shares("quantity")?;
-        let memo = self.memo(o, self.raw_of(o));
+        let memo = self.memo(o);
         let entry = self.record(
             o,
             date,
@@ -1191,7 +1182,7 @@ impl<'a> Importer<'a> {
             ));
         }
         let plan_class = self.book.plan(plan).map(|p| p.class);
-        let memo = self.memo(o, self.raw_of(o));
+        let memo = self.memo(o);
         self.record(o, date, Movement::Exercise { grant, options: q }, memo)?;
         let mut total = 0;
         for r in o.strings("resulting_security_ids")? {
@@ -1245,9 +1236,7 @@ impl<'a> Importer<'a> {
             ));
         }
         let reason = o.str("reason_text")?;
-        let memo = self
-            .memo(o, self.raw_of(o))
-            .map(|m| format!("{m}; {reason}"));
+        let memo = self.memo(o).map(|m| format!("{m}; {reason}"));
         self.record(
             o,
             date,
@@ -1277,7 +1266,7 @@ impl<'a> Importer<'a> {
             ));
         }
         if total > reserved {
-            let memo = self.memo(o, self.raw_of(o));
+            let memo = self.memo(o);
             self.record(
                 o,
                 date,
@@ -1385,7 +1374,7 @@ impl<'a> Importer<'a> {
                 discount,
             }
         };
-        let memo = self.memo(o, self.raw_of(o));
+        let memo = self.memo(o);
         let entry = self.record(
             o,
             date,
@@ -1441,7 +1430,7 @@ impl<'a> Importer<'a> {
                 "a conversion results in at least one security",
             )
         })?;
-        let memo = self.memo(o, self.raw_of(o));
+        let memo = self.memo(o);
         self.record(
             o,
             date,
@@ -1499,7 +1488,7 @@ impl<'a> Importer<'a> {
             return Err(m.invalid("type", "must be RATIO_CONVERSION"));
         }
         let new_ratio = m.ratio("ratio")?;
-        let v = self.raw_of(o);
+        let v = Some(o.top);
         let reason = v
             .and_then(|v| marks::read(v).remove("reason"))
             .or_else(|| {

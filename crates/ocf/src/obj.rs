@@ -20,6 +20,8 @@ pub struct Obj<'a> {
     pub file: &'a str,
     pub id: &'a str,
     map: &'a Map<String, Value>,
+    /// The top-level object this one is part of (its comments carry the marks).
+    pub top: &'a Value,
     /// Where this (nested) object sits inside the top-level one, e.g. `conversion_rights[0].`.
     prefix: String,
 }
@@ -49,6 +51,7 @@ impl<'a> Obj<'a> {
             file,
             id,
             map,
+            top: v,
             prefix: String::new(),
         })
     }
@@ -62,6 +65,7 @@ impl<'a> Obj<'a> {
             file,
             id,
             map,
+            top: v,
             prefix: String::new(),
         })
     }
@@ -187,6 +191,7 @@ impl<'a> Obj<'a> {
                 file: self.file,
                 id: self.id,
                 map,
+                top: self.top,
                 prefix: format!("{}{field}.", self.prefix),
             }),
             other => Err(self.wrong_type(field, "an object", other)),
@@ -211,6 +216,7 @@ impl<'a> Obj<'a> {
                     file: self.file,
                     id: self.id,
                     map,
+                    top: self.top,
                     prefix: format!("{}{field}[{i}].", self.prefix),
                 }),
                 other => Err(self.wrong_type(&format!("{field}[{i}]"), "an object", other)),

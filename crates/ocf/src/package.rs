@@ -32,7 +32,7 @@ impl Default for Limits {
         Limits {
             max_entries: 10_000,
             max_file_bytes: 64 << 20,
-            max_total_bytes: 256 << 20,
+            max_total_bytes: 1 << 30,
             max_depth: 32,
         }
     }
@@ -166,7 +166,7 @@ impl Package {
         let mut files = Vec::new();
         for (file_type, listed, md5) in listed_files(&manifest)? {
             let path = normalise(&listed)
-                .map_err(|m| manifest_field(file_type, m).at_field(file_type.manifest_key()))?;
+                .map_err(|m| manifest_field(m).at_field(file_type.manifest_key()))?;
             let bytes = fetch(&path, budget)?;
             let actual = md5_hex(&bytes);
             if !actual.eq_ignore_ascii_case(&md5) {
@@ -205,9 +205,15 @@ impl Package {
             manifest.insert(t.manifest_key().into(), Value::Array(vec![]));
         }
         let mut out = Vec::new();
+        let count = |t: FileType| files.iter().filter(|(f, _)| *f == t).count();
+        let counts: Vec<(FileType, usize)> = FileType::ALL.iter().map(|&t| (t, count(t))).collect();
+        let mut seen: BTreeMap<FileType, usize> = BTreeMap::new();
         for (file_type, json) in files {
             let bytes = pretty(&json);
-            let path = file_name_for(file_type);
+            let k = seen.entry(file_type).or_default();
+            *k += 1;
+            let several = counts.iter().any(|&(t, n)| t == file_type && n > 1);
+            let path = file_name_for(file_type, several.then_some(*k));
             let entry =
                 serde_json::json!({ "filepath": format!("./{path}"), "md5": md5_hex(&bytes) });
             if let Value::Array(list) = manifest
@@ -301,7 +307,8 @@ impl Package {
     }
 }
 
-fn file_name_for(t: FileType) -> String {
+/// `Transactions.ocf.json`, or `Transactions-2.ocf.json` when a kind spans several files.
+fn file_name_for(t: FileType, part: Option<usize>) -> String {
     let stem = match t {
         FileType::StockPlans => "StockPlans",
         FileType::StockLegendTemplates => "StockLegends",
@@ -313,7 +320,10 @@ fn file_name_for(t: FileType) -> String {
         FileType::Financings => "Financings",
         FileType::Documents => "Documents",
     };
-    format!("{stem}.ocf.json")
+    match part {
+        Some(k) => format!("{stem}-{k}.ocf.json"),
+        None => format!("{stem}.ocf.json"),
+    }
 }
 
 fn pretty(v: &Value) -> Vec<u8> {
@@ -497,8 +507,7 @@ pub fn normalise(path: &str) -> std::result::Result<String, String> {
     Ok(parts.join("/"))
 }
 
-fn manifest_field(t: FileType, message: String) -> OcfError {
-    let _ = t;
+fn manifest_field(message: String) -> OcfError {
     OcfError::new(OcfErrorKind::Limit, MANIFEST_NAME, message)
 }
 

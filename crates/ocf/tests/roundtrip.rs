@@ -479,3 +479,58 @@ proptest! {
         same_cap_table(&b, &back, day);
     }
 }
+
+/// A journal longer than one file's worth is written as several transaction files, in order.
+#[test]
+fn a_long_journal_spans_several_transaction_files() {
+    let mut b = Book::new(Company {
+        name: "Long".into(),
+        legal_name: "Long".into(),
+        founded: date("2020-01-01"),
+        currency: Currency::USD,
+        jurisdiction: "US".into(),
+    })
+    .unwrap();
+    let h = b
+        .add_stakeholder(NewStakeholder {
+            name: "H".into(),
+            kind: StakeholderKind::Individual,
+            relationships: vec![],
+            provenance: Provenance::Recorded,
+            note: None,
+        })
+        .unwrap();
+    let c = b.add_class(NewClass::common("Common", None)).unwrap();
+    let n = roundbook_ocf::export::TRANSACTIONS_PER_FILE + 1;
+    for _ in 0..n {
+        b.record(
+            date("2020-01-02"),
+            Movement::StockIssuance {
+                holder: h,
+                class: c,
+                shares: 1,
+                price_per_share: None,
+                round: None,
+            },
+            None,
+            Provenance::Recorded,
+        )
+        .unwrap();
+    }
+    let pkg = export_package(&b, &options()).unwrap();
+    let tx: Vec<_> = pkg
+        .files()
+        .iter()
+        .filter(|f| f.file_type == roundbook_ocf::FileType::Transactions)
+        .map(|f| (f.path.clone(), f.items().len()))
+        .collect();
+    assert_eq!(
+        tx,
+        vec![
+            ("Transactions-1.ocf.json".to_string(), n - 1),
+            ("Transactions-2.ocf.json".to_string(), 1)
+        ]
+    );
+    let back = through_zip(&pkg);
+    assert_eq!(table(&back, "2020-01-02").totals.outstanding, n as u64);
+}
