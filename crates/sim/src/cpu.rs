@@ -105,28 +105,28 @@ pub const SENSITIVITY_PATHS: u64 = 262_144;
 pub struct Cancelled;
 
 /// One measure in one month over some paths: count, sum, sum of squares, min, max.
-type Moments = (u64, f64, f64, f64, f64);
+pub(crate) type Moments = (u64, f64, f64, f64, f64);
 
 /// One chunk's floating-point partials, in a fixed layout.
 #[derive(Clone, Default)]
-struct Partial {
+pub(crate) struct Partial {
     /// [month][measure] (count, sum, sum of squares, min, max)
-    months: Vec<[Moments; MEASURES]>,
-    payout: Vec<(f64, f64)>,
-    failed: u64,
-    unpriceable: u64,
-    raised: [u64; 3],
-    rounds: u64,
-    exhausted: u64,
+    pub(crate) months: Vec<[Moments; MEASURES]>,
+    pub(crate) payout: Vec<(f64, f64)>,
+    pub(crate) failed: u64,
+    pub(crate) unpriceable: u64,
+    pub(crate) raised: [u64; 3],
+    pub(crate) rounds: u64,
+    pub(crate) exhausted: u64,
     /// exit value: sum, sum of squares; new money: sum
-    exit: (f64, f64),
+    pub(crate) exit: (f64, f64),
     /// paths whose first raise was in month m (index m - 1)
-    first_raise: Vec<u64>,
+    pub(crate) first_raise: Vec<u64>,
     /// Per final value: moments, and the smallest positive value.
-    finals: Vec<(Moments, f64)>,
-    new_money: f64,
+    pub(crate) finals: Vec<(Moments, f64)>,
+    pub(crate) new_money: f64,
     /// Per path, for the first SENSITIVITY_PATHS paths: 8 inputs then 4 outputs.
-    samples: Vec<[f32; 12]>,
+    pub(crate) samples: Vec<[f32; 12]>,
 }
 
 fn value(m: &crate::kernel::Month, k: usize) -> f64 {
@@ -164,7 +164,7 @@ pub fn run_batched(
 /// Chunks in the pilot pass that sets the histogram ranges.
 pub const PILOT_CHUNKS: u64 = 16;
 
-fn empty_partial(h: usize, classes: usize) -> Partial {
+pub(crate) fn empty_partial(h: usize, classes: usize) -> Partial {
     Partial {
         months: vec![[(0, 0.0, 0.0, f64::INFINITY, f64::NEG_INFINITY); MEASURES]; h],
         payout: vec![(0.0, 0.0); classes],
@@ -185,11 +185,16 @@ fn empty_partial(h: usize, classes: usize) -> Partial {
 /// of two is cut into `sub` equal parts read straight from the float's exponent and top mantissa
 /// bits (as an HDR histogram does), so a bin is at most 1/`sub` of its value wide.
 #[derive(Debug, Clone, Copy)]
-struct Axis {
+pub(crate) struct Axis {
     lo: f64,
     hi: f64,
     /// For a log-linear axis: the lowest binary exponent and log2 of the parts per octave.
-    log: Option<(i64, u32)>,
+    pub(crate) log: Option<(i64, u32)>,
+    /// For a linear axis: bin = floor((v - lo) * scale) in f32. A subtraction and a
+    /// multiplication, each correctly rounded on every Vulkan device and never fused, so a GPU
+    /// puts a value in the same bin as the CPU (a division would not be exact there).
+    pub(crate) lo32: f32,
+    pub(crate) scale: f32,
 }
 
 fn exponent(v: f64) -> i64 {
@@ -197,16 +202,28 @@ fn exponent(v: f64) -> i64 {
 }
 
 impl Axis {
-    fn new(lo: f64, hi: f64) -> Axis {
+    pub(crate) fn new(lo: f64, hi: f64) -> Axis {
         let log = (lo > 0.0 && hi > 10.0 * lo).then(|| {
             let octaves = (exponent(hi) - exponent(lo) + 1) as usize;
             let parts = (BINS / octaves).max(1);
             (exponent(lo), usize::BITS - 1 - parts.leading_zeros())
         });
-        Axis { lo, hi, log }
+        let scale = if hi > lo {
+            (BINS as f64 / (hi - lo)) as f32
+        } else {
+            0.0
+        };
+        Axis {
+            lo,
+            hi,
+            log,
+            lo32: lo as f32,
+            scale,
+        }
     }
 
-    fn bin(&self, v: f64) -> usize {
+    /// The bin of a value that came from an f32 (every value the engine bins does).
+    pub(crate) fn bin(&self, v: f64) -> usize {
         match self.log {
             Some((e0, shift)) => {
                 if v <= 0.0 {
@@ -219,9 +236,9 @@ impl Axis {
                 let sub = (v.to_bits() >> (52 - shift)) & ((1u64 << shift) - 1);
                 ((e as u64) << shift | sub).min((BINS - 1) as u64) as usize
             }
-            None if self.hi > self.lo => (((v - self.lo) / (self.hi - self.lo)) * BINS as f64)
+            None if self.hi > self.lo => ((v as f32 - self.lo32) * self.scale)
                 .floor()
-                .clamp(0.0, (BINS - 1) as f64) as usize,
+                .clamp(0.0, (BINS - 1) as f32) as usize,
             None => 0,
         }
     }
@@ -541,19 +558,27 @@ fn sensitivity(samples: &[[f32; 12]]) -> Vec<Sensitivity> {
         .collect()
 }
 
-fn run_inner(
-    p: &Params,
-    paths: u64,
-    batch_paths: Option<u64>,
-    cancel: &AtomicBool,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Result<Summary, Cancelled> {
+/// The histogram axes a run bins into, set by its pilot: one per (month, measure), then one per
+/// final value.
+pub(crate) struct Axes {
+    pub(crate) months: Vec<Axis>,
+    pub(crate) finals: Vec<Axis>,
+}
+
+impl Axes {
+    /// Slots in the counts array: BINS per (month, measure), BINS + 1 per final value (the last
+    /// slot counts values <= 0).
+    pub(crate) fn counts_len(&self) -> usize {
+        self.months.len() * BINS + self.finals.len() * (BINS + 1)
+    }
+}
+
+/// The pilot: the first `PILOT_CHUNKS` chunks, on the CPU whatever the backend, set each
+/// histogram's range (a fixed set of paths: deterministic, and the same axes for every backend).
+pub(crate) fn pilot(p: &Params, paths: u64, cancel: &AtomicBool) -> Result<Axes, Cancelled> {
     let h = p.horizon as usize;
     let classes = p.classes.len() + p.max_rounds as usize;
     let chunks = paths.div_ceil(CHUNK);
-    let done = std::sync::atomic::AtomicU64::new(0);
-
-    // Pilot: the first chunks set each month's histogram range (a fixed set: deterministic).
     let pilot: Vec<Partial> = (0..chunks.min(PILOT_CHUNKS))
         .into_par_iter()
         .map_init(
@@ -573,7 +598,7 @@ fn run_inner(
     for part in &pilot {
         merge(&mut range_of, part);
     }
-    let ranges: Vec<Axis> = range_of
+    let months: Vec<Axis> = range_of
         .months
         .iter()
         .flat_map(|m| {
@@ -586,9 +611,8 @@ fn run_inner(
             })
         })
         .collect();
-
     // The final values' axes: over their positive range (zeros are counted apart).
-    let final_axes: Vec<Axis> = range_of
+    let finals: Vec<Axis> = range_of
         .finals
         .iter()
         .map(|(m, min_pos)| {
@@ -599,6 +623,22 @@ fn run_inner(
             }
         })
         .collect();
+    Ok(Axes { months, finals })
+}
+
+fn run_inner(
+    p: &Params,
+    paths: u64,
+    batch_paths: Option<u64>,
+    cancel: &AtomicBool,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Summary, Cancelled> {
+    let h = p.horizon as usize;
+    let classes = p.classes.len() + p.max_rounds as usize;
+    let chunks = paths.div_ceil(CHUNK);
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let axes = pilot(p, paths, cancel)?;
+    let (ranges, final_axes) = (&axes.months, &axes.finals);
     let hist_len = h * MEASURES * BINS;
     let counts_len = hist_len + final_axes.len() * (BINS + 1);
 
@@ -638,9 +678,9 @@ fn run_inner(
                             &mut outcome,
                             &mut part,
                             Some(Bins {
-                                ranges: &ranges,
+                                ranges,
                                 counts: month_counts,
-                                final_axes: &final_axes,
+                                final_axes,
                                 final_counts,
                             }),
                         );
@@ -669,6 +709,26 @@ fn run_inner(
         start = end;
     }
     parts.sort_by_key(|(c, _)| *c);
+    let parts: Vec<Partial> = parts
+        .into_iter()
+        .map(|(_, part)| part.ok_or(Cancelled))
+        .collect::<Result<_, _>>()?;
+    Ok(finish(p, paths, &axes, &parts, &hist))
+}
+
+/// The summary from every chunk's partials (in chunk order) and the histogram counts: the one
+/// place the statistics are computed, for every backend.
+pub(crate) fn finish(
+    p: &Params,
+    paths: u64,
+    axes: &Axes,
+    parts: &[Partial],
+    hist: &[u32],
+) -> Summary {
+    let h = p.horizon as usize;
+    let classes = p.classes.len() + p.max_rounds as usize;
+    let (ranges, final_axes) = (&axes.months, &axes.finals);
+    let hist_len = h * MEASURES * BINS;
     let mut total = empty_partial(h, classes);
     let mut convergence = vec![];
     let mut samples: Vec<[f32; 12]> = vec![];
@@ -676,8 +736,8 @@ fn run_inner(
         .iter()
         .map(|f| ((f * paths as f64).ceil() as u64).max(1))
         .peekable();
-    for (c, part) in &parts {
-        let part = part.as_ref().ok_or(Cancelled)?;
+    for (c, part) in parts.iter().enumerate() {
+        let c = c as u64;
         merge(&mut total, part);
         samples.extend_from_slice(&part.samples);
         let seen = ((c + 1) * CHUNK).min(paths);
@@ -740,7 +800,7 @@ fn run_inner(
             }
         })
         .collect();
-    Ok(Summary {
+    Summary {
         paths,
         fans,
         alive_fraction,
@@ -762,7 +822,7 @@ fn run_inner(
         new_money_mean: total.new_money / n,
         convergence,
         sensitivity: sensitivity(&samples),
-    })
+    }
 }
 
 #[cfg(test)]

@@ -10,6 +10,59 @@ const LN2_HI: f32 = 0.693_145_75; // ln 2 split so that n * LN2_HI is exact for 
 const LN2_LO: f32 = 1.428_606_8e-6;
 const INV_LN2: f32 = std::f32::consts::LOG2_E;
 const FRAC_PI_2: f32 = std::f32::consts::FRAC_PI_2;
+/// ln's series in s^2 after its leading 2 (2/3, 2/5, 2/7, 2/9).
+const LN_SERIES: [f32; 4] = [0.666_666_7, 0.4, 0.285_714_3, 0.222_222_22];
+/// e^r's Taylor coefficients from r^2 (1/2!, ..., 1/7!).
+const EXP_SERIES: [f32; 6] = [
+    0.5,
+    0.166_666_67,
+    0.041_666_668,
+    0.008_333_334,
+    0.001_388_888_9,
+    0.000_198_412_7,
+];
+/// sin's odd Taylor coefficients from x^3, cos's even ones from x^2.
+const SIN_SERIES: [f32; 4] = [
+    -0.166_666_67,
+    0.008_333_334,
+    -0.000_198_412_7,
+    2.755_731_7e-6,
+];
+const COS_SERIES: [f32; 4] = [-0.5, 0.041_666_668, -0.001_388_888_9, 2.480_158_7e-5];
+
+/// The constants above as WGSL declarations (exact hexadecimal floats), so that the shaders
+/// read the very bits the CPU uses: one source for both.
+pub(crate) fn wgsl_constants() -> String {
+    let mut out = String::new();
+    let mut one =
+        |name: &str, v: f32| out.push_str(&format!("const {name}: f32 = {};\n", hex_f32(v)));
+    one("LN2_HI", LN2_HI);
+    one("LN2_LO", LN2_LO);
+    one("INV_LN2", INV_LN2);
+    one("FRAC_PI_2", FRAC_PI_2);
+    one("SQRT_2", std::f32::consts::SQRT_2);
+    one("ONE_THIRD", 1.0 / 3.0);
+    for (name, series) in [
+        ("LN", &LN_SERIES[..]),
+        ("EXP", &EXP_SERIES[..]),
+        ("SIN", &SIN_SERIES[..]),
+        ("COS", &COS_SERIES[..]),
+    ] {
+        for (i, v) in series.iter().enumerate() {
+            one(&format!("{name}_{i}"), *v);
+        }
+    }
+    out
+}
+
+/// An f32 as an exact WGSL hexadecimal float literal (normal, nonzero values).
+pub(crate) fn hex_f32(v: f32) -> String {
+    let bits = v.to_bits();
+    let sign = if bits >> 31 == 1 { "-" } else { "" };
+    let exp = ((bits >> 23) & 0xff) as i32 - 127;
+    let mantissa = (bits & 0x007f_ffff) << 1;
+    format!("{sign}0x1.{mantissa:06x}p{exp}f")
+}
 
 /// Natural logarithm of a positive, normal f32.
 pub fn ln(x: f32) -> f32 {
@@ -24,8 +77,8 @@ pub fn ln(x: f32) -> f32 {
     // ln(m) = 2 atanh(s), s = (m - 1) / (m + 1), |s| <= 0.1716.
     let s = (m - 1.0) / (m + 1.0);
     let s2 = s * s;
-    let series =
-        s * (2.0 + s2 * (0.666_666_7 + s2 * (0.4 + s2 * (0.285_714_3 + s2 * 0.222_222_22))));
+    let [l0, l1, l2, l3] = LN_SERIES;
+    let series = s * (2.0 + s2 * (l0 + s2 * (l1 + s2 * (l2 + s2 * l3))));
     let ef = e as f32;
     ef * LN2_HI + (ef * LN2_LO + series)
 }
@@ -38,12 +91,8 @@ pub fn exp(x: f32) -> f32 {
     let nf = n as f32;
     let r = (x - nf * LN2_HI) - nf * LN2_LO;
     // e^r by its Taylor series to r^7 (the remainder is below f32's precision for |r| <= 0.347).
-    let p = 1.0
-        + r * (1.0
-            + r * (0.5
-                + r * (0.166_666_67
-                    + r * (0.041_666_668
-                        + r * (0.008_333_334 + r * (0.001_388_888_9 + r * 0.000_198_412_7))))));
+    let [e0, e1, e2, e3, e4, e5] = EXP_SERIES;
+    let p = 1.0 + r * (1.0 + r * (e0 + r * (e1 + r * (e2 + r * (e3 + r * (e4 + r * e5))))));
     p * f32::from_bits(((n + 127) as u32) << 23)
 }
 
@@ -53,12 +102,7 @@ pub fn sincos_turns(t: f32) -> (f32, f32) {
     let k = (q + 0.5) as i32; // nearest quarter turn, 0..=4
     let x = (q - k as f32) * FRAC_PI_2; // in [-pi/4, pi/4]
     let x2 = x * x;
-    let s = x
-        * (1.0
-            + x2 * (-0.166_666_67
-                + x2 * (0.008_333_334 + x2 * (-0.000_198_412_7 + x2 * 2.755_731_7e-6))));
-    let c =
-        1.0 + x2 * (-0.5 + x2 * (0.041_666_668 + x2 * (-0.001_388_888_9 + x2 * 2.480_158_7e-5)));
+    let (s, c) = (sin_poly(x, x2), cos_poly(x2));
     match k & 3 {
         0 => (s, c),
         1 => (c, -s),
@@ -74,19 +118,22 @@ pub fn cos_turns(t: f32) -> f32 {
     let k = (q + 0.5) as i32;
     let x = (q - k as f32) * FRAC_PI_2;
     let x2 = x * x;
-    let sin = || {
-        x * (1.0
-            + x2 * (-0.166_666_67
-                + x2 * (0.008_333_334 + x2 * (-0.000_198_412_7 + x2 * 2.755_731_7e-6))))
-    };
-    let cos =
-        || 1.0 + x2 * (-0.5 + x2 * (0.041_666_668 + x2 * (-0.001_388_888_9 + x2 * 2.480_158_7e-5)));
     match k & 3 {
-        0 => cos(),
-        1 => -sin(),
-        2 => -cos(),
-        _ => sin(),
+        0 => cos_poly(x2),
+        1 => -sin_poly(x, x2),
+        2 => -cos_poly(x2),
+        _ => sin_poly(x, x2),
     }
+}
+
+fn sin_poly(x: f32, x2: f32) -> f32 {
+    let [s0, s1, s2, s3] = SIN_SERIES;
+    x * (1.0 + x2 * (s0 + x2 * (s1 + x2 * (s2 + x2 * s3))))
+}
+
+fn cos_poly(x2: f32) -> f32 {
+    let [c0, c1, c2, c3] = COS_SERIES;
+    1.0 + x2 * (c0 + x2 * (c1 + x2 * (c2 + x2 * c3)))
 }
 
 /// The first Box-Muller normal alone, sqrt(-2 ln u1) cos(2 pi u2): what the engine draws per

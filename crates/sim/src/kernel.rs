@@ -47,6 +47,21 @@ pub struct Params {
 }
 
 impl Params {
+    /// The mark's log drift and volatility per month, (mu - sigma^2/2) dt and sigma sqrt(dt):
+    /// computed once on the host for both backends.
+    pub fn steps(&self) -> (f32, f32) {
+        let dt = 1.0f32 / 12.0;
+        (
+            (self.drift - self.vol * self.vol / 2.0) * dt,
+            self.vol * dt.sqrt(),
+        )
+    }
+
+    /// kW per GPU times 730 hours: a GPU's kWh per month before PUE.
+    pub fn kwh_per_gpu_month(&self) -> f32 {
+        self.kw_per_gpu * 730.0
+    }
+
     /// From a validated scenario with its capitalisation inline.
     pub fn new(s: &Scenario, samplers: Samplers) -> Option<Params> {
         let classes = s.start.classes.as_ref()?;
@@ -151,7 +166,7 @@ pub struct Scratch {
 }
 
 /// ln(1 + g), or None when the growth is -100% or worse (the factor is then 0 after month 1).
-fn growth_log(g: f32) -> Option<f32> {
+pub(crate) fn growth_log(g: f32) -> Option<f32> {
     (1.0 + g > 0.0).then(|| ln(1.0 + g))
 }
 
@@ -190,8 +205,9 @@ pub fn run_path(p: &Params, path: u64, scratch: &mut Scratch, outcome: &mut Outc
     let burn1 = draw(5, &sm.burn_per_month);
     let g = draw(6, &sm.revenue_growth_annual);
     let x = draw(7, &sm.exit_multiple);
-    // round half up, clamped at 0
-    let delay = (delay_draw + 0.5).floor().max(0.0) as u32;
+    // Round half up, clamped at 0 and at a million months (any delay past the horizon is the
+    // same: nothing arrives; the bound keeps the month arithmetic in range).
+    let delay = (delay_draw + 0.5).floor().clamp(0.0, 1.0e6) as u32;
 
     let h = p.horizon;
     scratch.delivered.clear();
@@ -224,9 +240,7 @@ pub fn run_path(p: &Params, path: u64, scratch: &mut Scratch, outcome: &mut Outc
     scratch.classes.clear();
     scratch.classes.extend_from_slice(&p.classes);
     scratch.months.clear();
-    let dt = 1.0f32 / 12.0;
-    let drift_step = (p.drift - p.vol * p.vol / 2.0) * dt;
-    let vol_step = p.vol * dt.sqrt();
+    let (drift_step, vol_step) = p.steps();
     let mut cash = p.cash;
     let mut mark = p.post_money;
     let mut gpus = p.gpus_installed;
@@ -238,7 +252,7 @@ pub fn run_path(p: &Params, path: u64, scratch: &mut Scratch, outcome: &mut Outc
     let mut new_money = 0.0f32;
     let mut ending = Ending::Exited;
     let capex_per_gpu = price * (1.0 + infra);
-    let power_per_gpu = p.kw_per_gpu * pue * 730.0 * kwh;
+    let power_per_gpu = p.kwh_per_gpu_month() * pue * kwh;
     let burn_log = growth_log(p.burn_growth_annual);
     let revenue_log = growth_log(g);
 
@@ -259,13 +273,16 @@ pub fn run_path(p: &Params, path: u64, scratch: &mut Scratch, outcome: &mut Outc
         let burn = burn1 * growth(burn_log, m);
         let revenue = p.revenue_per_month * growth(revenue_log, m);
         cash = cash - capex - power - burn + revenue;
-        spend += capex + power;
+        // Left to right, as every sum in the kernel: a shader compiler may reassociate
+        // a + (b + c) (Mesa's does), which would break bit-parity with the GPU.
+        spend = spend + capex + power;
         // 7. the raise test
         let net = (power + burn - revenue).max(0.0);
         let cumulative = &scratch.cumulative;
         let expansions = &scratch.expansions;
         let capex_next = |months: f32| -> f32 {
-            let last = (m + months.max(0.0).floor() as u32).min(h);
+            // Clamped at the horizon before the addition, which then cannot overflow.
+            let last = (m + months.max(0.0).floor().min(h as f32) as u32).min(h);
             let mut units = cumulative[last as usize] - cumulative[m as usize];
             // An expansion not yet decided (its month e > m) is not known to the path.
             for &(at, decided_in, gpus) in expansions.iter() {
@@ -300,7 +317,7 @@ pub fn run_path(p: &Params, path: u64, scratch: &mut Scratch, outcome: &mut Outc
                 .classes
                 .push((shares, amount * p.preference_multiple, false, senior));
             pool += top_up;
-            fd += top_up + shares;
+            fd = fd + top_up + shares;
             cash += amount;
             mark = post;
             rounds += 1;

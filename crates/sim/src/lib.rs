@@ -6,6 +6,7 @@
 pub mod cpu;
 pub mod dist;
 pub mod fmath;
+pub mod gpu;
 pub mod kernel;
 pub mod philox;
 pub mod scenario;
