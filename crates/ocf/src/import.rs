@@ -734,7 +734,7 @@ impl<'a> Importer<'a> {
                 "stock issued out of a plan's pool; the book's plans grant options only",
             ));
         }
-        self.note_vesting(o);
+        self.note_issuance_extras(o);
         let shares = o.shares("quantity")?;
         let price = o.money("share_price")?;
         let memo = self.memo(o);
@@ -762,11 +762,28 @@ impl<'a> Importer<'a> {
         )
     }
 
-    fn note_vesting(&mut self, o: &Obj) {
+    /// Counts what an issuance carries that the book has no place for.
+    fn note_issuance_extras(&mut self, o: &Obj) {
         if o.has("vesting_terms_id") || o.has("vestings") {
             self.not_kept(
                 "issuance vesting terms: the book has no vesting; shares and options count in full",
             );
+        }
+        let paperwork = [
+            "board_approval_date",
+            "stockholder_approval_date",
+            "consideration_text",
+            "cost_basis",
+            "option_grant_type",
+            "early_exercisable",
+            "issuance_type",
+            "share_numbers_issued",
+        ];
+        let exemptions = !o
+            .array("security_law_exemptions")
+            .map_or(true, <[Value]>::is_empty);
+        if exemptions || paperwork.iter().any(|f| o.has(f)) {
+            self.not_kept("issuance approval dates, consideration, cost basis, exemptions, grant type, certificate numbers: the book keeps the movement, not the paperwork");
         }
     }
 
@@ -1134,7 +1151,7 @@ impl<'a> Importer<'a> {
                 "termination_exercise_windows: the book lapses options at their expiry date only",
             );
         }
-        self.note_vesting(o);
+        self.note_issuance_extras(o);
         let options = o.shares("quantity")?;
         let memo = self.memo(o);
         let entry = self.record(
@@ -1283,6 +1300,10 @@ impl<'a> Importer<'a> {
 
     fn convertible(&mut self, o: &Obj, date: NaiveDate) -> Result<()> {
         let holder = self.stakeholder(o, "stakeholder_id")?;
+        self.note_issuance_extras(o);
+        if o.has("seniority") || o.has("pro_rata") {
+            self.not_kept("convertible seniority and pro rata: the book ranks a convertible by the round that converts it");
+        }
         let amount = o.money("investment_amount")?;
         let triggers = o.objects("conversion_triggers")?;
         let mut mechanisms = Vec::new();
