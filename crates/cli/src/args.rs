@@ -676,7 +676,8 @@ pub struct SimulateArgs {
     /// Override the scenario's seed.
     #[arg(long)]
     pub seed: Option<u64>,
-    /// auto, cpu or gpu (only the CPU backend exists yet: auto runs on it and says so).
+    /// auto (a hardware GPU if there is one, else the CPU, with a notice), gpu (any adapter,
+    /// software included; fails without one) or cpu.
     #[arg(long)]
     pub backend: Option<String>,
     /// Threads for the CPU backend (default: all cores).

@@ -1,4 +1,5 @@
-//! `roundbook simulate`: a scenario file in, a Monte Carlo run on the CPU, its summary out.
+//! `roundbook simulate`: a scenario file in, a Monte Carlo run on the GPU or the CPU, its
+//! summary out.
 //! The start capitalisation is the scenario's own, or the book's on the scenario's start date.
 
 use std::fmt::Write as _;
@@ -8,6 +9,7 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use roundbook_ledger::{Participation, RoundingPolicy};
+use roundbook_sim::backend::{self, RunError, RunRequest};
 use roundbook_sim::cpu::{self, MEASURE_NAMES};
 use roundbook_sim::kernel::Params;
 use roundbook_sim::scenario::{Backend, Scenario, StartClass};
@@ -120,16 +122,6 @@ pub fn run(book: &Path, a: SimulateArgs, json: bool, out: &mut String) -> CliRes
     let samplers = s
         .validate()
         .map_err(|e| invalid(file, &e.path, &e.message))?;
-    match s.simulation.backend {
-        Backend::Gpu => {
-            return Err(CliError::usage(
-                "backend",
-                "this build has no GPU backend yet; use --backend cpu or auto",
-            ))
-        }
-        Backend::Auto => eprintln!("roundbook: no GPU backend in this build; running on the CPU"),
-        Backend::Cpu => {}
-    }
     let mut holders = vec![];
     if s.start.classes.is_none() {
         let (classes, pool, from_book) = classes_from_book(book, &s.start.date)?;
@@ -171,20 +163,36 @@ pub fn run(book: &Path, a: SimulateArgs, json: bool, out: &mut String) -> CliRes
             eprint!("\rsimulating [{bar}] {pct:>3}% {done}/{paths} paths");
         }
     };
-    let batch = a.batch.unwrap_or(1 << 20);
-    if batch == 0 {
+    if a.batch == Some(0) {
         return Err(CliError::usage("batch", "must be at least 1 path"));
     }
-    let summary = cpu::run_batched(&params, paths, a.threads, Some(batch), &CANCEL, &progress)
-        .map_err(|_| {
-            eprintln!();
-            CliError {
+    let request = RunRequest {
+        backend: s.simulation.backend,
+        paths,
+        threads: a.threads,
+        batch: a.batch,
+        cancel: &CANCEL,
+        progress: &progress,
+    };
+    let (summary, ran) = backend::run(&params, &request).map_err(|e| {
+        eprintln!();
+        match e {
+            RunError::Cancelled => CliError {
                 code: "cancelled",
                 field: None,
                 message: "cancelled: the run stopped and no result was written".into(),
-            }
-        })?;
+            },
+            RunError::Gpu(e) => CliError {
+                code: "gpu",
+                field: Some("backend"),
+                message: format!("backend: {e} (--backend auto falls back to the CPU)"),
+            },
+        }
+    })?;
     eprintln!();
+    if let Some(notice) = &ran.notice {
+        eprintln!("roundbook: {notice}");
+    }
     let secs = started.elapsed().as_secs_f64();
     let hash: String = Sha256::digest(text.as_bytes())
         .iter()
@@ -196,8 +204,8 @@ pub fn run(book: &Path, a: SimulateArgs, json: bool, out: &mut String) -> CliRes
         "seed": s.simulation.seed,
         "paths": paths,
         "horizon_months": s.simulation.horizon_months,
-        "backend": "cpu",
-        "adapter": null,
+        "backend": ran.backend,
+        "adapter": ran.adapter,
         "engine_version": env!("CARGO_PKG_VERSION"),
         "seconds": secs,
         "classes": class_names,
@@ -247,8 +255,8 @@ pub fn run(book: &Path, a: SimulateArgs, json: bool, out: &mut String) -> CliRes
             seed: s.simulation.seed,
             paths,
             horizon_months: s.simulation.horizon_months,
-            backend: "cpu",
-            adapter: None,
+            backend: ran.backend,
+            adapter: ran.adapter.as_deref(),
             engine_version: env!("CARGO_PKG_VERSION"),
             seconds: secs,
             summary_json: &summary_json,
@@ -271,8 +279,12 @@ pub fn run(book: &Path, a: SimulateArgs, json: bool, out: &mut String) -> CliRes
     let h = s.simulation.horizon_months as usize;
     let _ = writeln!(
         out,
-        "{paths} paths x {h} months, seed {}, CPU: {secs:.2} s ({:.1}M path-months/s)",
+        "{paths} paths x {h} months, seed {}, {}: {secs:.2} s ({:.1}M path-months/s)",
         s.simulation.seed,
+        match &ran.adapter {
+            Some(adapter) => format!("GPU {adapter}"),
+            None => "CPU".to_string(),
+        },
         paths as f64 * h as f64 / secs / 1e6
     );
     let _ = writeln!(

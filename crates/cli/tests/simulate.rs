@@ -232,3 +232,99 @@ fn without_inline_classes_the_books_holders_are_followed() {
     let within24: f64 = first[..24].iter().sum();
     assert!((within24 - v["summary"]["p_raise_within"][2].as_f64().unwrap()).abs() < 1e-12);
 }
+
+/// The run with the environment given (for wgpu's adapter search).
+fn simulate_with_env(
+    book: &std::path::Path,
+    backend: &str,
+    env: &[(&str, &str)],
+    out: &std::path::Path,
+) -> std::process::Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_roundbook"));
+    cmd.arg("--book")
+        .arg(book)
+        .arg("simulate")
+        .arg(scenario())
+        .args(["--paths", "5000", "--backend", backend, "--out"])
+        .arg(out)
+        .env("NODEVICE_SELECT", "1");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+/// No adapter at all: Vulkan pointed at no driver and the other APIs switched off.
+const NO_ADAPTER: [(&str, &str); 2] = [
+    ("WGPU_BACKEND", "vulkan"),
+    ("VK_DRIVER_FILES", "/nonexistent"),
+];
+
+fn gpu_expected() -> bool {
+    std::env::var_os("ROUNDBOOK_REQUIRE_GPU").is_some_and(|v| v == "1")
+}
+
+#[test]
+fn with_no_adapter_auto_runs_on_the_cpu_and_says_why() {
+    let (dir, book) = demo_book();
+    let out_file = dir.path().join("auto.json");
+    let out = simulate_with_env(&book, "auto", &NO_ADAPTER, &out_file);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.lines().any(
+            |l| l.starts_with("roundbook: no GPU adapter") && l.ends_with("running on the CPU")
+        ),
+        "{err}"
+    );
+    let v: Value = serde_json::from_slice(&std::fs::read(&out_file).unwrap()).unwrap();
+    assert_eq!(v["run"]["backend"], "cpu");
+    assert!(v["run"]["adapter"].is_null());
+    // --backend gpu does not fall back: it fails, naming the field, and stores nothing.
+    let out = simulate_with_env(&book, "gpu", &NO_ADAPTER, &dir.path().join("gpu.json"));
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("backend: no GPU adapter"), "{err}");
+    assert!(!dir.path().join("gpu.json").exists());
+    let runs = ok(&book, &["runs"]);
+    assert_eq!(
+        runs.lines().filter(|l| l.contains(" cpu ")).count(),
+        1,
+        "{runs}"
+    );
+}
+
+#[test]
+fn on_a_gpu_the_run_records_the_adapter_and_matches_the_cpu() {
+    let (dir, book) = demo_book();
+    let g = dir.path().join("gpu.json");
+    let out = simulate_with_env(&book, "gpu", &[], &g);
+    if !out.status.success() && !gpu_expected() {
+        eprintln!("skipped: no GPU adapter here ({})", stderr(&out));
+        return;
+    }
+    assert!(out.status.success(), "{}", stderr(&out));
+    let c = dir.path().join("cpu.json");
+    let out = simulate_with_env(&book, "cpu", &[], &c);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let g: Value = serde_json::from_slice(&std::fs::read(&g).unwrap()).unwrap();
+    let c: Value = serde_json::from_slice(&std::fs::read(&c).unwrap()).unwrap();
+    assert_eq!(g["run"]["backend"], "gpu");
+    let adapter = g["run"]["adapter"].as_str().unwrap();
+    assert!(!adapter.is_empty());
+    // Counts are exact on any adapter; on a software one (CI's lavapipe) so are percentiles.
+    assert_eq!(g["summary"]["p_fail"], c["summary"]["p_fail"]);
+    assert_eq!(
+        g["summary"]["p_raise_within"],
+        c["summary"]["p_raise_within"]
+    );
+    if adapter.contains("llvmpipe") {
+        assert_eq!(
+            g["summary"]["fans"][1][47]["percentiles"],
+            c["summary"]["fans"][1][47]["percentiles"]
+        );
+        assert_eq!(g["summary"]["sensitivity"], c["summary"]["sensitivity"]);
+    }
+    let runs = ok(&book, &["runs"]);
+    assert!(runs.contains(" gpu "), "{runs}");
+}

@@ -1,8 +1,10 @@
-//! Roundbook's Monte Carlo engine, per the model contract (MODEL.md, issue 4). This first
-//! piece is the random number source both backends share: Philox4x32-10, counter-based, so any
-//! (seed, path, draw) gives the same number on any thread count, batch size or backend. The
-//! scenario files, distributions, the CPU kernel and the statistics come next.
+//! Roundbook's Monte Carlo engine, per the model contract (MODEL.md). Philox4x32-10 random
+//! numbers, counter-based, so any (seed, path, draw) gives the same number on any thread count,
+//! batch size or backend; the scenario files and distributions; one path in f32 (kernel.rs);
+//! the CPU backend on rayon (cpu.rs), the GPU backend on wgpu with its WGSL twin of the kernel
+//! (gpu.rs, gpu/*.wgsl), and the choice between them (backend.rs).
 
+pub mod backend;
 pub mod cpu;
 pub mod dist;
 pub mod fmath;
