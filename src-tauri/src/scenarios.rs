@@ -1,10 +1,11 @@
-//! Monte Carlo runs from the app: a scenario's text in, a run on the CPU backend with progress
+//! Monte Carlo runs from the app: a scenario's text in, a run on the GPU or CPU backend with progress
 //! and cancel, the summary out and stored in the book (as `roundbook simulate` stores it).
 
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
+use roundbook_sim::backend::{self, RunError};
 use roundbook_sim::cpu::{self, Summary};
 use roundbook_sim::dist::FieldError;
 use roundbook_sim::kernel::Params;
@@ -70,7 +71,7 @@ fn scenario_error(e: FieldError) -> AppError {
 
 /// The scenario as it will run, checked: every error names its field path
 /// (`compute.pue.max`), and nothing runs or is stored.
-pub fn prepare(req: &RunRequest) -> AppResult<(Scenario, Params, Option<String>)> {
+pub fn prepare(req: &RunRequest) -> AppResult<(Scenario, Params)> {
     let mut s = Scenario::parse(&req.scenario).map_err(scenario_error)?;
     if let Some(p) = req.paths {
         if p == 0 || p > MAX_PATHS {
@@ -88,16 +89,6 @@ pub fn prepare(req: &RunRequest) -> AppResult<(Scenario, Params, Option<String>)
         s.simulation.backend = b;
     }
     let samplers = s.validate().map_err(scenario_error)?;
-    let note = match s.simulation.backend {
-        Backend::Gpu => {
-            return Err(AppError::invalid(
-                "backend",
-                "this build has no GPU backend yet; choose cpu or auto",
-            ))
-        }
-        Backend::Auto => Some("auto: no GPU backend in this build, so the CPU ran it".to_string()),
-        Backend::Cpu => None,
-    };
     if s.start.classes.is_none() {
         return Err(AppError::invalid(
             "start.classes",
@@ -106,7 +97,7 @@ pub fn prepare(req: &RunRequest) -> AppResult<(Scenario, Params, Option<String>)
     }
     let params = Params::new(&s, samplers)
         .ok_or_else(|| AppError::invalid("start.classes", "no classes"))?;
-    Ok((s, params, note))
+    Ok((s, params))
 }
 
 /// Runs the scenario, reporting paths done; a set `cancel` stops it and nothing is stored.
@@ -116,15 +107,24 @@ pub fn run(
     cancel: &AtomicBool,
     progress: &(dyn Fn(u64) + Sync),
 ) -> AppResult<RunResult> {
-    let (s, params, backend_note) = prepare(req)?;
+    let (s, params) = prepare(req)?;
     // Opened before the run so a missing book fails in milliseconds, not after it.
     let mut store = Store::open(book)?;
     let started = Instant::now();
-    let summary = cpu::run(&params, s.simulation.paths, None, cancel, progress).map_err(|_| {
-        AppError::new(
+    let request = backend::RunRequest {
+        backend: s.simulation.backend,
+        paths: s.simulation.paths,
+        threads: None,
+        batch: None,
+        cancel,
+        progress,
+    };
+    let (summary, ran) = backend::run(&params, &request).map_err(|e| match e {
+        RunError::Cancelled => AppError::new(
             "cancelled",
             "cancelled: the run stopped and nothing was stored",
-        )
+        ),
+        RunError::Gpu(e) => AppError::invalid("backend", format!("{e}; choose auto or cpu")),
     })?;
     let seconds = started.elapsed().as_secs_f64();
     let hash: String = Sha256::digest(req.scenario.as_bytes())
@@ -138,8 +138,8 @@ pub fn run(
         seed: s.simulation.seed,
         paths: s.simulation.paths,
         horizon_months: s.simulation.horizon_months,
-        backend: "cpu",
-        adapter: None,
+        backend: ran.backend,
+        adapter: ran.adapter.as_deref(),
         engine_version: env!("CARGO_PKG_VERSION"),
         seconds,
         summary_json: &summary_json,
@@ -153,8 +153,12 @@ pub fn run(
         .collect();
     Ok(RunResult {
         id,
-        backend: "cpu",
-        backend_note,
+        backend: ran.backend,
+        backend_note: match (&ran.adapter, ran.notice) {
+            (_, Some(notice)) => Some(notice),
+            (Some(adapter), None) => Some(format!("ran on {adapter}")),
+            (None, None) => None,
+        },
         paths: s.simulation.paths,
         seed: s.simulation.seed,
         horizon_months: s.simulation.horizon_months,
