@@ -464,7 +464,7 @@ fn fan_of(
     }
 }
 
-fn merge(total: &mut Partial, part: &Partial) {
+pub(crate) fn merge(total: &mut Partial, part: &Partial) {
     for (t, q) in total.months.iter_mut().zip(&part.months) {
         for k in 0..MEASURES {
             t[k].0 += q[k].0;
@@ -565,16 +565,8 @@ pub(crate) struct Axes {
     pub(crate) finals: Vec<Axis>,
 }
 
-impl Axes {
-    /// Slots in the counts array: BINS per (month, measure), BINS + 1 per final value (the last
-    /// slot counts values <= 0).
-    pub(crate) fn counts_len(&self) -> usize {
-        self.months.len() * BINS + self.finals.len() * (BINS + 1)
-    }
-}
-
-/// The pilot: the first `PILOT_CHUNKS` chunks, on the CPU whatever the backend, set each
-/// histogram's range (a fixed set of paths: deterministic, and the same axes for every backend).
+/// The pilot: the first `PILOT_CHUNKS` chunks set each histogram's range (a fixed set of paths:
+/// deterministic; the GPU backend runs the same paths on the device, see gpu.rs).
 pub(crate) fn pilot(p: &Params, paths: u64, cancel: &AtomicBool) -> Result<Axes, Cancelled> {
     let h = p.horizon as usize;
     let classes = p.classes.len() + p.max_rounds as usize;
@@ -598,6 +590,11 @@ pub(crate) fn pilot(p: &Params, paths: u64, cancel: &AtomicBool) -> Result<Axes,
     for part in &pilot {
         merge(&mut range_of, part);
     }
+    Ok(axes_over(&range_of))
+}
+
+/// The axes over the ranges the pilot's paths (merged into one partial) saw.
+pub(crate) fn axes_over(range_of: &Partial) -> Axes {
     let months: Vec<Axis> = range_of
         .months
         .iter()
@@ -623,7 +620,7 @@ pub(crate) fn pilot(p: &Params, paths: u64, cancel: &AtomicBool) -> Result<Axes,
             }
         })
         .collect();
-    Ok(Axes { months, finals })
+    Axes { months, finals }
 }
 
 fn run_inner(

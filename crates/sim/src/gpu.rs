@@ -6,8 +6,9 @@
 //! per workgroup of 256 paths and binned into histograms on the device) and `trace.wgsl`
 //! (whole paths written out, for the parity tests).
 //!
-//! A run: the pilot (the first `PILOT_CHUNKS` chunks, on the CPU, exactly as the CPU backend
-//! does) sets the histogram axes; then batches of whole chunks go to the device; each returns
+//! A run: the pilot (the first `PILOT_CHUNKS` chunks, on the device, with every histogram a
+//! single bin) sets the histogram axes from the min and max it saw, exactly as the CPU backend's
+//! pilot does; then batches of whole chunks go to the device; each returns
 //! `wg_words` words per workgroup, which become the CPU backend's per-chunk partials (sums
 //! in f64, in path order), and at the end the histogram counts. `cpu::finish` turns them into
 //! the `Summary`, so both backends compute their statistics in one place.
@@ -198,8 +199,10 @@ impl Gpu {
     /// workgroups per dimension, and small enough that progress and Ctrl-C come often.
     pub fn batch_paths(&self, p: &Params) -> u64 {
         let wg_bytes = (wg_words(p) * 4) as u64;
-        let binding =
-            self.limits.max_storage_buffer_binding_size.min(self.limits.max_buffer_size);
+        let binding = self
+            .limits
+            .max_storage_buffer_binding_size
+            .min(self.limits.max_buffer_size);
         let by_binding = binding / wg_bytes * WG;
         let by_dispatch = u64::from(self.limits.max_compute_workgroups_per_dimension) * WG;
         let target = if self.is_software() { 1 << 18 } else { 1 << 22 };
@@ -237,18 +240,23 @@ impl Gpu {
     ) -> Result<Summary, GpuError> {
         supported(p)?;
         self.check()?;
-        let axes = cpu::pilot(p, paths, cancel).map_err(|_| GpuError::Cancelled)?;
         let h = p.horizon as usize;
         let classes = p.classes.len() + p.max_rounds as usize;
         let words = wg_words(p);
         let per_batch = (batch / CHUNK).max(1).min(self.batch_paths(p) / CHUNK) * CHUNK;
-        let counts_len = axes.counts_len();
+        let axis_count = h * MEASURES + 4 + classes;
+        let counts_len = h * MEASURES * cpu::BINS + (4 + classes) * (cpu::BINS + 1);
         let tallies = h + 5;
         let sensitivity = paths.min(cpu::SENSITIVITY_PATHS) as usize;
 
         let scope = self.device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
         let model = self.storage("model", &model_words(p));
-        let axes_buf = self.storage("axes", &axis_words(&axes));
+        let axes_buf = self.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("axes"),
+            size: (axis_count * 16) as u64,
+            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
         let counts = self.zeroed("counts", (counts_len + tallies) * 4);
         let partials = self.zeroed("partials", (per_batch / WG) as usize * words * 4);
         let samples = self.zeroed("samples", sensitivity.max(1) * 12 * 4);
@@ -276,32 +284,30 @@ impl Gpu {
                 entry(5, &samples),
             ],
         });
+        let batches = Batches {
+            p,
+            uniform: &uniform,
+            partials: &partials,
+            bind: &bind,
+            words,
+            per_batch,
+        };
 
-        let mut parts: Vec<Partial> = Vec::with_capacity(paths.div_ceil(CHUNK) as usize);
-        let mut start = 0u64;
-        while start < paths {
-            if cancel.load(Ordering::Relaxed) {
-                return Err(GpuError::Cancelled);
-            }
-            let n = per_batch.min(paths - start);
-            let groups = n.div_ceil(WG);
-            self.queue.write_buffer(
-                &uniform,
-                0,
-                bytemuck::bytes_of(&KernelParams::new(p, start, n, words)),
-            );
-            let mut encoder = self.device.create_command_encoder(&Default::default());
-            {
-                let mut pass = encoder.begin_compute_pass(&Default::default());
-                pass.set_pipeline(&self.simulate);
-                pass.set_bind_group(0, &bind, &[]);
-                pass.dispatch_workgroups(groups as u32, 1, 1);
-            }
-            let words_back = self.read(encoder, &partials, groups as usize * words)?;
-            parts.extend(chunk_partials(&words_back, n, words, h, classes));
-            start += n;
-            progress(start);
+        // The pilot, on the device: the same first paths as the CPU backend's pilot, with every
+        // axis a single bin (new buffers are zero: kind 0); their min and max set the axes.
+        let pilot = batches.run(self, paths.min(cpu::PILOT_CHUNKS * CHUNK), cancel, &|_| {})?;
+        let mut range_of = empty_partial(h, classes);
+        for part in &pilot {
+            cpu::merge(&mut range_of, part);
         }
+        let axes = cpu::axes_over(&range_of);
+        self.queue
+            .write_buffer(&axes_buf, 0, bytemuck::cast_slice(&axis_words(&axes)));
+        let mut encoder = self.device.create_command_encoder(&Default::default());
+        encoder.clear_buffer(&counts, 0, None);
+        self.queue.submit([encoder.finish()]);
+
+        let mut parts = batches.run(self, paths, cancel, progress)?;
         let encoder = self.device.create_command_encoder(&Default::default());
         let counted = self.read_u32(encoder, &counts, counts_len + tallies)?;
         let encoder = self.device.create_command_encoder(&Default::default());
@@ -376,7 +382,9 @@ impl Gpu {
         self.device.create_buffer(&wgpu::BufferDescriptor {
             label: Some(label),
             size: bytes.max(4) as u64,
-            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC,
+            usage: wgpu::BufferUsages::STORAGE
+                | wgpu::BufferUsages::COPY_SRC
+                | wgpu::BufferUsages::COPY_DST,
             mapped_at_creation: false,
         })
     }
@@ -432,6 +440,56 @@ impl Gpu {
             .into_iter()
             .map(f32::from_bits)
             .collect())
+    }
+}
+
+/// A run's buffers, bound, and how it cuts its paths into dispatches.
+struct Batches<'a> {
+    p: &'a Params,
+    uniform: &'a wgpu::Buffer,
+    partials: &'a wgpu::Buffer,
+    bind: &'a wgpu::BindGroup,
+    words: usize,
+    per_batch: u64,
+}
+
+impl Batches<'_> {
+    /// Paths 0..paths, batch by batch: each batch's per-chunk partials, in path order.
+    fn run(
+        &self,
+        gpu: &Gpu,
+        paths: u64,
+        cancel: &AtomicBool,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<Vec<Partial>, GpuError> {
+        let p = self.p;
+        let (h, classes) = (p.horizon as usize, p.classes.len() + p.max_rounds as usize);
+        let mut parts: Vec<Partial> = Vec::with_capacity(paths.div_ceil(CHUNK) as usize);
+        let mut start = 0u64;
+        while start < paths {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(GpuError::Cancelled);
+            }
+            let n = self.per_batch.min(paths - start);
+            let groups = n.div_ceil(WG);
+            gpu.queue.write_buffer(
+                self.uniform,
+                0,
+                bytemuck::bytes_of(&KernelParams::new(p, start, n, self.words)),
+            );
+            let mut encoder = gpu.device.create_command_encoder(&Default::default());
+            {
+                let mut pass = encoder.begin_compute_pass(&Default::default());
+                pass.set_pipeline(&gpu.simulate);
+                pass.set_bind_group(0, self.bind, &[]);
+                pass.dispatch_workgroups(groups as u32, 1, 1);
+            }
+            let back = gpu.read(encoder, self.partials, groups as usize * self.words)?;
+            parts.extend(chunk_partials(&back, n, self.words, h, classes));
+            start += n;
+            progress(start);
+        }
+        Ok(parts)
     }
 }
 
