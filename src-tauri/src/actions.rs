@@ -96,7 +96,10 @@ fn round_model(b: &mut Book, form: &RoundForm) -> AppResult<RoundModel> {
     let class_name = required("class", &form.class)?;
     let valuation = RoundValuation::PreMoney(money(b, "pre_money", &form.pre_money)?);
     if form.investments.is_empty() {
-        return Err(AppError::invalid("investments", "add at least one investor"));
+        return Err(AppError::invalid(
+            "investments",
+            "add at least one investor",
+        ));
     }
     let mut investments = vec![];
     for (i, inv) in form.investments.iter().enumerate() {

@@ -5,8 +5,7 @@ use std::path::Path;
 
 use chrono::{NaiveDate, Utc};
 use roundbook_compute::{
-    first_of_month, projection, use_of_proceeds, GpuOrder, Projection, Runway, Terms,
-    UseOfProceeds,
+    first_of_month, projection, use_of_proceeds, GpuOrder, Projection, Runway, Terms, UseOfProceeds,
 };
 use roundbook_ledger::captable::ConvertibleRow;
 use roundbook_ledger::waterfall::{
