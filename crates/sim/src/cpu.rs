@@ -649,6 +649,11 @@ fn run_inner(
     let per_batch = batch_paths.map_or(chunks, |b| b.div_ceil(CHUNK).max(1));
     let mut start = 0u64;
     while start < chunks {
+        // Checked per batch too: a cancelled batch still costs its histogram buffers, and a
+        // billion-path run has a thousand batches.
+        if cancel.load(Ordering::Relaxed) {
+            return Err(Cancelled);
+        }
         let end = (start + per_batch).min(chunks);
         let (batch_parts, batch_counts) = (start..end)
             .into_par_iter()

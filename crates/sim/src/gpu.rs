@@ -205,7 +205,9 @@ impl Gpu {
             .min(self.limits.max_buffer_size);
         let by_binding = binding / wg_bytes * WG;
         let by_dispatch = u64::from(self.limits.max_compute_workgroups_per_dimension) * WG;
-        let target = if self.is_software() { 1 << 18 } else { 1 << 22 };
+        // A software adapter runs about 2M path-months a second: 65,536 paths keep Ctrl-C within
+        // about two seconds there.
+        let target = if self.is_software() { 1 << 16 } else { 1 << 22 };
         let paths = by_binding.min(by_dispatch).min(target);
         (paths / CHUNK).max(1) * CHUNK
     }
