@@ -16,6 +16,15 @@ pub use session::Session;
 
 use tauri::{Builder, Manager, Runtime};
 
+/// The session over the book named by ROUNDBOOK_BOOK or the default book, which on first
+/// start is created from the xAI example. Done before the window exists: the page's first
+/// commands then find the book ready.
+pub fn first_session() -> AppResult<Session> {
+    let session = Session::from_environment();
+    files::open_or_create_example(&session.book())?;
+    Ok(session)
+}
+
 /// The app's plugins, state and commands, on the builder given (the real one or the mock).
 pub fn build_app<R: Runtime>(builder: Builder<R>, session: Session) -> Builder<R> {
     use commands::*;
@@ -24,8 +33,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, session: Session) -> Builder<R
         .manage(session)
         .setup(|app| {
             let s = app.state::<Session>();
-            // First start: the default book is the xAI example until the user makes their own.
-            let info = files::open_or_create_example(&s.book())?;
+            let info = s.info()?;
             let _ = s.library.remember(&s.book());
             show_title(app.handle(), &info);
             Ok(())
