@@ -16,15 +16,6 @@ pub use session::Session;
 
 use tauri::{Builder, Manager, Runtime};
 
-/// The session over the book named by ROUNDBOOK_BOOK or the default book, which on first
-/// start is created from the xAI example. Done before the window exists: the page's first
-/// commands then find the book ready.
-pub fn first_session() -> AppResult<Session> {
-    let session = Session::from_environment();
-    files::open_or_create_example(&session.book())?;
-    Ok(session)
-}
-
 /// The app's plugins, state and commands, on the builder given (the real one or the mock).
 pub fn build_app<R: Runtime>(builder: Builder<R>, session: Session) -> Builder<R> {
     use commands::*;
@@ -32,9 +23,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, session: Session) -> Builder<R
         .plugin(tauri_plugin_dialog::init())
         .manage(session)
         .setup(|app| {
-            let s = app.state::<Session>();
-            let info = s.info()?;
-            let _ = s.library.remember(&s.book());
+            let info = app.state::<Session>().info()?;
             show_title(app.handle(), &info);
             Ok(())
         })

@@ -1,10 +1,11 @@
 // No console window behind the app on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-use roundbook_app::{build_app, first_session};
+use roundbook_app::{build_app, Session};
 
 fn main() {
-    let session = match first_session() {
+    // The book is ready (the example made on first start) before the window asks for it.
+    let session = match Session::from_environment() {
         Ok(s) => s,
         Err(e) => {
             eprintln!("roundbook: {}", e.message);

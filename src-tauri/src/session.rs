@@ -28,13 +28,21 @@ impl Session {
         }
     }
 
-    /// ROUNDBOOK_BOOK when set (as for the CLI), else the library's default book.
-    pub fn from_environment() -> Session {
+    /// A session on `book`, made from the xAI example when no file is there yet (first
+    /// start), and remembered among the recent books.
+    pub fn start(library: Library, book: PathBuf) -> AppResult<Session> {
+        files::open_or_create_example(&book)?;
+        library.remember(&book)?;
+        Ok(Session::new(library, book))
+    }
+
+    /// On ROUNDBOOK_BOOK when set (as for the CLI), else on the library's default book.
+    pub fn from_environment() -> AppResult<Session> {
         let library = Library::for_user();
         let book = std::env::var_os("ROUNDBOOK_BOOK")
             .map(PathBuf::from)
             .unwrap_or_else(|| library.default_book());
-        Session::new(library, book)
+        Session::start(library, book)
     }
 
     pub fn book(&self) -> PathBuf {
