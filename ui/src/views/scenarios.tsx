@@ -73,6 +73,7 @@ export function ScenariosView(props: { rev: number; changed: () => void }) {
   const [text, setText] = useState<string | null>(null);
   const [paths, setPaths] = useState("20000");
   const [seed, setSeed] = useState("");
+  const [backend, setBackend] = useState<"auto" | "cpu" | "gpu">("auto");
   const [progress, setProgress] = useState<Progress | null>(null);
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<AppError | null>(null);
@@ -100,7 +101,7 @@ export function ScenariosView(props: { rev: number; changed: () => void }) {
     setProgress({ done: 0, paths: n });
     try {
       const r = await call("run_simulation", {
-        request: { scenario: text ?? (scenario.state === "ready" ? scenario.value : ""), paths: n, seed: seed.trim() ? Number(seed) : undefined },
+        request: { scenario: text ?? (scenario.state === "ready" ? scenario.value : ""), paths: n, seed: seed.trim() ? Number(seed) : undefined, backend },
       });
       finished.push(r);
       setRuns([...finished]);
@@ -127,6 +128,14 @@ export function ScenariosView(props: { rev: number; changed: () => void }) {
             <div class="row">
               <Field label="Paths" name="paths" value={paths} onInput={setPaths} error={error} />
               <Field label="Seed (empty: the scenario's)" name="seed" value={seed} onInput={setSeed} error={error} />
+              <label class="field">
+                <span>Backend</span>
+                <select name="backend" value={backend} onChange={(e) => setBackend((e.target as HTMLSelectElement).value as "auto" | "cpu" | "gpu")}>
+                  <option value="auto">auto (GPU when one is found)</option>
+                  <option value="gpu">gpu</option>
+                  <option value="cpu">cpu</option>
+                </select>
+              </label>
             </div>
             {error && !["paths", "seed"].includes(error.field ?? "") && <ErrorNote error={error} />}
             <div class="actions">
