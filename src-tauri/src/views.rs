@@ -8,6 +8,7 @@ use roundbook_compute::{
     first_of_month, projection, use_of_proceeds, GpuOrder, Projection, Runway, Terms, UseOfProceeds,
 };
 use roundbook_ledger::captable::ConvertibleRow;
+use roundbook_ledger::money::group_thousands;
 use roundbook_ledger::waterfall::{
     breakpoints, waterfall, waterfall_range, Breakpoint, ExitTerms, WaterfallOutcome,
 };
@@ -67,12 +68,13 @@ pub fn overview(book: &Path) -> AppResult<Overview> {
     let today = Utc::now().date_naive();
     let table = b.cap_table(today, &b.default_rounding())?;
     let currency = b.company.currency;
+    // A round whose every issuance was reversed raised nothing: it is left out of both.
+    let standing: Vec<&FundingRound> = b.rounds().iter().filter(|r| has_shares(&b, r.id)).collect();
     let mut total = Money::zero(currency);
-    for r in b.rounds() {
+    for r in &standing {
         total = total.checked_add(r.amount_raised)?;
     }
-    let last_round = b
-        .rounds()
+    let last_round = standing
         .iter()
         .max_by_key(|r| (r.date, r.id))
         .map(|r| LastRound {
@@ -104,13 +106,21 @@ pub fn overview(book: &Path) -> AppResult<Overview> {
         as_of: today,
         last_round,
         total_raised: total,
-        rounds: b.rounds().len(),
+        rounds: standing.len(),
         stakeholders: b.stakeholders().len(),
         outstanding_shares: table.totals.outstanding,
         fully_diluted_shares: table.totals.fully_diluted,
         cash,
         cash_month,
         runway,
+    })
+}
+
+/// True while some of the round's issuances stand (are not reversed).
+fn has_shares(b: &Book, round: RoundId) -> bool {
+    b.entries().iter().any(|e| {
+        matches!(&e.movement, Movement::StockIssuance { round: Some(r), .. } if *r == round)
+            && b.reversal_of(e.id).is_none()
     })
 }
 
@@ -246,6 +256,7 @@ pub fn journal(book: &Path) -> AppResult<Vec<JournalLine>> {
 }
 
 fn summary(b: &Book, m: &Movement) -> String {
+    let n = |count: &u64| group_thousands(&count.to_string());
     let who = |id: StakeholderId| b.stakeholder_name(id).to_string();
     let class = |id: ClassId| b.class_name(id).to_string();
     match m {
@@ -254,19 +265,20 @@ fn summary(b: &Book, m: &Movement) -> String {
             class: c,
             shares,
             ..
-        } => format!("Issued {shares} {} to {}", class(*c), who(*holder)),
+        } => format!("Issued {} {} to {}", n(shares), class(*c), who(*holder)),
         Movement::OptionGrant {
             holder,
             plan,
             options,
             ..
         } => format!(
-            "Granted {options} options from {} to {}",
+            "Granted {} options from {} to {}",
+            n(options),
             b.plan_name(*plan),
             who(*holder)
         ),
         Movement::Exercise { grant, options } => {
-            format!("Exercised {options} options of grant #{grant}")
+            format!("Exercised {} options of grant #{grant}", n(options))
         }
         Movement::Transfer {
             from,
@@ -275,7 +287,8 @@ fn summary(b: &Book, m: &Movement) -> String {
             shares,
             ..
         } => format!(
-            "Transferred {shares} {} from {} to {}",
+            "Transferred {} {} from {} to {}",
+            n(shares),
             class(*c),
             who(*from),
             who(*to)
@@ -284,18 +297,23 @@ fn summary(b: &Book, m: &Movement) -> String {
             holder,
             class: c,
             shares,
-        } => format!("Cancelled {shares} {} of {}", class(*c), who(*holder)),
+        } => format!("Cancelled {} {} of {}", n(shares), class(*c), who(*holder)),
         Movement::OptionCancellation { grant, options } => {
-            format!("Cancelled {options} options of grant #{grant}")
+            format!("Cancelled {} options of grant #{grant}", n(options))
         }
         Movement::Repurchase {
             holder,
             class: c,
             shares,
             ..
-        } => format!("Repurchased {shares} {} from {}", class(*c), who(*holder)),
+        } => format!(
+            "Repurchased {} {} from {}",
+            n(shares),
+            class(*c),
+            who(*holder)
+        ),
         Movement::PoolIncrease { plan, shares } => {
-            format!("Added {shares} shares to {}", b.plan_name(*plan))
+            format!("Added {} shares to {}", n(shares), b.plan_name(*plan))
         }
         Movement::StockConversion {
             holder,
@@ -304,9 +322,11 @@ fn summary(b: &Book, m: &Movement) -> String {
             to_class,
             resulting_shares,
         } => format!(
-            "Converted {shares} {} of {} into {resulting_shares} {}",
+            "Converted {} {} of {} into {} {}",
+            n(shares),
             class(*from_class),
             who(*holder),
+            n(resulting_shares),
             class(*to_class)
         ),
         Movement::ConvertibleIssuance { holder, terms } => {
@@ -316,7 +336,7 @@ fn summary(b: &Book, m: &Movement) -> String {
             instrument,
             class: c,
             shares,
-        } => format!("Converted #{instrument} into {shares} {}", class(*c)),
+        } => format!("Converted #{instrument} into {} {}", n(shares), class(*c)),
         Movement::ConversionRatioAdjustment {
             class: c,
             new_ratio,

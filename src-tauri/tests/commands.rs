@@ -458,3 +458,56 @@ fn errors_serialise_as_code_message_field() {
     assert_eq!(e.code, "book-not-found");
     assert!(e.message.contains("/nonexistent/x.roundbook"));
 }
+
+#[test]
+fn a_round_whose_issuances_are_all_reversed_raised_nothing() {
+    let h = harness();
+    let before = h.ok("overview", json!({}));
+    let committed = h.ok(
+        "commit_round",
+        json!({ "form": series_c("44000000000", "6000000000") }),
+    );
+    let after = h.ok("overview", json!({}));
+    assert_eq!(after["last_round"]["name"], "Series C");
+    assert_eq!(
+        dec(&after["total_raised"]["amount"]) - dec(&before["total_raised"]["amount"]),
+        dec(&committed["outcome"]["new_money"]["amount"])
+    );
+    let journal = h.ok("journal", json!({}));
+    let issue = journal
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|l| l["kind"] == "stock-issuance")
+        .unwrap();
+    // Share counts read as a finance user reads them.
+    assert!(
+        issue["summary"].as_str().unwrap().starts_with(&format!(
+            "Issued {} Series C Preferred",
+            group(issue["shares"].as_u64().unwrap())
+        )),
+        "{}",
+        issue["summary"]
+    );
+    h.ok(
+        "reverse_entry",
+        json!({ "entry": issue["id"], "reason": "the round did not close" }),
+    );
+    let reversed = h.ok("overview", json!({}));
+    assert_eq!(reversed["last_round"]["name"], "Series B");
+    assert_eq!(reversed["total_raised"], before["total_raised"]);
+    assert_eq!(reversed["rounds"], before["rounds"]);
+}
+
+fn group(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
