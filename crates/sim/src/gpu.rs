@@ -240,7 +240,7 @@ impl Gpu {
         cancel: &AtomicBool,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<Summary, GpuError> {
-        supported(p)?;
+        supported(p, paths)?;
         self.check()?;
         let h = p.horizon as usize;
         let classes = p.classes.len() + p.max_rounds as usize;
@@ -335,7 +335,7 @@ impl Gpu {
 
     /// Paths `first .. first + count`, whole: their months and outcomes, for parity tests.
     pub fn trace(&self, p: &Params, first: u64, count: u32) -> Result<Vec<Traced>, GpuError> {
-        supported(p)?;
+        supported(p, u64::from(count))?;
         self.check()?;
         let h = p.horizon as usize;
         let stride = TRACE_HEAD + 5 * h;
@@ -503,7 +503,12 @@ fn entry(binding: u32, buffer: &wgpu::Buffer) -> wgpu::BindGroupEntry<'_> {
 }
 
 /// Refuses what the shader's fixed sizes cannot hold, naming the scenario field.
-fn supported(p: &Params) -> Result<(), GpuError> {
+fn supported(p: &Params, paths: u64) -> Result<(), GpuError> {
+    if paths == 0 {
+        return Err(GpuError::Unsupported(
+            "simulation.paths must be at least 1".into(),
+        ));
+    }
     let classes = p.classes.len() + p.max_rounds as usize;
     if classes > MAX_CLASSES {
         return Err(GpuError::Unsupported(format!(
