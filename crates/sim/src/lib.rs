@@ -11,4 +11,5 @@ pub mod fmath;
 pub mod gpu;
 pub mod kernel;
 pub mod philox;
+pub mod preview;
 pub mod scenario;
