@@ -318,7 +318,9 @@ impl Book {
         for e in self.in_effective_order(Some(as_of)).filter(|e| {
             matches!(
                 e.movement,
-                Movement::ConversionRatioAdjustment { .. } | Movement::Reversal { .. }
+                Movement::ConversionRatioAdjustment { .. }
+                    | Movement::StockSplit { .. }
+                    | Movement::Reversal { .. }
             )
         }) {
             ratios.apply(self, e);
@@ -814,6 +816,26 @@ impl Book {
                     ));
                 }
             }
+            Movement::StockSplit {
+                class,
+                numerator,
+                denominator,
+                converting_classes,
+                rounding,
+            } => {
+                rounding.validate()?;
+                self.check_split(
+                    effective,
+                    *class,
+                    *numerator,
+                    *denominator,
+                    converting_classes,
+                )?;
+            }
+            Movement::AuthorizedSharesAdjustment { class, authorized } => {
+                self.need_class("class", *class)?;
+                positive("authorized", *authorized)?;
+            }
             Movement::Reversal { reverses, reason } => {
                 if reason.trim().is_empty() {
                     return Err(LedgerError::invalid("reason", "a reversal needs a reason"));
@@ -832,6 +854,7 @@ impl Book {
                     ));
                 }
                 after("date", effective, target, "the entry it reverses")?;
+                self.check_reversal_across_splits(effective, target)?;
             }
         }
         Ok(())

@@ -165,11 +165,11 @@ impl Book {
 
         // The ratio in force on `as_of`: the class's own, or the last adjustment's.
         let as_converted = |c: ClassId, shares: u64| -> Result<u64> {
-            let r = t.ratio(c);
-            if r == Decimal::ONE {
+            let r = t.ratio_fraction(c);
+            if r.value() == Decimal::ONE {
                 return Ok(shares);
             }
-            rounding.conversion.apply(Decimal::from(shares) * r)
+            rounding.conversion.apply(r.times(shares))
         };
 
         // Holders
@@ -258,7 +258,7 @@ impl Book {
                 class: c.id,
                 name: c.name.clone(),
                 kind: c.kind,
-                authorized: c.authorized,
+                authorized: t.authorized(c.id),
                 shares,
                 as_converted: conv,
                 options,

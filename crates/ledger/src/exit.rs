@@ -33,7 +33,8 @@ impl Book {
             classes.push(WaterfallClass {
                 name: c.name.clone(),
                 kind: c.kind,
-                original_issue_price: c.original_issue_price.map_or(Decimal::ZERO, |p| p.amount),
+                // After a split, the price per share of the shares as they are now.
+                original_issue_price: t.original_issue_price(c.id).unwrap_or(Decimal::ZERO),
                 preference_multiple: c.preference_multiple,
                 participation: c.participation,
                 seniority: c.seniority,
@@ -78,7 +79,7 @@ impl Book {
                 count: u64::try_from(n).map_err(|_| {
                     LedgerError::conflict("journal", "a grant's options cannot be shown")
                 })?,
-                strike: exercise_price.amount,
+                strike: t.strike(grant).unwrap_or(exercise_price.amount),
                 kind: OptionKind::Option,
             });
         }

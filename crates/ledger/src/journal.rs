@@ -12,6 +12,7 @@ use crate::domain::{
     ClassId, ConvertibleTerms, EntryId, PlanId, Provenance, RoundId, StakeholderId,
 };
 use crate::money::Money;
+use crate::rounding::RoundingPolicy;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
@@ -102,6 +103,28 @@ pub enum Movement {
         new_ratio: Decimal,
         reason: String,
     },
+    /// Every share of `class` becomes `numerator / denominator` shares from this entry's
+    /// effective date on: 2:1 is a forward split, 1:10 a reverse split (a combination).
+    /// Each holding and each grant of the class's plans is multiplied and rounded by
+    /// `rounding` (its `shares` rule; the fractions dropped are what the company pays
+    /// as cash in lieu); exercise prices and the class's original issue price are
+    /// divided by the ratio, and the conversion ratio of every class in
+    /// `converting_classes` (those that convert into this class) is multiplied by it.
+    /// docs/captable.md gives the rules and their sources. The rounding and the classes
+    /// are recorded with the entry so that a later change of the book's settings or a
+    /// class added later never changes what the split did. A split is reversed only as
+    /// of its own date: as if it never happened.
+    StockSplit {
+        class: ClassId,
+        numerator: u64,
+        denominator: u64,
+        rounding: RoundingPolicy,
+        converting_classes: Vec<ClassId>,
+    },
+    /// The charter's authorised shares of a class set to `authorized` from this entry's
+    /// effective date on (OCF's TX_STOCK_CLASS_AUTHORIZED_SHARES_ADJUSTMENT). Reversing one
+    /// puts the number it replaced back in force.
+    AuthorizedSharesAdjustment { class: ClassId, authorized: u64 },
     /// Undoes an earlier entry from this entry's effective date on.
     Reversal { reverses: EntryId, reason: String },
 }
@@ -122,6 +145,8 @@ impl Movement {
             Movement::ConvertibleIssuance { .. } => "convertible-issuance",
             Movement::ConvertibleConversion { .. } => "convertible-conversion",
             Movement::ConversionRatioAdjustment { .. } => "conversion-ratio-adjustment",
+            Movement::StockSplit { .. } => "stock-split",
+            Movement::AuthorizedSharesAdjustment { .. } => "authorized-shares-adjustment",
             Movement::Reversal { .. } => "reversal",
         }
     }

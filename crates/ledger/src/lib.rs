@@ -18,6 +18,7 @@ pub mod model;
 pub mod money;
 pub mod round;
 pub mod rounding;
+pub mod split;
 mod timeline;
 pub mod waterfall;
 
@@ -32,6 +33,7 @@ pub use model::{
 pub use money::{Currency, Money};
 pub use round::{price_round, Investment, PricedRound, PricedRoundOutcome};
 pub use rounding::{PriceDirection, RoundingPolicy, ShareRounding};
+pub use split::{parse_split_ratio, SplitEffect, SplitGrant, SplitHolding, SplitPlan};
 
 /// The most shares (or options) one entry may move: 10^15, far beyond any real
 /// company, and small enough that sums of many such counts never overflow.

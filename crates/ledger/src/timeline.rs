@@ -31,6 +31,7 @@ use rustc_hash::FxHashMap as HashMap;
 use crate::book::Book;
 use crate::domain::{ClassId, EntryId, PlanId, StakeholderId};
 use crate::journal::{Entry, Movement};
+use crate::split::{SplitEffect, SplitGrant, SplitHolding, SplitPlan};
 
 /// One account an entry moves, and by how much.
 #[derive(Debug, Clone, Copy)]
@@ -146,19 +147,47 @@ impl Violation {
     }
 }
 
-/// The conversion ratio adjustments in force after some prefix of the journal: per class,
-/// the adjustments not reversed, in the order applied (effective date, then recording
-/// order). The last one is the ratio in force; a class with none converts at its
-/// `ShareClass::conversion_ratio`.
+/// One step in a class's conversion ratio history.
+#[derive(Debug, Clone, Copy)]
+enum RatioStep {
+    /// An adjustment: the ratio becomes this.
+    Set(Decimal),
+    /// A split: the ratio in force is multiplied by numerator / denominator.
+    Scale(u64, u64),
+}
+
+/// The conversion ratio steps in force after some prefix of the journal: per class, the
+/// adjustments and splits not reversed, in the order applied (effective date, then
+/// recording order). Folding them over the class's `ShareClass::conversion_ratio` gives
+/// the ratio in force.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Ratios {
-    adjusted: HashMap<ClassId, Vec<(EntryId, Decimal)>>,
+    adjusted: HashMap<ClassId, Vec<(EntryId, RatioStep)>>,
+}
+
+/// A ratio kept as a fraction, so that a reverse split by 3 converts 300 shares into
+/// exactly 100 rather than 99.999...: the division comes last.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fraction {
+    numerator: Decimal,
+    denominator: Decimal,
+}
+
+impl Fraction {
+    pub(crate) fn value(self) -> Decimal {
+        self.numerator / self.denominator
+    }
+    /// `shares` times the fraction, exact whenever the result is a whole number.
+    pub(crate) fn times(self, shares: u64) -> Decimal {
+        Decimal::from(shares) * self.numerator / self.denominator
+    }
 }
 
 impl Ratios {
     /// Applies what an entry does to conversion ratios: an adjustment sets its class's
-    /// ratio; the reversal of one takes that adjustment out of the class's history.
-    /// Every other entry leaves ratios alone.
+    /// ratio, a split scales the ratios it names, and the reversal of an adjustment takes
+    /// it out of the class's history (a split is reversed only as of its own date, so it
+    /// is then skipped altogether). Every other entry leaves ratios alone.
     pub(crate) fn apply(&mut self, book: &Book, e: &Entry) {
         match &e.movement {
             Movement::ConversionRatioAdjustment {
@@ -167,7 +196,15 @@ impl Ratios {
                 .adjusted
                 .entry(*class)
                 .or_default()
-                .push((e.id, *new_ratio)),
+                .push((e.id, RatioStep::Set(*new_ratio))),
+            Movement::StockSplit { .. } if book.reversal_of(e.id).is_none() => {
+                for (class, n, d) in book.split_ratio_steps(&e.movement) {
+                    self.adjusted
+                        .entry(class)
+                        .or_default()
+                        .push((e.id, RatioStep::Scale(n, d)));
+                }
+            }
             Movement::Reversal { reverses, .. } => {
                 if let Some(Movement::ConversionRatioAdjustment { class, .. }) =
                     book.entry(*reverses).map(|t| &t.movement)
@@ -181,15 +218,56 @@ impl Ratios {
         }
     }
 
+    /// The ratio a class converts at (common shares per share), as a fraction.
+    pub(crate) fn fraction(&self, book: &Book, class: ClassId) -> Fraction {
+        let base = book
+            .class(class)
+            .map_or(Decimal::ONE, |c| c.conversion_ratio);
+        let mut f = Fraction {
+            numerator: base,
+            denominator: Decimal::ONE,
+        };
+        for (_, step) in self.adjusted.get(&class).into_iter().flatten() {
+            match *step {
+                RatioStep::Set(r) => {
+                    f = Fraction {
+                        numerator: r,
+                        denominator: Decimal::ONE,
+                    }
+                }
+                RatioStep::Scale(n, d) => {
+                    // Beyond Decimal's range only after absurd chains of splits; then the
+                    // fraction is reduced to a decimal and the product taken from there.
+                    f = match (
+                        f.numerator.checked_mul(Decimal::from(n)),
+                        f.denominator.checked_mul(Decimal::from(d)),
+                    ) {
+                        (Some(numerator), Some(denominator)) => Fraction {
+                            numerator,
+                            denominator,
+                        },
+                        _ => Fraction {
+                            numerator: f.value() * Decimal::from(n) / Decimal::from(d),
+                            denominator: Decimal::ONE,
+                        },
+                    }
+                }
+            }
+        }
+        f
+    }
+
     /// The ratio a class converts at (common shares per share) after the entries applied.
     pub(crate) fn ratio(&self, book: &Book, class: ClassId) -> Decimal {
-        self.adjusted
-            .get(&class)
-            .and_then(|list| list.last())
-            .map(|&(_, r)| r)
-            .or_else(|| book.class(class).map(|c| c.conversion_ratio))
-            .unwrap_or(Decimal::ONE)
+        self.fraction(book, class).value()
     }
+}
+
+/// One step in a class's authorised shares.
+#[derive(Debug, Clone, Copy)]
+enum AuthorizedStep {
+    Set(u64),
+    Scale(u64, u64, crate::rounding::ShareRounding),
 }
 
 /// The positions after some prefix of the journal.
@@ -213,6 +291,14 @@ pub(crate) struct Timeline<'b> {
     plan_class: HashMap<PlanId, ClassId>,
     /// Conversion ratios as of the entries applied.
     ratios: Ratios,
+    /// per class: authorised-share adjustments and splits not reversed, in the order applied.
+    authorized_steps: HashMap<ClassId, Vec<(EntryId, AuthorizedStep)>>,
+    /// per class with steps: the authorised shares they leave in force.
+    authorized_now: HashMap<ClassId, Option<u64>>,
+    /// per grant whose class split since it was granted: its exercise price now.
+    strikes: HashMap<EntryId, Decimal>,
+    /// per class that split: its original issue price now (before any split, the class's own).
+    issue_prices: HashMap<ClassId, Decimal>,
 }
 
 impl<'b> Timeline<'b> {
@@ -231,7 +317,237 @@ impl<'b> Timeline<'b> {
             claimed: HashMap::default(),
             plan_class: book.plans().iter().map(|p| (p.id, p.class)).collect(),
             ratios: Ratios::default(),
+            authorized_steps: HashMap::default(),
+            authorized_now: HashMap::default(),
+            strikes: HashMap::default(),
+            issue_prices: HashMap::default(),
         }
+    }
+
+    /// A class's conversion ratio after the entries applied so far, as an exact fraction.
+    pub(crate) fn ratio_fraction(&self, class: ClassId) -> Fraction {
+        self.ratios.fraction(self.book, class)
+    }
+
+    /// A class's authorised shares after the entries applied so far (None: no limit).
+    pub(crate) fn authorized(&self, class: ClassId) -> Option<u64> {
+        match self.authorized_now.get(&class) {
+            Some(a) => *a,
+            None => self.book.class(class).and_then(|c| c.authorized),
+        }
+    }
+
+    /// A grant's exercise price per share after the splits applied so far.
+    pub(crate) fn strike(&self, grant: EntryId) -> Option<Decimal> {
+        self.strikes.get(&grant).copied().or_else(|| {
+            match self.book.entry(grant).map(|e| &e.movement) {
+                Some(Movement::OptionGrant { exercise_price, .. }) => Some(exercise_price.amount),
+                _ => None,
+            }
+        })
+    }
+
+    /// A class's original issue price after the splits applied so far.
+    pub(crate) fn original_issue_price(&self, class: ClassId) -> Option<Decimal> {
+        self.issue_prices.get(&class).copied().or_else(|| {
+            self.book
+                .class(class)
+                .and_then(|c| c.original_issue_price)
+                .map(|p| p.amount)
+        })
+    }
+
+    fn refresh_authorized(&mut self, class: ClassId) {
+        let mut a = self.book.class(class).and_then(|c| c.authorized);
+        for (_, step) in self.authorized_steps.get(&class).into_iter().flatten() {
+            a = match *step {
+                AuthorizedStep::Set(n) => Some(n),
+                AuthorizedStep::Scale(n, d, rule) => a.map(|x| {
+                    rule.apply(Decimal::from(x) * Decimal::from(n) / Decimal::from(d))
+                        .unwrap_or(u64::MAX)
+                }),
+            };
+        }
+        self.authorized_now.insert(class, a);
+    }
+
+    /// Authorised shares set by an adjustment, or put back by the reversal of one.
+    fn apply_authorized(&mut self, e: &Entry) -> Result<(), Violation> {
+        match &e.movement {
+            Movement::AuthorizedSharesAdjustment { class, authorized } => {
+                self.authorized_steps
+                    .entry(*class)
+                    .or_default()
+                    .push((e.id, AuthorizedStep::Set(*authorized)));
+                self.refresh_authorized(*class);
+                self.check_authorized(*class, "authorized")
+            }
+            Movement::Reversal { reverses, .. } => {
+                let Some(Movement::AuthorizedSharesAdjustment { class, .. }) =
+                    self.book.entry(*reverses).map(|t| &t.movement)
+                else {
+                    return Ok(());
+                };
+                if let Some(list) = self.authorized_steps.get_mut(class) {
+                    list.retain(|(id, _)| id != reverses);
+                }
+                self.refresh_authorized(*class);
+                self.check_authorized(*class, "entry")
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Splits every holding, grant and pool of a class (see `Movement::StockSplit`), and
+    /// says what each became.
+    pub(crate) fn split(&mut self, e: &Entry) -> Result<SplitEffect, Violation> {
+        let Movement::StockSplit {
+            class,
+            numerator: n,
+            denominator: d,
+            rounding,
+            ..
+        } = &e.movement
+        else {
+            return Err(Violation {
+                field: "entry",
+                kind: ViolationKind::TooLarge,
+            });
+        };
+        let (class, n, d) = (*class, *n, *d);
+        let rule = rounding.shares;
+        let too_large = || Violation {
+            field: "ratio",
+            kind: ViolationKind::TooLarge,
+        };
+        let mut effect = SplitEffect::new(e, class, n, d);
+
+        let mut keys: Vec<_> = self
+            .held
+            .iter()
+            .filter(|((_, c), v)| *c == class && **v > 0)
+            .map(|(k, _)| *k)
+            .collect();
+        keys.sort();
+        for key in keys {
+            let before = self.held[&key];
+            let (after, dropped) = scale(before, n, d, rule).ok_or_else(too_large)?;
+            self.held.insert(key, i128::from(after));
+            effect.holdings.push(SplitHolding {
+                holder: key.0,
+                before: before as u64,
+                after,
+                fraction_dropped: dropped,
+            });
+        }
+
+        let plans: Vec<PlanId> = self
+            .plan_class
+            .iter()
+            .filter(|(_, c)| **c == class)
+            .map(|(p, _)| *p)
+            .collect();
+        let mut grants: Vec<(EntryId, StakeholderId, PlanId)> = self
+            .grants
+            .iter()
+            .filter(|(_, v)| **v > 0)
+            .filter_map(|(g, _)| self.grant(*g).map(|(h, p)| (*g, h, p)))
+            .filter(|(_, _, p)| plans.contains(p))
+            .collect();
+        grants.sort();
+        let mut granted_now: HashMap<PlanId, i128> = HashMap::default();
+        for (grant, holder, plan) in grants {
+            let before = self.grants[&grant];
+            let (after, dropped) = scale(before, n, d, rule).ok_or_else(too_large)?;
+            self.grants.insert(grant, i128::from(after));
+            *granted_now.entry(plan).or_insert(0) += i128::from(after);
+            let price_before = self.strike(grant).unwrap_or(Decimal::ZERO);
+            let price_after =
+                rounding.round_price(price_before * Decimal::from(d) / Decimal::from(n));
+            self.strikes.insert(grant, price_after);
+            effect.grants.push(SplitGrant {
+                grant,
+                holder,
+                before: before as u64,
+                after,
+                fraction_dropped: dropped,
+                exercise_price_before: price_before,
+                exercise_price_after: price_after,
+            });
+        }
+        // Granted options whose grants ran out or lapsed are zero already.
+        let mut sorted_plans = plans;
+        sorted_plans.sort();
+        for plan in sorted_plans {
+            let g = |m: &HashMap<PlanId, i128>| m.get(&plan).copied().unwrap_or(0);
+            let (reserved, exercised, lapsed) =
+                (g(&self.reserved), g(&self.exercised), g(&self.lapsed));
+            let available = self.available(plan);
+            let granted = granted_now.get(&plan).copied().unwrap_or(0);
+            let (available_after, _) = scale(available, n, d, rule).ok_or_else(too_large)?;
+            let (exercised_after, _) = scale(exercised, n, d, rule).ok_or_else(too_large)?;
+            let (lapsed_after, _) = scale(lapsed, n, d, rule).ok_or_else(too_large)?;
+            // The reserve is what keeps reserved = granted + exercised + available true.
+            let reserved_after =
+                i128::from(available_after) + granted + i128::from(exercised_after);
+            self.granted.insert(plan, granted);
+            self.exercised.insert(plan, i128::from(exercised_after));
+            self.lapsed.insert(plan, i128::from(lapsed_after));
+            self.reserved.insert(plan, reserved_after);
+            effect.plans.push(SplitPlan {
+                plan,
+                reserved_before: reserved as u64,
+                reserved_after: reserved_after as u64,
+                available_before: available as u64,
+                available_after,
+            });
+        }
+        self.claimed.insert(class, self.claimed_by(class));
+
+        let authorized_before = self.authorized(class);
+        self.authorized_steps
+            .entry(class)
+            .or_default()
+            .push((e.id, AuthorizedStep::Scale(n, d, rule)));
+        self.refresh_authorized(class);
+        if let (Some(b), Some(a)) = (authorized_before, self.authorized(class)) {
+            effect.authorized = Some((b, a));
+        }
+
+        if let Some(price) = self.original_issue_price(class) {
+            let after = price * Decimal::from(d) / Decimal::from(n);
+            self.issue_prices.insert(class, after);
+            effect.original_issue_price = Some((price, after));
+        }
+
+        let steps = self.book.split_ratio_steps(&e.movement);
+        let before: Vec<Decimal> = steps.iter().map(|(c, _, _)| self.ratio(*c)).collect();
+        self.ratios.apply(self.book, e);
+        for ((c, _, _), b) in steps.iter().zip(before) {
+            effect.conversion_ratios.push((*c, b, self.ratio(*c)));
+        }
+        self.check_authorized(class, "ratio")?;
+        Ok(effect)
+    }
+
+    /// Outstanding shares of a class plus what its plans still reserve.
+    fn claimed_by(&self, class: ClassId) -> i128 {
+        let held: i128 = self
+            .held
+            .iter()
+            .filter(|((_, c), _)| *c == class)
+            .map(|(_, v)| *v)
+            .sum();
+        let reserved: i128 = self
+            .plan_class
+            .iter()
+            .filter(|(_, c)| **c == class)
+            .map(|(p, _)| {
+                self.reserved.get(p).copied().unwrap_or(0)
+                    - self.exercised.get(p).copied().unwrap_or(0)
+            })
+            .sum();
+        held + reserved
     }
 
     /// The conversion ratio of a class after the entries applied so far.
@@ -281,9 +597,10 @@ impl<'b> Timeline<'b> {
                 .book
                 .entry(*reverses)
                 .map_or([None, None], |e| self.holders_moved(&e.movement)),
-            Movement::PoolIncrease { .. } | Movement::ConversionRatioAdjustment { .. } => {
-                [None, None]
-            }
+            Movement::PoolIncrease { .. }
+            | Movement::ConversionRatioAdjustment { .. }
+            | Movement::StockSplit { .. }
+            | Movement::AuthorizedSharesAdjustment { .. } => [None, None],
         }
     }
 
@@ -355,8 +672,11 @@ impl<'b> Timeline<'b> {
                 Delta::Held(*holder, *to_class, n(*resulting_shares)),
             ]),
             Movement::ConvertibleIssuance { .. } => Deltas::of(&[Delta::Convertible(e.id, 1)]),
-            // A ratio moves no account (see `Ratios`).
-            Movement::ConversionRatioAdjustment { .. } => Deltas::of(&[]),
+            // A ratio or a limit moves no account (see `Ratios`); a split scales every
+            // account of its class at once (`split`), which a list of deltas cannot say.
+            Movement::ConversionRatioAdjustment { .. }
+            | Movement::StockSplit { .. }
+            | Movement::AuthorizedSharesAdjustment { .. } => Deltas::of(&[]),
             Movement::ConvertibleConversion {
                 instrument,
                 class,
@@ -422,7 +742,15 @@ impl<'b> Timeline<'b> {
                 self.expiries.push(Reverse((x, e.id)));
             }
         }
+        if let Movement::StockSplit { .. } = e.movement {
+            // A reversed split is skipped: it is reversed only as of its own date.
+            if self.book.reversal_of(e.id).is_none() {
+                self.split(e)?;
+            }
+            return Ok(());
+        }
         self.ratios.apply(self.book, e);
+        self.apply_authorized(e)?;
         let deltas = self.deltas(e);
         for d in deltas.iter() {
             self.apply_delta(d, field)?;
@@ -536,7 +864,7 @@ impl<'b> Timeline<'b> {
     }
 
     fn check_authorized(&self, class: ClassId, field: &'static str) -> Result<(), Violation> {
-        let Some(authorized) = self.book.class(class).and_then(|c| c.authorized) else {
+        let Some(authorized) = self.authorized(class) else {
             return Ok(());
         };
         let claimed = self.claimed.get(&class).copied().unwrap_or(0);
@@ -562,6 +890,8 @@ fn quantity_field(m: &Movement) -> &'static str {
         | Movement::OptionCancellation { .. } => "options",
         Movement::Reversal { .. } => "entry",
         Movement::ConvertibleConversion { .. } => "instrument",
+        Movement::StockSplit { .. } => "ratio",
+        Movement::AuthorizedSharesAdjustment { .. } => "authorized",
         _ => "shares",
     }
 }
@@ -592,4 +922,22 @@ impl Book {
         t.lapse_before(as_of);
         Ok(t)
     }
+}
+
+/// `count` x numerator / denominator, rounded by `rule`, and the fraction the rounding
+/// dropped (negative where it rounded up). None when the result cannot be held.
+fn scale(
+    count: i128,
+    numerator: u64,
+    denominator: u64,
+    rule: crate::rounding::ShareRounding,
+) -> Option<(u64, Decimal)> {
+    let count = u64::try_from(count).ok()?;
+    let exact =
+        Decimal::from(count).checked_mul(Decimal::from(numerator))? / Decimal::from(denominator);
+    let whole = rule.apply(exact).ok()?;
+    if whole > crate::MAX_SHARES.saturating_mul(1000) {
+        return None;
+    }
+    Some((whole, exact - Decimal::from(whole)))
 }
