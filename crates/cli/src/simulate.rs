@@ -8,14 +8,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
 
-use roundbook_ledger::{Participation, RoundingPolicy};
-use roundbook_sim::backend::{self, RunError, RunRequest};
+use roundbook_runs::{FinishedRun, Overrides, PreparedRun, RunOptions, RunsError};
 use roundbook_sim::cpu::{self, MEASURE_NAMES};
-use roundbook_sim::kernel::Params;
-use roundbook_sim::scenario::{Backend, Scenario, StartClass};
+use roundbook_sim::scenario::Backend;
 use roundbook_store::Store;
-use rust_decimal::prelude::ToPrimitive;
-use sha2::{Digest, Sha256};
 
 use crate::args::SimulateArgs;
 use crate::{CliError, CliResult};
@@ -30,127 +26,78 @@ fn invalid(file: &Path, path: &str, message: &str) -> CliError {
     }
 }
 
-/// A holder of the book: its fully diluted shares, and its part of each class (by index).
-struct Holder {
-    name: String,
-    fully_diluted: u64,
-    parts: Vec<(usize, f64)>,
+/// The library's errors as the CLI has always reported them: a scenario field's error names
+/// the file and the field path.
+fn cli_error(file: &Path, e: RunsError) -> CliError {
+    match e {
+        RunsError::Scenario(e) => invalid(file, &e.path, &e.message),
+        RunsError::Store(e) => e.into(),
+        RunsError::Ledger(e) => e.into(),
+        RunsError::Cancelled => CliError {
+            code: "cancelled",
+            field: None,
+            message: "cancelled: the run stopped and no result was written".into(),
+        },
+        RunsError::Gpu(e) => CliError {
+            code: "gpu",
+            field: Some("backend"),
+            message: format!("backend: {e} (--backend auto falls back to the CPU)"),
+        },
+    }
 }
 
-/// The book's capitalisation on a date, as MODEL.md's classes: options count as a
-/// common-equivalent class (v1 ignores strikes), the unallocated pool apart; and its holders.
-fn classes_from_book(book: &Path, date: &str) -> CliResult<(Vec<StartClass>, f64, Vec<Holder>)> {
-    let day = crate::write::date("start.date", date)?;
-    let store = Store::open(book)?;
-    let b = store.load_as_of(day)?;
-    let table = b.cap_table(day, &RoundingPolicy::default())?;
-    let mut classes = vec![];
-    for row in table.classes.iter().filter(|r| r.shares > 0) {
-        let Some(c) = b.class(row.class) else {
-            continue;
-        };
-        let oip = c
-            .original_issue_price
-            .map_or(0.0, |p| p.amount.to_f64().unwrap_or(0.0));
-        classes.push(StartClass {
-            name: c.name.clone(),
-            shares: row.as_converted as f64,
-            preference: c.preference_multiple.to_f64().unwrap_or(0.0) * oip * row.shares as f64,
-            participating: !matches!(c.participation, Participation::None),
-            seniority: c.seniority,
-        });
+fn backend_choice(name: &str) -> CliResult<Backend> {
+    match name {
+        "auto" => Ok(Backend::Auto),
+        "cpu" => Ok(Backend::Cpu),
+        "gpu" => Ok(Backend::Gpu),
+        other => Err(CliError::usage(
+            "backend",
+            format!("'{other}' is not auto, cpu or gpu"),
+        )),
     }
-    let index_of = |name: &str, classes: &[StartClass]| classes.iter().position(|c| c.name == name);
-    let mut holders: Vec<Holder> = table
-        .holders
+}
+
+/// The run's JSON: what --json prints and --out writes.
+fn result_json(file: &Path, p: &PreparedRun, f: &FinishedRun) -> serde_json::Value {
+    let s = &p.scenario.simulation;
+    let meta = serde_json::json!({
+        "scenario": file.display().to_string(),
+        "scenario_sha256": p.scenario_sha256,
+        "seed": s.seed,
+        "paths": s.paths,
+        "horizon_months": s.horizon_months,
+        "backend": f.ran.backend,
+        "adapter": f.ran.adapter,
+        "engine_version": roundbook_runs::ENGINE_VERSION,
+        "seconds": f.seconds,
+        "classes": p.class_names,
+    });
+    let finals: Vec<serde_json::Value> = f
+        .final_names
         .iter()
-        .map(|h| Holder {
-            name: h.name.clone(),
-            fully_diluted: h.fully_diluted,
-            parts: h
-                .holdings
-                .iter()
-                .filter_map(|x| {
-                    let i = index_of(&x.class_name, &classes)?;
-                    Some((i, x.as_converted as f64 / classes[i].shares))
-                })
-                .collect(),
-        })
+        .zip(&f.summary.finals)
+        .map(|(name, fan)| serde_json::json!({ "name": name, "fan": fan }))
         .collect();
-    if table.totals.options > 0 {
-        let i = classes.len();
-        for (h, row) in holders.iter_mut().zip(&table.holders) {
-            if row.options > 0 {
-                h.parts
-                    .push((i, row.options as f64 / table.totals.options as f64));
-            }
-        }
-        classes.push(StartClass {
-            name: "Options (common-equivalent)".into(),
-            shares: table.totals.options as f64,
-            preference: 0.0,
-            participating: false,
-            seniority: 0,
-        });
-    }
-    Ok((classes, table.totals.pool_available as f64, holders))
+    serde_json::json!({ "run": meta, "summary": f.summary, "holders": f.holders, "finals": finals })
 }
 
 pub fn run(book: &Path, a: SimulateArgs, json: bool, out: &mut String) -> CliResult {
     let file = a.scenario.as_path();
     let text = std::fs::read_to_string(file).map_err(|e| CliError::io(file, e))?;
-    let mut s = Scenario::parse(&text).map_err(|e| invalid(file, &e.path, &e.message))?;
-    if let Some(p) = a.paths {
-        s.simulation.paths = p;
-    }
-    if let Some(seed) = a.seed {
-        s.simulation.seed = seed;
-    }
-    if let Some(b) = &a.backend {
-        s.simulation.backend = match b.as_str() {
-            "auto" => Backend::Auto,
-            "cpu" => Backend::Cpu,
-            "gpu" => Backend::Gpu,
-            other => {
-                return Err(CliError::usage(
-                    "backend",
-                    format!("'{other}' is not auto, cpu or gpu"),
-                ))
-            }
-        };
-    }
-    let samplers = s
-        .validate()
-        .map_err(|e| invalid(file, &e.path, &e.message))?;
-    let mut holders = vec![];
-    if s.start.classes.is_none() {
-        let (classes, pool, from_book) = classes_from_book(book, &s.start.date)?;
-        holders = from_book;
-        if classes.is_empty() {
-            return Err(invalid(
-                file,
-                "start.classes",
-                "the book holds no shares on the start date",
-            ));
-        }
-        s.start.classes = Some(classes);
-        s.start.pool_available = pool;
-    }
-    let params =
-        Params::new(&s, samplers).ok_or_else(|| invalid(file, "start.classes", "no classes"))?;
-    let class_names: Vec<String> = s
-        .start
-        .classes
-        .iter()
-        .flatten()
-        .map(|c| c.name.clone())
-        .collect();
+    let overrides = Overrides {
+        paths: a.paths,
+        seed: a.seed,
+        backend: a.backend.as_deref().map(backend_choice).transpose()?,
+    };
+    let prepared =
+        roundbook_runs::prepare(&text, &overrides, book).map_err(|e| cli_error(file, e))?;
+    let s = &prepared.scenario;
 
     // Ctrl-C sets the flag; the run stops at its next chunk of paths and returns nothing.
     CANCEL.store(false, Ordering::SeqCst);
     let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::SeqCst));
     let paths = s.simulation.paths;
-    let started = Instant::now();
     let last = Mutex::new(Instant::now());
     let progress = |done: u64| {
         let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
@@ -166,101 +113,25 @@ pub fn run(book: &Path, a: SimulateArgs, json: bool, out: &mut String) -> CliRes
     if a.batch == Some(0) {
         return Err(CliError::usage("batch", "must be at least 1 path"));
     }
-    let request = RunRequest {
-        backend: s.simulation.backend,
-        paths,
+    let options = RunOptions {
         threads: a.threads,
         batch: a.batch,
         cancel: &CANCEL,
         progress: &progress,
     };
-    let (summary, ran) = backend::run(&params, &request).map_err(|e| {
+    let finished = roundbook_runs::run(&prepared, &options).map_err(|e| {
         eprintln!();
-        match e {
-            RunError::Cancelled => CliError {
-                code: "cancelled",
-                field: None,
-                message: "cancelled: the run stopped and no result was written".into(),
-            },
-            RunError::Gpu(e) => CliError {
-                code: "gpu",
-                field: Some("backend"),
-                message: format!("backend: {e} (--backend auto falls back to the CPU)"),
-            },
-        }
+        cli_error(file, e)
     })?;
     eprintln!();
-    if let Some(notice) = &ran.notice {
+    if let Some(notice) = &finished.ran.notice {
         eprintln!("roundbook: {notice}");
     }
-    let secs = started.elapsed().as_secs_f64();
-    let hash: String = Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    let meta = serde_json::json!({
-        "scenario": file.display().to_string(),
-        "scenario_sha256": hash,
-        "seed": s.simulation.seed,
-        "paths": paths,
-        "horizon_months": s.simulation.horizon_months,
-        "backend": ran.backend,
-        "adapter": ran.adapter,
-        "engine_version": env!("CARGO_PKG_VERSION"),
-        "seconds": secs,
-        "classes": class_names,
-    });
-    // Per holder (MODEL.md: ownership = shares / F; payout = the class's times its part of it).
-    let h_last = s.simulation.horizon_months as usize - 1;
-    let fd = &summary.fans[3][h_last];
-    let holder_rows: Vec<serde_json::Value> = holders
-        .iter()
-        .map(|x| {
-            let own = |f: f64| if f > 0.0 { x.fully_diluted as f64 / f } else { f64::NAN };
-            let payout: f64 = x.parts.iter().map(|(i, part)| part * summary.payout_mean.get(*i).copied().unwrap_or(0.0)).sum();
-            let se_bound: f64 = x.parts.iter().map(|(i, part)| part * summary.payout_se.get(*i).copied().unwrap_or(0.0)).sum();
-            // A holder in one class gets a fixed part of that class's payout: its distribution
-            // scales. For a holder in several classes only the mean adds up.
-            let percentiles = match x.parts.as_slice() {
-                [(i, part)] => summary.finals.get(4 + i).map(|f| f.percentiles.map(|q| q * part)),
-                _ => None,
-            };
-            serde_json::json!({
-                "holder": x.name,
-                "exit_payout_percentiles": percentiles,
-                "fully_diluted_shares": x.fully_diluted,
-                // More shares outstanding means a smaller stake: P5 of ownership is shares / P95 of F.
-                "ownership_at_horizon": { "p5": own(fd.percentiles[4]), "p50": own(fd.percentiles[2]), "p95": own(fd.percentiles[0]) },
-                "exit_payout_mean": payout,
-                "exit_payout_se_bound": se_bound,
-            })
-        })
-        .collect();
-    let names = cpu::final_names(&class_names, s.funding.max_rounds);
-    let finals: Vec<serde_json::Value> = names
-        .iter()
-        .zip(&summary.finals)
-        .map(|(name, fan)| serde_json::json!({ "name": name, "fan": fan }))
-        .collect();
-    let mut result = serde_json::json!({ "run": meta, "summary": summary, "holders": holder_rows, "finals": finals });
+    let mut result = result_json(file, &prepared, &finished);
     // Stored in the book when there is one: the scenario text once, the run with its summary.
     if book.exists() {
-        let mut store = Store::open(book)?;
-        let summary_json = serde_json::to_string(&result["summary"]).unwrap_or_default();
-        let id = store.record_run(&roundbook_store::runs::NewRun {
-            scenario_text: &text,
-            scenario_sha256: result["run"]["scenario_sha256"]
-                .as_str()
-                .unwrap_or_default(),
-            seed: s.simulation.seed,
-            paths,
-            horizon_months: s.simulation.horizon_months,
-            backend: ran.backend,
-            adapter: ran.adapter.as_deref(),
-            engine_version: env!("CARGO_PKG_VERSION"),
-            seconds: secs,
-            summary_json: &summary_json,
-        })?;
+        let id = roundbook_runs::record(book, &text, &prepared, &finished)
+            .map_err(|e| cli_error(file, e))?;
         result["run"]["id"] = serde_json::json!(id);
         eprintln!("roundbook: stored as run #{id} in {}", book.display());
     }
@@ -276,6 +147,15 @@ pub fn run(book: &Path, a: SimulateArgs, json: bool, out: &mut String) -> CliRes
         );
         return Ok(());
     }
+    print_summary(&prepared, &finished, out);
+    Ok(())
+}
+
+fn print_summary(p: &PreparedRun, finished: &FinishedRun, out: &mut String) {
+    let s = &p.scenario;
+    let (summary, ran, secs) = (&finished.summary, &finished.ran, finished.seconds);
+    let paths = s.simulation.paths;
+    let names = &finished.final_names;
     let h = s.simulation.horizon_months as usize;
     let _ = writeln!(
         out,
@@ -330,18 +210,18 @@ pub fn run(book: &Path, a: SimulateArgs, json: bool, out: &mut String) -> CliRes
             fan.percentiles[0], fan.percentiles[2], fan.percentiles[4], fan.mean
         );
     }
-    if !holder_rows.is_empty() {
+    if !finished.holders.is_empty() {
         let _ = writeln!(out, "\nHolders at month {h}: ownership of fully diluted (P5 / P50 / P95) and mean exit payout:");
-        for r in &holder_rows {
-            let o = &r["ownership_at_horizon"];
+        for r in &finished.holders {
+            let o = r.ownership_at_horizon;
             let _ = writeln!(
                 out,
                 "  {:<44} {:>7.3}% {:>7.3}% {:>7.3}%  {:>12.4e}",
-                r["holder"].as_str().unwrap_or(""),
-                o["p5"].as_f64().unwrap_or(f64::NAN) * 100.0,
-                o["p50"].as_f64().unwrap_or(f64::NAN) * 100.0,
-                o["p95"].as_f64().unwrap_or(f64::NAN) * 100.0,
-                r["exit_payout_mean"].as_f64().unwrap_or(f64::NAN)
+                r.holder,
+                o.p5 * 100.0,
+                o.p50 * 100.0,
+                o.p95 * 100.0,
+                r.exit_payout_mean
             );
         }
     }
@@ -375,7 +255,6 @@ pub fn run(book: &Path, a: SimulateArgs, json: bool, out: &mut String) -> CliRes
         let _ = writeln!(out, "  {:<36} {r:>+7.3} {bar}", x.input);
     }
     let _ = writeln!(out, "\nPercentiles are read from histograms: each states its bin error in --json (fans[].bin_error).");
-    Ok(())
 }
 
 /// `roundbook runs`: the Monte Carlo runs stored in the book.

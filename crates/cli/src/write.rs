@@ -103,24 +103,9 @@ pub fn init(book: &Path, a: InitArgs, out: &mut String) -> CliResult {
 }
 
 pub fn demo(book: &Path, json: bool, out: &mut String) -> CliResult {
-    let mut store = Store::create(book, &example::xai_company())?;
-    // Step 1, the cap table; step 2, the compute plan funded by the Series B. A failure
-    // of either leaves no file behind.
-    let made = store.transact(example::populate_xai).and_then(|o| {
-        let plan = roundbook_compute::example::xai_compute_plan(Some(o.round));
-        let orders = store.record_compute_plan(plan.orders, plan.terms)?;
-        Ok((o, orders))
-    });
-    let (outcome, orders) = match made {
-        Ok(o) => o,
-        Err(e) => {
-            drop(store);
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", book.display()));
-            }
-            return Err(e.into());
-        }
-    };
+    // The same function makes the app's first-start book; a failure leaves no file behind.
+    let made = Store::create_example(book)?;
+    let (outcome, orders) = (made.series_b, made.gpu_orders);
     if json {
         let v = serde_json::json!({"book": book.display().to_string(), "series_b": outcome, "gpu_orders": orders});
         let _ = writeln!(

@@ -8,6 +8,7 @@
 
 mod compute;
 mod error;
+mod example;
 pub mod migrate;
 mod rows;
 pub mod runs;
@@ -20,6 +21,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
 pub use compute::ComputeBook;
 pub use error::{Result, StoreError};
+pub use example::ExampleBook;
 
 /// Marks a SQLite file as a Roundbook book ("RBK1").
 pub const APPLICATION_ID: i32 = 0x5242_4B31;
