@@ -383,6 +383,29 @@ fn line(book: &Book, m: &Movement) -> Line {
             detail: Some(format!("conversion ratio {new_ratio}: {reason}")),
             ..Line::default()
         },
+        Movement::StockSplit {
+            class: c,
+            numerator,
+            denominator,
+            rounding,
+            ..
+        } => Line {
+            class: class(*c),
+            detail: Some(format!(
+                "split {numerator}:{denominator} (every {denominator} share(s) become {numerator}; shares {}, fractions paid in cash)",
+                rounding.shares.name()
+            )),
+            ..Line::default()
+        },
+        Movement::AuthorizedSharesAdjustment {
+            class: c,
+            authorized,
+        } => Line {
+            class: class(*c),
+            shares: Some(*authorized),
+            detail: Some(format!("authorised shares set to {authorized}")),
+            ..Line::default()
+        },
         Movement::Reversal { reverses, reason } => Line {
             reverses: Some(*reverses),
             detail: Some(reason.clone()),

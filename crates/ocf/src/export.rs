@@ -934,7 +934,78 @@ impl<'a> Exporter<'a> {
                 }
                 out.push(v);
             }
+            Movement::StockSplit {
+                class,
+                numerator,
+                denominator,
+                ..
+            } => {
+                self.split_lots(e, *class, *numerator, *denominator)?;
+                let mut v = self.base(e, "TX_STOCK_CLASS_SPLIT", 0);
+                merge(
+                    &mut v,
+                    json!({
+                        "stock_class_id": class_id(*class),
+                        "split_ratio": { "numerator": numerator.to_string(), "denominator": denominator.to_string() },
+                    }),
+                );
+                out.push(v);
+            }
+            Movement::AuthorizedSharesAdjustment { class, authorized } => {
+                let mut v = self.base(e, "TX_STOCK_CLASS_AUTHORIZED_SHARES_ADJUSTMENT", 0);
+                merge(
+                    &mut v,
+                    json!({ "stock_class_id": class_id(*class), "new_shares_authorized": authorized.to_string() }),
+                );
+                out.push(v);
+            }
             Movement::Reversal { reverses, reason } => self.reversal(e, *reverses, reason, out)?,
+        }
+        Ok(())
+    }
+
+    /// OCF splits each security; the book, each holding. They agree only when no security
+    /// is left with a fraction of a share, so a split that dropped fractions is refused.
+    fn split_lots(
+        &mut self,
+        e: &Entry,
+        class: ClassId,
+        numerator: u64,
+        denominator: u64,
+    ) -> Result<()> {
+        let book = self.book;
+        let scaled = |q: u64| -> Result<u64> {
+            let n = u128::from(q) * u128::from(numerator);
+            if n % u128::from(denominator) != 0 {
+                return Err(err(
+                    &format!("entry #{}", e.id),
+                    format!("the {numerator}:{denominator} split leaves a security of {q} with a fraction of a share; OCF splits each security, the book each holding, and the two would disagree"),
+                ));
+            }
+            u64::try_from(n / u128::from(denominator)).map_err(|_| {
+                err(
+                    &format!("entry #{}", e.id),
+                    "a split share count is too large",
+                )
+            })
+        };
+        for ((_, c), lots) in self.lots.iter_mut() {
+            if *c == class {
+                for lot in lots.iter_mut() {
+                    lot.quantity = scaled(lot.quantity)?;
+                }
+            }
+        }
+        let of_class = |p: PlanId| book.plan(p).map(|p| p.class) == Some(class);
+        for (grant, lot) in self.grants.iter_mut() {
+            if grant_terms(book, *grant).is_some_and(|(_, p, _)| of_class(p)) {
+                lot.quantity = scaled(lot.quantity)?;
+            }
+        }
+        for (plan, r) in self.reserved.iter_mut() {
+            if of_class(*plan) {
+                r.1 = scaled(r.1)?;
+            }
         }
         Ok(())
     }

@@ -672,8 +672,8 @@ impl<'a> Importer<'a> {
             "TX_CONVERTIBLE_CONVERSION" => self.convertible_conversion(o, date, items),
             "TX_CONVERTIBLE_CANCELLATION" => self.convertible_cancellation(o, date),
             "TX_STOCK_CLASS_CONVERSION_RATIO_ADJUSTMENT" => self.ratio_adjustment(o, date),
-            "TX_STOCK_CLASS_SPLIT" => Err(o.unsupported("object_type", "a stock split: the book cannot record one yet (it would have to split every holding, grant and pool of the class); refused rather than imported wrong")),
-            "TX_STOCK_CLASS_AUTHORIZED_SHARES_ADJUSTMENT" => Err(o.unsupported("object_type", "the book sets a class's authorized shares once, when the class is created")),
+            "TX_STOCK_CLASS_SPLIT" => self.split(o, date),
+            "TX_STOCK_CLASS_AUTHORIZED_SHARES_ADJUSTMENT" => self.authorized_adjustment(o, date),
             "TX_STOCK_REISSUANCE" => Err(o.unsupported("object_type", "a stock reissuance: the book keeps holdings, not certificates")),
             "TX_STOCK_PLAN_RETURN_TO_POOL" => Err(o.unsupported("object_type", "in the book, cancelled options return to the pool by themselves; an explicit return would count them twice")),
             "TX_CONVERTIBLE_TRANSFER" | "TX_EQUITY_COMPENSATION_TRANSFER" | "TX_PLAN_SECURITY_TRANSFER" => Err(o.unsupported("object_type", "the book transfers shares only, not convertibles or options")),
@@ -1500,6 +1500,77 @@ impl<'a> Importer<'a> {
             None,
         )?;
         self.close(o)
+    }
+
+    /// OCF splits each security of the class; the book splits each holder's holding. The two
+    /// agree when no security is left with a fraction, and only then is the split imported.
+    fn split(&mut self, o: &Obj, date: NaiveDate) -> Result<()> {
+        let class = self.class(o, "stock_class_id", o.str("stock_class_id")?)?;
+        let r = o.sub("split_ratio")?;
+        let term = |field: &str| -> Result<u64> {
+            whole_shares(r.numeric(field)?).map_err(|m| r.invalid(field, m))
+        };
+        let (numerator, denominator) = (term("numerator")?, term("denominator")?);
+        if numerator == 0 || denominator == 0 {
+            let field = if numerator == 0 {
+                "numerator"
+            } else {
+                "denominator"
+            };
+            return Err(r.invalid(field, "a split ratio cannot have a zero"));
+        }
+        let book = &*self.book;
+        let in_class = |h: &Holding| match *h {
+            Holding::Stock(c) => c == class,
+            Holding::Grant { plan, .. } => book.plan(plan).map(|p| p.class) == Some(class),
+            Holding::Convertible(_) => false,
+        };
+        let scaled = |q: u64| -> Option<u64> {
+            let n = u128::from(q) * u128::from(numerator);
+            (n % u128::from(denominator) == 0)
+                .then(|| u64::try_from(n / u128::from(denominator)).ok())
+                .flatten()
+        };
+        let mut securities = self.securities.clone();
+        for (id, s) in securities.iter_mut().filter(|(_, s)| in_class(&s.holding)) {
+            s.quantity = scaled(s.quantity).ok_or_else(|| {
+                o.unsupported(
+                    "split_ratio",
+                    format!("security '{id}' ({} shares) would hold a fraction of a share; the book rounds each holder's holding, not each security, so the two would disagree", s.quantity),
+                )
+            })?;
+        }
+        let mut plans = self.plans.clone();
+        for (key, (plan, reserved)) in plans.iter_mut() {
+            if book.plan(*plan).map(|p| p.class) == Some(class) {
+                *reserved = scaled(*reserved).ok_or_else(|| {
+                    o.unsupported(
+                        "split_ratio",
+                        format!("plan '{key}' would reserve a fraction of a share"),
+                    )
+                })?;
+            }
+        }
+        let memo = self.memo(o);
+        let m = self.book.stock_split(class, numerator, denominator);
+        self.record(o, date, m, memo)?;
+        self.securities = securities;
+        self.plans = plans;
+        Ok(())
+    }
+
+    fn authorized_adjustment(&mut self, o: &Obj, date: NaiveDate) -> Result<()> {
+        let class = self.class(o, "stock_class_id", o.str("stock_class_id")?)?;
+        let authorized = whole_shares(o.numeric("new_shares_authorized")?)
+            .map_err(|m| o.invalid("new_shares_authorized", m))?;
+        let memo = self.memo(o);
+        self.record(
+            o,
+            date,
+            Movement::AuthorizedSharesAdjustment { class, authorized },
+            memo,
+        )?;
+        Ok(())
     }
 
     fn ratio_adjustment(&mut self, o: &Obj, date: NaiveDate) -> Result<()> {

@@ -534,3 +534,64 @@ fn a_long_journal_spans_several_transaction_files() {
     let back = through_zip(&pkg);
     assert_eq!(table(&back, "2020-01-02").totals.outstanding, n as u64);
 }
+
+/// A 4:1 split of Common after the xAI example's Series B (Apple's 2020 ratio), then an
+/// authorised-shares adjustment: the package validates, names both transactions, and imports
+/// to the same cap table before and after the split.
+#[test]
+fn a_split_and_an_authorised_shares_adjustment_round_trip() {
+    let mut book = xai();
+    let common = book
+        .classes()
+        .iter()
+        .find(|c| c.kind == ClassKind::Common)
+        .unwrap()
+        .id;
+    let on = NaiveDate::from_ymd_opt(2024, 12, 2).unwrap();
+    let mark = book.mark();
+    book.record_split(on, common, 4, 1, None, Provenance::Recorded)
+        .unwrap();
+    let authorized = book
+        .cap_table(on, &RoundingPolicy::default())
+        .unwrap()
+        .classes
+        .iter()
+        .find(|c| c.class == common)
+        .and_then(|c| c.authorized)
+        .map_or(10_000_000_000, |a| a + 1_000_000);
+    book.record(
+        on,
+        Movement::AuthorizedSharesAdjustment {
+            class: common,
+            authorized,
+        },
+        None,
+        Provenance::Recorded,
+    )
+    .unwrap();
+    book.check(mark).unwrap();
+
+    let pkg = export_package(&book, &options()).unwrap();
+    assert_valid(&pkg);
+    let kinds: Vec<String> = pkg
+        .files()
+        .iter()
+        .flat_map(|f| f.items())
+        .filter_map(|v| v["object_type"].as_str().map(str::to_string))
+        .collect();
+    assert!(kinds.iter().any(|k| k == "TX_STOCK_CLASS_SPLIT"));
+    assert!(kinds
+        .iter()
+        .any(|k| k == "TX_STOCK_CLASS_AUTHORIZED_SHARES_ADJUSTMENT"));
+    let back = through_zip(&pkg);
+    same_cap_table(&book, &back, NaiveDate::from_ymd_opt(2024, 12, 1).unwrap());
+    same_cap_table(&book, &back, on);
+    let before = book
+        .cap_table(
+            NaiveDate::from_ymd_opt(2024, 12, 1).unwrap(),
+            &RoundingPolicy::default(),
+        )
+        .unwrap();
+    let after = back.cap_table(on, &RoundingPolicy::default()).unwrap();
+    assert_eq!(after.totals.fully_diluted, before.totals.fully_diluted * 4);
+}

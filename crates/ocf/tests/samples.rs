@@ -273,11 +273,6 @@ fn unsupported_sample_transactions_are_refused_by_name() {
     )
     .unwrap();
     let refused = [
-        ("common-2-for-1-split", "split"),
-        (
-            "decrease-authorized-series-a-preferred-after-financing",
-            "authorized",
-        ),
         ("test-warrant-issuance-minimal", "warrant"),
         ("test-stock-reissuance-minimal", "reissuance"),
         ("test-plan-security-return_to_pool", "pool"),
@@ -317,4 +312,120 @@ pub fn with_extra_transaction(dir: &std::path::Path, object: Value) {
     let mut m: Value = serde_json::from_slice(&std::fs::read(&mpath).unwrap()).unwrap();
     m["transactions_files"][0]["md5"] = Value::String(md5_hex(&bytes));
     std::fs::write(&mpath, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+}
+
+fn sample_object(id: &str) -> Value {
+    let samples: Value = serde_json::from_slice(
+        &std::fs::read(ocf_dir().join("samples/Transactions.ocf.json")).unwrap(),
+    )
+    .unwrap();
+    samples["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == id)
+        .unwrap()
+        .clone()
+}
+
+/// The sample's "common-2-for-1-split" (2022-02-01, Common Stock, 2:1), added to the derived
+/// package after that day's transactions, and the sample's authorised-shares decrease rewired
+/// to Series Seed (its Series A class is not in the package). Worked by hand from the figures
+/// of `derived_package_imports_to_the_cap_table_worked_by_hand`:
+///   On 2022-02-01 Common splits: Person X 4,800 -> 9,600, Fund III 1 -> 2, Person Y's RSA
+///   was retracted (0). Series Seed converts into 2 Common instead of 1. The plan's reserve
+///   10,000,000 -> 20,000,000; Common's authorised 1,000,000,000 -> 2,000,000,000.
+///   Later transactions are in post-split shares: 250 options granted, 100 exercised (Person
+///   Y: 100 Common), 100 cancelled, 50 left; the SAFE converts into 1,000 Seed (Fund IV: 1,010).
+///   2022-11-02 Common's ratio is set to 5; 2022-11-14 the pool to 100,000,000.
+/// As converted on 2022-12-31: X 9,600 x 5 = 48,000; Y 100 x 5 = 500; Fund III 2 x 5 = 10
+/// and 919 x 2 = 1,838; Fund IV 1,010 x 2 = 2,020. Outstanding 52,368.
+/// Pool: 100,000,000 - 50 - 100 = 99,999,850. FD = 52,368 + 50 + 99,999,850 = 100,052,268.
+#[test]
+fn the_samples_split_imports_to_the_cap_table_worked_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    derived().write_folder(dir.path()).unwrap();
+    with_extra_transaction(dir.path(), sample_object("common-2-for-1-split"));
+    let mut decrease = sample_object("decrease-authorized-series-a-preferred-after-financing");
+    decrease["stock_class_id"] = Value::String("cc775778-7d6e-4f8a-93cf-4df2242d7d6d".into());
+    with_extra_transaction(dir.path(), decrease);
+    let pkg = Package::read(dir.path()).unwrap();
+    let (book, summary) = import(&pkg).unwrap();
+    assert_eq!(summary.transactions, 27);
+    let t = table(&book, "2022-12-31");
+    assert_eq!(
+        holdings(&t),
+        vec![
+            ("Person X".into(), "Common Stock".into(), 9_600, 48_000),
+            ("Person Y".into(), "Common Stock".into(), 100, 500),
+            ("XYZ Holdings Fund III".into(), "Common Stock".into(), 2, 10),
+            (
+                "XYZ Holdings Fund III".into(),
+                "Series Seed Preferred".into(),
+                919,
+                1_838
+            ),
+            (
+                "XYZ Holdings Fund IV".into(),
+                "Series Seed Preferred".into(),
+                1_010,
+                2_020
+            ),
+        ]
+    );
+    assert_eq!(
+        classes(&t),
+        vec![
+            (
+                "Common Stock".into(),
+                9_702,
+                48_510,
+                50,
+                99_999_850,
+                100_048_410
+            ),
+            ("Series Seed Preferred".into(), 1_929, 3_858, 0, 0, 3_858),
+        ]
+    );
+    assert_eq!(t.totals.outstanding, 52_368);
+    assert_eq!(t.totals.fully_diluted, 100_052_268);
+    assert_eq!(t.plans[0].reserved, 100_000_000);
+    let authorized = |t: &roundbook_ledger::CapTable, name: &str| {
+        t.classes
+            .iter()
+            .find(|c| c.name == name)
+            .unwrap()
+            .authorized
+    };
+    assert_eq!(authorized(&t, "Common Stock"), Some(2_000_000_000));
+    assert_eq!(authorized(&t, "Series Seed Preferred"), Some(9_365_000));
+    let before = table(&book, "2022-12-15");
+    assert_eq!(
+        authorized(&before, "Series Seed Preferred"),
+        Some(10_000_000)
+    );
+    // The day before the split, nothing is doubled.
+    let jan = table(&book, "2022-01-31");
+    assert_eq!(jan.totals.outstanding, 0);
+    assert_eq!(jan.plans[0].reserved, 10_000_000);
+}
+
+/// A split that would leave a security with half a share is refused by name: OCF splits each
+/// security, the book each holding.
+#[test]
+fn a_split_leaving_a_fraction_on_a_security_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    derived().write_folder(dir.path()).unwrap();
+    let mut split = sample_object("common-2-for-1-split");
+    split["split_ratio"] = serde_json::json!({ "numerator": "1", "denominator": "3" });
+    with_extra_transaction(dir.path(), split);
+    let pkg = Package::read(dir.path()).unwrap();
+    let mut book = Book::new(company_from(&pkg).unwrap()).unwrap();
+    let before = fingerprint(&book);
+    let err = import_into(&mut book, &pkg).unwrap_err();
+    assert_eq!(err.kind, OcfErrorKind::Unsupported, "{err}");
+    assert_eq!(err.object.as_deref(), Some("common-2-for-1-split"));
+    assert_eq!(err.field.as_deref(), Some("split_ratio"));
+    assert!(err.message.contains("fraction"), "{err}");
+    assert_eq!(fingerprint(&book), before);
 }

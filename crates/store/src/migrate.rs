@@ -39,6 +39,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0005_named_scenarios",
         sql: include_str!("../../../migrations/0005_named_scenarios.sql"),
     },
+    Migration {
+        version: 6,
+        name: "0006_stock_splits",
+        sql: include_str!("../../../migrations/0006_stock_splits.sql"),
+    },
 ];
 
 pub fn latest_version() -> i64 {

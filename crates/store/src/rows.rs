@@ -264,6 +264,13 @@ pub fn insert_added(tx: &Transaction, a: &Added, now: DateTime<Utc>) -> Result<(
     Ok(())
 }
 
+/// What a split records besides its class and ratio, kept as JSON in `terms`.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SplitTerms {
+    rounding: RoundingPolicy,
+    converting_classes: Vec<ClassId>,
+}
+
 #[derive(Default)]
 struct EntryRow {
     holder: Option<i64>,
@@ -402,6 +409,28 @@ impl EntryRow {
                 class: Some(class.0),
                 ratio: Some(new_ratio.to_string()),
                 reason: Some(reason.clone()),
+                ..Default::default()
+            },
+            Movement::StockSplit {
+                class,
+                numerator,
+                denominator,
+                rounding,
+                converting_classes,
+            } => EntryRow {
+                class: Some(class.0),
+                quantity: Some(*numerator),
+                quantity2: Some(*denominator),
+                terms: serde_json::to_string(&SplitTerms {
+                    rounding: rounding.clone(),
+                    converting_classes: converting_classes.clone(),
+                })
+                .ok(),
+                ..Default::default()
+            },
+            Movement::AuthorizedSharesAdjustment { class, authorized } => EntryRow {
+                class: Some(class.0),
+                quantity: Some(*authorized),
                 ..Default::default()
             },
             Movement::Reversal { reverses, reason } => EntryRow {
@@ -624,6 +653,20 @@ pub fn load_entries(
                 class: ClassId(id(6)?),
                 new_ratio: dec(r, 19)?,
                 reason: r.get::<_, Option<String>>(16)?.unwrap_or_default(),
+            },
+            "stock-split" => {
+                let t: SplitTerms = json(r, 15)?;
+                Movement::StockSplit {
+                    class: ClassId(id(6)?),
+                    numerator: qty(11)?,
+                    denominator: qty(12)?,
+                    rounding: t.rounding,
+                    converting_classes: t.converting_classes,
+                }
+            }
+            "authorized-shares-adjustment" => Movement::AuthorizedSharesAdjustment {
+                class: ClassId(id(6)?),
+                authorized: qty(11)?,
             },
             "reversal" => Movement::Reversal {
                 reverses: EntryId(id(9)?),

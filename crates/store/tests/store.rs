@@ -88,7 +88,7 @@ fn an_older_schema_is_upgraded_and_keeps_its_data() {
         assert_eq!(tables, 0, "schema 1 has no settings table");
     }
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.schema_versions().unwrap(), vec![1, 2, 3, 4, 5]);
+    assert_eq!(store.schema_versions().unwrap(), vec![1, 2, 3, 4, 5, 6]);
     let book = store.load().unwrap();
     assert_eq!(book.company.name, "Old Co");
     assert_eq!(book.default_rounding(), RoundingPolicy::default());
