@@ -196,6 +196,12 @@ pub fn default_scenario() -> &'static str {
     scenarios::XAI_SCENARIO
 }
 
+/// The Scenarios view's preview of each distribution, redrawn as the text changes.
+#[tauri::command]
+pub fn preview_distributions(scenario: String) -> AppResult<roundbook_sim::preview::Preview> {
+    scenarios::preview_distributions(&scenario)
+}
+
 #[tauri::command]
 pub fn stored_runs(s: State<'_, Session>) -> AppResult<Vec<StoredRun>> {
     scenarios::stored_runs(&s.book())
@@ -210,9 +216,9 @@ pub async fn run_simulation<R: Runtime>(
     request: RunRequest,
 ) -> AppResult<RunResult> {
     // Checked here too, so a bad scenario is refused before a run is marked as going.
-    let paths = scenarios::prepare(&request)?.0.simulation.paths;
-    let cancel = s.start_run()?;
     let book = s.book();
+    let paths = scenarios::prepare(&book, &request)?.scenario.simulation.paths;
+    let cancel = s.start_run()?;
     let worker = tauri::async_runtime::spawn_blocking(move || {
         let last = Mutex::new(Instant::now() - Duration::from_secs(1));
         let progress = |done: u64| {

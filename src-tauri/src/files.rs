@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use roundbook_ledger::{example, Company, Currency};
+use roundbook_ledger::{Company, Currency};
 use roundbook_store::Store;
 use serde::{Deserialize, Serialize};
 
@@ -111,21 +111,10 @@ pub fn describe(book: &Path) -> AppResult<BookInfo> {
     })
 }
 
-/// The xAI example, as `roundbook demo` builds it: the cap table, then the compute plan funded
-/// by its Series B. A failure leaves no file behind.
+/// The xAI example, made by the same function as `roundbook demo`'s: the cap table, then the
+/// compute plan funded by its Series B. A failure leaves no file behind.
 pub fn create_example_book(book: &Path) -> AppResult<()> {
-    let mut store = Store::create(book, &example::xai_company())?;
-    let made = store.transact(example::populate_xai).and_then(|o| {
-        let plan = roundbook_compute::example::xai_compute_plan(Some(o.round));
-        store.record_compute_plan(plan.orders, plan.terms)
-    });
-    if let Err(e) = made {
-        drop(store);
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", book.display()));
-        }
-        return Err(e.into());
-    }
+    Store::create_example(book)?;
     Ok(())
 }
 

@@ -47,6 +47,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, session: Session) -> Builder<R
             reverse_entry,
             add_stakeholder,
             default_scenario,
+            preview_distributions,
             stored_runs,
             run_simulation,
             cancel_simulation,

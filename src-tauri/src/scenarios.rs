@@ -1,19 +1,19 @@
 //! Monte Carlo runs from the app: a scenario's text in, a run on the GPU or CPU backend with progress
-//! and cancel, the summary out and stored in the book (as `roundbook simulate` stores it).
+//! and cancel, the summary out and stored in the book. The glue is `roundbook_runs`, the same as
+//! `roundbook simulate`: a scenario without `[[start.classes]]` runs on the open book's
+//! capitalisation on its start date, with each holder's results.
 
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
-use std::time::Instant;
 
-use roundbook_sim::backend::{self, RunError};
+use roundbook_runs::{
+    CapitalisationSource, HolderResult, Overrides, PreparedRun, RunOptions, RunsError,
+};
 use roundbook_sim::cpu::{self, Summary};
-use roundbook_sim::dist::FieldError;
-use roundbook_sim::kernel::Params;
-use roundbook_sim::scenario::{Backend, Scenario};
-use roundbook_store::runs::NewRun;
+use roundbook_sim::preview::{self, Preview, PREVIEW_SAMPLES};
+use roundbook_sim::scenario::Backend;
 use roundbook_store::Store;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::error::{AppError, AppResult};
 
@@ -47,10 +47,14 @@ pub struct RunResult {
     pub seed: u64,
     pub horizon_months: u32,
     pub seconds: f64,
+    /// The scenario's own classes, or the book's on the start date.
+    pub capitalisation: CapitalisationSource,
     pub class_names: Vec<String>,
     /// The names of `summary.finals`, in order.
     pub final_names: Vec<String>,
     pub input_names: Vec<&'static str>,
+    /// Each holder of the book at the horizon (empty when the scenario lists its own classes).
+    pub holders: Vec<HolderResult>,
     pub summary: Summary,
 }
 
@@ -65,14 +69,24 @@ pub struct StoredRun {
     pub recorded_at: String,
 }
 
-fn scenario_error(e: FieldError) -> AppError {
-    AppError::invalid(&e.path, e.message)
+/// The library's errors as the page sees them: a scenario field's error on that field path
+/// (`compute.pue.max`), so the view shows it inline.
+fn app_error(e: RunsError) -> AppError {
+    match e {
+        RunsError::Scenario(e) => AppError::invalid(&e.path, e.message),
+        RunsError::Store(e) => e.into(),
+        RunsError::Ledger(e) => e.into(),
+        RunsError::Cancelled => AppError::new(
+            "cancelled",
+            "cancelled: the run stopped and nothing was stored",
+        ),
+        RunsError::Gpu(e) => AppError::invalid("backend", format!("{e}; choose auto or cpu")),
+    }
 }
 
-/// The scenario as it will run, checked: every error names its field path
-/// (`compute.pue.max`), and nothing runs or is stored.
-pub fn prepare(req: &RunRequest) -> AppResult<(Scenario, Params)> {
-    let mut s = Scenario::parse(&req.scenario).map_err(scenario_error)?;
+/// The scenario as it will run, checked against the open book: every error names its field
+/// path, and nothing runs or is stored.
+pub fn prepare(book: &Path, req: &RunRequest) -> AppResult<PreparedRun> {
     if let Some(p) = req.paths {
         if p == 0 || p > MAX_PATHS {
             return Err(AppError::invalid(
@@ -80,24 +94,13 @@ pub fn prepare(req: &RunRequest) -> AppResult<(Scenario, Params)> {
                 format!("{p}: a run from the app has 1 to {MAX_PATHS} paths"),
             ));
         }
-        s.simulation.paths = p;
     }
-    if let Some(seed) = req.seed {
-        s.simulation.seed = seed;
-    }
-    if let Some(b) = req.backend {
-        s.simulation.backend = b;
-    }
-    let samplers = s.validate().map_err(scenario_error)?;
-    if s.start.classes.is_none() {
-        return Err(AppError::invalid(
-            "start.classes",
-            "list the classes in the scenario; taking them from the book is done by `roundbook simulate` for now",
-        ));
-    }
-    let params = Params::new(&s, samplers)
-        .ok_or_else(|| AppError::invalid("start.classes", "no classes"))?;
-    Ok((s, params))
+    let overrides = Overrides {
+        paths: req.paths,
+        seed: req.seed,
+        backend: req.backend,
+    };
+    roundbook_runs::prepare(&req.scenario, &overrides, book).map_err(app_error)
 }
 
 /// Runs the scenario, reporting paths done; a set `cancel` stops it and nothing is stored.
@@ -107,67 +110,45 @@ pub fn run(
     cancel: &AtomicBool,
     progress: &(dyn Fn(u64) + Sync),
 ) -> AppResult<RunResult> {
-    let (s, params) = prepare(req)?;
+    let prepared = prepare(book, req)?;
     // Opened before the run so a missing book fails in milliseconds, not after it.
-    let mut store = Store::open(book)?;
-    let started = Instant::now();
-    let request = backend::RunRequest {
-        backend: s.simulation.backend,
-        paths: s.simulation.paths,
+    drop(Store::open(book)?);
+    let options = RunOptions {
         threads: None,
         batch: None,
         cancel,
         progress,
     };
-    let (summary, ran) = backend::run(&params, &request).map_err(|e| match e {
-        RunError::Cancelled => AppError::new(
-            "cancelled",
-            "cancelled: the run stopped and nothing was stored",
-        ),
-        RunError::Gpu(e) => AppError::invalid("backend", format!("{e}; choose auto or cpu")),
-    })?;
-    let seconds = started.elapsed().as_secs_f64();
-    let hash: String = Sha256::digest(req.scenario.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    let summary_json = serde_json::to_string(&summary).unwrap_or_default();
-    let id = store.record_run(&NewRun {
-        scenario_text: &req.scenario,
-        scenario_sha256: &hash,
-        seed: s.simulation.seed,
-        paths: s.simulation.paths,
-        horizon_months: s.simulation.horizon_months,
-        backend: ran.backend,
-        adapter: ran.adapter.as_deref(),
-        engine_version: env!("CARGO_PKG_VERSION"),
-        seconds,
-        summary_json: &summary_json,
-    })?;
-    let class_names: Vec<String> = s
-        .start
-        .classes
-        .iter()
-        .flatten()
-        .map(|c| c.name.clone())
-        .collect();
+    let finished = roundbook_runs::run(&prepared, &options).map_err(app_error)?;
+    let id =
+        roundbook_runs::record(book, &req.scenario, &prepared, &finished).map_err(app_error)?;
+    let sim = &prepared.scenario.simulation;
     Ok(RunResult {
         id,
-        backend: ran.backend,
-        backend_note: match (&ran.adapter, ran.notice) {
+        backend: finished.ran.backend,
+        backend_note: match (&finished.ran.adapter, finished.ran.notice) {
             (_, Some(notice)) => Some(notice),
             (Some(adapter), None) => Some(format!("ran on {adapter}")),
             (None, None) => None,
         },
-        paths: s.simulation.paths,
-        seed: s.simulation.seed,
-        horizon_months: s.simulation.horizon_months,
-        seconds,
-        final_names: cpu::final_names(&class_names, s.funding.max_rounds),
+        paths: sim.paths,
+        seed: sim.seed,
+        horizon_months: sim.horizon_months,
+        seconds: finished.seconds,
+        capitalisation: prepared.capitalisation,
+        final_names: finished.final_names,
         input_names: cpu::INPUT_NAMES.to_vec(),
-        class_names,
-        summary,
+        class_names: prepared.class_names,
+        holders: finished.holders,
+        summary: finished.summary,
     })
+}
+
+/// Each distribution field of the scenario text drawn a few thousand times with the engine's
+/// own samplers and seed; a bad field carries its own field-path error. Only text that is not
+/// TOML or JSON at all is refused, naming its line.
+pub fn preview_distributions(scenario: &str) -> AppResult<Preview> {
+    preview::preview(scenario, PREVIEW_SAMPLES).map_err(|e| AppError::invalid(&e.path, e.message))
 }
 
 pub fn stored_runs(book: &Path) -> AppResult<Vec<StoredRun>> {
