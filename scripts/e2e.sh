@@ -38,6 +38,10 @@ export DISPLAY=":$DISPLAY_NUM"
 export ROUNDBOOK_BOOK="$WORK/e2e.roundbook"
 export XDG_DATA_HOME="$WORK/data"
 export WEBKIT_DISABLE_DMABUF_RENDERER=1
+# The test seam (docs/app.md): the import/export dialogs answer this path instead of opening.
+mkdir -p "$WORK/export"
+export E2E_EXPORT="$WORK/export/captable.csv"
+export ROUNDBOOK_DIALOG_ANSWER="$E2E_EXPORT"
 tauri-driver --port "$PORT" >"$WORK/driver.log" 2>&1 &
 DRIVER_PID=$!
 for _ in $(seq 50); do

@@ -9,6 +9,8 @@ pub mod error;
 pub mod files;
 pub mod scenarios;
 pub mod session;
+pub mod transfer;
+pub mod transfer_commands;
 pub mod views;
 
 pub use error::{AppError, AppResult};
@@ -22,6 +24,8 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, session: Session) -> Builder<R
     builder
         .plugin(tauri_plugin_dialog::init())
         .manage(session)
+        .manage(transfer_commands::DialogSeam::from_environment())
+        .manage(transfer_commands::Transfers::default())
         .setup(|app| {
             let info = app.state::<Session>().info()?;
             show_title(app.handle(), &info);
@@ -51,5 +55,13 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, session: Session) -> Builder<R
             stored_runs,
             run_simulation,
             cancel_simulation,
+            transfer_commands::export_table,
+            transfer_commands::export_workbook,
+            transfer_commands::export_report,
+            transfer_commands::export_ocf,
+            transfer_commands::import_captable_csv,
+            transfer_commands::import_scenario,
+            transfer_commands::import_ocf,
+            transfer_commands::cancel_transfer,
         ])
 }

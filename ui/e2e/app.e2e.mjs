@@ -4,7 +4,7 @@
 // Each step asserts what the user would check; a screenshot of every main view is saved.
 
 import { execFileSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { Session } from "./webdriver.mjs";
 
 const [app, shots] = process.argv.slice(2);
@@ -195,6 +195,25 @@ await step("stakeholders, and the overview in the dark theme", async () => {
   const bg = await s.exec("return getComputedStyle(document.body).backgroundColor");
   assert(bg !== "rgb(251, 251, 249)", `dark background ${bg}`);
   await shot("09-overview-dark");
+});
+
+await step("export the cap table CSV: the file's total is the view's", async () => {
+  // ROUNDBOOK_DIALOG_ANSWER (scripts/e2e.sh) answers the save dialog with this path.
+  const out = process.env.E2E_EXPORT;
+  assert(out && !existsSync(out), `no file at ${out} yet`);
+  await view("captable", "table.captable");
+  const asOf = await s.exec("return document.querySelector('table.captable').dataset.asOf");
+  const fd = fdNumber(await fdTotal());
+  await view("transfer", "button[name=export-csv]");
+  await fill("input[name=as_of]", asOf);
+  await s.click("button[name=export-csv]");
+  const said = await s.waitFor("the export to be reported", "const e = document.querySelector('.done-list li, main .error'); return e && e.textContent", 60000);
+  assert(said.startsWith("Wrote CSV to"), said);
+  const lines = readFileSync(out, "utf8").split("\r\n").filter((l) => l);
+  assert(lines[0].startsWith("Holder,Basis,Outstanding shares,Options,Fully diluted shares"), lines[0]);
+  const total = lines[lines.length - 1].split(",");
+  assert(total[0] === "Total" && Number(total[4]) === fd, `total row ${total} vs the view's ${fd}`);
+  await shot("10-export");
 });
 
 await s.close();

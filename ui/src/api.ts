@@ -17,6 +17,7 @@ import type {
   RunResult,
   StoredRun,
 } from "./types";
+import type { AsOfForm, CsvImported, Exported, OcfImported, ScenarioImported, TableForm } from "./transfer";
 
 export interface RoundForm {
   name: string;
@@ -70,6 +71,14 @@ export interface Commands {
   stored_runs: [Record<string, never>, StoredRun[]];
   run_simulation: [{ request: RunRequest }, RunResult];
   cancel_simulation: [Record<string, never>, boolean];
+  export_table: [{ form: TableForm }, Exported | null];
+  export_workbook: [{ form: AsOfForm }, Exported | null];
+  export_report: [{ form: AsOfForm }, Exported | null];
+  export_ocf: [{ form: AsOfForm }, Exported | null];
+  import_captable_csv: [Record<string, never>, CsvImported | null];
+  import_scenario: [{ name: string }, ScenarioImported | null];
+  import_ocf: [Record<string, never>, { imported: OcfImported; book: BookInfo } | null];
+  cancel_transfer: [Record<string, never>, boolean];
 }
 
 export class AppError extends Error {

@@ -11,6 +11,7 @@ import { OverviewView } from "./views/overview";
 import { RoundsView } from "./views/rounds";
 import { ScenariosView } from "./views/scenarios";
 import { StakeholdersView } from "./views/stakeholders";
+import { TransferView } from "./views/transfer";
 import "./style.css";
 
 const VIEWS = [
@@ -22,6 +23,7 @@ const VIEWS = [
   ["compute", "Compute"],
   ["scenarios", "Scenarios"],
   ["exit", "Exit waterfall"],
+  ["transfer", "Import & export"],
 ] as const;
 type ViewId = (typeof VIEWS)[number][0];
 type Theme = "system" | "light" | "dark";
@@ -176,6 +178,7 @@ function App() {
         {view === "compute" && <ComputeView rev={rev} />}
         {view === "scenarios" && <ScenariosView rev={rev} changed={changed} />}
         {view === "exit" && <ExitViewPage rev={rev} />}
+        {view === "transfer" && <TransferView changed={changed} opened={opened} />}
       </main>
     </div>
   );

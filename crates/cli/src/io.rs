@@ -1,24 +1,19 @@
-//! `roundbook export ...` and `roundbook import ...` (docs/import-export.md): a thin shell
-//! over roundbook-export. Reads load the book; an import is one store transaction, so a
-//! bad row leaves the book as it was. An export is written to a temporary file beside
-//! the target and renamed, so a failed export never leaves half a file.
+//! `roundbook export ...` and `roundbook import ...` (docs/import-export.md): arguments and
+//! printing over roundbook-files, the glue the desktop app shares. Reads load the book; an
+//! import is one store transaction, so a bad row leaves the book as it was. An export is
+//! written to a temporary file beside the target and renamed, so a failed export never
+//! leaves half a file.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use chrono::{NaiveDate, Utc};
 use clap::{Args, Subcommand, ValueEnum};
-use roundbook_export::import::{apply, read_captable_csv};
-use roundbook_export::tables::{self, StoredRun};
-use roundbook_export::{to_csv, workbook, Table};
-use roundbook_ledger::{Book, LedgerError};
-use roundbook_sim::scenario::Scenario;
-use roundbook_store::Store;
-use rust_decimal::Decimal;
-use sha2::{Digest, Sha256};
+use roundbook_files::export::csv_text;
+use roundbook_files::{
+    unwatched, CapTableBy, FilesError, ProjectionRange as Range, TableChoice, TableRequest,
+};
 
 use crate::args::ByArg;
-use crate::write::date;
 use crate::{CliError, CliResult};
 
 #[derive(Subcommand)]
@@ -124,16 +119,68 @@ pub struct ProjectionRange {
     pub from: Option<String>,
 }
 
+impl From<FilesError> for CliError {
+    fn from(e: FilesError) -> CliError {
+        CliError {
+            code: e.code,
+            field: e.field,
+            message: e.message,
+        }
+    }
+}
+
+impl From<TableArg> for TableChoice {
+    fn from(t: TableArg) -> TableChoice {
+        match t {
+            TableArg::Captable => TableChoice::Captable,
+            TableArg::Holdings => TableChoice::Holdings,
+            TableArg::Convertibles => TableChoice::Convertibles,
+            TableArg::Journal => TableChoice::Journal,
+            TableArg::Rounds => TableChoice::Rounds,
+            TableArg::Participations => TableChoice::Participations,
+            TableArg::Stakeholders => TableChoice::Stakeholders,
+            TableArg::Compute => TableChoice::Compute,
+            TableArg::SimulationRuns => TableChoice::SimulationRuns,
+            TableArg::SimulationFans => TableChoice::SimulationFans,
+        }
+    }
+}
+
+impl From<&ProjectionRange> for Range {
+    fn from(r: &ProjectionRange) -> Range {
+        Range {
+            months: r.months.clone(),
+            from: r.from.clone(),
+        }
+    }
+}
+
 pub fn export(book: &Path, c: ExportCmd, json: bool, out: &mut String) -> CliResult {
     match c {
         ExportCmd::Csv(a) => export_csv(book, a, json, out),
-        ExportCmd::Xlsx(a) => export_xlsx(book, a, json, out),
-        ExportCmd::Ocf { out: file, as_of } => export_ocf(book, &file, as_of, json, out),
+        ExportCmd::Xlsx(a) => {
+            let range = Range::from(&a.projection);
+            let w =
+                roundbook_files::export_xlsx(book, a.as_of.as_deref(), &range, &a.out, &unwatched)?;
+            report(out, json, &a.out, &w.tables);
+            Ok(())
+        }
+        ExportCmd::Ocf { out: file, as_of } => {
+            let files = roundbook_files::export_ocf(book, as_of.as_deref(), &file, &unwatched)?;
+            let what = format!("OCF v1.2.0 package, {files} files");
+            wrote(out, json, &file, &what);
+            Ok(())
+        }
         ExportCmd::Pdf {
             out: file,
             as_of,
             projection,
-        } => export_pdf(book, &file, as_of, &projection, json, out),
+        } => {
+            let range = Range::from(&projection);
+            roundbook_files::export_pdf(book, as_of.as_deref(), &range, &file, &unwatched)?;
+            wrote(out, json, &file, "board report");
+            Ok(())
+        }
     }
 }
 
@@ -145,158 +192,41 @@ pub fn import(book: &Path, c: ImportCmd, json: bool, out: &mut String) -> CliRes
     }
 }
 
-fn as_of_or_today(s: Option<&str>) -> Result<NaiveDate, LedgerError> {
-    s.map_or_else(|| Ok(Utc::now().date_naive()), |s| date("as_of", s))
-}
-
-fn cap_table_book(
-    store: &Store,
-    as_of: NaiveDate,
-) -> CliResult<(Book, roundbook_ledger::CapTable)> {
-    let b = store.load_as_of(as_of)?;
-    let t = b.cap_table(as_of, &b.default_rounding())?;
-    Ok((b, t))
-}
-
-fn projection_months(r: &ProjectionRange) -> CliResult<(Option<NaiveDate>, u32)> {
-    let months = r
-        .months
-        .trim()
-        .parse::<u32>()
-        .ok()
-        .filter(|_| r.months.trim().chars().all(|c| c.is_ascii_digit()))
-        .ok_or_else(|| {
-            LedgerError::invalid(
-                "months",
-                format!("'{}' is not a whole number of months", r.months),
-            )
-        })?;
-    let from = r
-        .from
-        .as_deref()
-        .map(|s| roundbook_compute::parse_month("from", s))
-        .transpose()?;
-    Ok((from, months))
-}
-
-fn projection_table(store: &Store, r: &ProjectionRange) -> CliResult<Table> {
-    let (from, months) = projection_months(r)?;
-    let cb = store.load_compute()?;
-    let p = roundbook_compute::projection(&cb.plan, from, months)?;
-    Ok(tables::compute_projection(&p))
-}
-
-fn stored_runs(store: &Store) -> CliResult<Vec<StoredRun>> {
-    Ok(store
-        .runs()?
-        .into_iter()
-        .map(|r| StoredRun {
-            id: r.id,
-            recorded_at: r.recorded_at,
-            scenario_sha256: r.scenario_sha256,
-            seed: r.seed,
-            paths: r.paths,
-            horizon_months: r.horizon_months,
-            backend: r.backend,
-            engine_version: r.engine_version,
-            // The shortest text that reads back as the stored double: no digits invented.
-            seconds: r.seconds.to_string().parse().unwrap_or(Decimal::ZERO),
-            summary: serde_json::from_str(&r.summary).unwrap_or_default(),
-        })
-        .collect())
-}
-
-fn one_table(store: &Store, a: &ExportCsvArgs) -> CliResult<Table> {
-    let as_of = || as_of_or_today(a.as_of.as_deref());
-    Ok(match a.table {
-        TableArg::Captable => {
-            let (b, t) = cap_table_book(store, as_of()?)?;
-            match a.by {
-                ByArg::Holder => tables::cap_table_by_holder(&t, &b),
-                ByArg::Class => tables::cap_table_by_class(&t, &b),
-            }
-        }
-        TableArg::Holdings => tables::holdings(&cap_table_book(store, as_of()?)?.1),
-        TableArg::Convertibles => tables::convertibles(&cap_table_book(store, as_of()?)?.1),
-        TableArg::Journal => {
-            let limit = a.as_of.as_deref().map(|s| date("as_of", s)).transpose()?;
-            tables::journal(&store.load()?, limit)
-        }
-        TableArg::Rounds => tables::rounds(&store.load()?),
-        TableArg::Participations => tables::participations(&store.load()?),
-        TableArg::Stakeholders => tables::stakeholders(&store.load()?),
-        TableArg::Compute => projection_table(store, &a.projection)?,
-        TableArg::SimulationRuns => tables::simulation_runs(&stored_runs(store)?),
-        TableArg::SimulationFans => tables::simulation_fans(&stored_runs(store)?),
-    })
-}
-
 fn export_csv(book: &Path, a: ExportCsvArgs, json: bool, out: &mut String) -> CliResult {
-    let store = Store::open(book)?;
-    let table = one_table(&store, &a)?;
-    let text = to_csv(&table);
+    let req = TableRequest {
+        table: a.table.into(),
+        as_of: a.as_of.clone(),
+        by: match a.by {
+            ByArg::Holder => CapTableBy::Holder,
+            ByArg::Class => CapTableBy::Class,
+        },
+        projection: Range::from(&a.projection),
+    };
     if a.out.as_os_str() == "-" {
-        out.push_str(&text);
+        out.push_str(&csv_text(book, &req)?.1);
         return Ok(());
     }
-    write_file(&a.out, text.as_bytes())?;
-    report(out, json, &a.out, &[(&table.name, table.rows.len())]);
+    let w = roundbook_files::export_csv(book, &req, &a.out)?;
+    report(out, json, &a.out, &w.tables);
     Ok(())
 }
 
-fn export_xlsx(book: &Path, a: ExportXlsxArgs, json: bool, out: &mut String) -> CliResult {
-    let store = Store::open(book)?;
-    let as_of = as_of_or_today(a.as_of.as_deref())?;
-    let (b, t) = cap_table_book(&store, as_of)?;
-    let whole = store.load()?;
-    let mut sheets = vec![
-        tables::about(&b, as_of),
-        tables::cap_table_by_holder(&t, &b),
-        tables::cap_table_by_class(&t, &b),
-        tables::holdings(&t),
-        tables::convertibles(&t),
-        tables::journal(&whole, None),
-        tables::rounds(&whole),
-        tables::participations(&whole),
-        tables::stakeholders(&whole),
-    ];
-    // A book without a compute plan has no projection: the workbook says so on its about sheet.
-    match projection_table(&store, &a.projection) {
-        Ok(p) => sheets.push(p),
-        Err(e) => sheets[0].push(vec![
-            roundbook_export::Cell::text("Compute projection"),
-            roundbook_export::Cell::text(format!("not exported: {}", e.message)),
-        ]),
-    }
-    let runs = stored_runs(&store)?;
-    sheets.push(tables::simulation_runs(&runs));
-    sheets.push(tables::simulation_fans(&runs));
-    let bytes = workbook(&sheets, b.company.currency.as_str()).map_err(|e| CliError {
-        code: "export",
-        field: None,
-        message: format!("{}: {e}", a.out.display()),
-    })?;
-    write_file(&a.out, &bytes)?;
-    let counts: Vec<(&str, usize)> = sheets
-        .iter()
-        .map(|s| (s.name.as_str(), s.rows.len()))
-        .collect();
-    report(out, json, &a.out, &counts);
-    Ok(())
+fn print_json(out: &mut String, v: &serde_json::Value) {
+    let _ = writeln!(
+        out,
+        "{}",
+        serde_json::to_string_pretty(v).unwrap_or_default()
+    );
 }
 
-fn report(out: &mut String, json: bool, path: &Path, tables: &[(&str, usize)]) {
+fn report(out: &mut String, json: bool, path: &Path, tables: &[(String, usize)]) {
     if json {
         let sheets: Vec<serde_json::Value> = tables
             .iter()
             .map(|(name, rows)| serde_json::json!({"table": name, "rows": rows}))
             .collect();
         let v = serde_json::json!({"file": path.display().to_string(), "tables": sheets});
-        let _ = writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&v).unwrap_or_default()
-        );
+        print_json(out, &v);
         return;
     }
     let list: Vec<String> = tables
@@ -315,59 +245,25 @@ fn wrote(out: &mut String, json: bool, path: &Path, what: &str) {
     }
 }
 
-/// Writes beside the target, then renames: the target is either the old file or the whole new one.
-fn write_file(path: &Path, bytes: &[u8]) -> CliResult {
-    let name = path.file_name().ok_or_else(|| {
-        CliError::usage("out", format!("'{}' is not a file name", path.display()))
-    })?;
-    let partial = path.with_file_name(format!(
-        ".{}.partial-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let written = std::fs::write(&partial, bytes).and_then(|()| std::fs::rename(&partial, path));
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&partial);
-        return Err(CliError::io(path, e));
-    }
-    Ok(())
-}
-
 fn import_csv(book: &Path, file: &Path, json: bool, out: &mut String) -> CliResult {
-    let name = file.display().to_string();
-    let bytes = std::fs::read(file).map_err(|e| CliError::io(file, e))?;
-    // The file is read and checked before the book is opened.
-    let rows = read_captable_csv(&name, &bytes)?;
-    let mut store = Store::open(book)?;
-    let summary = store.transact(|b| apply(b, &name, &rows))?;
+    let done = roundbook_files::import_captable_csv(book, file)?;
     if json {
         let v = serde_json::json!({
-            "file": name, "issuances": summary.issuances,
-            "new_holders": summary.new_holders, "new_classes": summary.new_classes,
+            "file": done.file, "issuances": done.issuances,
+            "new_holders": done.new_holders, "new_classes": done.new_classes,
         });
-        let _ = writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&v).unwrap_or_default()
-        );
+        print_json(out, &v);
         return Ok(());
     }
     let _ = writeln!(
         out,
-        "Recorded {} issuances from {name} in one transaction ({} new holders, {} new classes).",
-        summary.issuances,
-        summary.new_holders.len(),
-        summary.new_classes.len()
+        "Recorded {} issuances from {} in one transaction ({} new holders, {} new classes).",
+        done.issuances,
+        done.file,
+        done.new_holders.len(),
+        done.new_classes.len()
     );
     Ok(())
-}
-
-fn scenario_error(file: &Path, path: &str, message: &str) -> CliError {
-    CliError {
-        code: "invalid",
-        field: Some("scenario"),
-        message: format!("{}: {path}: {message}", file.display()),
-    }
 }
 
 fn import_scenario(
@@ -377,36 +273,18 @@ fn import_scenario(
     json: bool,
     out: &mut String,
 ) -> CliResult {
-    let text = std::fs::read_to_string(file).map_err(|e| CliError::io(file, e))?;
-    let scenario = Scenario::parse(&text).map_err(|e| scenario_error(file, &e.path, &e.message))?;
-    scenario
-        .validate()
-        .map_err(|e| scenario_error(file, &e.path, &e.message))?;
-    let name = name.unwrap_or_else(|| {
-        file.file_stem()
-            .map_or_else(String::new, |s| s.to_string_lossy().into_owned())
-    });
-    let sha: String = Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    let mut store = Store::open(book)?;
-    let done = store.import_scenario(&name, &text, &sha, Some(&file.display().to_string()))?;
+    let done = roundbook_files::import_scenario(book, file, name.as_deref())?;
     if json {
-        let v = serde_json::json!({"name": name.trim(), "scenario_sha256": sha, "new_text": done.new_text});
-        let _ = writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&v).unwrap_or_default()
-        );
+        let v = serde_json::json!({"name": done.name, "scenario_sha256": done.scenario_sha256, "new_text": done.new_text});
+        print_json(out, &v);
         return Ok(());
     }
     let _ = writeln!(
         out,
         "Imported scenario '{}' from {} (sha256 {}{}).",
-        name.trim(),
+        done.name,
         file.display(),
-        &sha[..12],
+        &done.scenario_sha256[..12],
         if done.new_text {
             ""
         } else {
@@ -416,78 +294,15 @@ fn import_scenario(
     Ok(())
 }
 
-fn ocf_error(e: roundbook_ocf::OcfError) -> CliError {
-    CliError {
-        code: e.kind.code(),
-        field: Some("ocf"),
-        message: e.to_string(),
-    }
-}
-
-fn export_ocf(
-    book: &Path,
-    file: &Path,
-    as_of: Option<String>,
-    json: bool,
-    out: &mut String,
-) -> CliResult {
-    let b = Store::open(book)?.load()?;
-    let mut options = roundbook_ocf::ExportOptions::new(Utc::now());
-    options.as_of = as_of.as_deref().map(|s| date("as_of", s)).transpose()?;
-    let pkg = roundbook_ocf::export_package(&b, &options).map_err(ocf_error)?;
-    let bytes = pkg.to_zip_bytes().map_err(ocf_error)?;
-    write_file(file, &bytes)?;
-    wrote(
-        out,
-        json,
-        file,
-        &format!("OCF v1.2.0 package, {} files", pkg.files().len()),
-    );
-    Ok(())
-}
-
-/// The package is imported into a book in memory first, so a bad object is found before
-/// any file exists; then into the new file in one transaction, which is removed on failure.
 fn import_ocf(book: &Path, path: &Path, json: bool, out: &mut String) -> CliResult {
-    if book.exists() {
-        return Err(CliError::usage(
-            "book",
-            format!(
-                "{} exists; an OCF package is imported into a new book (give --book NEW)",
-                book.display()
-            ),
-        ));
-    }
-    let pkg = roundbook_ocf::Package::read(path).map_err(ocf_error)?;
-    let company = roundbook_ocf::company_from(&pkg).map_err(ocf_error)?;
-    let mut trial = Book::new(company.clone())?;
-    let summary = roundbook_ocf::import_into(&mut trial, &pkg).map_err(ocf_error)?;
-    let written = (|| -> CliResult {
-        let mut store = Store::create(book, &company)?;
-        store.transact(|b| {
-            roundbook_ocf::import_into(b, &pkg)
-                .map(|_| ())
-                .map_err(|e| LedgerError::invalid("ocf", e.to_string()))
-        })?;
-        Ok(())
-    })();
-    if let Err(e) = written {
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", book.display()));
-        }
-        return Err(e);
-    }
+    let done = roundbook_files::import_ocf(book, path, &unwatched)?;
     if json {
         let v = serde_json::json!({
-            "book": book.display().to_string(), "stakeholders": summary.stakeholders,
-            "classes": summary.classes, "plans": summary.plans, "valuations": summary.valuations,
-            "transactions": summary.transactions, "entries": summary.entries, "not_kept": summary.not_kept,
+            "book": book.display().to_string(), "stakeholders": done.stakeholders,
+            "classes": done.classes, "plans": done.plans, "valuations": done.valuations,
+            "transactions": done.transactions, "entries": done.entries, "not_kept": done.not_kept,
         });
-        let _ = writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&v).unwrap_or_default()
-        );
+        print_json(out, &v);
         return Ok(());
     }
     let _ = writeln!(
@@ -495,65 +310,13 @@ fn import_ocf(book: &Path, path: &Path, json: bool, out: &mut String) -> CliResu
         "Imported {} into {}: {} stakeholders, {} classes, {} plans, {} journal entries.",
         path.display(),
         book.display(),
-        summary.stakeholders,
-        summary.classes,
-        summary.plans,
-        summary.entries
+        done.stakeholders,
+        done.classes,
+        done.plans,
+        done.entries
     );
-    for line in &summary.not_kept {
+    for line in &done.not_kept {
         let _ = writeln!(out, "  not kept: {line}");
     }
     Ok(())
-}
-
-fn export_pdf(
-    book: &Path,
-    file: &Path,
-    as_of: Option<String>,
-    range: &ProjectionRange,
-    json: bool,
-    out: &mut String,
-) -> CliResult {
-    let store = Store::open(book)?;
-    let as_of = as_of_or_today(as_of.as_deref())?;
-    let b = store.load_as_of(as_of)?;
-    let cb = store.load_compute()?;
-    // A book without compute terms has no projection: the report leaves the section out.
-    let projection = projection_months(range)
-        .ok()
-        .and_then(|(from, months)| roundbook_compute::projection(&cb.plan, from, months).ok());
-    let run = store.runs()?.pop().map(|r| {
-        roundbook_report::RunSummary::from_json(&r.summary).map(|summary| {
-            roundbook_report::MonteCarloRun {
-                id: Some(r.id),
-                scenario_sha256: r.scenario_sha256,
-                seed: r.seed,
-                backend: r.backend,
-                engine_version: r.engine_version,
-                summary,
-            }
-        })
-    });
-    let run = run.transpose().map_err(report_error)?;
-    let mut input = roundbook_report::ReportInput::new(&b, as_of);
-    input.compute = projection.as_ref().map(|p| roundbook_report::ComputeInput {
-        plan: &cb.plan,
-        projection: p,
-    });
-    input.run = run.as_ref();
-    let bytes = roundbook_report::board_report(&input).map_err(report_error)?;
-    write_file(file, &bytes)?;
-    wrote(out, json, file, "board report");
-    Ok(())
-}
-
-fn report_error(e: roundbook_report::ReportError) -> CliError {
-    match e {
-        roundbook_report::ReportError::Ledger(l) => l.into(),
-        other => CliError {
-            code: "report",
-            field: None,
-            message: other.to_string(),
-        },
-    }
 }
