@@ -17,6 +17,7 @@ import type {
   RunResult,
   StoredRun,
 } from "./types";
+import type { Preview } from "./preview";
 import type { AsOfForm, CsvImported, Exported, OcfImported, ScenarioImported, TableForm } from "./transfer";
 
 export interface RoundForm {
@@ -68,6 +69,7 @@ export interface Commands {
   reverse_entry: [{ entry: number; reason: string }, { reversal: number; reverses: number }];
   add_stakeholder: [{ form: { name: string; kind: string; relationships: string[] } }, number];
   default_scenario: [Record<string, never>, string];
+  preview_distributions: [{ scenario: string }, Preview];
   stored_runs: [Record<string, never>, StoredRun[]];
   run_simulation: [{ request: RunRequest }, RunResult];
   cancel_simulation: [Record<string, never>, boolean];

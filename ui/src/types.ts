@@ -298,9 +298,23 @@ export interface RunResult {
   seed: number;
   horizon_months: number;
   seconds: number;
+  /** The scenario's own classes, or the book's on the start date. */
+  capitalisation: { from: "scenario" } | { from: "book"; as_of: string };
   class_names: string[];
   final_names: string[];
+  /** Each holder of the book at the horizon; empty when the scenario lists its own classes. */
+  holders: HolderResult[];
   summary: Summary;
+}
+
+export interface HolderResult {
+  holder: string;
+  fully_diluted_shares: number;
+  /** Ownership of fully diluted shares at the horizon; null where no path survives. */
+  ownership_at_horizon: { p5: number | null; p50: number | null; p95: number | null };
+  exit_payout_mean: number;
+  exit_payout_se_bound: number;
+  exit_payout_percentiles: [number, number, number, number, number] | null;
 }
 
 export interface StoredRun {

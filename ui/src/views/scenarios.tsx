@@ -2,8 +2,10 @@ import { useEffect, useState } from "preact/hooks";
 import { AppError, call, onProgress, type Progress } from "../api";
 import { Bars, FanChart, Histogram } from "../charts";
 import { compactNumber, probability } from "../format";
-import type { RunResult } from "../types";
+import { hasInlineClasses, withoutInlineClasses } from "../preview";
+import type { HolderResult, RunResult } from "../types";
 import { ErrorNote, Field, Show, useCommand } from "../ui";
+import { DistributionPreview } from "./preview";
 
 // Runs finished in this session, kept while the user moves between views.
 const finished: RunResult[] = [];
@@ -33,6 +35,40 @@ function ProbabilityTable(props: { runs: RunResult[] }) {
   );
 }
 
+function ownership(v: number | null): string {
+  return v === null ? "n/a" : `${(v * 100).toFixed(3)}%`;
+}
+
+/** Each holder of the book at the horizon (a run on the book's capitalisation). */
+function HolderTable(props: { run: RunResult }) {
+  const r = props.run;
+  const cap = r.capitalisation;
+  if (cap.from !== "book" || r.holders.length === 0) return null;
+  const rows: HolderResult[] = [...r.holders].sort((a, b) => b.exit_payout_mean - a.exit_payout_mean);
+  return (
+    <table class="grid-table holders">
+      <caption>
+        Holders at month {r.horizon_months} (the book's capitalisation on {cap.as_of}): ownership of fully diluted shares and mean exit payout
+      </caption>
+      <thead>
+        <tr><th>Holder</th><th class="num">Fully diluted today</th><th class="num">P5</th><th class="num">P50</th><th class="num">P95</th><th class="num">Mean exit payout</th></tr>
+      </thead>
+      <tbody>
+        {rows.map((h) => (
+          <tr key={h.holder}>
+            <td>{h.holder}</td>
+            <td class="num">{h.fully_diluted_shares.toLocaleString("en-US")}</td>
+            <td class="num">{ownership(h.ownership_at_horizon.p5)}</td>
+            <td class="num">{ownership(h.ownership_at_horizon.p50)}</td>
+            <td class="num">{ownership(h.ownership_at_horizon.p95)}</td>
+            <td class="num" title={`± ${compactNumber(1.96 * h.exit_payout_se_bound, "USD")} (95%, a bound)`}>{compactNumber(h.exit_payout_mean, "USD")}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 function RunCharts(props: { run: RunResult }) {
   const s = props.run.summary;
   const money = (v: number) => compactNumber(v, "USD");
@@ -42,6 +78,7 @@ function RunCharts(props: { run: RunResult }) {
     .sort((a, b) => Math.abs(b.value) - Math.abs(a.value));
   return (
     <div class="run-charts" aria-label={`Run ${props.run.id}`}>
+      <HolderTable run={props.run} />
       <h3>Cash (P5–P95, P25–P75, median)</h3>
       <FanChart fans={s.fans[0]} yFormat={money} label="Cash fan chart by month" />
       <h3>Valuation mark</h3>
@@ -121,10 +158,25 @@ export function ScenariosView(props: { rev: number; changed: () => void }) {
       <Show loaded={scenario}>
         {(initial) => (
           <form class="card" onSubmit={run} aria-label="Run a scenario">
-            <label class="field wide">
-              <span>Scenario (MODEL.md's format; the shipped xAI scenario, each value labelled public or illustrative)</span>
-              <textarea name="scenario" rows={10} spellcheck={false} value={text ?? initial} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
-            </label>
+            <div class="editor-with-preview">
+              <div>
+                <label class="field wide">
+                  <span>Scenario (MODEL.md's format; the shipped xAI scenario, each value labelled public or illustrative)</span>
+                  <textarea name="scenario" rows={24} spellcheck={false} value={text ?? initial} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
+                </label>
+                <button
+                  type="button"
+                  name="from-book"
+                  class="secondary"
+                  disabled={!hasInlineClasses(text ?? initial)}
+                  title="Removes the [[start.classes]] tables: the run takes the open book's cap table on start.date, and shows each holder"
+                  onClick={() => setText(withoutInlineClasses(text ?? initial))}
+                >
+                  Use the book's capitalisation
+                </button>
+              </div>
+              <DistributionPreview text={text ?? initial} />
+            </div>
             <div class="row">
               <Field label="Paths" name="paths" value={paths} onInput={setPaths} error={error} />
               <Field label="Seed (empty: the scenario's)" name="seed" value={seed} onInput={setSeed} error={error} />
