@@ -64,6 +64,9 @@ pub enum Command {
     /// 409A valuations and round marks.
     #[command(subcommand)]
     Valuation(ValuationCmd),
+    /// Split a class's shares (2:1) or combine them (1:10): every holding, grant, pool,
+    /// exercise price, issue price and conversion ratio into it, from a date.
+    Split(SplitArgs),
     /// Reverse a journal entry (the correction for a mistake; nothing is ever deleted).
     Reverse(ReverseArgs),
     /// The cap table as of a date.
@@ -574,6 +577,20 @@ pub struct ValuationAddArgs {
     pub date: String,
     #[arg(long)]
     pub provider: Option<String>,
+}
+
+#[derive(Args)]
+pub struct SplitArgs {
+    /// The share class that splits.
+    pub class: String,
+    /// The date the split takes effect.
+    #[arg(long)]
+    pub date: String,
+    /// New shares : old shares, e.g. 2:1 (a 2-for-1 split) or 1:10 (a 1-for-10 reverse split).
+    #[arg(long)]
+    pub ratio: String,
+    #[arg(long)]
+    pub memo: Option<String>,
 }
 
 #[derive(Args)]

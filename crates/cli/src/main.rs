@@ -179,6 +179,7 @@ fn run(book: &std::path::Path, json: bool, command: Command, out: &mut String) -
             args::ValuationCmd::Add(a) => write::valuation_add(book, a, out),
             args::ValuationCmd::List => read::valuations(book, json, out),
         },
+        Split(a) => write::split(book, a, json, out),
         Reverse(a) => write::reverse(book, a, out),
         Captable(a) => read::captable(book, a, json, out),
         Waterfall(a) => read::waterfall(book, a, json, out),

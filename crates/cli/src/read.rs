@@ -882,8 +882,147 @@ fn describe(b: &Book, m: &Movement) -> String {
             new_ratio,
             reason,
         } => format!("{} converts at {new_ratio}: {reason}", cls(*class)),
+        Movement::StockSplit {
+            class,
+            numerator,
+            denominator,
+            rounding,
+            ..
+        } => format!(
+            "{} of {}: {} (shares {}, fractions paid in cash)",
+            split_name(*numerator, *denominator),
+            cls(*class),
+            split_words(*numerator, *denominator),
+            rounding.shares.name()
+        ),
+        Movement::AuthorizedSharesAdjustment { class, authorized } => {
+            format!(
+                "{} authorised shares set to {}",
+                cls(*class),
+                shares(*authorized)
+            )
+        }
         Movement::Reversal { reverses, reason } => format!("reverses #{reverses}: {reason}"),
     }
+}
+
+/// "2:1 split" or "1:10 reverse split", as a board resolution names it.
+fn split_name(numerator: u64, denominator: u64) -> String {
+    if numerator >= denominator {
+        format!("{numerator}:{denominator} split")
+    } else {
+        format!("{numerator}:{denominator} reverse split")
+    }
+}
+
+/// "every share becomes 2 shares", "every 10 shares become 1 share".
+fn split_words(numerator: u64, denominator: u64) -> String {
+    let count = |n: u64| {
+        if n == 1 {
+            "1 share".to_string()
+        } else {
+            format!("{} shares", shares(n))
+        }
+    };
+    if denominator == 1 {
+        format!("every share becomes {}", count(numerator))
+    } else {
+        format!("every {} become {}", count(denominator), count(numerator))
+    }
+}
+
+/// What a split did, holder by holder: the statement a transfer agent sends.
+pub fn split_statement(b: &Book, e: &SplitEffect, out: &mut String) {
+    let _ = writeln!(
+        out,
+        "Recorded the {} of {} as journal entry #{}, effective {}.",
+        split_name(e.numerator, e.denominator),
+        b.class_name(e.class),
+        e.entry,
+        e.effective
+    );
+    let mut t = Table::new(&[
+        ("Holder", L),
+        ("Before", R),
+        ("After", R),
+        ("Fraction paid in cash", R),
+    ]);
+    for h in &e.holdings {
+        t.row(vec![
+            b.stakeholder_name(h.holder).to_string(),
+            shares(h.before),
+            shares(h.after),
+            h.fraction_dropped.normalize().to_string(),
+        ]);
+    }
+    if !e.holdings.is_empty() {
+        let _ = write!(out, "{}", t.render());
+    }
+    if !e.grants.is_empty() {
+        let mut g = Table::new(&[
+            ("Grant", L),
+            ("Holder", L),
+            ("Options before", R),
+            ("Options after", R),
+            ("Fraction dropped", R),
+            ("Exercise price before", R),
+            ("After", R),
+        ]);
+        for x in &e.grants {
+            let cur = b.company.currency;
+            g.row(vec![
+                format!("#{}", x.grant),
+                b.stakeholder_name(x.holder).to_string(),
+                shares(x.before),
+                shares(x.after),
+                x.fraction_dropped.normalize().to_string(),
+                price(&Money::new(x.exercise_price_before, cur)),
+                price(&Money::new(x.exercise_price_after, cur)),
+            ]);
+        }
+        let _ = write!(out, "{}", g.render());
+    }
+    for p in &e.plans {
+        let _ = writeln!(
+            out,
+            "Plan '{}': reserved {} -> {}, available {} -> {}.",
+            b.plan_name(p.plan),
+            shares(p.reserved_before),
+            shares(p.reserved_after),
+            shares(p.available_before),
+            shares(p.available_after)
+        );
+    }
+    if let Some((before, after)) = e.authorized {
+        let _ = writeln!(
+            out,
+            "Authorised shares: {} -> {}.",
+            shares(before),
+            shares(after)
+        );
+    }
+    if let Some((before, after)) = e.original_issue_price {
+        let _ = writeln!(
+            out,
+            "Original issue price per share: {} -> {} (exact, so the total preference is unchanged).",
+            before.normalize(),
+            after.normalize()
+        );
+    }
+    for (class, before, after) in &e.conversion_ratios {
+        let _ = writeln!(
+            out,
+            "{} converts at {} -> {} shares of common per share.",
+            b.class_name(*class),
+            before.normalize(),
+            after.normalize()
+        );
+    }
+    let _ = writeln!(
+        out,
+        "Fractions dropped in all: {} (SAFEs and notes are amounts of money and do not change).",
+        e.fractions_dropped().normalize()
+    );
 }
 
 pub fn journal(book: &Path, a: JournalArgs, json: bool, out: &mut String) -> CliResult {

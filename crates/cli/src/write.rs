@@ -814,6 +814,36 @@ pub fn valuation_add(book: &Path, a: ValuationAddArgs, out: &mut String) -> CliR
     Ok(())
 }
 
+pub fn split(book: &Path, a: SplitArgs, json: bool, out: &mut String) -> CliResult {
+    let mut store = open(book)?;
+    let id = store.transact(|b| {
+        let class = b.find_class("class", &a.class)?;
+        let (numerator, denominator) = parse_split_ratio(&a.ratio)?;
+        let day = date("date", &a.date)?;
+        b.record_split(
+            day,
+            class,
+            numerator,
+            denominator,
+            memo(a.memo.clone()),
+            Provenance::Recorded,
+        )
+    })?;
+    let b = store.load()?;
+    let effect = b.split_effect(id)?;
+    if json {
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({ "entry": id, "split": effect }))
+                .unwrap_or_default()
+        );
+    } else {
+        crate::read::split_statement(&b, &effect, out);
+    }
+    Ok(())
+}
+
 pub fn reverse(book: &Path, a: ReverseArgs, out: &mut String) -> CliResult {
     let mut store = open(book)?;
     let (id, target) = store.transact(|b| {

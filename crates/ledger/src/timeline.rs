@@ -939,5 +939,5 @@ fn scale(
     if whole > crate::MAX_SHARES.saturating_mul(1000) {
         return None;
     }
-    Some((whole, exact - Decimal::from(whole)))
+    Some((whole, (exact - Decimal::from(whole)).normalize()))
 }

@@ -413,6 +413,10 @@ impl Model {
             }
             // A ratio moves no shares (and the generator records none).
             Movement::ConversionRatioAdjustment { .. } => {}
+            // This model's random histories record neither (tests/splits.rs covers them).
+            Movement::StockSplit { .. } | Movement::AuthorizedSharesAdjustment { .. } => {
+                panic!("unexpected in this model: {:?}", e.movement)
+            }
             Movement::Reversal { reverses, .. } => {
                 let original = book.entry(*reverses).unwrap();
                 self.effect(book, original, -sign);
