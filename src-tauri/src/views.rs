@@ -345,6 +345,24 @@ fn summary(b: &Book, m: &Movement) -> String {
             "{} conversion ratio set to {new_ratio} ({reason})",
             class(*c)
         ),
+        Movement::StockSplit {
+            class: c,
+            numerator,
+            denominator,
+            ..
+        } => format!(
+            "{} {numerator}:{denominator} {}",
+            class(*c),
+            if numerator >= denominator {
+                "split"
+            } else {
+                "reverse split"
+            }
+        ),
+        Movement::AuthorizedSharesAdjustment {
+            class: c,
+            authorized,
+        } => format!("{} authorised shares set to {}", class(*c), n(authorized)),
         Movement::Reversal { reverses, reason } => format!("Reversed #{reverses}: {reason}"),
     }
 }
