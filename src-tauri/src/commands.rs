@@ -217,7 +217,10 @@ pub async fn run_simulation<R: Runtime>(
 ) -> AppResult<RunResult> {
     // Checked here too, so a bad scenario is refused before a run is marked as going.
     let book = s.book();
-    let paths = scenarios::prepare(&book, &request)?.scenario.simulation.paths;
+    let paths = scenarios::prepare(&book, &request)?
+        .scenario
+        .simulation
+        .paths;
     let cancel = s.start_run()?;
     let worker = tauri::async_runtime::spawn_blocking(move || {
         let last = Mutex::new(Instant::now() - Duration::from_secs(1));
