@@ -5,72 +5,16 @@
 //! Worked example: xAI's Series B, announced 2024-05-26: $6B raised at an $18B pre-money
 //! valuation, $24B post-money (assets/xai/SOURCES.md). Share counts in the book are illustrative.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use roundbook_app::files::{self, Library};
-use roundbook_app::{build_app, Session};
+use common::harness;
+use std::path::Path;
+
+use roundbook_app::files;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::{App, WebviewWindow, WebviewWindowBuilder};
 
-struct Harness {
-    _dir: tempfile::TempDir,
-    book: PathBuf,
-    _app: App<tauri::test::MockRuntime>,
-    window: WebviewWindow<tauri::test::MockRuntime>,
-}
-
-fn harness() -> Harness {
-    let dir = tempfile::tempdir().unwrap();
-    let book = dir.path().join("xai.roundbook");
-    let session = Session::start(Library::new(dir.path().join("data")), book.clone()).unwrap();
-    let app = build_app(mock_builder(), session)
-        .build(mock_context(noop_assets()))
-        .unwrap();
-    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
-    Harness {
-        _dir: dir,
-        book,
-        _app: app,
-        window,
-    }
-}
-
-impl Harness {
-    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        get_ipc_response(
-            &self.window,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                // The app's own origin on Linux: a remote one would be refused by the ACL.
-                url: "tauri://localhost".parse().unwrap(),
-                body: InvokeBody::Json(args),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|b| b.deserialize::<Value>().unwrap())
-    }
-
-    fn ok(&self, cmd: &str, args: Value) -> Value {
-        self.call(cmd, args.clone())
-            .unwrap_or_else(|e| panic!("{cmd} {args} failed: {e}"))
-    }
-
-    fn err(&self, cmd: &str, args: Value) -> Value {
-        match self.call(cmd, args.clone()) {
-            Ok(v) => panic!("{cmd} {args} should fail, returned {v}"),
-            Err(e) => e,
-        }
-    }
-
+impl common::Harness {
     fn journal_len(&self) -> usize {
         self.ok("journal", json!({})).as_array().unwrap().len()
     }

@@ -3,59 +3,12 @@
 //! xAI example book (assets/xai/SOURCES.md: the Series B of 2024-05-26, $6B at $18B pre-money;
 //! share counts illustrative).
 
-use roundbook_app::files::Library;
-use roundbook_app::{build_app, Session};
-use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+mod common;
 
-struct Harness {
-    _dir: tempfile::TempDir,
-    _app: App<tauri::test::MockRuntime>,
-    window: WebviewWindow<tauri::test::MockRuntime>,
-}
+use common::harness;
+use serde_json::json;
 
-fn harness() -> Harness {
-    let dir = tempfile::tempdir().unwrap();
-    let book = dir.path().join("xai.roundbook");
-    let session = Session::start(Library::new(dir.path().join("data")), book).unwrap();
-    let app = build_app(mock_builder(), session)
-        .build(mock_context(noop_assets()))
-        .unwrap();
-    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
-    Harness {
-        _dir: dir,
-        _app: app,
-        window,
-    }
-}
-
-impl Harness {
-    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        get_ipc_response(
-            &self.window,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                url: "tauri://localhost".parse().unwrap(),
-                body: InvokeBody::Json(args),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|b| b.deserialize::<Value>().unwrap())
-    }
-
-    fn ok(&self, cmd: &str, args: Value) -> Value {
-        self.call(cmd, args.clone())
-            .unwrap_or_else(|e| panic!("{cmd} {args} failed: {e}"))
-    }
-
+impl common::Harness {
     fn shipped(&self) -> String {
         self.ok("default_scenario", json!({}))
             .as_str()
