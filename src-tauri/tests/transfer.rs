@@ -11,7 +11,7 @@ use common::harness;
 use std::path::{Path, PathBuf};
 
 use roundbook_app::transfer_commands::DialogSeam;
-use serde_json::{json, Value};
+use serde_json::json;
 use tauri::Manager;
 
 const SCENARIO: &str = concat!(
