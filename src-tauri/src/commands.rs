@@ -5,11 +5,15 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use roundbook_ledger::Entry;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
-use crate::actions::{self, Reversed, RoundForm, RoundPreview, StakeholderForm};
+use crate::actions::{
+    self, GrantForm, IssueForm, Reversed, RoundForm, RoundPreview, SafeForm, SplitForm,
+    StakeholderForm, TransferForm,
+};
 use crate::error::{AppError, AppResult};
 use crate::files::{self, BookInfo, NewBookForm};
 use crate::scenarios::{self, RunRequest, RunResult, StoredRun};
@@ -189,6 +193,31 @@ pub fn reverse_entry(s: State<'_, Session>, entry: i64, reason: String) -> AppRe
 #[tauri::command]
 pub fn add_stakeholder(s: State<'_, Session>, form: StakeholderForm) -> AppResult<i64> {
     actions::add_stakeholder(&s.book(), &form).map(|id| id.0)
+}
+
+#[tauri::command]
+pub fn issue_shares(s: State<'_, Session>, form: IssueForm) -> AppResult<Entry> {
+    actions::issue_shares(&s.book(), &form)
+}
+
+#[tauri::command]
+pub fn grant_options(s: State<'_, Session>, form: GrantForm) -> AppResult<Entry> {
+    actions::grant_options(&s.book(), &form)
+}
+
+#[tauri::command]
+pub fn transfer_shares(s: State<'_, Session>, form: TransferForm) -> AppResult<Entry> {
+    actions::transfer_shares(&s.book(), &form)
+}
+
+#[tauri::command]
+pub fn record_safe(s: State<'_, Session>, form: SafeForm) -> AppResult<Entry> {
+    actions::record_safe(&s.book(), &form)
+}
+
+#[tauri::command]
+pub fn split_stock(s: State<'_, Session>, form: SplitForm) -> AppResult<Entry> {
+    actions::split_stock(&s.book(), &form)
 }
 
 #[tauri::command]

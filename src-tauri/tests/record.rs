@@ -1,0 +1,322 @@
+//! Recording the book's other entries from the app (issue, grant, transfer, SAFE, split) on
+//! Tauri's mock runtime, over a fresh copy of the xAI example book: each success moves the cap
+//! table by exactly what was recorded, each bad field is named and leaves the file unchanged.
+//!
+//! Worked example: the xAI example book's holders (crates/ledger/src/example.rs): Elon Musk and
+//! the founding team hold Common, Valor Equity Partners a Series B investor (public, per
+//! assets/xai/SOURCES.md; share counts illustrative), employees' options under the "2023 Equity
+//! Incentive Plan". All entries here are dated 2024-12-01, after the Series B of 2024-05-26.
+
+mod common;
+
+use std::path::Path;
+
+use common::{harness, Harness};
+use serde_json::{json, Value};
+
+const DAY: &str = "2024-12-01";
+
+/// The file's bytes, to show a refused form changed nothing on disk.
+fn book_bytes(p: &Path) -> Vec<u8> {
+    let copy = p.with_extension("probe");
+    let _ = std::fs::remove_file(&copy);
+    roundbook_store::Store::open(p)
+        .unwrap()
+        .save_copy(&copy)
+        .unwrap();
+    let bytes = std::fs::read(&copy).unwrap();
+    std::fs::remove_file(&copy).unwrap();
+    bytes
+}
+
+fn cap_table(h: &Harness) -> Value {
+    h.ok("cap_table", json!({ "asOf": DAY }))["cap_table"].clone()
+}
+
+fn holder<'a>(t: &'a Value, name: &str) -> Option<&'a Value> {
+    t["holders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name)
+}
+
+/// Shares of `class` that `name` holds; zero when they hold none.
+fn shares_of(t: &Value, name: &str, class: &str) -> u64 {
+    holder(t, name)
+        .and_then(|r| {
+            r["holdings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|h| h["class_name"] == class)
+        })
+        .map_or(0, |h| h["shares"].as_u64().unwrap())
+}
+
+fn options_of(t: &Value, name: &str) -> u64 {
+    holder(t, name).map_or(0, |r| r["options"].as_u64().unwrap())
+}
+
+fn class_shares(t: &Value, class: &str) -> u64 {
+    t["classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == class)
+        .unwrap_or_else(|| panic!("no class {class}"))["shares"]
+        .as_u64()
+        .unwrap()
+}
+
+fn total(t: &Value, what: &str) -> u64 {
+    t["totals"][what].as_u64().unwrap()
+}
+
+fn journal_len(h: &Harness) -> usize {
+    h.ok("journal", json!({})).as_array().unwrap().len()
+}
+
+/// Calls `cmd` with `form` and checks the refusal names `field` and changes nothing.
+fn refused(h: &Harness, cmd: &str, form: Value, field: &str) -> Value {
+    let before = book_bytes(&h.book);
+    let entries = journal_len(h);
+    let e = h.err(cmd, json!({ "form": form }));
+    assert_eq!(e["field"], field, "{cmd}: {e}");
+    assert!(
+        e["message"].as_str().unwrap().contains(field),
+        "{cmd}: the message names {field}: {e}"
+    );
+    assert_eq!(journal_len(h), entries, "{cmd}: nothing recorded");
+    assert_eq!(book_bytes(&h.book), before, "{cmd}: the file is unchanged");
+    e
+}
+
+fn issue(holder: &str, shares: &str) -> Value {
+    json!({
+        "holder": holder, "class": "Common", "shares": shares, "date": DAY,
+        "price_per_share": "0.10", "memo": "Advisor stock"
+    })
+}
+
+#[test]
+fn issuing_shares_adds_exactly_those_shares_to_the_holder() {
+    let h = harness();
+    let before = cap_table(&h);
+    let entries = journal_len(&h);
+    let e = h.ok(
+        "issue_shares",
+        json!({ "form": issue("Elon Musk", "1250000") }),
+    );
+    assert_eq!(e["kind"], "stock-issuance");
+    assert_eq!(e["shares"], 1_250_000);
+    assert_eq!(e["effective"], DAY);
+    assert_eq!(e["price_per_share"]["amount"], "0.10");
+    let after = cap_table(&h);
+    assert_eq!(
+        shares_of(&after, "Elon Musk", "Common"),
+        shares_of(&before, "Elon Musk", "Common") + 1_250_000
+    );
+    assert_eq!(
+        total(&after, "outstanding"),
+        total(&before, "outstanding") + 1_250_000
+    );
+    let journal = h.ok("journal", json!({}));
+    assert_eq!(journal.as_array().unwrap().len(), entries + 1);
+}
+
+#[test]
+fn an_issue_with_a_bad_field_names_it_and_records_nothing() {
+    let h = harness();
+    refused(&h, "issue_shares", issue("Elon Musk", "12.5"), "shares");
+    refused(&h, "issue_shares", issue("Elon Musk", "0"), "shares");
+    refused(&h, "issue_shares", issue("Nobody Known", "100"), "holder");
+    let mut bad_class = issue("Elon Musk", "100");
+    bad_class["class"] = json!("Series Z Preferred");
+    refused(&h, "issue_shares", bad_class, "class");
+    let mut bad_date = issue("Elon Musk", "100");
+    bad_date["date"] = json!("2024-13-01");
+    refused(&h, "issue_shares", bad_date, "date");
+    let mut bad_price = issue("Elon Musk", "100");
+    bad_price["price_per_share"] = json!("ten cents");
+    refused(&h, "issue_shares", bad_price, "price_per_share");
+}
+
+fn grant(options: &str, exercise_price: &str) -> Value {
+    json!({
+        "holder": "Employees (aggregate)", "plan": "2023 Equity Incentive Plan",
+        "options": options, "exercise_price": exercise_price, "date": DAY,
+        "expires": "2034-12-01", "memo": ""
+    })
+}
+
+#[test]
+fn granting_options_adds_exactly_those_options_from_the_pool() {
+    let h = harness();
+    let before = cap_table(&h);
+    let e = h.ok("grant_options", json!({ "form": grant("400000", "0.10") }));
+    assert_eq!(e["kind"], "option-grant");
+    assert_eq!(e["options"], 400_000);
+    assert_eq!(e["expires"], "2034-12-01");
+    let after = cap_table(&h);
+    assert_eq!(
+        options_of(&after, "Employees (aggregate)"),
+        options_of(&before, "Employees (aggregate)") + 400_000
+    );
+    assert_eq!(
+        total(&after, "options"),
+        total(&before, "options") + 400_000
+    );
+    assert_eq!(
+        total(&after, "pool_available"),
+        total(&before, "pool_available") - 400_000
+    );
+    // A grant from the pool moves shares between columns; fully diluted stays the same.
+    assert_eq!(
+        total(&after, "fully_diluted"),
+        total(&before, "fully_diluted")
+    );
+}
+
+#[test]
+fn a_grant_with_a_bad_field_names_it_and_records_nothing() {
+    let h = harness();
+    refused(&h, "grant_options", grant("lots", "0.10"), "options");
+    refused(&h, "grant_options", grant("1000", "-1"), "exercise_price");
+    let mut bad_plan = grant("1000", "0.10");
+    bad_plan["plan"] = json!("2099 Plan");
+    refused(&h, "grant_options", bad_plan, "plan");
+    let mut bad_expiry = grant("1000", "0.10");
+    bad_expiry["expires"] = json!("someday");
+    refused(&h, "grant_options", bad_expiry, "expires");
+}
+
+fn transfer(shares: &str) -> Value {
+    json!({
+        "from": "Elon Musk", "to": "Valor Equity Partners", "class": "Common",
+        "shares": shares, "date": DAY, "price_per_share": "", "memo": "Secondary sale"
+    })
+}
+
+#[test]
+fn a_transfer_moves_exactly_those_shares_and_no_more() {
+    let h = harness();
+    let before = cap_table(&h);
+    let e = h.ok("transfer_shares", json!({ "form": transfer("3000000") }));
+    assert_eq!(e["kind"], "transfer");
+    assert_eq!(e["shares"], 3_000_000);
+    let after = cap_table(&h);
+    assert_eq!(
+        shares_of(&after, "Elon Musk", "Common"),
+        shares_of(&before, "Elon Musk", "Common") - 3_000_000
+    );
+    assert_eq!(
+        shares_of(&after, "Valor Equity Partners", "Common"),
+        shares_of(&before, "Valor Equity Partners", "Common") + 3_000_000
+    );
+    assert_eq!(total(&after, "outstanding"), total(&before, "outstanding"));
+}
+
+#[test]
+fn a_transfer_with_a_bad_field_names_it_and_records_nothing() {
+    let h = harness();
+    refused(&h, "transfer_shares", transfer("1e6"), "shares");
+    let mut bad_to = transfer("100");
+    bad_to["to"] = json!("");
+    refused(&h, "transfer_shares", bad_to, "to");
+    let mut bad_from = transfer("100");
+    bad_from["from"] = json!("Nobody Known");
+    refused(&h, "transfer_shares", bad_from, "from");
+    // More than Elon Musk holds: the ledger refuses it against the whole history.
+    let held = shares_of(&cap_table(&h), "Elon Musk", "Common");
+    let before = book_bytes(&h.book);
+    let e = h.err(
+        "transfer_shares",
+        json!({ "form": transfer(&(held + 1).to_string()) }),
+    );
+    assert_eq!(e["field"], "shares", "{e}");
+    assert!(e["message"].as_str().unwrap().contains("Elon Musk"), "{e}");
+    assert_eq!(
+        book_bytes(&h.book),
+        before,
+        "an over-transfer changes nothing"
+    );
+}
+
+fn safe(amount: &str, discount: &str) -> Value {
+    json!({
+        "holder": "Fidelity", "amount": amount, "date": DAY,
+        "valuation_cap": "30000000000", "discount": discount,
+        "timing": "post-money", "memo": ""
+    })
+}
+
+#[test]
+fn a_safe_is_listed_with_its_amount_and_adds_no_shares_until_it_converts() {
+    let h = harness();
+    let before = cap_table(&h);
+    let e = h.ok("record_safe", json!({ "form": safe("250000000", "0.20") }));
+    assert_eq!(e["kind"], "convertible-issuance");
+    let after = cap_table(&h);
+    let safes: Vec<&Value> = after["convertibles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["instrument"] == e["id"])
+        .collect();
+    assert_eq!(safes.len(), 1, "{after}");
+    assert_eq!(safes[0]["name"], "Fidelity");
+    assert_eq!(safes[0]["amount"]["amount"], "250000000");
+    assert_eq!(safes[0]["issued"], DAY);
+    assert_eq!(
+        after["convertibles"].as_array().unwrap().len(),
+        before["convertibles"].as_array().unwrap().len() + 1
+    );
+    assert_eq!(total(&after, "outstanding"), total(&before, "outstanding"));
+}
+
+#[test]
+fn a_safe_with_a_bad_field_names_it_and_records_nothing() {
+    let h = harness();
+    refused(&h, "record_safe", safe("", "0.20"), "amount");
+    refused(&h, "record_safe", safe("250000000", "twenty"), "discount");
+    let mut bad_cap = safe("250000000", "");
+    bad_cap["valuation_cap"] = json!("0");
+    refused(&h, "record_safe", bad_cap, "valuation_cap");
+}
+
+fn split(ratio: &str) -> Value {
+    json!({ "class": "Common", "date": DAY, "ratio": ratio, "memo": "Board resolution" })
+}
+
+#[test]
+fn a_two_for_one_split_doubles_every_common_holding() {
+    let h = harness();
+    let before = cap_table(&h);
+    let e = h.ok("split_stock", json!({ "form": split("2:1") }));
+    assert_eq!(e["effective"], DAY);
+    let after = cap_table(&h);
+    assert_eq!(
+        class_shares(&after, "Common"),
+        2 * class_shares(&before, "Common")
+    );
+    assert_eq!(
+        shares_of(&after, "Elon Musk", "Common"),
+        2 * shares_of(&before, "Elon Musk", "Common")
+    );
+    assert_eq!(
+        class_shares(&after, "Series B Preferred"),
+        class_shares(&before, "Series B Preferred"),
+        "another class is untouched"
+    );
+}
+
+#[test]
+fn a_split_with_a_bad_field_names_it_and_records_nothing() {
+    let h = harness();
+    refused(&h, "split_stock", split("two for one"), "ratio");
+    refused(&h, "split_stock", split(""), "ratio");
+    let mut bad_class = split("2:1");
+    bad_class["class"] = json!("Nonexistent");
+    refused(&h, "split_stock", bad_class, "class");
+}
