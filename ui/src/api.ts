@@ -12,6 +12,7 @@ import type {
   Overview,
   People,
   RoundDetail,
+  RecordedEntry,
   RoundPreview,
   RoundRow,
   RunResult,
@@ -31,6 +32,54 @@ export interface RoundForm {
   pool_target: string;
   pool_plan: string;
   note: string;
+}
+
+/** The forms for the book's other entries (src-tauri/src/actions.rs): every field a string, as
+ * typed, so the app can name the one it refuses. An empty optional field means "none". */
+export interface IssueForm {
+  holder: string;
+  class: string;
+  shares: string;
+  date: string;
+  price_per_share: string;
+  memo: string;
+}
+
+export interface GrantForm {
+  holder: string;
+  plan: string;
+  options: string;
+  exercise_price: string;
+  date: string;
+  expires: string;
+  memo: string;
+}
+
+export interface TransferForm {
+  from: string;
+  to: string;
+  class: string;
+  shares: string;
+  date: string;
+  price_per_share: string;
+  memo: string;
+}
+
+export interface SafeForm {
+  holder: string;
+  amount: string;
+  date: string;
+  valuation_cap: string;
+  discount: string;
+  timing: "post-money" | "pre-money";
+  memo: string;
+}
+
+export interface SplitForm {
+  class: string;
+  date: string;
+  ratio: string;
+  memo: string;
 }
 
 export interface ExitForm {
@@ -68,6 +117,11 @@ export interface Commands {
   commit_round: [{ form: RoundForm }, RoundPreview];
   reverse_entry: [{ entry: number; reason: string }, { reversal: number; reverses: number }];
   add_stakeholder: [{ form: { name: string; kind: string; relationships: string[] } }, number];
+  issue_shares: [{ form: IssueForm }, RecordedEntry];
+  grant_options: [{ form: GrantForm }, RecordedEntry];
+  transfer_shares: [{ form: TransferForm }, RecordedEntry];
+  record_safe: [{ form: SafeForm }, RecordedEntry];
+  split_stock: [{ form: SplitForm }, RecordedEntry];
   default_scenario: [Record<string, never>, string];
   preview_distributions: [{ scenario: string }, Preview];
   stored_runs: [Record<string, never>, StoredRun[]];

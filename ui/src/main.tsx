@@ -8,6 +8,7 @@ import { ComputeView } from "./views/compute";
 import { ExitViewPage } from "./views/exit";
 import { JournalView } from "./views/journal";
 import { OverviewView } from "./views/overview";
+import { RecordView } from "./views/record";
 import { RoundsView } from "./views/rounds";
 import { ScenariosView } from "./views/scenarios";
 import { StakeholdersView } from "./views/stakeholders";
@@ -17,6 +18,7 @@ import "./style.css";
 const VIEWS = [
   ["overview", "Overview"],
   ["rounds", "Rounds"],
+  ["record", "Record"],
   ["stakeholders", "Stakeholders"],
   ["captable", "Cap table"],
   ["journal", "Journal"],
@@ -122,9 +124,9 @@ function App() {
     localStorage.setItem("theme", theme);
   }, [theme]);
   useEffect(() => {
-    // Alt+1..8 moves between views from anywhere, including from inside a form.
+    // Alt+1..9 and Alt+0 (the tenth) move between views from anywhere, even inside a form.
     const onKey = (e: KeyboardEvent) => {
-      const n = Number(e.key);
+      const n = e.key === "0" ? 10 : Number(e.key);
       if (e.altKey && n >= 1 && n <= VIEWS.length) {
         e.preventDefault();
         setView(VIEWS[n - 1][0]);
@@ -172,6 +174,7 @@ function App() {
         <ErrorNote error={error} />
         {view === "overview" && <OverviewView rev={rev} />}
         {view === "rounds" && <RoundsView rev={rev} changed={changed} />}
+        {view === "record" && <RecordView rev={rev} changed={changed} />}
         {view === "stakeholders" && <StakeholdersView rev={rev} changed={changed} />}
         {view === "captable" && <CapTableView rev={rev} />}
         {view === "journal" && <JournalView rev={rev} changed={changed} />}

@@ -164,6 +164,19 @@ export interface CapTableView {
   cap_table: CapTable;
 }
 
+/** A journal entry as recorded (the ledger's Entry): the movement's own fields sit beside these,
+ * named by `kind` ("stock-issuance", "option-grant", "transfer", "convertible-issuance",
+ * "stock-split"). */
+export interface RecordedEntry {
+  id: number;
+  effective: string;
+  recorded_at: string;
+  kind: string;
+  memo: string | null;
+  provenance: Provenance;
+  [movementField: string]: unknown;
+}
+
 export interface JournalLine {
   id: number;
   effective: string;

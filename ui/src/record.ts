@@ -1,0 +1,124 @@
+// The "Record" view's forms, as data: which entries the app records besides a round, each
+// field's label and what it picks from (a stakeholder, a class, a plan), and the form sent to
+// the app. Kept apart from the view so it can be checked without a page.
+
+import type { Commands } from "./api";
+import type { People, RecordedEntry } from "./types";
+
+export type RecordKind = "issue_shares" | "grant_options" | "transfer_shares" | "record_safe" | "split_stock";
+
+/** What a field's input picks from; "text" and "date" are typed in. */
+export type Source = "text" | "date" | "holder" | "class" | "plan" | "timing";
+
+export interface FieldSpec {
+  name: string;
+  label: string;
+  source: Source;
+  placeholder?: string;
+  /** Left empty, the app records none (no price, no cap, no expiry). */
+  optional?: boolean;
+}
+
+export interface FormSpec {
+  title: string;
+  fields: FieldSpec[];
+}
+
+const memo: FieldSpec = { name: "memo", label: "Memo", source: "text", optional: true };
+const date: FieldSpec = { name: "date", label: "Effective date", source: "date" };
+
+export const FORMS: Record<RecordKind, FormSpec> = {
+  issue_shares: {
+    title: "Issue shares",
+    fields: [
+      { name: "holder", label: "Holder", source: "holder" },
+      { name: "class", label: "Class", source: "class" },
+      { name: "shares", label: "Shares", source: "text", placeholder: "1000000" },
+      date,
+      { name: "price_per_share", label: "Price per share", source: "text", placeholder: "0.10", optional: true },
+      memo,
+    ],
+  },
+  grant_options: {
+    title: "Grant options",
+    fields: [
+      { name: "holder", label: "Holder", source: "holder" },
+      { name: "plan", label: "Plan", source: "plan" },
+      { name: "options", label: "Options", source: "text", placeholder: "400000" },
+      { name: "exercise_price", label: "Exercise price", source: "text", placeholder: "0.10" },
+      date,
+      { name: "expires", label: "Expires", source: "date", optional: true },
+      memo,
+    ],
+  },
+  transfer_shares: {
+    title: "Transfer shares",
+    fields: [
+      { name: "from", label: "From", source: "holder" },
+      { name: "to", label: "To", source: "holder" },
+      { name: "class", label: "Class", source: "class" },
+      { name: "shares", label: "Shares", source: "text", placeholder: "1000000" },
+      date,
+      { name: "price_per_share", label: "Price per share", source: "text", optional: true },
+      memo,
+    ],
+  },
+  record_safe: {
+    title: "SAFE",
+    fields: [
+      { name: "holder", label: "Investor", source: "holder" },
+      { name: "amount", label: "Amount", source: "text", placeholder: "250000000" },
+      date,
+      { name: "valuation_cap", label: "Valuation cap", source: "text", optional: true },
+      { name: "discount", label: "Discount (0.20 = 20%)", source: "text", placeholder: "0.20", optional: true },
+      { name: "timing", label: "Cap is", source: "timing" },
+      memo,
+    ],
+  },
+  split_stock: {
+    title: "Stock split",
+    fields: [
+      { name: "class", label: "Class", source: "class" },
+      date,
+      { name: "ratio", label: "Ratio (2:1, 1:10)", source: "text", placeholder: "2:1" },
+      memo,
+    ],
+  },
+};
+
+export const KINDS = Object.keys(FORMS) as RecordKind[];
+
+/** The names a picking field offers, from the open book. */
+export function choices(source: Source, people: People): string[] {
+  switch (source) {
+    case "holder":
+      return people.stakeholders.map((s) => s.name);
+    case "class":
+      return people.classes.map((c) => c.name);
+    case "plan":
+      return people.plans.map((p) => p.name);
+    case "timing":
+      return ["post-money", "pre-money"];
+    default:
+      return [];
+  }
+}
+
+/** A fresh form: every field empty except the SAFE's timing, post-money as in YC's SAFE. */
+export function blankForm(kind: RecordKind): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const f of FORMS[kind].fields) values[f.name] = f.source === "timing" ? "post-money" : "";
+  return values;
+}
+
+/** The command's argument: exactly the spec's fields, whatever else the values hold. */
+export function formArgs<K extends RecordKind>(kind: K, values: Record<string, string>): Commands[K][0] {
+  const form: Record<string, string> = {};
+  for (const f of FORMS[kind].fields) form[f.name] = values[f.name] ?? "";
+  return { form } as unknown as Commands[K][0];
+}
+
+/** One line for the status after a success, from what the app says it recorded. */
+export function recordedLine(kind: RecordKind, e: RecordedEntry): string {
+  return `Recorded #${e.id}: ${FORMS[kind].title.toLowerCase()} effective ${e.effective}`;
+}
