@@ -142,6 +142,30 @@ fn an_issue_with_a_bad_field_names_it_and_records_nothing() {
     refused(&h, "issue_shares", bad_price, "price_per_share");
 }
 
+#[test]
+fn issuing_past_the_authorised_shares_is_refused_on_the_shares_field() {
+    let h = harness();
+    // The example authorises 3,000,000,000 Common; 1,080,000,000 are outstanding or reserved.
+    let e = refused(
+        &h,
+        "issue_shares",
+        issue("Elon Musk", "1920000001"),
+        "shares",
+    );
+    assert_eq!(e["code"], "conflict");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("3000000000 authorised"),
+        "{e}"
+    );
+    h.ok(
+        "issue_shares",
+        json!({ "form": issue("Elon Musk", "1920000000") }),
+    );
+}
+
 fn grant(options: &str, exercise_price: &str) -> Value {
     json!({
         "holder": "Employees (aggregate)", "plan": "2023 Equity Incentive Plan",
@@ -319,4 +343,33 @@ fn a_split_with_a_bad_field_names_it_and_records_nothing() {
     let mut bad_class = split("2:1");
     bad_class["class"] = json!("Nonexistent");
     refused(&h, "split_stock", bad_class, "class");
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(12))]
+
+    /// Any issuance then any transfer out of it: the holders' Common moves by exactly the
+    /// recorded counts, and only the issuance changes the shares outstanding.
+    #[test]
+    fn an_issue_then_a_transfer_moves_exactly_the_recorded_shares(
+        // Common is authorised to 3,000,000,000 and 1,080,000,000 are out or reserved.
+        issued in 1u64..=1_000_000_000,
+        per_mille in 1u64..=1000,
+    ) {
+        let moved = (issued * per_mille / 1000).max(1);
+        let h = harness();
+        let before = cap_table(&h);
+        h.ok("issue_shares", json!({ "form": issue("Elon Musk", &issued.to_string()) }));
+        h.ok("transfer_shares", json!({ "form": transfer(&moved.to_string()) }));
+        let after = cap_table(&h);
+        proptest::prop_assert_eq!(
+            shares_of(&after, "Elon Musk", "Common"),
+            shares_of(&before, "Elon Musk", "Common") + issued - moved
+        );
+        proptest::prop_assert_eq!(
+            shares_of(&after, "Valor Equity Partners", "Common"),
+            shares_of(&before, "Valor Equity Partners", "Common") + moved
+        );
+        proptest::prop_assert_eq!(total(&after, "outstanding"), total(&before, "outstanding") + issued);
+    }
 }
