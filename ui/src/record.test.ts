@@ -47,6 +47,8 @@ describe("the Record view's forms", () => {
 
   it("say what was recorded", () => {
     const line = recordedLine("split_stock", { id: 42, effective: "2024-12-01", recorded_at: "", kind: "stock-split", memo: null, provenance: "recorded" });
-    expect(line).toBe("Recorded #42: stock split effective 2024-12-01");
+    expect(line).toBe("Recorded the split as #42, effective 2024-12-01");
+    const safe = recordedLine("record_safe", { id: 43, effective: "2024-12-03", recorded_at: "", kind: "convertible-issuance", memo: null, provenance: "recorded" });
+    expect(safe).toBe("Recorded the SAFE as #43, effective 2024-12-03");
   });
 });

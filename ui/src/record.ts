@@ -21,6 +21,8 @@ export interface FieldSpec {
 
 export interface FormSpec {
   title: string;
+  /** What the entry is called once recorded, as a CFO says it ("the SAFE", not "the safe"). */
+  noun: string;
   fields: FieldSpec[];
 }
 
@@ -30,6 +32,7 @@ const date: FieldSpec = { name: "date", label: "Effective date", source: "date" 
 export const FORMS: Record<RecordKind, FormSpec> = {
   issue_shares: {
     title: "Issue shares",
+    noun: "issuance",
     fields: [
       { name: "holder", label: "Holder", source: "holder" },
       { name: "class", label: "Class", source: "class" },
@@ -41,6 +44,7 @@ export const FORMS: Record<RecordKind, FormSpec> = {
   },
   grant_options: {
     title: "Grant options",
+    noun: "grant",
     fields: [
       { name: "holder", label: "Holder", source: "holder" },
       { name: "plan", label: "Plan", source: "plan" },
@@ -53,6 +57,7 @@ export const FORMS: Record<RecordKind, FormSpec> = {
   },
   transfer_shares: {
     title: "Transfer shares",
+    noun: "transfer",
     fields: [
       { name: "from", label: "From", source: "holder" },
       { name: "to", label: "To", source: "holder" },
@@ -65,6 +70,7 @@ export const FORMS: Record<RecordKind, FormSpec> = {
   },
   record_safe: {
     title: "SAFE",
+    noun: "SAFE",
     fields: [
       { name: "holder", label: "Investor", source: "holder" },
       { name: "amount", label: "Amount", source: "text", placeholder: "250000000" },
@@ -77,6 +83,7 @@ export const FORMS: Record<RecordKind, FormSpec> = {
   },
   split_stock: {
     title: "Stock split",
+    noun: "split",
     fields: [
       { name: "class", label: "Class", source: "class" },
       date,
@@ -120,5 +127,5 @@ export function formArgs<K extends RecordKind>(kind: K, values: Record<string, s
 
 /** One line for the status after a success, from what the app says it recorded. */
 export function recordedLine(kind: RecordKind, e: RecordedEntry): string {
-  return `Recorded #${e.id}: ${FORMS[kind].title.toLowerCase()} effective ${e.effective}`;
+  return `Recorded the ${FORMS[kind].noun} as #${e.id}, effective ${e.effective}`;
 }

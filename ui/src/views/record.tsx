@@ -75,7 +75,7 @@ function EntryForm(props: { kind: RecordKind; people: People; changed: () => voi
         )}
       </div>
       {error && !named.has(error.field ?? "") && <ErrorNote error={error} />}
-      <button type="submit">Record {spec.title.toLowerCase()}</button> {done && <span class="ok" role="status">{done}</span>}
+      <button type="submit">Record the {spec.noun}</button> {done && <span class="ok" role="status">{done}</span>}
     </form>
   );
 }
