@@ -6,6 +6,7 @@
 //! and reports a failure instead of falling back. cpu never touches the GPU.
 
 use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
 
 use crate::cpu::{self, Cancelled, Summary};
 use crate::gpu::{Adapters, Gpu, GpuError};
@@ -86,18 +87,34 @@ fn on_gpu(g: &Gpu, p: &Params, r: &RunRequest) -> Result<(Summary, Ran), GpuErro
     ))
 }
 
+/// The process's GPU: found and compiled once, then reused by every run (the app runs many),
+/// unless it has failed. `HardwareOnly` refuses a cached software adapter as `Gpu::new` would.
+fn shared_gpu(accept: Adapters) -> Result<Arc<Gpu>, GpuError> {
+    static SHARED: Mutex<Option<Arc<Gpu>>> = Mutex::new(None);
+    let mut slot = SHARED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(g) = slot.as_ref().filter(|g| g.healthy()) {
+        if accept == Adapters::HardwareOnly && g.is_software() {
+            return Err(g.refuse_software());
+        }
+        return Ok(g.clone());
+    }
+    let g = Arc::new(Gpu::new(accept)?);
+    *slot = Some(g.clone());
+    Ok(g)
+}
+
 /// Runs `p` where `r.backend` says.
 pub fn run(p: &Params, r: &RunRequest) -> Result<(Summary, Ran), RunError> {
     match r.backend {
         Backend::Cpu => on_cpu(p, r, None),
         Backend::Gpu => {
-            let g = Gpu::new(Adapters::Any).map_err(RunError::Gpu)?;
+            let g = shared_gpu(Adapters::Any).map_err(RunError::Gpu)?;
             on_gpu(&g, p, r).map_err(|e| match e {
                 GpuError::Cancelled => RunError::Cancelled,
                 e => RunError::Gpu(e),
             })
         }
-        Backend::Auto => match Gpu::new(Adapters::HardwareOnly) {
+        Backend::Auto => match shared_gpu(Adapters::HardwareOnly) {
             Err(e) => on_cpu(p, r, Some(format!("{e}; running on the CPU"))),
             Ok(g) => match on_gpu(&g, p, r) {
                 Ok(done) => Ok(done),

@@ -21,7 +21,7 @@
 
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use wgpu::util::DeviceExt;
@@ -89,7 +89,7 @@ pub struct Gpu {
     info: wgpu::AdapterInfo,
     limits: wgpu::Limits,
     simulate: wgpu::ComputePipeline,
-    trace: wgpu::ComputePipeline,
+    trace: OnceLock<wgpu::ComputePipeline>,
     /// The first uncaptured error or device loss, if any: every later call fails with it.
     failure: Arc<Mutex<Option<String>>>,
 }
@@ -121,10 +121,7 @@ impl Gpu {
         .map_err(|e| GpuError::NoAdapter(format!("none found ({e})")))?;
         let info = adapter.get_info();
         if accept == Adapters::HardwareOnly && info.device_type == wgpu::DeviceType::Cpu {
-            return Err(GpuError::NoAdapter(format!(
-                "only a software adapter ({}, {:?}) is present",
-                info.name, info.backend
-            )));
+            return Err(software_only(&info));
         }
         let limits = adapter.limits();
         let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
@@ -147,37 +144,37 @@ impl Gpu {
                 .unwrap()
                 .get_or_insert(format!("device lost ({reason:?}): {message}"));
         });
-        let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
-        let pipeline = |name: &str, kernel: &str| {
-            let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-                label: Some(name),
-                source: wgpu::ShaderSource::Wgsl(Cow::Owned(shader(kernel))),
-            });
-            device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-                label: Some(name),
-                layout: None,
-                module: &module,
-                entry_point: Some(name),
-                compilation_options: Default::default(),
-                cache: None,
-            })
-        };
-        let simulate = pipeline("simulate", include_str!("gpu/simulate.wgsl"));
-        let trace = pipeline("trace", include_str!("gpu/trace.wgsl"));
-        if let Some(e) = pollster::block_on(scope.pop()) {
-            return Err(GpuError::Device(format!(
-                "the kernels did not compile: {e}"
-            )));
-        }
+        let simulate = compile(&device, "simulate", include_str!("gpu/simulate.wgsl"))?;
         Ok(Gpu {
             device,
             queue,
             info,
             limits,
             simulate,
-            trace,
+            trace: OnceLock::new(),
             failure,
         })
+    }
+
+    /// The trace kernel, compiled on first use: only the parity checks need it, so a run
+    /// does not pay for its compilation.
+    fn trace_pipeline(&self) -> Result<&wgpu::ComputePipeline, GpuError> {
+        if let Some(p) = self.trace.get() {
+            return Ok(p);
+        }
+        let p = compile(&self.device, "trace", include_str!("gpu/trace.wgsl"))?;
+        Ok(self.trace.get_or_init(|| p))
+    }
+
+    /// Whether no uncaptured error or device loss has been seen: a device that failed once
+    /// is not used again.
+    pub fn healthy(&self) -> bool {
+        self.failure.lock().unwrap().is_none()
+    }
+
+    /// The refusal `--backend auto` gives a software adapter.
+    pub fn refuse_software(&self) -> GpuError {
+        software_only(&self.info)
     }
 
     /// The adapter's name, as a run records it.
@@ -348,7 +345,8 @@ impl Gpu {
                 contents: bytemuck::bytes_of(&KernelParams::new(p, first, u64::from(count), 0)),
                 usage: wgpu::BufferUsages::UNIFORM,
             });
-        let layout = self.trace.get_bind_group_layout(0);
+        let trace = self.trace_pipeline()?;
+        let layout = trace.get_bind_group_layout(0);
         let bind = self.device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some("trace"),
             layout: &layout,
@@ -357,7 +355,7 @@ impl Gpu {
         let mut encoder = self.device.create_command_encoder(&Default::default());
         {
             let mut pass = encoder.begin_compute_pass(&Default::default());
-            pass.set_pipeline(&self.trace);
+            pass.set_pipeline(trace);
             pass.set_bind_group(0, &bind, &[]);
             pass.dispatch_workgroups(count.div_ceil(64), 1, 1);
         }
@@ -493,6 +491,40 @@ impl Batches<'_> {
         }
         Ok(parts)
     }
+}
+
+/// Compiles one kernel; a shader error is a `GpuError`, not a panic.
+fn compile(
+    device: &wgpu::Device,
+    name: &str,
+    kernel: &str,
+) -> Result<wgpu::ComputePipeline, GpuError> {
+    let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
+    let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+        label: Some(name),
+        source: wgpu::ShaderSource::Wgsl(Cow::Owned(shader(kernel))),
+    });
+    let pipeline = device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+        label: Some(name),
+        layout: None,
+        module: &module,
+        entry_point: Some(name),
+        compilation_options: Default::default(),
+        cache: None,
+    });
+    match pollster::block_on(scope.pop()) {
+        Some(e) => Err(GpuError::Device(format!(
+            "the {name} kernel did not compile: {e}"
+        ))),
+        None => Ok(pipeline),
+    }
+}
+
+fn software_only(info: &wgpu::AdapterInfo) -> GpuError {
+    GpuError::NoAdapter(format!(
+        "only a software adapter ({}, {:?}) is present",
+        info.name, info.backend
+    ))
 }
 
 fn entry(binding: u32, buffer: &wgpu::Buffer) -> wgpu::BindGroupEntry<'_> {

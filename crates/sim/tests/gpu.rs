@@ -248,10 +248,17 @@ fn a_run_gives_the_cpu_backends_statistics() {
         .unwrap();
     compare(&c, &s, g.is_software());
     assert_eq!(seen.lock().unwrap().last(), Some(&paths));
-    // Batches change nothing: the same numbers from batches of one chunk.
-    let batched = g.run_in_batches(&p, paths, 4096, &no, &|_| {}).unwrap();
+    // Batches change nothing: the same numbers from batches of one chunk, with progress after
+    // each batch.
+    let steps = std::sync::Mutex::new(vec![]);
+    let batched = g
+        .run_in_batches(&p, paths, 4096, &no, &|n| steps.lock().unwrap().push(n))
+        .unwrap();
     assert_eq!(s, batched);
-    assert!(seen.lock().unwrap().len() == 1);
+    let every_chunk: Vec<u64> = (1..=paths.div_ceil(4096))
+        .map(|c| (c * 4096).min(paths))
+        .collect();
+    assert_eq!(*steps.lock().unwrap(), every_chunk);
 }
 
 #[test]
