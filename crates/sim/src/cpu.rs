@@ -565,6 +565,13 @@ pub(crate) struct Axes {
     pub(crate) finals: Vec<Axis>,
 }
 
+/// The histogram counts' layout, for both backends: BINS per (month, measure), then BINS + 1
+/// per final value (the last slot counts values <= 0). Returns (month slots, all slots).
+pub(crate) fn counts_layout(h: usize, finals: usize) -> (usize, usize) {
+    let months = h * MEASURES * BINS;
+    (months, months + finals * (BINS + 1))
+}
+
 /// The pilot: the first `PILOT_CHUNKS` chunks set each histogram's range (a fixed set of paths:
 /// deterministic; the GPU backend runs the same paths on the device, see gpu.rs).
 pub(crate) fn pilot(p: &Params, paths: u64, cancel: &AtomicBool) -> Result<Axes, Cancelled> {
@@ -636,8 +643,7 @@ fn run_inner(
     let done = std::sync::atomic::AtomicU64::new(0);
     let axes = pilot(p, paths, cancel)?;
     let (ranges, final_axes) = (&axes.months, &axes.finals);
-    let hist_len = h * MEASURES * BINS;
-    let counts_len = hist_len + final_axes.len() * (BINS + 1);
+    let (hist_len, counts_len) = counts_layout(h, final_axes.len());
 
     // The run: moments per chunk (kept by chunk, summed in chunk order) and histogram counts
     // (integers: summed in any order).
@@ -730,7 +736,7 @@ pub(crate) fn finish(
     let h = p.horizon as usize;
     let classes = p.classes.len() + p.max_rounds as usize;
     let (ranges, final_axes) = (&axes.months, &axes.finals);
-    let hist_len = h * MEASURES * BINS;
+    let (hist_len, _) = counts_layout(h, final_axes.len());
     let mut total = empty_partial(h, classes);
     let mut convergence = vec![];
     let mut samples: Vec<[f32; 12]> = vec![];

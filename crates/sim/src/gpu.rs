@@ -244,7 +244,7 @@ impl Gpu {
         let words = wg_words(p);
         let per_batch = (batch / CHUNK).max(1).min(self.batch_paths(p) / CHUNK) * CHUNK;
         let axis_count = h * MEASURES + 4 + classes;
-        let counts_len = h * MEASURES * cpu::BINS + (4 + classes) * (cpu::BINS + 1);
+        let (_, counts_len) = cpu::counts_layout(h, 4 + classes);
         let tallies = h + 5;
         let sensitivity = paths.min(cpu::SENSITIVITY_PATHS) as usize;
 
