@@ -153,6 +153,8 @@ struct Importer<'a> {
     summary: ImportSummary,
 }
 
+/// The stock securities a conversion results in, each with its class and shares.
+type Resulting<'a> = Vec<(Obj<'a>, ClassId, u64)>;
 impl<'a> Importer<'a> {
     fn new(book: &'a mut Book, pkg: &'a Package) -> Self {
         Importer {
@@ -872,6 +874,54 @@ impl<'a> Importer<'a> {
         ))
     }
 
+    /// The securities a conversion results in (`resulting_security_ids`): shares of one class,
+    /// held by `holder`, and not of `from` when given. Their class, total and each to open.
+    fn conversion_results(
+        &self,
+        o: &Obj,
+        items: &[(&'a str, usize, &'a Value)],
+        holder: StakeholderId,
+        from: Option<ClassId>,
+        rule: &str,
+    ) -> Result<(ClassId, u64, Resulting<'a>)> {
+        let mut class = None;
+        let mut shares = 0u64;
+        let mut results = Vec::new();
+        for r in o.strings("resulting_security_ids")? {
+            let (h, c, n, _, d) = self.derived_stock(o, "resulting_security_ids", r, items)?;
+            if h != holder || from == Some(c) || class.is_some_and(|k| k != c) {
+                return Err(o.invalid("resulting_security_ids", format!("'{r}' must be {rule}")));
+            }
+            class = Some(c);
+            shares += n;
+            results.push((d, c, n));
+        }
+        let class = class.ok_or_else(|| {
+            o.invalid(
+                "resulting_security_ids",
+                "a conversion results in at least one security",
+            )
+        })?;
+        Ok((class, shares, results))
+    }
+
+    /// Opens the stock securities a conversion resulted in.
+    fn open_results(&mut self, holder: StakeholderId, results: Resulting<'a>) -> Result<()> {
+        for (d, c, n) in results {
+            self.open(
+                &d,
+                Security {
+                    holder,
+                    holding: Holding::Stock(c),
+                    quantity: n,
+                    issued_by: None,
+                    touched: true,
+                },
+            )?;
+        }
+        Ok(())
+    }
+
     /// Checks the balance security of a partial transaction and opens it in the source's place.
     fn balance(
         &mut self,
@@ -1027,28 +1077,13 @@ impl<'a> Importer<'a> {
                 )?;
             }
             StockOut::Conversion => {
-                let mut to_class = None;
-                let mut resulting = 0u64;
-                let mut results = Vec::new();
-                for r in o.strings("resulting_security_ids")? {
-                    let (h, c, n, _, d) =
-                        self.derived_stock(o, "resulting_security_ids", r, items)?;
-                    if h != holder || c == class || to_class.is_some_and(|t| t != c) {
-                        return Err(o.invalid(
-                            "resulting_security_ids",
-                            format!("'{r}' must be one other class, held by the same stakeholder"),
-                        ));
-                    }
-                    to_class = Some(c);
-                    resulting += n;
-                    results.push((d, c, n));
-                }
-                let to_class = to_class.ok_or_else(|| {
-                    o.invalid(
-                        "resulting_security_ids",
-                        "a conversion results in at least one security",
-                    )
-                })?;
+                let (to_class, resulting, results) = self.conversion_results(
+                    o,
+                    items,
+                    holder,
+                    Some(class),
+                    "one other class, held by the same stakeholder",
+                )?;
                 self.record(
                     o,
                     date,
@@ -1061,18 +1096,7 @@ impl<'a> Importer<'a> {
                     },
                     memo,
                 )?;
-                for (d, c, n) in results {
-                    self.open(
-                        &d,
-                        Security {
-                            holder,
-                            holding: Holding::Stock(c),
-                            quantity: n,
-                            issued_by: None,
-                            touched: true,
-                        },
-                    )?;
-                }
+                self.open_results(holder, results)?;
             }
         }
         self.close(o)?;
@@ -1430,27 +1454,13 @@ impl<'a> Importer<'a> {
                 "a partial conversion; the book converts the whole instrument",
             ));
         }
-        let mut class = None;
-        let mut shares = 0u64;
-        let mut results = Vec::new();
-        for r in o.strings("resulting_security_ids")? {
-            let (h, c, n, _, d) = self.derived_stock(o, "resulting_security_ids", r, items)?;
-            if h != s.holder || class.is_some_and(|k| k != c) {
-                return Err(o.invalid(
-                    "resulting_security_ids",
-                    format!("'{r}' must be shares of one class held by the instrument's holder"),
-                ));
-            }
-            class = Some(c);
-            shares += n;
-            results.push((d, c, n));
-        }
-        let class = class.ok_or_else(|| {
-            o.invalid(
-                "resulting_security_ids",
-                "a conversion results in at least one security",
-            )
-        })?;
+        let (class, shares, results) = self.conversion_results(
+            o,
+            items,
+            s.holder,
+            None,
+            "shares of one class held by the instrument's holder",
+        )?;
         let memo = self.memo(o);
         self.record(
             o,
@@ -1462,18 +1472,7 @@ impl<'a> Importer<'a> {
             },
             memo,
         )?;
-        for (d, c, n) in results {
-            self.open(
-                &d,
-                Security {
-                    holder: s.holder,
-                    holding: Holding::Stock(c),
-                    quantity: n,
-                    issued_by: None,
-                    touched: true,
-                },
-            )?;
-        }
+        self.open_results(s.holder, results)?;
         self.close(o)
     }
 
