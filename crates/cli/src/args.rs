@@ -78,7 +78,7 @@ pub enum Command {
     Settings(SettingsCmd),
     /// The exit waterfall on the book: who is paid what at an exit value, or over a range.
     Waterfall(WaterfallArgs),
-    /// Run a Monte Carlo scenario (MODEL.md) on the CPU: fans, probabilities, exit payouts.
+    /// Run a Monte Carlo scenario (docs/model.md) on the CPU: fans, probabilities, exit payouts.
     /// Ctrl-C stops it within a chunk of paths and writes nothing.
     Simulate(SimulateArgs),
     /// The Monte Carlo runs stored in the book.

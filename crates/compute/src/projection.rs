@@ -78,7 +78,7 @@ pub struct MonthRow {
     pub net_cash_flow: Money,
     pub opening_cash: Money,
     pub closing_cash: Money,
-    /// Capex + power since month 1 (compute spend, as MODEL.md step 6).
+    /// Capex + power since month 1 (compute spend, as docs/model.md step 6).
     pub cumulative_spend: Money,
     /// power + other burn - revenue.
     pub net_burn: Money,

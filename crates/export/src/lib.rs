@@ -1,4 +1,4 @@
-//! Tables out of the book as CSV and XLSX; the cap table CSV in (issue 7).
+//! Tables out of the book as CSV and XLSX; the cap table CSV in.
 //!
 //! A functional core: builders turn what the ledger, the compute plan and stored runs
 //! computed into [`Table`]s; writers turn tables into CSV text or XLSX bytes; the

@@ -1,4 +1,4 @@
-//! Issue 7's "Bad input" list: each case names the file, the object and the field, and
+//! Bad OCF input: each case names the file, the object and the field, and
 //! leaves the book unchanged.
 
 mod common;

@@ -1,4 +1,5 @@
-//! The book's capitalisation on a date, as MODEL.md's start classes, and who holds each part.
+//! The book's capitalisation on a date, as the start classes of docs/model.md, and who holds
+//! each part.
 //!
 //! A pure function of a loaded book and its cap table; the file is read by the caller.
 
@@ -29,8 +30,8 @@ pub struct Capitalisation {
 }
 
 /// Classes with shares outstanding, as converted, with their preference in money (multiple x
-/// original issue price x shares); options as one common-equivalent class (MODEL.md v1 ignores
-/// strikes), the unallocated pool apart.
+/// original issue price x shares); options as one common-equivalent class (the v1 model of
+/// docs/model.md ignores strikes), the unallocated pool apart.
 pub fn from_cap_table(book: &Book, table: &CapTable) -> Capitalisation {
     let mut classes: Vec<StartClass> = table
         .classes

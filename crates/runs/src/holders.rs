@@ -1,5 +1,5 @@
-//! Per-holder results of a run on the book's capitalisation (MODEL.md: ownership = shares / F
-//! at the horizon; a holder's payout is its part of each class's payout).
+//! Per-holder results of a run on the book's capitalisation (docs/model.md "Holders":
+//! ownership = shares / F at the horizon; a holder's payout is its part of each class's payout).
 
 use roundbook_sim::cpu::Summary;
 use serde::Serialize;

@@ -1,8 +1,9 @@
-//! The distributions a scenario's inputs draw from (MODEL.md "Dist"), their validation with
-//! the field path of every error, and their sampling from the counter-based stream.
+//! The distributions a scenario's inputs draw from (docs/model.md "Distributions"), their
+//! validation with the field path of every error, and their sampling from the counter-based
+//! stream.
 //!
 //! Sampling is in f32 with the arithmetic of `fmath`, so a GPU twin can match it. Which
-//! counter words a draw uses is part of the contract (docs/sim.md when the engine lands):
+//! counter words a draw uses is part of the contract (docs/model.md "Random numbers"):
 //! a static input number `k` uses the block at draw index `k` of `Stream::Static` (words 0 and
 //! 1 for a normal, word 0 for a uniform); a PERT draw's gamma trials use stream tag
 //! `PERT_STREAM + k`, one block per trial, at most `MAX_GAMMA_TRIALS` trials per gamma.

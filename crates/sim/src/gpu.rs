@@ -1,4 +1,4 @@
-//! The GPU backend: MODEL.md's kernel in WGSL on wgpu, in parity with the CPU backend.
+//! The GPU backend: the kernel of docs/model.md in WGSL on wgpu, in parity with the CPU backend.
 //!
 //! The shaders in `gpu/` are twins of the Rust: `philox.wgsl` of philox.rs, `fmath.wgsl` of
 //! fmath.rs (its constants generated from fmath.rs), `dist.wgsl` of dist.rs, `path.wgsl` of

@@ -1,7 +1,7 @@
-//! One path of MODEL.md, in f32, step by step. The CPU backend runs it on many threads; the
+//! One path of docs/model.md, in f32, step by step. The CPU backend runs it on many threads; the
 //! WGSL kernel is its twin. No allocation per path: the caller owns a `Scratch` and reuses it.
 //!
-//! Decisions where MODEL.md is silent (also in docs/sim.md with the engine):
+//! Decisions where the model is silent (also in docs/sim.md):
 //! - Static draw numbers: 0 delivery delay, 1 GPU price, 2 infra ratio, 3 PUE, 4 $/kWh, 5 burn,
 //!   6 revenue growth, 7 exit multiple, 8 + e the bernoulli of expansion e (its uniform against
 //!   the expansion's probability). Per month m: Z_m is the first Box-Muller normal of the block
@@ -111,7 +111,7 @@ impl Params {
     }
 }
 
-/// One month of one path (MODEL.md step 8).
+/// One month of one path (docs/model.md step 8).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Month {
     pub cash: f32,
@@ -417,9 +417,9 @@ fn pay(classes: &[(f32, f32, bool, i32)], converts: &[bool], e: f32, out: &mut [
     }
 }
 
-/// MODEL.md's equilibrium: every non-participating preferred class starts taking its
-/// preference; in order of increasing preference per share, a class converts when converting
-/// pays it more; passes repeat until none converts.
+/// The equilibrium of docs/model.md "Exit and the waterfall": every non-participating
+/// preferred class starts taking its preference; in order of increasing preference per share,
+/// a class converts when converting pays it more; passes repeat until none converts.
 fn waterfall(
     classes: &[(f32, f32, bool, i32)],
     e: f32,

@@ -1,5 +1,5 @@
 //! Philox4x32-10 (Salmon, Moraes, Dror and Shaw, "Parallel random numbers: as easy as 1, 2, 3",
-//! SC'11), and the counter layout and uniforms MODEL.md fixes.
+//! SC'11), and the counter layout and uniforms docs/model.md fixes.
 //!
 //! Counter = (path index low word, path index high word, draw index, stream tag); key = the
 //! seed's two 32-bit words (low, high). One call gives four 32-bit words. Uniforms take the top
@@ -53,7 +53,7 @@ pub enum Stream {
     Raise = 2,
 }
 
-/// The counter MODEL.md fixes: (path low, path high, draw index, stream tag).
+/// The counter docs/model.md fixes: (path low, path high, draw index, stream tag).
 #[inline]
 pub fn counter(path: u64, draw: u32, stream: Stream) -> [u32; 4] {
     [path as u32, (path >> 32) as u32, draw, stream as u32]

@@ -1,10 +1,10 @@
-//! A scenario file (MODEL.md "Inputs"): TOML, or JSON, with the section and field names of the
+//! A scenario file (docs/model.md "Inputs"): TOML, or JSON, with the section and field names of the
 //! contract. Parsing refuses unknown fields; `validate` checks every parameter and names the
 //! field path of the first error (`compute.pue.max`, `compute.deliveries[2].gpus`).
 //!
-//! Decisions where MODEL.md is silent (to be listed in docs/sim.md with the engine):
-//! - `kw_per_gpu`, `burn_growth_annual` and `revenue_per_month` are plain numbers (MODEL.md
-//!   gives them no distribution); every input MODEL.md calls a Dist is one.
+//! Decisions where the model is silent (docs/sim.md, "Parameters"):
+//! - `kw_per_gpu`, `burn_growth_annual` and `revenue_per_month` are plain numbers (docs/model.md
+//!   gives them no distribution); every input docs/model.md calls a Dist is one.
 //! - Without `[[start.classes]]` the capitalisation is taken from the book as of `start.date`.
 //! - `funding.target_runway_months` must be at least `funding.trigger_runway_months`.
 
@@ -140,15 +140,15 @@ pub struct Exit {
     pub multiple: Dist,
 }
 
-/// The most paths one run may have (MODEL.md).
+/// The most paths one run may have (docs/model.md "Inputs").
 pub const MAX_PATHS: u64 = 1_000_000_000;
-/// The longest horizon (MODEL.md), in months.
+/// The longest horizon (docs/model.md "Units and time"), in months.
 pub const MAX_HORIZON: u32 = 240;
 
 /// A scenario's parse or validation error: the field path and what is wrong.
 pub type ScenarioError = FieldError;
 
-/// The checked distributions, in MODEL.md's order of static draws.
+/// The checked distributions, in the order of static draws (docs/model.md "Random numbers").
 #[derive(Debug, Clone, PartialEq)]
 pub struct Samplers {
     pub delivery_delay_months: Sampler,

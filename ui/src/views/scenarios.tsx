@@ -161,7 +161,7 @@ export function ScenariosView(props: { rev: number; changed: () => void }) {
             <div class="editor-with-preview">
               <div>
                 <label class="field wide">
-                  <span>Scenario (MODEL.md's format; the shipped xAI scenario, each value labelled public or illustrative)</span>
+                  <span>Scenario (the format of docs/model.md; the shipped xAI scenario, each value labelled public or illustrative)</span>
                   <textarea name="scenario" rows={24} spellcheck={false} value={text ?? initial} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
                 </label>
                 <button

@@ -1,4 +1,4 @@
-// One path of MODEL.md: the twin of kernel.rs, step for step and operation for operation.
+// One path of docs/model.md: the twin of kernel.rs, step for step and operation for operation.
 // Mesa's shader compiler (lavapipe) treats float arithmetic as reassociable (SPIR-V from naga
 // carries no NoContraction): it regroups sums such as a * b + c - d and moves literal constants
 // within products. So every intermediate of a chain passes through `keep`, a multiplication by
@@ -201,7 +201,7 @@ fn fail(kind: u32, m: u32) {
     alive = false;
 }
 
-// Month m of a live path (MODEL.md steps 1-8). Returns whether the month is recorded.
+// Month m of a live path (docs/model.md steps 1-8). Returns whether the month is recorded.
 fn path_month(m: u32) -> bool {
     let zw = philox4x32_10(vec4<u32>(path_lo, path_hi, m, STREAM_MARK), key);
     let z = normal(uniform01(zw.x), uniform01(zw.y));
@@ -321,7 +321,7 @@ fn pay(e: f32) {
     }
 }
 
-// MODEL.md's equilibrium, as kernel.rs: non-participating preferred classes, in order of
+// The equilibrium of docs/model.md, as kernel.rs: non-participating preferred classes, in order of
 // increasing preference per share (a stable sort), convert when converting pays more.
 fn waterfall(e: f32) {
     var n_order = 0u;

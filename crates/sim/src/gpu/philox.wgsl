@@ -1,4 +1,4 @@
-// Philox4x32-10 and the uniforms MODEL.md fixes: the twin of philox.rs, with 32-bit operations
+// Philox4x32-10 and the uniforms docs/model.md fixes: the twin of philox.rs, with 32-bit operations
 // only (WGSL has no 64-bit integers), so the 32 x 32 -> 64 bit product is built from 16-bit halves.
 
 const PHILOX_M0: u32 = 0xD2511F53u;
