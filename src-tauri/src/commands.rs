@@ -10,15 +10,13 @@ use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
-use crate::actions::{
-    self, GrantForm, IssueForm, Reversed, RoundForm, RoundPreview, SafeForm, SplitForm,
-    StakeholderForm, TransferForm,
-};
-use crate::error::{AppError, AppResult};
+use crate::actions::{self, record, Reversed};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::files::{self, BookInfo, NewBookForm};
 use crate::scenarios::{self, RunRequest, RunResult, StoredRun};
 use crate::session::Session;
 use crate::views::{self, CapTableView, ComputeView, ExitForm, ExitView, JournalLine, Overview};
+use roundbook_application::forms::*;
 
 /// The event the Scenarios view's progress bar listens to.
 pub const PROGRESS_EVENT: &str = "simulation-progress";
@@ -46,7 +44,7 @@ fn switched<R: Runtime>(app: &AppHandle<R>, s: &Session, book: PathBuf) -> AppRe
 fn chosen(path: Option<tauri_plugin_dialog::FilePath>) -> AppResult<Option<PathBuf>> {
     path.map(|p| {
         p.into_path()
-            .map_err(|e| AppError::new("dialog", format!("the chosen file: {e}")))
+            .map_err(|e| AppError::new(ErrorCode::Dialog, format!("the chosen file: {e}")))
     })
     .transpose()
 }
@@ -182,7 +180,7 @@ pub fn model_round(s: State<'_, Session>, form: RoundForm) -> AppResult<RoundPre
 
 #[tauri::command]
 pub fn commit_round(s: State<'_, Session>, form: RoundForm) -> AppResult<RoundPreview> {
-    actions::commit_round(&s.book(), &form)
+    record(&s.book(), &form)
 }
 
 #[tauri::command]
@@ -192,32 +190,93 @@ pub fn reverse_entry(s: State<'_, Session>, entry: i64, reason: String) -> AppRe
 
 #[tauri::command]
 pub fn add_stakeholder(s: State<'_, Session>, form: StakeholderForm) -> AppResult<i64> {
-    actions::add_stakeholder(&s.book(), &form).map(|id| id.0)
+    record(&s.book(), &form).map(|id| id.0)
+}
+
+#[tauri::command]
+pub fn add_class(s: State<'_, Session>, form: ClassForm) -> AppResult<i64> {
+    record(&s.book(), &form).map(|id| id.0)
+}
+
+#[tauri::command]
+pub fn add_plan(s: State<'_, Session>, form: PlanForm) -> AppResult<i64> {
+    record(&s.book(), &form).map(|id| id.0)
+}
+
+#[tauri::command]
+pub fn add_valuation(s: State<'_, Session>, form: ValuationForm) -> AppResult<i64> {
+    record(&s.book(), &form).map(|id| id.0)
+}
+
+#[tauri::command]
+pub fn set_rounding(
+    s: State<'_, Session>,
+    form: RoundingForm,
+) -> AppResult<roundbook_ledger::RoundingPolicy> {
+    record(&s.book(), &form)
+}
+
+#[tauri::command]
+pub fn record_priced_round(
+    s: State<'_, Session>,
+    form: PricedRoundForm,
+) -> AppResult<RecordedRound> {
+    record(&s.book(), &form)
 }
 
 #[tauri::command]
 pub fn issue_shares(s: State<'_, Session>, form: IssueForm) -> AppResult<Entry> {
-    actions::issue_shares(&s.book(), &form)
+    record(&s.book(), &form)
 }
 
 #[tauri::command]
 pub fn grant_options(s: State<'_, Session>, form: GrantForm) -> AppResult<Entry> {
-    actions::grant_options(&s.book(), &form)
+    record(&s.book(), &form)
+}
+
+#[tauri::command]
+pub fn exercise_options(s: State<'_, Session>, form: ExerciseForm) -> AppResult<Entry> {
+    record(&s.book(), &form)
 }
 
 #[tauri::command]
 pub fn transfer_shares(s: State<'_, Session>, form: TransferForm) -> AppResult<Entry> {
-    actions::transfer_shares(&s.book(), &form)
+    record(&s.book(), &form)
+}
+
+#[tauri::command]
+pub fn cancel(s: State<'_, Session>, form: CancelForm) -> AppResult<Entry> {
+    record(&s.book(), &form)
+}
+
+#[tauri::command]
+pub fn repurchase_shares(s: State<'_, Session>, form: RepurchaseForm) -> AppResult<Entry> {
+    record(&s.book(), &form)
+}
+
+#[tauri::command]
+pub fn convert(s: State<'_, Session>, form: ConvertForm) -> AppResult<Entry> {
+    record(&s.book(), &form)
 }
 
 #[tauri::command]
 pub fn record_safe(s: State<'_, Session>, form: SafeForm) -> AppResult<Entry> {
-    actions::record_safe(&s.book(), &form)
+    record(&s.book(), &form)
+}
+
+#[tauri::command]
+pub fn record_note(s: State<'_, Session>, form: NoteForm) -> AppResult<Entry> {
+    record(&s.book(), &form)
+}
+
+#[tauri::command]
+pub fn increase_pool(s: State<'_, Session>, form: PoolIncreaseForm) -> AppResult<Entry> {
+    record(&s.book(), &form)
 }
 
 #[tauri::command]
 pub fn split_stock(s: State<'_, Session>, form: SplitForm) -> AppResult<Entry> {
-    actions::split_stock(&s.book(), &form)
+    record(&s.book(), &form)
 }
 
 #[tauri::command]
@@ -264,7 +323,7 @@ pub async fn run_simulation<R: Runtime>(
     });
     let result = worker
         .await
-        .map_err(|e| AppError::new("internal", format!("the simulation stopped: {e}")));
+        .map_err(|e| AppError::new(ErrorCode::Internal, format!("the simulation stopped: {e}")));
     s.finish_run();
     result?
 }

@@ -90,7 +90,7 @@ impl Library {
             .find(|p| p.to_string_lossy() == path)
             .ok_or_else(|| {
                 AppError::new(
-                    "not-recent",
+                    crate::error::ErrorCode::NotRecent,
                     format!("{path} is not on the recent books list; open it with File > Open"),
                 )
             })

@@ -77,7 +77,7 @@ fn app_error(e: RunsError) -> AppError {
         RunsError::Store(e) => e.into(),
         RunsError::Ledger(e) => e.into(),
         RunsError::Cancelled => AppError::new(
-            "cancelled",
+            crate::error::ErrorCode::Cancelled,
             "cancelled: the run stopped and nothing was stored",
         ),
         RunsError::Gpu(e) => AppError::invalid("backend", format!("{e}; choose auto or cpu")),

@@ -66,7 +66,7 @@ impl Session {
         let mut running = lock(&self.running);
         if running.is_some() {
             return Err(AppError::new(
-                "busy",
+                crate::error::ErrorCode::Busy,
                 "a simulation is already running; cancel it or wait for it to finish",
             ));
         }

@@ -5,24 +5,12 @@
 
 use std::path::{Path, PathBuf};
 
-use roundbook_files::{
-    CapTableBy, FilesError, ProjectionRange, TableChoice, TableRequest, Watch, Written,
-};
+use roundbook_files::{CapTableBy, ProjectionRange, TableChoice, TableRequest, Watch, Written};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 
 pub use roundbook_files::{CsvImported, OcfImported, ScenarioImported, Step};
-
-impl From<FilesError> for AppError {
-    fn from(e: FilesError) -> AppError {
-        AppError {
-            code: e.code.into(),
-            message: e.message,
-            field: e.field.map(str::to_string),
-        }
-    }
-}
 
 /// "Export CSV": the table, its date and grouping as the view shows them.
 #[derive(Debug, Clone, Deserialize)]
@@ -156,16 +144,16 @@ pub fn export_ocf(
 }
 
 pub fn import_captable_csv(book: &Path, file: &Path) -> AppResult<CsvImported> {
-    Ok(roundbook_files::import_captable_csv(book, file)?)
+    roundbook_files::import_captable_csv(book, file)
 }
 
 /// An empty name keeps the scenario under the file's name.
 pub fn import_scenario(book: &Path, file: &Path, name: &str) -> AppResult<ScenarioImported> {
-    Ok(roundbook_files::import_scenario(book, file, given(name))?)
+    roundbook_files::import_scenario(book, file, given(name))
 }
 
 pub fn import_ocf(package: &Path, new_book: &Path, watch: Watch<'_>) -> AppResult<OcfImported> {
-    Ok(roundbook_files::import_ocf(new_book, package, watch)?)
+    roundbook_files::import_ocf(new_book, package, watch)
 }
 
 /// Adds the extension the format needs when the user typed a name without one.

@@ -84,7 +84,7 @@ impl Transfers {
         let mut running = lock(&self.running);
         if running.is_some() {
             return Err(AppError::new(
-                "busy",
+                crate::error::ErrorCode::Busy,
                 "an import or export is already running; cancel it or wait for it to finish",
             ));
         }
@@ -138,8 +138,12 @@ fn ask<R: Runtime>(app: &AppHandle<R>, a: Ask) -> AppResult<Option<PathBuf>> {
     };
     picked
         .map(|p| {
-            p.into_path()
-                .map_err(|e| AppError::new("dialog", format!("the chosen file: {e}")))
+            p.into_path().map_err(|e| {
+                AppError::new(
+                    crate::error::ErrorCode::Dialog,
+                    format!("the chosen file: {e}"),
+                )
+            })
         })
         .transpose()
 }
@@ -195,9 +199,12 @@ where
         };
         work(&watch)
     });
-    let result = worker
-        .await
-        .map_err(|e| AppError::new("internal", format!("the {job} job stopped: {e}")));
+    let result = worker.await.map_err(|e| {
+        AppError::new(
+            crate::error::ErrorCode::Internal,
+            format!("the {job} job stopped: {e}"),
+        )
+    });
     app.state::<Transfers>().finish();
     result?
 }

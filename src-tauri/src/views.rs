@@ -180,11 +180,12 @@ pub struct RoundDetail {
 
 pub fn round_detail(book: &Path, round: i64) -> AppResult<RoundDetail> {
     let b = load(book)?;
-    let r = b
-        .rounds()
-        .iter()
-        .find(|r| r.id.0 == round)
-        .ok_or_else(|| AppError::new("unknown", format!("round: no round #{round}")))?;
+    let r = b.rounds().iter().find(|r| r.id.0 == round).ok_or_else(|| {
+        AppError::new(
+            crate::error::ErrorCode::Unknown,
+            format!("round: no round #{round}"),
+        )
+    })?;
     let mut participations = vec![];
     for e in b.entries() {
         if let Movement::StockIssuance {

@@ -184,9 +184,11 @@ fn a_modelled_round_is_exactly_what_commit_records() {
     let paid = price * Decimal::from(new_shares);
     assert!((paid - Decimal::from(6_000_000_000u64)).abs() <= price);
     assert!(h.journal_len() > entries);
-    // The same round again is refused by name: rounds are unique.
+    // The same round again is refused: its new class now exists, a conflict with the book
+    // (the command line's `--create-class` on an existing class says the same).
     let e = h.err("commit_round", json!({ "form": form }));
-    assert_eq!(e["code"], "invalid", "{e}");
+    assert_eq!(e["code"], "conflict", "{e}");
+    assert_eq!(e["field"], "class", "{e}");
 }
 
 #[test]
@@ -374,7 +376,7 @@ fn a_new_book_and_a_copy() {
     let info = files::create_book(&path, &good).unwrap();
     assert_eq!(info.company, "Acme");
     let e = files::create_book(&path, &good).unwrap_err();
-    assert_eq!(e.code, "book-exists");
+    assert_eq!(e.code.as_str(), "book-exists");
 
     let xai = dir.path().join("xai.roundbook");
     files::create_example_book(&xai).unwrap();
@@ -385,7 +387,11 @@ fn a_new_book_and_a_copy() {
     assert_eq!(a.entries(), b.entries());
     assert_eq!(a.rounds(), b.rounds());
     let e = files::save_copy(&xai, &copy).unwrap_err();
-    assert_eq!(e.code, "book-exists", "a copy never overwrites a file");
+    assert_eq!(
+        e.code.as_str(),
+        "book-exists",
+        "a copy never overwrites a file"
+    );
 }
 
 #[test]
@@ -399,7 +405,7 @@ fn errors_serialise_as_code_message_field() {
         panic!("a missing book opened");
     };
     let e: roundbook_app::AppError = missing.into();
-    assert_eq!(e.code, "book-not-found");
+    assert_eq!(e.code.as_str(), "book-not-found");
     assert!(e.message.contains("/nonexistent/x.roundbook"));
 }
 

@@ -269,7 +269,7 @@ fn a_transfer_with_a_bad_field_names_it_and_records_nothing() {
 
 fn safe(amount: &str, discount: &str) -> Value {
     json!({
-        "holder": "Fidelity", "amount": amount, "date": DAY,
+        "holder": "Fidelity", "investment": amount, "date": DAY,
         "valuation_cap": "30000000000", "discount": discount,
         "timing": "post-money", "memo": ""
     })
@@ -302,7 +302,7 @@ fn a_safe_is_listed_with_its_amount_and_adds_no_shares_until_it_converts() {
 #[test]
 fn a_safe_with_a_bad_field_names_it_and_records_nothing() {
     let h = harness();
-    refused(&h, "record_safe", safe("", "0.20"), "amount");
+    refused(&h, "record_safe", safe("", "0.20"), "investment");
     refused(&h, "record_safe", safe("250000000", "twenty"), "discount");
     let mut bad_cap = safe("250000000", "");
     bad_cap["valuation_cap"] = json!("0");

@@ -14,7 +14,7 @@ describe("the Record view's forms", () => {
     expect(sent("issue_shares")).toEqual(["class", "date", "holder", "memo", "price_per_share", "shares"]);
     expect(sent("grant_options")).toEqual(["date", "exercise_price", "expires", "holder", "memo", "options", "plan"]);
     expect(sent("transfer_shares")).toEqual(["class", "date", "from", "memo", "price_per_share", "shares", "to"]);
-    expect(sent("record_safe")).toEqual(["amount", "date", "discount", "holder", "memo", "timing", "valuation_cap"]);
+    expect(sent("record_safe")).toEqual(["date", "discount", "holder", "investment", "memo", "timing", "valuation_cap"]);
     expect(sent("split_stock")).toEqual(["class", "date", "memo", "ratio"]);
   });
 

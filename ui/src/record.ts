@@ -73,7 +73,7 @@ export const FORMS: Record<RecordKind, FormSpec> = {
     noun: "SAFE",
     fields: [
       { name: "holder", label: "Investor", source: "holder" },
-      { name: "amount", label: "Amount", source: "text", placeholder: "250000000" },
+      { name: "investment", label: "Investment", source: "text", placeholder: "250000000" },
       date,
       { name: "valuation_cap", label: "Valuation cap", source: "text", optional: true },
       { name: "discount", label: "Discount (0.20 = 20%)", source: "text", placeholder: "0.20", optional: true },

@@ -172,7 +172,7 @@ fn captable(n: u64, m: u64, runs: u32, keep: Option<PathBuf>) -> CliResult {
     let dir = std::env::temp_dir().join(format!("roundbook-bench-{}", std::process::id()));
     let path = keep.clone().unwrap_or_else(|| dir.join("bench.roundbook"));
     if path.exists() {
-        return Err(CliError::usage(
+        return Err(CliError::invalid(
             "keep",
             format!("{} already exists", path.display()),
         ));
@@ -191,7 +191,7 @@ fn captable(n: u64, m: u64, runs: u32, keep: Option<PathBuf>) -> CliResult {
     );
     let t0 = Instant::now();
     let mut store = Store::create(&path, &company)?;
-    let as_of = store.transact(|b| generate(b, n, m))?;
+    let as_of = store.transact(|b| CliResult::Ok(generate(b, n, m)?))?;
     drop(store);
     eprintln!("built in {:.1} s", t0.elapsed().as_secs_f64());
 
@@ -354,7 +354,7 @@ fn round(n: u32, runs: u32) -> CliResult {
         last = Some(o);
     }
     times.sort();
-    let o = last.ok_or_else(|| CliError::usage("runs", "at least one run"))?;
+    let o = last.ok_or_else(|| CliError::invalid("runs", "at least one run"))?;
     println!("round model with {n} SAFEs and notes converting (pool top-up, mixed caps and discounts), {} runs", runs.max(1));
     println!(
         "  median {:.2} ms, best {:.2} ms",

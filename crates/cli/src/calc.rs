@@ -17,10 +17,11 @@ pub fn run(file: &str, out: &mut String) -> CliResult {
     } else {
         std::fs::read_to_string(file).map_err(|e| CliError::io(std::path::Path::new(file), e))?
     };
-    let deal: Deal = serde_json::from_str(&text).map_err(|e| CliError {
-        code: "invalid",
-        field: None,
-        message: format!("{file}: line {} column {}: {e}", e.line(), e.column()),
+    let deal: Deal = serde_json::from_str(&text).map_err(|e| {
+        CliError::new(
+            roundbook_application::ErrorCode::Invalid,
+            format!("{file}: line {} column {}: {e}", e.line(), e.column()),
+        )
     })?;
     let outcome = run_deal(&deal)?;
     let _ = writeln!(

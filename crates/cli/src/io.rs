@@ -9,12 +9,10 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
 use roundbook_files::export::csv_text;
-use roundbook_files::{
-    unwatched, CapTableBy, FilesError, ProjectionRange as Range, TableChoice, TableRequest,
-};
+use roundbook_files::{unwatched, CapTableBy, ProjectionRange as Range, TableChoice, TableRequest};
 
 use crate::args::ByArg;
-use crate::{CliError, CliResult};
+use crate::CliResult;
 
 #[derive(Subcommand)]
 pub enum ExportCmd {
@@ -117,16 +115,6 @@ pub struct ProjectionRange {
     /// The projection's first month (YYYY-MM; default: the cash month).
     #[arg(long)]
     pub from: Option<String>,
-}
-
-impl From<FilesError> for CliError {
-    fn from(e: FilesError) -> CliError {
-        CliError {
-            code: e.code,
-            field: e.field,
-            message: e.message,
-        }
-    }
 }
 
 impl From<TableArg> for TableChoice {

@@ -15,59 +15,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
-use roundbook_ledger::LedgerError;
-use roundbook_store::StoreError;
+use roundbook_application::ErrorCode;
 
 use args::{Cli, Command};
 
-/// The one error the CLI reports: a stable code, the field at fault if any, and words.
-#[derive(Debug)]
-pub struct CliError {
-    pub code: &'static str,
-    pub field: Option<&'static str>,
-    pub message: String,
-}
-
-impl From<StoreError> for CliError {
-    fn from(e: StoreError) -> Self {
-        let field = match &e {
-            StoreError::Ledger(l) => l.field(),
-            _ => None,
-        };
-        CliError {
-            code: e.code(),
-            field,
-            message: e.to_string(),
-        }
-    }
-}
-
-impl From<LedgerError> for CliError {
-    fn from(e: LedgerError) -> Self {
-        CliError {
-            code: e.code(),
-            field: e.field(),
-            message: e.to_string(),
-        }
-    }
-}
-
-impl CliError {
-    pub fn usage(field: &'static str, message: impl Into<String>) -> CliError {
-        CliError {
-            code: "invalid",
-            field: Some(field),
-            message: format!("{field}: {}", message.into()),
-        }
-    }
-    pub fn io(path: &std::path::Path, e: std::io::Error) -> CliError {
-        CliError {
-            code: "io",
-            field: None,
-            message: format!("{}: {e}", path.display()),
-        }
-    }
-}
+/// The one error every surface reports (the application layer's): a stable code, the field at
+/// fault if any, and words.
+pub use roundbook_application::Error as CliError;
 
 pub type CliResult<T = ()> = Result<T, CliError>;
 
@@ -98,7 +52,8 @@ fn main() -> ExitCode {
             let wants_json = std::env::args().any(|a| a == "--json");
             if wants_json && !matches!(e.kind(), DisplayHelp | DisplayVersion) {
                 let message = e.render().to_string();
-                let v = serde_json::json!({"error": {"code": "usage", "field": null, "message": message.trim()}});
+                let e = CliError::new(ErrorCode::Usage, message.trim());
+                let v = serde_json::json!({ "error": e });
                 eprintln!("{v}");
                 return ExitCode::from(2);
             }
@@ -132,7 +87,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             if json {
-                let v = serde_json::json!({"error": {"code": e.code, "field": e.field, "message": e.message}});
+                let v = serde_json::json!({ "error": e });
                 eprintln!("{v}");
             } else {
                 eprintln!("roundbook: error: {}", e.message);

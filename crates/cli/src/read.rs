@@ -1112,11 +1112,10 @@ pub fn check(book: &Path, json: bool, out: &mut String) -> CliResult {
     if ok {
         Ok(())
     } else {
-        Err(crate::CliError {
-            code: "book-corrupt",
-            field: None,
-            message: format!("{} failed its check", book.display()),
-        })
+        Err(crate::CliError::new(
+            roundbook_application::ErrorCode::BookCorrupt,
+            format!("{} failed its check", book.display()),
+        ))
     }
 }
 

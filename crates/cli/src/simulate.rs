@@ -14,16 +14,17 @@ use roundbook_sim::scenario::Backend;
 use roundbook_store::Store;
 
 use crate::args::SimulateArgs;
+use roundbook_application::ErrorCode;
+
 use crate::{CliError, CliResult};
 
 static CANCEL: AtomicBool = AtomicBool::new(false);
 
 fn invalid(file: &Path, path: &str, message: &str) -> CliError {
-    CliError {
-        code: "invalid",
-        field: None,
-        message: format!("{}: {path}: {message}", file.display()),
-    }
+    CliError::new(
+        ErrorCode::Invalid,
+        format!("{}: {path}: {message}", file.display()),
+    )
 }
 
 /// The library's errors as the CLI has always reported them: a scenario field's error names
@@ -33,14 +34,13 @@ fn cli_error(file: &Path, e: RunsError) -> CliError {
         RunsError::Scenario(e) => invalid(file, &e.path, &e.message),
         RunsError::Store(e) => e.into(),
         RunsError::Ledger(e) => e.into(),
-        RunsError::Cancelled => CliError {
-            code: "cancelled",
-            field: None,
-            message: "cancelled: the run stopped and no result was written".into(),
-        },
+        RunsError::Cancelled => CliError::new(
+            ErrorCode::Cancelled,
+            "cancelled: the run stopped and no result was written",
+        ),
         RunsError::Gpu(e) => CliError {
-            code: "gpu",
-            field: Some("backend"),
+            code: ErrorCode::Gpu,
+            field: Some("backend".into()),
             message: format!("backend: {e} (--backend auto falls back to the CPU)"),
         },
     }
@@ -51,7 +51,7 @@ fn backend_choice(name: &str) -> CliResult<Backend> {
         "auto" => Ok(Backend::Auto),
         "cpu" => Ok(Backend::Cpu),
         "gpu" => Ok(Backend::Gpu),
-        other => Err(CliError::usage(
+        other => Err(CliError::invalid(
             "backend",
             format!("'{other}' is not auto, cpu or gpu"),
         )),
@@ -111,7 +111,7 @@ pub fn run(book: &Path, a: SimulateArgs, json: bool, out: &mut String) -> CliRes
         }
     };
     if a.batch == Some(0) {
-        return Err(CliError::usage("batch", "must be at least 1 path"));
+        return Err(CliError::invalid("batch", "must be at least 1 path"));
     }
     let options = RunOptions {
         threads: a.threads,

@@ -1,20 +1,19 @@
-//! Commands that add to the book. Each is one store transaction: parse the
-//! arguments against the book, add, let the ledger check the whole history,
-//! write. Any error leaves the file as it was.
+//! Commands that add to the book: each fills the application layer's form from its flags and
+//! submits it (one store transaction: the form read against the book, the whole history
+//! checked, written). Any error leaves the file as it was. What is printed is this shell's.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 use chrono::NaiveDate;
-use roundbook_ledger::money::parse_decimal;
+use roundbook_application::forms::*;
 use roundbook_ledger::*;
 use roundbook_store::Store;
-use rust_decimal::Decimal;
 
 use crate::args::*;
 use crate::{CliError, CliResult};
 
-// ---- parsing, shared with read.rs ------------------------------------------
+// ---- parsing, shared with read.rs -------------------------------------------
 
 pub fn date(field: &'static str, s: &str) -> Result<NaiveDate, LedgerError> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
@@ -25,60 +24,41 @@ pub fn date(field: &'static str, s: &str) -> Result<NaiveDate, LedgerError> {
     })
 }
 
-pub fn count(field: &'static str, s: &str) -> Result<u64, LedgerError> {
-    let t = s.trim();
-    if t.is_empty() || !t.chars().all(|c| c.is_ascii_digit()) {
-        return Err(LedgerError::invalid(
-            field,
-            format!("'{s}' is not a whole number of shares (digits only, e.g. 1000000)"),
-        ));
-    }
-    t.parse::<u64>()
-        .map_err(|_| LedgerError::invalid(field, format!("'{s}' is too large")))
-}
-
-pub fn money(book: &Book, field: &'static str, s: &str) -> Result<Money, LedgerError> {
-    Money::parse(field, s, book.company.currency)
-}
-
-fn fraction(field: &'static str, s: &str) -> Result<Decimal, LedgerError> {
-    parse_decimal(field, s)
-}
-
-fn entry_id(field: &'static str, s: &str) -> Result<EntryId, LedgerError> {
-    let t = s.trim().trim_start_matches('#');
-    t.parse::<i64>()
-        .ok()
-        .filter(|n| *n > 0)
-        .map(EntryId)
-        .ok_or_else(|| LedgerError::invalid(field, format!("'{s}' is not a journal entry number")))
-}
-
-fn memo(m: Option<String>) -> Option<String> {
-    m.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
-}
-
 fn open(book: &Path) -> CliResult<Store> {
     Ok(Store::open(book)?)
 }
 
-fn recorded(out: &mut String, what: &str, id: EntryId) {
-    let _ = writeln!(out, "Recorded {what} as journal entry #{id}.");
+fn text(o: &Option<String>) -> String {
+    o.clone().unwrap_or_default()
 }
 
-/// One movement, one transaction.
-fn record_one(
-    book: &Path,
-    out: &mut String,
-    what: &str,
-    build: impl FnOnce(&Book) -> Result<(NaiveDate, Movement, Option<String>), LedgerError>,
-) -> CliResult {
-    let mut store = open(book)?;
-    let id = store.transact(|b| {
-        let (date, movement, memo) = build(b)?;
-        b.record(date, movement, memo, Provenance::Recorded)
-    })?;
-    recorded(out, what, id);
+/// A form names its fields as the app's page does; on the command line a refusal names the
+/// flag the user typed instead (`relationships` is `--role`; `investments.2.amount` is the
+/// amount of the third `--invest`).
+fn as_flags(e: CliError, flags: &[(&str, &str)]) -> CliError {
+    let Some(field) = e.field.clone() else {
+        return e;
+    };
+    let generic: Vec<&str> = field
+        .split('.')
+        .filter(|part| part.parse::<usize>().is_err())
+        .collect();
+    match flags.iter().find(|(f, _)| *f == generic.join(".")) {
+        Some((_, flag)) => e.on_field(flag),
+        None => e,
+    }
+}
+
+const INVEST_FLAGS: &[(&str, &str)] = &[
+    ("investments.investor", "invest"),
+    ("investments.amount", "amount"),
+    ("investments", "invest"),
+];
+
+/// One entry form, one transaction.
+fn record(book: &Path, out: &mut String, what: &str, form: impl Form<Output = Entry>) -> CliResult {
+    let entry = form.submit(&mut open(book)?)?;
+    let _ = writeln!(out, "Recorded {what} as journal entry #{}.", entry.id);
     Ok(())
 }
 
@@ -140,236 +120,157 @@ pub fn demo(book: &Path, json: bool, out: &mut String) -> CliResult {
 }
 
 pub fn stakeholder_add(book: &Path, a: StakeholderAddArgs, out: &mut String) -> CliResult {
-    let mut store = open(book)?;
-    let id = store.transact(|b| {
-        let mut relationships = vec![];
-        for r in a.role.split(',').map(str::trim).filter(|r| !r.is_empty()) {
-            relationships.push(Relationship::parse(r).ok_or_else(|| {
-                LedgerError::invalid(
-                    "role",
-                    format!("'{r}' is not one of founder, employee, investor, advisor, board"),
-                )
-            })?);
-        }
-        b.add_stakeholder(NewStakeholder {
-            name: a.name.clone(),
-            kind: match a.kind {
-                KindArg::Individual => StakeholderKind::Individual,
-                KindArg::Institution => StakeholderKind::Institution,
-            },
-            relationships,
-            provenance: Provenance::Recorded,
-            note: memo(a.note),
-        })
-    })?;
+    let form = StakeholderForm {
+        name: a.name.clone(),
+        kind: match a.kind {
+            KindArg::Individual => StakeholderKind::Individual,
+            KindArg::Institution => StakeholderKind::Institution,
+        },
+        relationships: a.role.split(',').map(str::to_string).collect(),
+        note: text(&a.note),
+    };
+    let id = form
+        .submit(&mut open(book)?)
+        .map_err(|e| as_flags(e, &[("relationships", "role")]))?;
     let _ = writeln!(out, "Added stakeholder #{id}: {}", a.name.trim());
     Ok(())
 }
 
 pub fn class_add(book: &Path, a: ClassAddArgs, out: &mut String) -> CliResult {
-    let mut store = open(book)?;
-    let id = store.transact(|b| {
-        let kind = match a.kind {
+    let form = ClassForm {
+        name: a.name.clone(),
+        kind: match a.kind {
             ClassKindArg::Common => ClassKind::Common,
             ClassKindArg::Preferred => ClassKind::Preferred,
-        };
-        let preference_multiple = match (&a.preference_multiple, kind) {
-            (Some(m), _) => fraction("preference_multiple", m)?,
-            (None, ClassKind::Preferred) => Decimal::ONE,
-            (None, ClassKind::Common) => Decimal::ZERO,
-        };
-        let participation = match a.participation {
-            ParticipationArg::None => Participation::None,
-            ParticipationArg::Full => Participation::Full,
-            ParticipationArg::Capped => Participation::Capped {
-                cap_multiple: fraction(
-                    "cap_multiple",
-                    a.cap_multiple.as_deref().ok_or_else(|| {
-                        LedgerError::invalid(
-                            "cap_multiple",
-                            "capped participation needs --cap-multiple",
-                        )
-                    })?,
-                )?,
-            },
-        };
-        b.add_class(NewClass {
-            name: a.name.clone(),
-            kind,
-            original_issue_price: a
-                .oip
-                .as_deref()
-                .map(|p| money(b, "original_issue_price", p))
-                .transpose()?,
-            preference_multiple,
-            participation,
-            seniority: a.seniority,
-            conversion_ratio: fraction("conversion_ratio", &a.conversion_ratio)?,
-            anti_dilution: match a.anti_dilution {
-                AntiDilutionArg::None => AntiDilution::None,
-                AntiDilutionArg::BroadBased => AntiDilution::BroadBasedWeightedAverage,
-                AntiDilutionArg::NarrowBased => AntiDilution::NarrowBasedWeightedAverage,
-                AntiDilutionArg::FullRatchet => AntiDilution::FullRatchet,
-            },
-            authorized: a
-                .authorized
-                .as_deref()
-                .map(|s| count("authorized", s))
-                .transpose()?,
-            provenance: Provenance::Recorded,
-        })
-    })?;
+        },
+        original_issue_price: text(&a.oip),
+        preference_multiple: text(&a.preference_multiple),
+        participation: match a.participation {
+            ParticipationArg::None => ParticipationChoice::None,
+            ParticipationArg::Full => ParticipationChoice::Full,
+            ParticipationArg::Capped => ParticipationChoice::Capped,
+        },
+        cap_multiple: text(&a.cap_multiple),
+        seniority: a.seniority.to_string(),
+        conversion_ratio: a.conversion_ratio.clone(),
+        anti_dilution: match a.anti_dilution {
+            AntiDilutionArg::None => AntiDilution::None,
+            AntiDilutionArg::BroadBased => AntiDilution::BroadBasedWeightedAverage,
+            AntiDilutionArg::NarrowBased => AntiDilution::NarrowBasedWeightedAverage,
+            AntiDilutionArg::FullRatchet => AntiDilution::FullRatchet,
+        },
+        authorized: text(&a.authorized),
+    };
+    let id = form.submit(&mut open(book)?)?;
     let _ = writeln!(out, "Added share class #{id}: {}", a.name.trim());
     Ok(())
 }
 
 pub fn plan_add(book: &Path, a: PlanAddArgs, out: &mut String) -> CliResult {
-    let mut store = open(book)?;
-    let id = store.transact(|b| {
-        let class = b.find_class("class", &a.class)?;
-        b.add_plan(NewPlan {
-            name: a.name.clone(),
-            class,
-            adopted: date("date", &a.date)?,
-            reserved: count("reserved", &a.reserved)?,
-            provenance: Provenance::Recorded,
-        })
-    })?;
+    let form = PlanForm {
+        name: a.name.clone(),
+        class: a.class,
+        date: a.date,
+        reserved: a.reserved,
+    };
+    let id = form.submit(&mut open(book)?)?;
     let _ = writeln!(out, "Adopted equity plan #{id}: {}", a.name.trim());
     Ok(())
 }
 
 pub fn pool_increase(book: &Path, a: PoolIncreaseArgs, out: &mut String) -> CliResult {
-    record_one(book, out, "the pool increase", |b| {
-        Ok((
-            date("date", &a.date)?,
-            Movement::PoolIncrease {
-                plan: b.find_plan("plan", &a.plan)?,
-                shares: count("shares", &a.shares)?,
-            },
-            memo(a.memo),
-        ))
-    })
+    let form = PoolIncreaseForm {
+        plan: a.plan,
+        shares: a.shares,
+        date: a.date,
+        memo: text(&a.memo),
+    };
+    record(book, out, "the pool increase", form)
 }
 
-/// The book's default policy with the flags the user gave laid over it.
-pub fn rounding_policy(base: RoundingPolicy, r: &RoundingArgs) -> RoundingPolicy {
-    let mut p = base;
-    if let Some(d) = r.price_decimals {
-        p.price_decimals = d;
-    }
-    if let Some(dir) = r.price_rounding {
-        p.price_direction = match dir {
+/// The rounding flags as the form's choices (empty: the book's default).
+fn rounding(r: &RoundingArgs) -> RoundingForm {
+    RoundingForm {
+        price_decimals: r.price_decimals.map(|d| d.to_string()).unwrap_or_default(),
+        price_rounding: r.price_rounding.map(|dir| match dir {
             PriceRoundingArg::Up => PriceDirection::Up,
             PriceRoundingArg::Down => PriceDirection::Down,
             PriceRoundingArg::HalfUp => PriceDirection::HalfUp,
             PriceRoundingArg::HalfEven => PriceDirection::HalfEven,
-        };
-    }
-    if let Some(s) = r.share_rounding {
-        p.shares = match s {
+        }),
+        share_rounding: r.share_rounding.map(|s| match s {
             ShareRoundingArg::Floor => ShareRounding::Floor,
             ShareRoundingArg::Ceiling => ShareRounding::Ceiling,
             ShareRoundingArg::Nearest => ShareRounding::Nearest,
-        };
+        }),
     }
-    p
 }
 
 /// "NAME=AMOUNT" flags, one per investor.
-fn investments(b: &Book, specs: &[String]) -> Result<Vec<Investment>, LedgerError> {
+fn investments(specs: &[String]) -> CliResult<Vec<InvestmentForm>> {
     let mut out = vec![];
     for (i, spec) in specs.iter().enumerate() {
-        let (name, amount) = spec.rsplit_once('=').ok_or_else(|| {
-            LedgerError::invalid(
+        let (investor, amount) = spec.rsplit_once('=').ok_or_else(|| {
+            CliError::invalid(
                 "invest",
                 format!("investment {} '{spec}' is not NAME=AMOUNT", i + 1),
             )
         })?;
-        out.push(Investment {
-            investor: b.find_stakeholder("invest", name)?,
-            amount: money(b, "amount", amount)
-                .map_err(|e| e.at(&format!("investment {} ({})", i + 1, name.trim())))?,
+        out.push(InvestmentForm {
+            investor: investor.to_string(),
+            amount: amount.to_string(),
         });
     }
     Ok(out)
 }
 
-pub fn round_model(book: &Path, a: RoundModelArgs, json: bool, out: &mut String) -> CliResult {
-    let build = |b: &mut Book| -> Result<ModelOutcome, LedgerError> {
-        let day = date("date", &a.date)?;
-        let valuation = match (&a.pre_money, &a.post_money) {
-            (Some(p), _) => RoundValuation::PreMoney(money(b, "pre_money", p)?),
-            (None, Some(p)) => RoundValuation::PostMoney(money(b, "post_money", p)?),
-            (None, None) => {
-                return Err(LedgerError::invalid(
-                    "pre_money",
-                    "give --pre-money or --post-money",
-                ))
-            }
-        };
-        let pool = match (&a.pool_target, &a.pool_plan) {
-            (Some(t), Some(plan)) => Some(PoolTarget {
-                plan: b.find_plan("pool_plan", plan)?,
-                fraction: parse_decimal("pool_target", t)?,
-                timing: match a.pool_in {
-                    PoolTimingArg::Pre => PoolTiming::PreMoney,
-                    PoolTimingArg::Post => PoolTiming::PostMoney,
-                },
-            }),
-            _ => None,
-        };
-        let conversions = match a.convert.trim() {
-            "all" => Conversions::All,
-            "none" => Conversions::None,
-            list => Conversions::Only(
-                list.split(',')
-                    .map(|id| entry_id("convert", id))
-                    .collect::<Result<_, _>>()?,
-            ),
-        };
-        let mut model = RoundModel {
-            name: a.name.clone(),
-            date: day,
-            class: ClassId(0),
-            valuation,
-            investments: investments(b, &a.investments)?,
-            pro_rata: a
-                .pro_rata
-                .iter()
-                .map(|n| b.find_stakeholder("pro_rata", n))
-                .collect::<Result<_, _>>()?,
-            lead: a
-                .lead
-                .as_deref()
-                .map(|l| b.find_stakeholder("lead", l))
-                .transpose()?,
-            pool,
-            conversions,
-            capitalization: Default::default(),
-            rounding: rounding_policy(b.default_rounding(), &a.rounding),
-            note: memo(a.note.clone()),
-        };
-        model.class = match (b.find_class("class", &a.class), a.create_class) {
-            (Ok(c), true) => {
-                return Err(LedgerError::conflict(
-                    "class",
-                    format!("'{}' already exists (#{c}); drop --create-class", a.class),
-                ))
-            }
-            (Ok(c), false) => c,
-            (Err(e), false) => return Err(e),
-            (Err(_), true) => b.add_class(b.round_class(&model, &a.class)?)?,
-        };
-        b.commit_round_model(&model)
-    };
-    let outcome = if a.commit {
-        open(book)?.transact(build)?
+fn class_choice(create: bool) -> ClassChoice {
+    if create {
+        ClassChoice::New
     } else {
-        // A pro forma: the same steps on a copy of the book that is never written.
-        let mut copy = open(book)?.load()?;
-        build(&mut copy)?
+        ClassChoice::Existing
+    }
+}
+
+pub fn round_model(book: &Path, a: RoundModelArgs, json: bool, out: &mut String) -> CliResult {
+    let (convert, convert_entries) = match a.convert.trim() {
+        "all" => (ConvertChoice::All, vec![]),
+        "none" => (ConvertChoice::None, vec![]),
+        list => (
+            ConvertChoice::Only,
+            list.split(',').map(str::to_string).collect(),
+        ),
     };
+    let form = RoundForm {
+        name: a.name.clone(),
+        date: a.date.clone(),
+        class: a.class.clone(),
+        class_choice: class_choice(a.create_class),
+        pre_money: text(&a.pre_money),
+        post_money: text(&a.post_money),
+        investments: investments(&a.investments)?,
+        lead: text(&a.lead),
+        pro_rata: a.pro_rata.clone(),
+        pool_target: text(&a.pool_target),
+        pool_plan: text(&a.pool_plan),
+        pool_timing: match a.pool_in {
+            PoolTimingArg::Pre => PoolTiming::PreMoney,
+            PoolTimingArg::Post => PoolTiming::PostMoney,
+        },
+        convert,
+        convert_entries,
+        rounding: rounding(&a.rounding),
+        note: text(&a.note),
+    };
+    let mut store = open(book)?;
+    // A pro forma is the same form on a copy of the book that is never written.
+    let outcome = if a.commit {
+        form.submit(&mut store)
+    } else {
+        form.preview(&store)
+    }
+    .map_err(|e| as_flags(e, INVEST_FLAGS))?
+    .outcome;
     if json {
         let _ = writeln!(
             out,
@@ -383,70 +284,24 @@ pub fn round_model(book: &Path, a: RoundModelArgs, json: bool, out: &mut String)
 }
 
 pub fn round_record(book: &Path, a: RoundRecordArgs, json: bool, out: &mut String) -> CliResult {
-    let mut store = open(book)?;
-    let outcome = store.transact(|b| {
-        let day = date("date", &a.date)?;
-        let investments = investments(b, &a.investments)?;
-        let rounding = rounding_policy(b.default_rounding(), &a.rounding);
-        let pre_money = money(b, "pre_money", &a.pre_money)?;
-        let class = match b.find_class("class", &a.class) {
-            Ok(c) if a.create_class => {
-                return Err(LedgerError::conflict(
-                    "class",
-                    format!("'{}' already exists (#{c}); drop --create-class", a.class),
-                ))
-            }
-            Ok(c) => c,
-            Err(e) if !a.create_class => return Err(e),
-            Err(_) => {
-                // Price first (nothing recorded), so the new class's original issue price is the round's.
-                let fd = b.cap_table(day, &rounding)?.totals.fully_diluted;
-                let probe = PricedRound {
-                    name: a.name.clone(),
-                    date: day,
-                    class: ClassId(0),
-                    pre_money,
-                    investments: investments.clone(),
-                    lead: None,
-                    stated_post_money: None,
-                    rounding: rounding.clone(),
-                    provenance: Provenance::Recorded,
-                    note: None,
-                };
-                let priced = price_round(&probe, fd, |id| b.stakeholder_name(id).to_string())?;
-                b.add_class(NewClass::for_round(
-                    b,
-                    &a.class,
-                    Some(priced.price_per_share),
-                    Some(priced.new_shares),
-                ))?
-            }
-        };
-        let terms = PricedRound {
-            name: a.name.clone(),
-            date: day,
-            class,
-            pre_money,
-            investments,
-            lead: a
-                .lead
-                .as_deref()
-                .map(|l| b.find_stakeholder("lead", l))
-                .transpose()?,
-            stated_post_money: a
-                .post_money
-                .as_deref()
-                .map(|p| money(b, "post_money", p))
-                .transpose()?,
-            rounding,
-            provenance: Provenance::Recorded,
-            note: memo(a.note.clone()),
-        };
-        let outcome = b.record_priced_round(&terms)?;
-        let unconverted = b.cap_table(day, &terms.rounding)?.convertibles;
-        Ok((outcome, unconverted))
-    })?;
-    let (outcome, unconverted) = outcome;
+    let form = PricedRoundForm {
+        name: a.name.clone(),
+        date: a.date.clone(),
+        class: a.class.clone(),
+        class_choice: class_choice(a.create_class),
+        pre_money: a.pre_money.clone(),
+        post_money: text(&a.post_money),
+        investments: investments(&a.investments)?,
+        lead: text(&a.lead),
+        rounding: rounding(&a.rounding),
+        note: text(&a.note),
+    };
+    let RecordedRound {
+        round: outcome,
+        unconverted_instruments: unconverted,
+    } = form
+        .submit(&mut open(book)?)
+        .map_err(|e| as_flags(e, INVEST_FLAGS))?;
     if json {
         let v = serde_json::json!({ "round": outcome, "unconverted_instruments": unconverted });
         let _ = writeln!(
@@ -486,34 +341,26 @@ pub fn issue(book: &Path, a: IssueArgs, out: &mut String) -> CliResult {
     }
     let (Some(holder), Some(class), Some(n), Some(day)) = (&a.holder, &a.class, &a.shares, &a.date)
     else {
-        return Err(CliError::usage(
+        return Err(CliError::invalid(
             "holder",
             "give --holder, --class, --shares and --date, or --csv FILE",
         ));
     };
-    record_one(book, out, "the issuance", |b| {
-        Ok((
-            date("date", day)?,
-            Movement::StockIssuance {
-                holder: b.find_stakeholder("holder", holder)?,
-                class: b.find_class("class", class)?,
-                shares: count("shares", n)?,
-                price_per_share: a
-                    .price
-                    .as_deref()
-                    .map(|p| money(b, "price_per_share", p))
-                    .transpose()?,
-                round: None,
-            },
-            memo(a.memo),
-        ))
-    })
+    let form = IssueForm {
+        holder: holder.clone(),
+        class: class.clone(),
+        shares: n.clone(),
+        date: day.clone(),
+        price_per_share: text(&a.price),
+        memo: text(&a.memo),
+    };
+    record(book, out, "the issuance", form)
 }
 
 /// A batch of issuances from CSV: every row is checked, then all are written in one transaction.
 fn issue_csv(book: &Path, path: &Path, out: &mut String) -> CliResult {
     let file = path.display().to_string();
-    let csv_error = |e: csv::Error| CliError::usage("csv", format!("{file}: {e}"));
+    let csv_error = |e: csv::Error| CliError::invalid("csv", format!("{file}: {e}"));
     let bytes = std::fs::read(path).map_err(|e| CliError::io(path, e))?;
     // RFC 4180: quoted fields may hold commas ("Kingdom Holding, Inc.") and quotes.
     let mut reader = csv::ReaderBuilder::new()
@@ -536,7 +383,7 @@ fn issue_csv(book: &Path, path: &Path, out: &mut String) -> CliResult {
     let (Some(c_date), Some(c_holder), Some(c_class), Some(c_shares)) =
         (col("date"), col("holder"), col("class"), col("shares"))
     else {
-        return Err(CliError::usage(
+        return Err(CliError::invalid(
             "csv",
             format!("{file}: the header must name date, holder, class, shares (and may add price_per_share, memo)"),
         ));
@@ -553,30 +400,21 @@ fn issue_csv(book: &Path, path: &Path, out: &mut String) -> CliResult {
         rows.push((line, record));
     }
     let mut store = open(book)?;
-    let n = store.transact(|b| {
+    let n = store.transact(|b| -> CliResult<usize> {
         let mark = b.mark();
         let first = b.entries().last().map_or(1, |e| e.id.0 + 1);
         for (line, record) in &rows {
             let at = format!("{file} line {line}");
             let cell = |c: usize| record.get(c).unwrap_or("");
-            let row = (|| {
-                let movement = Movement::StockIssuance {
-                    holder: b.find_stakeholder("holder", cell(c_holder))?,
-                    class: b.find_class("class", cell(c_class))?,
-                    shares: count("shares", cell(c_shares))?,
-                    price_per_share: c_price
-                        .map(cell)
-                        .filter(|p| !p.is_empty())
-                        .map(|p| money(b, "price_per_share", p))
-                        .transpose()?,
-                    round: None,
-                };
-                let memo = c_memo
-                    .map(|c| cell(c).to_string())
-                    .filter(|m| !m.is_empty());
-                Ok::<_, LedgerError>((date("date", cell(c_date))?, movement, memo))
-            })();
-            let (day, movement, memo) = row.map_err(|e| e.at(&at))?;
+            let form = IssueForm {
+                holder: cell(c_holder).to_string(),
+                class: cell(c_class).to_string(),
+                shares: cell(c_shares).to_string(),
+                date: cell(c_date).to_string(),
+                price_per_share: c_price.map(cell).unwrap_or_default().to_string(),
+                memo: c_memo.map(cell).unwrap_or_default().to_string(),
+            };
+            let (day, movement, memo) = form.movement(b).map_err(|e| e.at(&at))?;
             b.record(day, movement, memo, Provenance::Recorded)
                 .map_err(|e| e.at(&at))?;
         }
@@ -598,237 +436,151 @@ fn issue_csv(book: &Path, path: &Path, out: &mut String) -> CliResult {
 }
 
 pub fn grant(book: &Path, a: GrantArgs, out: &mut String) -> CliResult {
-    record_one(book, out, "the grant", |b| {
-        Ok((
-            date("date", &a.date)?,
-            Movement::OptionGrant {
-                holder: b.find_stakeholder("holder", &a.holder)?,
-                plan: b.find_plan("plan", &a.plan)?,
-                options: count("options", &a.options)?,
-                exercise_price: money(b, "exercise_price", &a.exercise_price)?,
-                expires: a
-                    .expires
-                    .as_deref()
-                    .map(|d| date("expires", d))
-                    .transpose()?,
-            },
-            memo(a.memo),
-        ))
-    })
+    let form = GrantForm {
+        holder: a.holder,
+        plan: a.plan,
+        options: a.options,
+        exercise_price: a.exercise_price,
+        date: a.date,
+        expires: text(&a.expires),
+        memo: text(&a.memo),
+    };
+    record(book, out, "the grant", form)
 }
 
 pub fn transfer(book: &Path, a: TransferArgs, out: &mut String) -> CliResult {
-    record_one(book, out, "the transfer", |b| {
-        Ok((
-            date("date", &a.date)?,
-            Movement::Transfer {
-                from: b.find_stakeholder("from", &a.from)?,
-                to: b.find_stakeholder("to", &a.to)?,
-                class: b.find_class("class", &a.class)?,
-                shares: count("shares", &a.shares)?,
-                price_per_share: a
-                    .price
-                    .as_deref()
-                    .map(|p| money(b, "price_per_share", p))
-                    .transpose()?,
-            },
-            memo(a.memo),
-        ))
-    })
+    let form = TransferForm {
+        from: a.from,
+        to: a.to,
+        class: a.class,
+        shares: a.shares,
+        date: a.date,
+        price_per_share: text(&a.price),
+        memo: text(&a.memo),
+    };
+    record(book, out, "the transfer", form)
 }
 
 pub fn cancel(book: &Path, a: CancelArgs, out: &mut String) -> CliResult {
-    record_one(book, out, "the cancellation", |b| {
-        let movement = match (&a.grant, &a.holder) {
-            (Some(g), _) => Movement::OptionCancellation {
-                grant: entry_id("grant", g)?,
-                options: count("options", a.options.as_deref().unwrap_or(""))?,
-            },
-            (None, Some(h)) => Movement::StockCancellation {
-                holder: b.find_stakeholder("holder", h)?,
-                class: b.find_class("class", a.class.as_deref().unwrap_or(""))?,
-                shares: count("shares", a.shares.as_deref().unwrap_or(""))?,
-            },
-            (None, None) => {
-                return Err(LedgerError::invalid(
-                    "holder",
-                    "give --holder/--class/--shares, or --grant/--options",
-                ))
-            }
-        };
-        Ok((date("date", &a.date)?, movement, memo(a.memo)))
-    })
+    let form = CancelForm {
+        what: if a.grant.is_some() {
+            CancelWhat::Options
+        } else {
+            CancelWhat::Shares
+        },
+        holder: text(&a.holder),
+        class: text(&a.class),
+        shares: text(&a.shares),
+        grant: text(&a.grant),
+        options: text(&a.options),
+        date: a.date,
+        memo: text(&a.memo),
+    };
+    record(book, out, "the cancellation", form)
 }
 
 pub fn exercise(book: &Path, a: ExerciseArgs, out: &mut String) -> CliResult {
-    record_one(book, out, "the exercise", |_| {
-        Ok((
-            date("date", &a.date)?,
-            Movement::Exercise {
-                grant: entry_id("grant", &a.grant)?,
-                options: count("options", &a.options)?,
-            },
-            memo(a.memo),
-        ))
-    })
+    let form = ExerciseForm {
+        grant: a.grant,
+        options: a.options,
+        date: a.date,
+        memo: text(&a.memo),
+    };
+    record(book, out, "the exercise", form)
 }
 
 pub fn repurchase(book: &Path, a: RepurchaseArgs, out: &mut String) -> CliResult {
-    record_one(book, out, "the repurchase", |b| {
-        Ok((
-            date("date", &a.date)?,
-            Movement::Repurchase {
-                holder: b.find_stakeholder("holder", &a.holder)?,
-                class: b.find_class("class", &a.class)?,
-                shares: count("shares", &a.shares)?,
-                price_per_share: money(b, "price_per_share", &a.price)?,
-            },
-            memo(a.memo),
-        ))
-    })
+    let form = RepurchaseForm {
+        holder: a.holder,
+        class: a.class,
+        shares: a.shares,
+        price_per_share: a.price,
+        date: a.date,
+        memo: text(&a.memo),
+    };
+    record(book, out, "the repurchase", form)
 }
 
 pub fn convert(book: &Path, a: ConvertArgs, out: &mut String) -> CliResult {
-    record_one(book, out, "the conversion", |b| {
-        let to_class = b.find_class("to_class", &a.to_class)?;
-        let movement = match (&a.instrument, &a.holder) {
-            (Some(instrument), _) => Movement::ConvertibleConversion {
-                instrument: entry_id("instrument", instrument)?,
-                class: to_class,
-                shares: count("resulting", a.resulting.as_deref().unwrap_or(""))?,
-            },
-            (None, Some(holder)) => {
-                let from_class =
-                    b.find_class("from_class", a.from_class.as_deref().unwrap_or(""))?;
-                let shares = count("shares", a.shares.as_deref().unwrap_or(""))?;
-                let resulting = match &a.resulting {
-                    Some(r) => count("resulting", r)?,
-                    None => {
-                        // The ratio in force on the conversion's date (anti-dilution may have moved it).
-                        let ratio = b.conversion_ratio(from_class, date("date", &a.date)?)?;
-                        b.default_rounding()
-                            .conversion
-                            .apply(Decimal::from(shares) * ratio)?
-                    }
-                };
-                Movement::StockConversion {
-                    holder: b.find_stakeholder("holder", holder)?,
-                    from_class,
-                    shares,
-                    to_class,
-                    resulting_shares: resulting,
-                }
-            }
-            (None, None) => {
-                return Err(LedgerError::invalid(
-                    "holder",
-                    "give --holder/--from-class/--shares, or --instrument/--resulting",
-                ))
-            }
-        };
-        Ok((date("date", &a.date)?, movement, memo(a.memo)))
-    })
+    let form = ConvertForm {
+        what: if a.instrument.is_some() {
+            ConvertWhat::Instrument
+        } else {
+            ConvertWhat::Shares
+        },
+        to_class: a.to_class,
+        instrument: text(&a.instrument),
+        holder: text(&a.holder),
+        from_class: text(&a.from_class),
+        shares: text(&a.shares),
+        resulting: text(&a.resulting),
+        date: a.date,
+        memo: text(&a.memo),
+    };
+    record(book, out, "the conversion", form)
 }
 
 pub fn safe(book: &Path, a: SafeArgs, out: &mut String) -> CliResult {
-    record_one(book, out, "the SAFE", |b| {
-        Ok((
-            date("date", &a.date)?,
-            Movement::ConvertibleIssuance {
-                holder: b.find_stakeholder("holder", &a.holder)?,
-                terms: ConvertibleTerms::Safe {
-                    investment: money(b, "investment", &a.amount)?,
-                    timing: if a.pre_money {
-                        SafeTiming::PreMoney
-                    } else {
-                        SafeTiming::PostMoney
-                    },
-                    valuation_cap: a
-                        .cap
-                        .as_deref()
-                        .map(|c| money(b, "valuation_cap", c))
-                        .transpose()?,
-                    discount: a
-                        .discount
-                        .as_deref()
-                        .map(|d| fraction("discount", d))
-                        .transpose()?,
-                    mfn: a.mfn,
-                },
-            },
-            memo(a.memo),
-        ))
-    })
+    let form = SafeForm {
+        holder: a.holder,
+        investment: a.amount,
+        date: a.date,
+        valuation_cap: text(&a.cap),
+        discount: text(&a.discount),
+        timing: if a.pre_money {
+            SafeTiming::PreMoney
+        } else {
+            SafeTiming::PostMoney
+        },
+        mfn: a.mfn,
+        memo: text(&a.memo),
+    };
+    record(book, out, "the SAFE", form)
 }
 
 pub fn note(book: &Path, a: NoteArgs, out: &mut String) -> CliResult {
-    record_one(book, out, "the convertible note", |b| {
-        Ok((
-            date("date", &a.date)?,
-            Movement::ConvertibleIssuance {
-                holder: b.find_stakeholder("holder", &a.holder)?,
-                terms: ConvertibleTerms::Note {
-                    principal: money(b, "principal", &a.principal)?,
-                    interest_rate: fraction("interest_rate", &a.rate)?,
-                    compounding: match a.compounding {
-                        CompoundingArg::Simple => Compounding::Simple,
-                        CompoundingArg::Compound => Compounding::Compound,
-                    },
-                    day_count: match a.day_count {
-                        DayCountArg::Act365 => DayCount::Act365,
-                        DayCountArg::Thirty360 => DayCount::Thirty360,
-                    },
-                    maturity: date("maturity", &a.maturity)?,
-                    valuation_cap: a
-                        .cap
-                        .as_deref()
-                        .map(|c| money(b, "valuation_cap", c))
-                        .transpose()?,
-                    discount: a
-                        .discount
-                        .as_deref()
-                        .map(|d| fraction("discount", d))
-                        .transpose()?,
-                },
-            },
-            memo(a.memo),
-        ))
-    })
+    let form = NoteForm {
+        holder: a.holder,
+        principal: a.principal,
+        interest_rate: a.rate,
+        compounding: match a.compounding {
+            CompoundingArg::Simple => Compounding::Simple,
+            CompoundingArg::Compound => Compounding::Compound,
+        },
+        day_count: match a.day_count {
+            DayCountArg::Act365 => DayCount::Act365,
+            DayCountArg::Thirty360 => DayCount::Thirty360,
+        },
+        date: a.date,
+        maturity: a.maturity,
+        valuation_cap: text(&a.cap),
+        discount: text(&a.discount),
+        memo: text(&a.memo),
+    };
+    record(book, out, "the convertible note", form)
 }
 
 pub fn valuation_add(book: &Path, a: ValuationAddArgs, out: &mut String) -> CliResult {
-    let mut store = open(book)?;
-    let id = store.transact(|b| {
-        b.add_valuation(NewValuation {
-            kind: ValuationKind::FourOhNineA,
-            effective: date("date", &a.date)?,
-            class: b.find_class("class", &a.class)?,
-            price_per_share: money(b, "price_per_share", &a.price)?,
-            company_value: None,
-            provider: memo(a.provider.clone()),
-            round: None,
-            provenance: Provenance::Recorded,
-        })
-    })?;
+    let form = ValuationForm {
+        class: a.class,
+        price_per_share: a.price,
+        date: a.date,
+        provider: text(&a.provider),
+    };
+    let id = form.submit(&mut open(book)?)?;
     let _ = writeln!(out, "Recorded 409A valuation #{id}.");
     Ok(())
 }
 
 pub fn split(book: &Path, a: SplitArgs, json: bool, out: &mut String) -> CliResult {
+    let form = SplitForm {
+        class: a.class,
+        date: a.date,
+        ratio: a.ratio,
+        memo: text(&a.memo),
+    };
     let mut store = open(book)?;
-    let id = store.transact(|b| {
-        let class = b.find_class("class", &a.class)?;
-        let (numerator, denominator) = parse_split_ratio(&a.ratio)?;
-        let day = date("date", &a.date)?;
-        b.record_split(
-            day,
-            class,
-            numerator,
-            denominator,
-            memo(a.memo.clone()),
-            Provenance::Recorded,
-        )
-    })?;
+    let id = form.submit(&mut store)?.id;
     let b = store.load()?;
     let effect = b.split_effect(id)?;
     if json {
@@ -845,42 +597,26 @@ pub fn split(book: &Path, a: SplitArgs, json: bool, out: &mut String) -> CliResu
 }
 
 pub fn reverse(book: &Path, a: ReverseArgs, out: &mut String) -> CliResult {
-    let mut store = open(book)?;
-    let (id, target) = store.transact(|b| {
-        let target = entry_id("entry", &a.entry)?;
-        let original = b
-            .entry(target)
-            .ok_or_else(|| LedgerError::unknown("entry", format!("no journal entry #{target}")))?;
-        let day = match &a.date {
-            Some(d) => date("date", d)?,
-            None => original.effective,
-        };
-        let id = b.record(
-            day,
-            Movement::Reversal {
-                reverses: target,
-                reason: a.reason.trim().to_string(),
-            },
-            None,
-            Provenance::Recorded,
-        )?;
-        Ok((id, target))
-    })?;
-    let _ = writeln!(out, "Reversed entry #{target} with journal entry #{id}.");
+    let form = ReversalForm {
+        entry: a.entry,
+        reason: a.reason,
+        date: text(&a.date),
+    };
+    let entry = form.submit(&mut open(book)?)?;
+    if let Movement::Reversal { reverses, .. } = entry.movement {
+        let _ = writeln!(
+            out,
+            "Reversed entry #{reverses} with journal entry #{}.",
+            entry.id
+        );
+    }
     Ok(())
 }
 
 pub fn settings_rounding(book: &Path, a: RoundingArgs, json: bool, out: &mut String) -> CliResult {
-    let mut store = open(book)?;
-    let given =
-        a.price_decimals.is_some() || a.price_rounding.is_some() || a.share_rounding.is_some();
-    let policy = store.transact(|b| {
-        let policy = rounding_policy(b.default_rounding(), &a);
-        if given {
-            b.set_default_rounding(policy.clone())?;
-        }
-        Ok(policy)
-    })?;
+    let form = rounding(&a);
+    let policy = form.submit(&mut open(book)?)?;
+    let given = !form.is_empty();
     if json {
         let _ = writeln!(
             out,

@@ -245,8 +245,12 @@ pub fn export_xlsx(
     step(watch, 1, 3, "reading the book")?;
     let (sheets, currency) = workbook_sheets(&Store::open(book)?, as_of, projection)?;
     step(watch, 2, 3, "building the workbook")?;
-    let bytes = workbook(&sheets, &currency)
-        .map_err(|e| FilesError::new("export", None, format!("{}: {e}", out.display())))?;
+    let bytes = workbook(&sheets, &currency).map_err(|e| {
+        FilesError::new(
+            roundbook_application::ErrorCode::Export,
+            format!("{}: {e}", out.display()),
+        )
+    })?;
     step(watch, 3, 3, "writing the file")?;
     write_atomically(out, &bytes)?;
     Ok(Written {
@@ -270,8 +274,8 @@ pub fn export_ocf(
     let mut options = roundbook_ocf::ExportOptions::new(Utc::now());
     options.as_of = as_of.map(|s| date("as_of", s)).transpose()?;
     step(watch, 2, 3, "building the package")?;
-    let pkg = roundbook_ocf::export_package(&b, &options)?;
-    let bytes = pkg.to_zip_bytes()?;
+    let pkg = roundbook_ocf::export_package(&b, &options).map_err(crate::error::ocf)?;
+    let bytes = pkg.to_zip_bytes().map_err(crate::error::ocf)?;
     step(watch, 3, 3, "writing the file")?;
     write_atomically(out, &bytes)?;
     Ok(pkg.files().len())
@@ -306,14 +310,15 @@ pub fn board_report(
                 }
             })
         })
-        .transpose()?;
+        .transpose()
+        .map_err(crate::error::report)?;
     let mut input = roundbook_report::ReportInput::new(&b, as_of);
     input.compute = projection.as_ref().map(|p| roundbook_report::ComputeInput {
         plan: &cb.plan,
         projection: p,
     });
     input.run = run.as_ref();
-    Ok(roundbook_report::board_report(&input)?)
+    roundbook_report::board_report(&input).map_err(crate::error::report)
 }
 
 pub fn export_pdf(

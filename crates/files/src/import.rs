@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use roundbook_export::import::{apply, read_captable_csv, ImportSummary};
-use roundbook_ledger::{Book, LedgerError};
+use roundbook_ledger::Book;
 use roundbook_sim::scenario::Scenario;
 use roundbook_store::Store;
 use serde::Serialize;
@@ -40,7 +40,7 @@ pub fn import_captable_csv(book: &Path, file: &Path) -> FilesResult<CsvImported>
     // The file is read and checked before the book is opened.
     let rows = read_captable_csv(&name, &bytes)?;
     let mut store = Store::open(book)?;
-    let summary = store.transact(|b| apply(b, &name, &rows))?;
+    let summary = store.transact(|b| Ok::<_, FilesError>(apply(b, &name, &rows)?))?;
     Ok(CsvImported::new(name, summary))
 }
 
@@ -54,11 +54,11 @@ pub struct ScenarioImported {
 }
 
 fn scenario_error(file: &Path, path: &str, message: &str) -> FilesError {
-    FilesError::new(
-        "invalid",
-        Some("scenario"),
-        format!("{}: {path}: {message}", file.display()),
-    )
+    FilesError {
+        code: roundbook_application::ErrorCode::Invalid,
+        message: format!("{}: {path}: {message}", file.display()),
+        field: Some("scenario".into()),
+    }
 }
 
 /// Checks a scenario file as `simulate` does and keeps its text in the book under `name`
@@ -117,7 +117,7 @@ fn remove_book(book: &Path) {
 /// then into the new file in one transaction, and the file is removed on failure.
 pub fn import_ocf(book: &Path, package: &Path, watch: Watch<'_>) -> FilesResult<OcfImported> {
     if book.exists() {
-        return Err(FilesError::usage(
+        return Err(FilesError::invalid(
             "book",
             format!(
                 "{} exists; an OCF package is imported into a new book (give --book NEW)",
@@ -126,11 +126,11 @@ pub fn import_ocf(book: &Path, package: &Path, watch: Watch<'_>) -> FilesResult<
         ));
     }
     step(watch, 1, 3, "reading the package")?;
-    let pkg = roundbook_ocf::Package::read(package)?;
-    let company = roundbook_ocf::company_from(&pkg)?;
+    let pkg = roundbook_ocf::Package::read(package).map_err(crate::error::ocf)?;
+    let company = roundbook_ocf::company_from(&pkg).map_err(crate::error::ocf)?;
     step(watch, 2, 3, "checking every object")?;
     let mut trial = Book::new(company.clone())?;
-    let summary = roundbook_ocf::import_into(&mut trial, &pkg)?;
+    let summary = roundbook_ocf::import_into(&mut trial, &pkg).map_err(crate::error::ocf)?;
     // The last point a Cancel is heard: from here the book is written whole or removed.
     step(watch, 3, 3, "writing the new book")?;
     let written = (|| -> FilesResult<()> {
@@ -138,7 +138,7 @@ pub fn import_ocf(book: &Path, package: &Path, watch: Watch<'_>) -> FilesResult<
         store.transact(|b| {
             roundbook_ocf::import_into(b, &pkg)
                 .map(|_| ())
-                .map_err(|e| LedgerError::invalid("ocf", e.to_string()))
+                .map_err(crate::error::ocf)
         })?;
         Ok(())
     })();

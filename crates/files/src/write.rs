@@ -7,7 +7,7 @@ use crate::error::{FilesError, FilesResult};
 /// Writes beside the target, then renames: the target is either the old file or the whole new one.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> FilesResult<()> {
     let name = path.file_name().ok_or_else(|| {
-        FilesError::usage("out", format!("'{}' is not a file name", path.display()))
+        FilesError::invalid("out", format!("'{}' is not a file name", path.display()))
     })?;
     let partial = path.with_file_name(format!(
         ".{}.partial-{}",

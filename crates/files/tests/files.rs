@@ -17,7 +17,9 @@ use roundbook_store::Store;
 fn xai_book(dir: &Path) -> PathBuf {
     let book = dir.join("xai.roundbook");
     let mut store = Store::create(&book, &example::xai_company()).unwrap();
-    let o = store.transact(example::populate_xai).unwrap();
+    let o = store
+        .transact(|b| Ok::<_, roundbook_store::StoreError>(example::populate_xai(b)?))
+        .unwrap();
     let plan = roundbook_compute::example::xai_compute_plan(Some(o.round));
     store.record_compute_plan(plan.orders, plan.terms).unwrap();
     book
@@ -105,13 +107,16 @@ fn a_bad_date_is_named_and_writes_nothing() {
     req.as_of = Some("2024-02-30".into());
     let before = names(dir.path());
     let e = export_csv(&book, &req, &dir.path().join("h.csv")).unwrap_err();
-    assert_eq!((e.code, e.field), ("invalid", Some("as_of")));
+    assert_eq!(
+        (e.code.as_str(), e.field.as_deref()),
+        ("invalid", Some("as_of"))
+    );
     assert!(e.message.contains("2024-02-30"), "{}", e.message);
     assert_eq!(names(dir.path()), before);
     let mut req = TableRequest::new(TableChoice::Compute);
     req.projection.months = "3.5".into();
     let e = export_csv(&book, &req, &dir.path().join("c.csv")).unwrap_err();
-    assert_eq!(e.field, Some("months"));
+    assert_eq!(e.field.as_deref(), Some("months"));
 }
 
 #[test]
@@ -193,7 +198,7 @@ fn ocf_imports_into_a_new_book_or_leaves_none() {
     assert_eq!(totals(&book), totals(&copy));
     // Into a book that exists: refused by name.
     let e = import_ocf(&copy, &zip, &unwatched).unwrap_err();
-    assert_eq!(e.field, Some("book"));
+    assert_eq!(e.field.as_deref(), Some("book"));
     let junk = dir.path().join("junk.zip");
     std::fs::write(&junk, b"not a zip").unwrap();
     let fresh = dir.path().join("fresh.roundbook");
@@ -216,7 +221,7 @@ fn a_bad_csv_row_is_named_and_the_book_is_byte_identical() {
     .unwrap();
     let before = std::fs::read(&book).unwrap();
     let e = import_captable_csv(&book, &file).unwrap_err();
-    assert_eq!(e.field, Some("shares"));
+    assert_eq!(e.field.as_deref(), Some("shares"));
     assert!(e.message.contains("holders.csv line 3"), "{}", e.message);
     assert_eq!(std::fs::read(&book).unwrap(), before);
     std::fs::write(
@@ -235,7 +240,7 @@ fn a_write_into_a_missing_folder_names_the_file_and_leaves_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("missing").join("x.csv");
     let e = write_atomically(&out, b"a,b\r\n").unwrap_err();
-    assert_eq!(e.code, "io");
+    assert_eq!(e.code.as_str(), "io");
     assert!(e.message.contains("missing/x.csv"), "{}", e.message);
     assert!(names(dir.path()).is_empty());
 }

@@ -1,7 +1,94 @@
 //! One error type for the ledger: what went wrong, and which field of the
 //! user's input it concerns, so the CLI and the app can point at it.
 
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
+
+/// The one vocabulary of failure every surface speaks: the ledger's and the store's errors, the
+/// file imports and exports, the command line's `--json` errors and the app's. Serialised in
+/// kebab-case (`book-not-found`); these strings are a stable interface for scripts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorCode {
+    /// The command line could not be parsed (an unknown flag, a missing argument).
+    Usage,
+    /// A value the user gave is wrong on its own.
+    Invalid,
+    /// A name or id the user gave is not in the book.
+    Unknown,
+    /// Well formed, but the book's history does not allow it.
+    Conflict,
+    BookNotFound,
+    BookExists,
+    NotABook,
+    BookCorrupt,
+    BookNewerSchema,
+    BookMigrationChanged,
+    /// SQLite failed in a way that is none of the above.
+    Database,
+    Io,
+    /// An OCF package that cannot be read as one (layout, manifest, JSON).
+    Package,
+    Md5Mismatch,
+    /// An input over a bound (size, nesting, count).
+    Limit,
+    /// Something the format allows that Roundbook does not take in yet.
+    Unsupported,
+    /// The ledger refused an object of an import.
+    Ledger,
+    Export,
+    Report,
+    Cancelled,
+    /// The GPU backend was asked for and could not run.
+    Gpu,
+    /// Another job of the same kind is running.
+    Busy,
+    /// A file dialog failed.
+    Dialog,
+    /// The page asked to reopen a book by a path that is not on the recent list.
+    NotRecent,
+    /// A background job stopped unexpectedly.
+    Internal,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Usage => "usage",
+            ErrorCode::Invalid => "invalid",
+            ErrorCode::Unknown => "unknown",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::BookNotFound => "book-not-found",
+            ErrorCode::BookExists => "book-exists",
+            ErrorCode::NotABook => "not-a-book",
+            ErrorCode::BookCorrupt => "book-corrupt",
+            ErrorCode::BookNewerSchema => "book-newer-schema",
+            ErrorCode::BookMigrationChanged => "book-migration-changed",
+            ErrorCode::Database => "database",
+            ErrorCode::Io => "io",
+            ErrorCode::Package => "package",
+            ErrorCode::Md5Mismatch => "md5-mismatch",
+            ErrorCode::Limit => "limit",
+            ErrorCode::Unsupported => "unsupported",
+            ErrorCode::Ledger => "ledger",
+            ErrorCode::Export => "export",
+            ErrorCode::Report => "report",
+            ErrorCode::Cancelled => "cancelled",
+            ErrorCode::Gpu => "gpu",
+            ErrorCode::Busy => "busy",
+            ErrorCode::Dialog => "dialog",
+            ErrorCode::NotRecent => "not-recent",
+            ErrorCode::Internal => "internal",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum LedgerError {
@@ -55,11 +142,11 @@ impl LedgerError {
     }
 
     /// A stable machine-readable code, for `--json` errors and the app.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            LedgerError::Invalid { .. } => "invalid",
-            LedgerError::Unknown { .. } => "unknown",
-            LedgerError::Conflict { .. } => "conflict",
+            LedgerError::Invalid { .. } => ErrorCode::Invalid,
+            LedgerError::Unknown { .. } => ErrorCode::Unknown,
+            LedgerError::Conflict { .. } => ErrorCode::Conflict,
         }
     }
 

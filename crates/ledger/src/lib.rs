@@ -25,7 +25,7 @@ pub mod waterfall;
 pub use book::{Added, Book, Mark, NewClass, NewPlan, NewStakeholder, NewValuation};
 pub use captable::CapTable;
 pub use domain::*;
-pub use error::{LedgerError, Result};
+pub use error::{ErrorCode, LedgerError, Result};
 pub use journal::{Entry, Movement};
 pub use model::{
     ConversionBasis, Conversions, ModelOutcome, PoolTarget, PoolTiming, RoundModel, RoundValuation,

@@ -56,10 +56,12 @@ pub enum RoundValuation {
 }
 
 /// Whose shares the option pool top-up dilutes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum PoolTiming {
     /// Counted in the pre-money (the "option pool shuffle"): only existing holders are diluted.
+    #[default]
     PreMoney,
     /// Added after the round is priced: new investors are diluted too.
     PostMoney,
@@ -732,12 +734,8 @@ impl Book {
                 LedgerError::unknown("investor", format!("no stakeholder #{}", inv.investor))
             })?;
             self.check_currency("amount", &inv.amount)?;
-            if !inv.amount.is_positive() {
-                return Err(LedgerError::invalid(
-                    "amount",
-                    format!("investment {}: must be greater than zero", n + 1),
-                ));
-            }
+            inv.check_amount()
+                .map_err(|e| e.at(&format!("investment {}", n + 1)))?;
             if investments[..n].iter().any(|o| o.investor == inv.investor) {
                 return Err(LedgerError::invalid(
                     "investor",

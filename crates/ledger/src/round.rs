@@ -24,6 +24,17 @@ pub struct Investment {
     pub amount: Money,
 }
 
+impl Investment {
+    /// The rule every investment in a round keeps: money in, more than zero.
+    pub fn check_amount(&self) -> Result<(), LedgerError> {
+        if self.amount.is_positive() {
+            Ok(())
+        } else {
+            Err(LedgerError::invalid("amount", "must be greater than zero"))
+        }
+    }
+}
+
 /// A priced round as the user states it.
 #[derive(Debug, Clone)]
 pub struct PricedRound {
@@ -118,16 +129,8 @@ pub fn price_round(
     }
     let mut raised = Money::zero(cur);
     for (i, inv) in terms.investments.iter().enumerate() {
-        if !inv.amount.is_positive() {
-            return Err(LedgerError::invalid(
-                "amount",
-                format!(
-                    "investment {} ({}): must be greater than zero",
-                    i + 1,
-                    names(inv.investor)
-                ),
-            ));
-        }
+        inv.check_amount()
+            .map_err(|e| e.at(&format!("investment {} ({})", i + 1, names(inv.investor))))?;
         if terms.investments[..i]
             .iter()
             .any(|o| o.investor == inv.investor)

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::LedgerError;
 
 /// How a price is brought to a fixed number of decimals.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum PriceDirection {
@@ -23,6 +24,7 @@ pub enum PriceDirection {
 }
 
 /// How a fractional share count becomes a whole one.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ShareRounding {

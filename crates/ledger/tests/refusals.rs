@@ -903,9 +903,15 @@ fn a_backdated_grant_that_empties_the_pool_for_a_later_grant_is_refused() {
 #[test]
 fn errors_carry_a_code_and_a_place() {
     let e = LedgerError::invalid("shares", "must be greater than zero").at("row 3");
-    assert_eq!(e.code(), "invalid");
+    assert_eq!(e.code().as_str(), "invalid");
     assert_eq!(e.field(), Some("shares"));
     assert_eq!(e.to_string(), "shares: row 3: must be greater than zero");
-    assert_eq!(LedgerError::conflict("date", "x").code(), "conflict");
-    assert_eq!(LedgerError::unknown("holder", "x").code(), "unknown");
+    assert_eq!(
+        LedgerError::conflict("date", "x").code().as_str(),
+        "conflict"
+    );
+    assert_eq!(
+        LedgerError::unknown("holder", "x").code().as_str(),
+        "unknown"
+    );
 }

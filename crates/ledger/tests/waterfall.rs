@@ -1014,7 +1014,7 @@ fn bad_terms_are_refused_naming_the_field() {
     cap.holdings[0].class = "Series Z".into();
     let err = waterfall(&cap, &exit, &policy).unwrap_err();
     assert_eq!(err.field(), Some("class"));
-    assert_eq!(err.code(), "unknown");
+    assert_eq!(err.code().as_str(), "unknown");
 
     let mut cap = foley_hoag(Participation::None);
     cap.classes[0].preference_multiple = dec!(1);

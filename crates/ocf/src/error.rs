@@ -23,15 +23,16 @@ pub enum OcfErrorKind {
 }
 
 impl OcfErrorKind {
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> roundbook_ledger::ErrorCode {
+        use roundbook_ledger::ErrorCode;
         match self {
-            OcfErrorKind::Io => "io",
-            OcfErrorKind::Package => "package",
-            OcfErrorKind::Md5Mismatch => "md5-mismatch",
-            OcfErrorKind::Limit => "limit",
-            OcfErrorKind::Invalid => "invalid",
-            OcfErrorKind::Unsupported => "unsupported",
-            OcfErrorKind::Ledger => "ledger",
+            OcfErrorKind::Io => ErrorCode::Io,
+            OcfErrorKind::Package => ErrorCode::Package,
+            OcfErrorKind::Md5Mismatch => ErrorCode::Md5Mismatch,
+            OcfErrorKind::Limit => ErrorCode::Limit,
+            OcfErrorKind::Invalid => ErrorCode::Invalid,
+            OcfErrorKind::Unsupported => ErrorCode::Unsupported,
+            OcfErrorKind::Ledger => ErrorCode::Ledger,
         }
     }
 }

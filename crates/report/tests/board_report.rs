@@ -43,7 +43,9 @@ fn demo() -> Demo {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("xai.roundbook");
     let mut store = Store::create(&path, &xai_company()).unwrap();
-    let outcome = store.transact(populate_xai).unwrap();
+    let outcome = store
+        .transact(|b| Ok::<_, roundbook_store::StoreError>(populate_xai(b)?))
+        .unwrap();
     let plan = roundbook_compute::example::xai_compute_plan(Some(outcome.round));
     store.record_compute_plan(plan.orders, plan.terms).unwrap();
 

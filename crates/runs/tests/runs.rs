@@ -158,7 +158,7 @@ fn bad_input_names_its_field_and_reads_no_book_it_does_not_need() {
     assert_eq!(field(prepare(&early, &cpu(10), &book)), "start.classes");
     // Without classes and without a book: the store names the file.
     match prepare(&from_book_text(), &cpu(10), &missing) {
-        Err(RunsError::Store(e)) => assert_eq!(e.code(), "book-not-found"),
+        Err(RunsError::Store(e)) => assert_eq!(e.code().as_str(), "book-not-found"),
         other => panic!("{:?}", other.map(|p| p.class_names)),
     }
 }

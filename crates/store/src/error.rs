@@ -1,6 +1,6 @@
 use std::path::PathBuf;
 
-use roundbook_ledger::LedgerError;
+use roundbook_ledger::{ErrorCode, LedgerError};
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -31,17 +31,17 @@ pub enum StoreError {
 
 impl StoreError {
     /// A stable code for scripts and the app.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            StoreError::NotFound(_) => "book-not-found",
-            StoreError::AlreadyExists(_) => "book-exists",
-            StoreError::NotABook(..) => "not-a-book",
-            StoreError::Corrupt(..) => "book-corrupt",
-            StoreError::NewerSchema { .. } => "book-newer-schema",
-            StoreError::MigrationChanged { .. } => "book-migration-changed",
+            StoreError::NotFound(_) => ErrorCode::BookNotFound,
+            StoreError::AlreadyExists(_) => ErrorCode::BookExists,
+            StoreError::NotABook(..) => ErrorCode::NotABook,
+            StoreError::Corrupt(..) => ErrorCode::BookCorrupt,
+            StoreError::NewerSchema { .. } => ErrorCode::BookNewerSchema,
+            StoreError::MigrationChanged { .. } => ErrorCode::BookMigrationChanged,
             StoreError::Ledger(e) => e.code(),
-            StoreError::Sql(_) => "database",
-            StoreError::Io(..) => "io",
+            StoreError::Sql(_) => ErrorCode::Database,
+            StoreError::Io(..) => ErrorCode::Io,
         }
     }
 }

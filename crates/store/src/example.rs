@@ -23,14 +23,16 @@ impl Store {
     /// from nothing rather than from half a book.
     pub fn create_example(book: &Path) -> Result<ExampleBook> {
         let mut store = Store::create(book, &example::xai_company())?;
-        let made = store.transact(example::populate_xai).and_then(|series_b| {
-            let plan = roundbook_compute::example::xai_compute_plan(Some(series_b.round));
-            let gpu_orders = store.record_compute_plan(plan.orders, plan.terms)?;
-            Ok(ExampleBook {
-                series_b,
-                gpu_orders,
-            })
-        });
+        let made = store
+            .transact(|b| Ok::<_, crate::StoreError>(example::populate_xai(b)?))
+            .and_then(|series_b| {
+                let plan = roundbook_compute::example::xai_compute_plan(Some(series_b.round));
+                let gpu_orders = store.record_compute_plan(plan.orders, plan.terms)?;
+                Ok(ExampleBook {
+                    series_b,
+                    gpu_orders,
+                })
+            });
         if made.is_err() {
             drop(store);
             for suffix in ["", "-wal", "-shm"] {

@@ -137,10 +137,13 @@ impl Store {
 
     /// Runs one command: loads the book under the write lock, lets `change` add to it,
     /// checks the whole history, and writes what was added. On any error nothing is written.
-    pub fn transact<T>(
-        &mut self,
-        change: impl FnOnce(&mut Book) -> Result<T, LedgerError>,
-    ) -> Result<T> {
+    ///
+    /// `change` speaks the caller's error type; the store's own failures and the history's
+    /// refusal convert into it.
+    pub fn transact<T, E>(&mut self, change: impl FnOnce(&mut Book) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError> + From<LedgerError>,
+    {
         let path = self.path.clone();
         let now = Utc::now();
         let tx = self

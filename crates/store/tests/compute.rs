@@ -11,7 +11,9 @@ fn demo() -> (tempfile::TempDir, Store, RoundId) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("book.roundbook");
     let mut s = Store::create(&path, &example::xai_company()).unwrap();
-    let outcome = s.transact(example::populate_xai).unwrap();
+    let outcome = s
+        .transact(|b| Ok::<_, roundbook_store::StoreError>(example::populate_xai(b)?))
+        .unwrap();
     (dir, s, outcome.round)
 }
 

@@ -59,7 +59,7 @@ fn issue(holder: StakeholderId, class: ClassId, shares: u64) -> Movement {
 /// Returns the adjustment's entry id.
 fn build(store: &mut Store) -> EntryId {
     store
-        .transact(|b| {
+        .transact(|b| -> Result<_, StoreError> {
             let fay = person(b, "Fay Founder")?;
             let vera = person(b, "Vera Ventures")?;
             let ben = person(b, "Ben Bridge")?;
@@ -120,12 +120,12 @@ fn build(store: &mut Store) -> EntryId {
                 &RoundingPolicy::default(),
             )?
             .expect("a down round adjusts Series A");
-            b.record(
+            Ok(b.record(
                 adj.date,
                 adj.movement(),
                 Some("Series B down round".into()),
                 Provenance::Recorded,
-            )
+            )?)
         })
         .unwrap()
 }
@@ -242,8 +242,8 @@ fn a_stored_adjustment_is_reversed_like_any_entry() {
     let mut store = Store::create(&path, &company()).unwrap();
     let id = build(&mut store);
     store
-        .transact(|b| {
-            b.record(
+        .transact(|b| -> Result<_, StoreError> {
+            Ok(b.record(
                 date(2023, 1, 1),
                 Movement::Reversal {
                     reverses: id,
@@ -251,7 +251,7 @@ fn a_stored_adjustment_is_reversed_like_any_entry() {
                 },
                 None,
                 Provenance::Recorded,
-            )
+            )?)
         })
         .unwrap();
     drop(store);
@@ -278,9 +278,9 @@ fn a_refused_adjustment_writes_nothing() {
     let before = std::fs::read(&path).unwrap();
     let mut store = Store::open(&path).unwrap();
     let err = store
-        .transact(|b| {
+        .transact(|b| -> Result<_, StoreError> {
             let a = b.find_class("class", "Series A")?;
-            b.record(
+            Ok(b.record(
                 date(2023, 1, 1),
                 Movement::ConversionRatioAdjustment {
                     class: a,
@@ -289,7 +289,7 @@ fn a_refused_adjustment_writes_nothing() {
                 },
                 None,
                 Provenance::Recorded,
-            )
+            )?)
         })
         .unwrap_err();
     assert!(

@@ -39,7 +39,7 @@ fn a_name_is_given_once_and_a_text_is_kept_once() {
         "{err}"
     );
     let err = s.import_scenario("  ", "text B", "bbb", None).unwrap_err();
-    assert_eq!(err.code(), "invalid");
+    assert_eq!(err.code().as_str(), "invalid");
 
     let named = s.named_scenarios().unwrap();
     let names: Vec<&str> = named.iter().map(|n| n.name.as_str()).collect();

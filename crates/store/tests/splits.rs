@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use roundbook_ledger::*;
-use roundbook_store::{migrate, Store, APPLICATION_ID};
+use roundbook_store::{migrate, Store, StoreError, APPLICATION_ID};
 use rusqlite::Connection;
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -33,7 +33,7 @@ fn tmp() -> (tempfile::TempDir, PathBuf) {
 /// authorised shares set to 5,000.
 fn build(store: &mut Store) -> (ClassId, StakeholderId, EntryId) {
     store
-        .transact(|b| {
+        .transact(|b| -> Result<_, StoreError> {
             let ann = b.add_stakeholder(NewStakeholder {
                 name: "Ann".into(),
                 kind: StakeholderKind::Individual,
@@ -119,13 +119,22 @@ fn a_refused_split_writes_nothing_and_a_reversal_restores() {
     let before = std::fs::read(&path).unwrap();
     // Backdated under the authorised-shares adjustment of 2021-02-01: refused by date.
     let err = store
-        .transact(|b| b.record_split(date(2021, 1, 15), common, 2, 1, None, Provenance::Recorded))
+        .transact(|b| {
+            Ok::<_, roundbook_store::StoreError>(b.record_split(
+                date(2021, 1, 15),
+                common,
+                2,
+                1,
+                None,
+                Provenance::Recorded,
+            )?)
+        })
         .unwrap_err();
     assert!(err.to_string().contains("date"), "{err}");
     assert_eq!(std::fs::read(&path).unwrap(), before);
     store
-        .transact(|b| {
-            b.record(
+        .transact(|b| -> Result<_, StoreError> {
+            Ok(b.record(
                 date(2021, 1, 1),
                 Movement::Reversal {
                     reverses: split,
@@ -133,7 +142,7 @@ fn a_refused_split_writes_nothing_and_a_reversal_restores() {
                 },
                 None,
                 Provenance::Recorded,
-            )
+            )?)
         })
         .unwrap();
     let t = store
@@ -186,15 +195,15 @@ fn a_book_from_before_migration_6_keeps_its_journal() {
         )
         .is_err());
     store
-        .transact(|b| {
-            b.record_split(
+        .transact(|b| -> Result<_, StoreError> {
+            Ok(b.record_split(
                 date(2020, 1, 1),
                 ClassId(1),
                 2,
                 1,
                 None,
                 Provenance::Recorded,
-            )
+            )?)
         })
         .unwrap();
     let t = store

@@ -26,7 +26,8 @@ fn tmp() -> (tempfile::TempDir, PathBuf) {
 
 fn demo(path: &Path) -> Store {
     let mut s = Store::create(path, &example::xai_company()).unwrap();
-    s.transact(example::populate_xai).unwrap();
+    s.transact(|b| Ok::<_, roundbook_store::StoreError>(example::populate_xai(b)?))
+        .unwrap();
     s
 }
 
@@ -106,7 +107,7 @@ fn an_older_schema_is_upgraded_and_keeps_its_data() {
         ..Default::default()
     };
     store
-        .transact(|b| b.set_default_rounding(policy.clone()))
+        .transact(|b| Ok::<_, roundbook_store::StoreError>(b.set_default_rounding(policy.clone())?))
         .unwrap();
     assert_eq!(store.load().unwrap().default_rounding(), policy);
 }
@@ -192,7 +193,7 @@ fn what_is_written_is_what_is_read() {
     let mut store = Store::create(&path, &example::xai_company()).unwrap();
     let mut expected = None;
     store
-        .transact(|b| {
+        .transact(|b| -> Result<_, StoreError> {
             let o = example::populate_xai(b)?;
             expected = Some(b.clone());
             Ok(o)
@@ -231,11 +232,11 @@ fn a_refused_change_leaves_the_file_byte_for_byte() {
     let mut store = Store::open(&path).unwrap();
     // Transfer more Series B than Valor holds: refused by the history check, after the closure ran.
     let err = store
-        .transact(|b| {
+        .transact(|b| -> Result<_, StoreError> {
             let valor = b.find_stakeholder("from", "Valor Equity Partners")?;
             let vy = b.find_stakeholder("to", "Vy Capital")?;
             let class = b.find_class("class", "Series B Preferred")?;
-            b.record(
+            Ok(b.record(
                 NaiveDate::from_ymd_opt(2024, 6, 1).unwrap(),
                 Movement::Transfer {
                     from: valor,
@@ -246,7 +247,7 @@ fn a_refused_change_leaves_the_file_byte_for_byte() {
                 },
                 None,
                 Provenance::Recorded,
-            )
+            )?)
         })
         .unwrap_err();
     assert!(

@@ -1,0 +1,274 @@
+//! Funding rounds: a priced round recorded as its term sheet states it (`round record`), and a
+//! round modelled with the pool shuffle and the conversions of SAFEs and notes (`round model`,
+//! the app's Rounds view), which is the same form committed on a copy or on the book.
+
+use roundbook_ledger::{
+    captable::ConvertibleRow, price_round, Book, CapTable, ClassId, Conversions, Investment,
+    ModelOutcome, NewClass, PoolTarget, PoolTiming, PricedRound, PricedRoundOutcome, Provenance,
+    RoundModel, RoundValuation,
+};
+use roundbook_store::Store;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::{Form, RoundingForm};
+use crate::parse::*;
+use crate::{Error, Result};
+
+/// Whether the round's class is one the book has, or one the round creates.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClassChoice {
+    #[default]
+    Existing,
+    New,
+}
+
+/// One investor's money in a round.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+pub struct InvestmentForm {
+    pub investor: String,
+    pub amount: String,
+}
+
+fn investments(book: &Book, forms: &[InvestmentForm]) -> Result<Vec<Investment>> {
+    if forms.is_empty() {
+        return Err(Error::invalid("investments", "add at least one investor"));
+    }
+    let mut out = vec![];
+    for (i, inv) in forms.iter().enumerate() {
+        let field = |name: &str| format!("investments.{i}.{name}");
+        // Where the refusal is, in words too: the command line has no form to point at.
+        let place = format!("investment {} ({})", i + 1, inv.investor.trim());
+        let investor = stakeholder(book, &field("investor"), &inv.investor)?;
+        let amount = money(book, &field("amount"), &inv.amount).map_err(|e| e.at(&place))?;
+        let investment = Investment { investor, amount };
+        investment
+            .check_amount()
+            .map_err(|e| Error::from(e).on_field(&field("amount")).at(&place))?;
+        out.push(investment);
+    }
+    Ok(out)
+}
+
+/// The class a round issues: found, or created for it (by `create`).
+fn round_class(
+    book: &mut Book,
+    name: &str,
+    choice: ClassChoice,
+    create: impl FnOnce(&mut Book) -> Result<ClassId>,
+) -> Result<ClassId> {
+    let name = required("class", name)?;
+    match (book.find_class("class", name), choice) {
+        (Ok(c), ClassChoice::Existing) => Ok(c),
+        (Ok(c), ClassChoice::New) => Err(Error::from(roundbook_ledger::LedgerError::conflict(
+            "class",
+            format!("'{name}' already exists (#{c}); choose it as an existing class"),
+        ))),
+        (Err(e), ClassChoice::Existing) => Err(e.into()),
+        (Err(_), ClassChoice::New) => create(book),
+    }
+}
+
+/// A priced round as its term sheet states it: `roundbook round record`.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+pub struct PricedRoundForm {
+    pub name: String,
+    pub date: String,
+    pub class: String,
+    pub class_choice: ClassChoice,
+    pub pre_money: String,
+    /// The post-money the documents state, checked against the computed one.
+    pub post_money: String,
+    pub investments: Vec<InvestmentForm>,
+    pub lead: String,
+    pub rounding: RoundingForm,
+    pub note: String,
+}
+
+/// A recorded round, with the SAFEs and notes it left outstanding.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordedRound {
+    pub round: PricedRoundOutcome,
+    pub unconverted_instruments: Vec<ConvertibleRow>,
+}
+
+impl Form for PricedRoundForm {
+    type Output = RecordedRound;
+    fn apply(&self, book: &mut Book) -> Result<RecordedRound> {
+        let name = required("name", &self.name)?.to_string();
+        let day = date("date", &self.date)?;
+        let investments = investments(book, &self.investments)?;
+        let rounding = self.rounding.over(book.default_rounding())?;
+        let pre_money = money(book, "pre_money", &self.pre_money)?;
+        let mut terms = PricedRound {
+            name,
+            date: day,
+            class: ClassId(0),
+            pre_money,
+            investments,
+            lead: None,
+            stated_post_money: optional_money(book, "post_money", &self.post_money)?,
+            rounding,
+            provenance: Provenance::Recorded,
+            note: memo(&self.note),
+        };
+        terms.class = round_class(book, &self.class, self.class_choice, |b| {
+            // Priced first (nothing recorded), so the new class's original issue price is the round's.
+            let fd = b.cap_table(day, &terms.rounding)?.totals.fully_diluted;
+            let priced = price_round(&terms, fd, |id| b.stakeholder_name(id).to_string())?;
+            Ok(b.add_class(NewClass::for_round(
+                b,
+                self.class.trim(),
+                Some(priced.price_per_share),
+                Some(priced.new_shares),
+            ))?)
+        })?;
+        terms.lead = match self.lead.trim() {
+            "" => None,
+            l => Some(stakeholder(book, "lead", l)?),
+        };
+        let round = book.record_priced_round(&terms)?;
+        let unconverted_instruments = book.cap_table(day, &terms.rounding)?.convertibles;
+        Ok(RecordedRound {
+            round,
+            unconverted_instruments,
+        })
+    }
+}
+
+/// Which SAFEs and notes a modelled round converts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConvertChoice {
+    #[default]
+    All,
+    None,
+    /// The entries listed in `convert_entries`.
+    Only,
+}
+
+/// A round modelled with the option pool shuffle and the SAFE and note conversions solved
+/// exactly: `roundbook round model [--commit]`, the app's "Model a round".
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+pub struct RoundForm {
+    pub name: String,
+    pub date: String,
+    pub class: String,
+    pub class_choice: ClassChoice,
+    /// One of pre_money and post_money.
+    pub pre_money: String,
+    pub post_money: String,
+    pub investments: Vec<InvestmentForm>,
+    pub lead: String,
+    /// Holders taking up their pro rata right, by name.
+    pub pro_rata: Vec<String>,
+    /// Options available after the round as a fraction of post-money fully diluted ("0.10");
+    /// empty: no target.
+    pub pool_target: String,
+    pub pool_plan: String,
+    pub pool_timing: PoolTiming,
+    pub convert: ConvertChoice,
+    /// Journal entry numbers of the SAFEs and notes to convert, when `convert` is `only`.
+    pub convert_entries: Vec<String>,
+    pub rounding: RoundingForm,
+    pub note: String,
+}
+
+/// The round beside the cap table it changes.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoundPreview {
+    pub outcome: ModelOutcome,
+    pub before: CapTable,
+    pub after: CapTable,
+}
+
+impl RoundForm {
+    fn model(&self, book: &mut Book) -> Result<RoundModel> {
+        let name = required("name", &self.name)?.to_string();
+        let day = date("date", &self.date)?;
+        let valuation = match (self.pre_money.trim(), self.post_money.trim()) {
+            ("", "") => {
+                return Err(Error::invalid(
+                    "pre_money",
+                    "give a pre-money or a post-money valuation",
+                ))
+            }
+            (pre, "") => RoundValuation::PreMoney(money(book, "pre_money", pre)?),
+            ("", post) => RoundValuation::PostMoney(money(book, "post_money", post)?),
+            _ => {
+                return Err(Error::invalid(
+                    "post_money",
+                    "give a pre-money or a post-money valuation, not both",
+                ))
+            }
+        };
+        let pool = match self.pool_target.trim() {
+            "" => None,
+            t => Some(PoolTarget {
+                plan: plan(book, "pool_plan", &self.pool_plan)?,
+                fraction: decimal("pool_target", t)?,
+                timing: self.pool_timing,
+            }),
+        };
+        let conversions = match self.convert {
+            ConvertChoice::All => Conversions::All,
+            ConvertChoice::None => Conversions::None,
+            ConvertChoice::Only => Conversions::Only(
+                self.convert_entries
+                    .iter()
+                    .map(|id| entry_id("convert_entries", id))
+                    .collect::<Result<_>>()?,
+            ),
+        };
+        let mut model = RoundModel {
+            name,
+            date: day,
+            class: ClassId(0),
+            valuation,
+            investments: investments(book, &self.investments)?,
+            pro_rata: self
+                .pro_rata
+                .iter()
+                .map(|n| stakeholder(book, "pro_rata", n))
+                .collect::<Result<_>>()?,
+            lead: match self.lead.trim() {
+                "" => None,
+                l => Some(stakeholder(book, "lead", l)?),
+            },
+            pool,
+            conversions,
+            capitalization: Default::default(),
+            rounding: self.rounding.over(book.default_rounding())?,
+            note: memo(&self.note),
+        };
+        model.class = round_class(book, &self.class, self.class_choice, |b| {
+            Ok(b.add_class(b.round_class(&model, self.class.trim())?)?)
+        })?;
+        Ok(model)
+    }
+
+    /// The round on a copy of the book that is never written: exactly what `submit` records.
+    pub fn preview(&self, store: &Store) -> Result<RoundPreview> {
+        let mut copy = store.load()?;
+        self.apply(&mut copy)
+    }
+}
+
+impl Form for RoundForm {
+    type Output = RoundPreview;
+    fn apply(&self, book: &mut Book) -> Result<RoundPreview> {
+        let model = self.model(book)?;
+        let before = book.cap_table(model.date, &model.rounding)?;
+        let outcome = book.commit_round_model(&model)?;
+        let after = book.cap_table(model.date, &model.rounding)?;
+        Ok(RoundPreview {
+            outcome,
+            before,
+            after,
+        })
+    }
+}
