@@ -1,4 +1,4 @@
-//! Open Cap Table Format v1.2.0 import and export (issue 7).
+//! Open Cap Table Format v1.2.0 import and export.
 //!
 //! Public API:
 //! - [`Package::read`]`(path)`: an OCF package from a zip file or a folder (or its
