@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use roundbook_ledger::{
     AntiDilution, Book, ClassId, ClassKind, Compounding, ConvertibleTerms, DayCount, Entry,
-    EntryId, Money, Movement, Participation, PlanId, Provenance, Relationship, SafeTiming,
+    EntryId, Money, Movement, Participation, PlanId, Provenance, Relationship, RoundId, SafeTiming,
     StakeholderId, ValuationKind,
 };
 use rust_decimal::Decimal;
@@ -49,6 +49,11 @@ impl ExportOptions {
 
 fn err(what: &str, message: impl Into<String>) -> OcfError {
     OcfError::new(OcfErrorKind::Unsupported, "the book", message).in_object(what)
+}
+
+/// An error at one of the book's journal entries, named `entry #id`.
+fn entry_err(e: &Entry, message: impl Into<String>) -> OcfError {
+    err(&format!("entry #{}", e.id), message)
 }
 
 pub fn export_package(book: &Book, options: &ExportOptions) -> Result<Package> {
@@ -440,8 +445,10 @@ struct Exporter<'a> {
     /// plan -> shares reserved at adoption (its initial reserve) and so far.
     reserved: BTreeMap<PlanId, (u64, u64)>,
     /// round -> the issuance transactions of its investors.
-    round_issuances: BTreeMap<roundbook_ledger::RoundId, Vec<String>>,
+    round_issuances: BTreeMap<RoundId, Vec<String>>,
     securities: usize,
+    /// The transactions so far, in order.
+    out: Vec<Value>,
 }
 
 impl<'a> Exporter<'a> {
@@ -454,6 +461,7 @@ impl<'a> Exporter<'a> {
             reserved: BTreeMap::new(),
             round_issuances: BTreeMap::new(),
             securities: 0,
+            out: Vec::new(),
         }
     }
 
@@ -506,11 +514,10 @@ impl<'a> Exporter<'a> {
     }
 
     fn transactions(&mut self, entries: &[&Entry]) -> Result<Vec<Value>> {
-        let mut out = Vec::new();
         for e in entries {
-            self.entry(e, &mut out)?;
+            self.entry(e)?;
         }
-        Ok(out)
+        Ok(std::mem::take(&mut self.out))
     }
 
     fn base(&self, e: &Entry, kind: &str, n: usize) -> Value {
@@ -577,10 +584,7 @@ impl<'a> Exporter<'a> {
         let mut need = shares;
         while need > 0 {
             let lot = lots.pop_front().ok_or_else(|| {
-                err(
-                    &format!("entry #{}", e.id),
-                    "moves more shares than the holder's securities hold",
-                )
+                entry_err(e, "moves more shares than the holder's securities hold")
             })?;
             let taken = lot.quantity.min(need);
             need -= taken;
@@ -597,7 +601,6 @@ impl<'a> Exporter<'a> {
         holder: StakeholderId,
         class: ClassId,
         left: u64,
-        out: &mut Vec<Value>,
     ) -> Option<String> {
         if left == 0 {
             return None;
@@ -609,12 +612,33 @@ impl<'a> Exporter<'a> {
                 lots.push_front(last);
             }
         }
-        out.push(v);
+        self.out.push(v);
         Some(sec)
     }
 
-    fn entry(&mut self, e: &Entry, out: &mut Vec<Value>) -> Result<()> {
-        let book = self.book;
+    /// The `kind` transaction, with `fields`, of shares moved out of the `n`th security a
+    /// movement takes from `holding`, after the balance security for the `left` that stay.
+    fn out_of_security(
+        &mut self,
+        e: &Entry,
+        n: usize,
+        kind: &str,
+        holding: (StakeholderId, ClassId),
+        left: u64,
+        fields: Value,
+    ) {
+        let (holder, class) = holding;
+        let balance = self.balance(e, n * 10 + 2, holder, class, left);
+        let mut v = self.base(e, kind, n * 10);
+        merge(&mut v, fields);
+        if let Some(b) = balance {
+            v["balance_security_id"] = json!(b);
+        }
+        self.out.push(v);
+    }
+
+    /// One journal entry's OCF transactions: each kind of movement has its own function.
+    fn entry(&mut self, e: &Entry) -> Result<()> {
         match &e.movement {
             Movement::StockIssuance {
                 holder,
@@ -622,346 +646,440 @@ impl<'a> Exporter<'a> {
                 shares,
                 price_per_share,
                 round,
-            } => {
-                let (_, v) = self.stock_issuance(e, 0, *holder, *class, *shares, *price_per_share);
-                if let Some(r) = round {
-                    self.round_issuances
-                        .entry(*r)
-                        .or_default()
-                        .push(v["id"].as_str().unwrap_or_default().to_string());
-                }
-                out.push(v);
-            }
+            } => self.issuance(e, *holder, *class, *shares, *price_per_share, *round),
             Movement::Transfer {
                 from,
                 to,
                 class,
                 shares,
                 price_per_share,
-            } => {
-                let mut n = 0;
-                for (sec, taken, left) in self.take(e, *from, *class, *shares)? {
-                    n += 1;
-                    let (resulting, issued) =
-                        self.stock_issuance(e, n * 10 + 1, *to, *class, taken, *price_per_share);
-                    let balance = self.balance(e, n * 10 + 2, *from, *class, left, out);
-                    let mut v = self.base(e, "TX_STOCK_TRANSFER", n * 10);
-                    merge(
-                        &mut v,
-                        json!({ "security_id": sec, "quantity": taken.to_string(), "resulting_security_ids": [resulting] }),
-                    );
-                    if let Some(b) = balance {
-                        v["balance_security_id"] = json!(b);
-                    }
-                    out.push(v);
-                    out.push(issued);
-                }
-            }
+            } => self.transfer(e, *from, *to, *class, *shares, *price_per_share)?,
             Movement::StockCancellation {
                 holder,
                 class,
                 shares,
-            }
-            | Movement::Repurchase {
+            } => self.stock_cancellation(e, *holder, *class, *shares)?,
+            Movement::Repurchase {
                 holder,
                 class,
                 shares,
-                ..
-            } => {
-                let kind = if matches!(e.movement, Movement::Repurchase { .. }) {
-                    "TX_STOCK_REPURCHASE"
-                } else {
-                    "TX_STOCK_CANCELLATION"
-                };
-                let mut n = 0;
-                for (sec, taken, left) in self.take(e, *holder, *class, *shares)? {
-                    n += 1;
-                    let balance = self.balance(e, n * 10 + 2, *holder, *class, left, out);
-                    let mut v = self.base(e, kind, n * 10);
-                    merge(
-                        &mut v,
-                        json!({ "security_id": sec, "quantity": taken.to_string() }),
-                    );
-                    match &e.movement {
-                        Movement::Repurchase {
-                            price_per_share, ..
-                        } => v["price"] = money(price_per_share),
-                        _ => {
-                            v["reason_text"] =
-                                json!(e.memo.clone().unwrap_or_else(|| "Cancelled".into()))
-                        }
-                    }
-                    if let Some(b) = balance {
-                        v["balance_security_id"] = json!(b);
-                    }
-                    out.push(v);
-                }
-            }
+                price_per_share,
+            } => self.repurchase(e, *holder, *class, *shares, price_per_share)?,
             Movement::StockConversion {
                 holder,
                 from_class,
                 shares,
                 to_class,
                 resulting_shares,
-            } => {
-                let taken = self.take(e, *holder, *from_class, *shares)?;
-                let count = taken.len();
-                let mut given = 0u64;
-                for (k, (sec, q, left)) in taken.into_iter().enumerate() {
-                    let n = k + 1;
-                    // Each security converts its share of the result; the last takes the rest,
-                    // so the total is the entry's exactly.
-                    let part = if n == count {
-                        resulting_shares - given
-                    } else {
-                        u64::try_from(
-                            u128::from(*resulting_shares) * u128::from(q) / u128::from(*shares),
-                        )
-                        .unwrap_or(0)
-                    };
-                    if part == 0 {
-                        return Err(err(&format!("entry #{}", e.id), "a conversion spread over several securities leaves one of them converting into no share"));
-                    }
-                    given += part;
-                    let (resulting, issued) =
-                        self.stock_issuance(e, n * 10 + 1, *holder, *to_class, part, None);
-                    let balance = self.balance(e, n * 10 + 2, *holder, *from_class, left, out);
-                    let mut v = self.base(e, "TX_STOCK_CONVERSION", n * 10);
-                    merge(
-                        &mut v,
-                        json!({ "security_id": sec, "quantity_converted": q.to_string(), "resulting_security_ids": [resulting] }),
-                    );
-                    if let Some(b) = balance {
-                        v["balance_security_id"] = json!(b);
-                    }
-                    out.push(v);
-                    out.push(issued);
-                }
-            }
+            } => self.stock_conversion(
+                e,
+                *holder,
+                *from_class,
+                *shares,
+                *to_class,
+                *resulting_shares,
+            )?,
             Movement::OptionGrant {
                 holder,
                 plan,
                 options,
                 exercise_price,
                 expires,
-            } => {
-                let security = self.next_security();
-                out.push(self.grant_issuance(
-                    e,
-                    0,
-                    &security,
-                    *holder,
-                    *plan,
-                    *options,
-                    exercise_price,
-                    *expires,
-                ));
-                self.grants.insert(
-                    e.id,
-                    Lot {
-                        security,
-                        quantity: *options,
-                    },
-                );
-            }
-            Movement::Exercise { grant, options } => {
-                let (holder, plan, price) = grant_terms(book, *grant).ok_or_else(|| {
-                    err(
-                        &format!("entry #{}", e.id),
-                        "exercises an entry that is not an option grant",
-                    )
-                })?;
-                let class = book
-                    .plan(plan)
-                    .map(|p| p.class)
-                    .ok_or_else(|| err(&format!("entry #{}", e.id), "its plan is missing"))?;
-                let lot = self.grants.get(grant).cloned().ok_or_else(|| {
-                    err(
-                        &format!("entry #{}", e.id),
-                        "exercises a grant not exported",
-                    )
-                })?;
-                let (resulting, issued) =
-                    self.stock_issuance(e, 1, holder, class, *options, Some(price));
-                let mut v = self.base(e, "TX_EQUITY_COMPENSATION_EXERCISE", 0);
-                merge(
-                    &mut v,
-                    json!({ "security_id": lot.security, "quantity": options.to_string(), "resulting_security_ids": [resulting] }),
-                );
-                out.push(v);
-                out.push(issued);
-                if let Some(l) = self.grants.get_mut(grant) {
-                    l.quantity -= options;
-                }
-            }
+            } => self.option_grant(e, *holder, *plan, *options, exercise_price, *expires),
+            Movement::Exercise { grant, options } => self.exercise(e, *grant, *options)?,
             Movement::OptionCancellation { grant, options } => {
-                let Some(Movement::OptionGrant {
-                    holder,
-                    plan,
-                    exercise_price,
-                    expires,
-                    ..
-                }) = book.entry(*grant).map(|g| g.movement.clone())
-                else {
-                    return Err(err(
-                        &format!("entry #{}", e.id),
-                        "cancels an entry that is not an option grant",
-                    ));
-                };
-                let lot = self.grants.get(grant).cloned().ok_or_else(|| {
-                    err(&format!("entry #{}", e.id), "cancels a grant not exported")
-                })?;
-                let left = lot.quantity.checked_sub(*options).ok_or_else(|| {
-                    err(
-                        &format!("entry #{}", e.id),
-                        "cancels more options than the grant has",
-                    )
-                })?;
-                let mut v = self.base(e, "TX_EQUITY_COMPENSATION_CANCELLATION", 0);
-                merge(
-                    &mut v,
-                    json!({ "security_id": lot.security, "quantity": options.to_string(), "reason_text": e.memo.clone().unwrap_or_else(|| "Cancelled".into()) }),
-                );
-                if left > 0 {
-                    let security = self.next_security();
-                    v["balance_security_id"] = json!(security);
-                    out.push(v);
-                    out.push(self.grant_issuance(
-                        e,
-                        2,
-                        &security,
-                        holder,
-                        plan,
-                        left,
-                        &exercise_price,
-                        expires,
-                    ));
-                    self.grants.insert(
-                        *grant,
-                        Lot {
-                            security,
-                            quantity: left,
-                        },
-                    );
-                } else {
-                    out.push(v);
-                    self.grants.remove(grant);
-                }
+                self.option_cancellation(e, *grant, *options)?
             }
-            Movement::PoolIncrease { plan, shares } => {
-                let adopted = book.plan(*plan).map(|p| p.adopted);
-                let r = self.reserved.entry(*plan).or_insert((0, 0));
-                r.1 += shares;
-                if Some(e.effective) == adopted && r.0 + shares == r.1 {
-                    r.0 = r.1;
-                } else {
-                    let total = r.1;
-                    let mut v = self.base(e, "TX_STOCK_PLAN_POOL_ADJUSTMENT", 0);
-                    merge(
-                        &mut v,
-                        json!({ "stock_plan_id": plan_id(*plan), "shares_reserved": total.to_string() }),
-                    );
-                    out.push(v);
-                }
-            }
+            Movement::PoolIncrease { plan, shares } => self.pool_increase(e, *plan, *shares),
             Movement::ConvertibleIssuance { holder, terms } => {
-                let security = self.next_security();
-                let trigger = format!("{security}-trigger");
-                let mut v = self.base(e, "TX_CONVERTIBLE_ISSUANCE", 0);
-                merge(
-                    &mut v,
-                    json!({
-                        "security_id": security,
-                        "custom_id": security,
-                        "stakeholder_id": stakeholder_id(*holder),
-                        "investment_amount": money(&terms.amount()),
-                        "convertible_type": match terms { ConvertibleTerms::Safe { .. } => "SAFE", ConvertibleTerms::Note { .. } => "NOTE" },
-                        "conversion_triggers": [conversion_trigger(&trigger, terms, e.effective)],
-                        // The book ranks convertibles by the round that converts them, not by a number.
-                        "seniority": 1,
-                        "security_law_exemptions": [],
-                    }),
-                );
-                out.push(v);
-                self.convertibles.insert(e.id, (security, trigger));
+                self.convertible_issuance(e, *holder, terms)
             }
             Movement::ConvertibleConversion {
                 instrument,
                 class,
                 shares,
-            } => {
-                let (security, trigger) =
-                    self.convertibles.remove(instrument).ok_or_else(|| {
-                        err(
-                            &format!("entry #{}", e.id),
-                            "converts an instrument not exported",
-                        )
-                    })?;
-                let holder = match book.entry(*instrument).map(|i| &i.movement) {
-                    Some(Movement::ConvertibleIssuance { holder, .. }) => *holder,
-                    _ => {
-                        return Err(err(
-                            &format!("entry #{}", e.id),
-                            "converts an entry that is not a SAFE or note",
-                        ))
-                    }
-                };
-                let (resulting, issued) = self.stock_issuance(e, 1, holder, *class, *shares, None);
-                let mut v = self.base(e, "TX_CONVERTIBLE_CONVERSION", 0);
-                merge(
-                    &mut v,
-                    json!({ "security_id": security, "resulting_security_ids": [resulting], "reason_text": e.memo.clone().unwrap_or_else(|| "Converted".into()), "trigger_id": trigger }),
-                );
-                out.push(v);
-                out.push(issued);
-            }
+            } => self.convertible_conversion(e, *instrument, *class, *shares)?,
             Movement::ConversionRatioAdjustment {
                 class,
                 new_ratio,
                 reason,
-            } => {
-                let c = book
-                    .class(*class)
-                    .ok_or_else(|| err(&format!("entry #{}", e.id), "names a missing class"))?;
-                let price = c.original_issue_price.map_or(Decimal::ZERO, |p| p.amount);
-                let mut v = self.base(e, "TX_STOCK_CLASS_CONVERSION_RATIO_ADJUSTMENT", 0);
-                merge(
-                    &mut v,
-                    json!({ "stock_class_id": class_id(*class), "new_ratio_conversion_mechanism": ratio_mechanism(price, *new_ratio, book) }),
-                );
-                if let Some(Value::Array(c)) = v.get_mut("comments") {
-                    c.push(mark("reason", reason));
-                }
-                out.push(v);
-            }
+            } => self.conversion_ratio_adjustment(e, *class, *new_ratio, reason)?,
             Movement::StockSplit {
                 class,
                 numerator,
                 denominator,
                 ..
-            } => {
-                self.split_lots(e, *class, *numerator, *denominator)?;
-                let mut v = self.base(e, "TX_STOCK_CLASS_SPLIT", 0);
-                merge(
-                    &mut v,
-                    json!({
-                        "stock_class_id": class_id(*class),
-                        "split_ratio": { "numerator": numerator.to_string(), "denominator": denominator.to_string() },
-                    }),
-                );
-                out.push(v);
-            }
+            } => self.stock_split(e, *class, *numerator, *denominator)?,
             Movement::AuthorizedSharesAdjustment { class, authorized } => {
-                let mut v = self.base(e, "TX_STOCK_CLASS_AUTHORIZED_SHARES_ADJUSTMENT", 0);
-                merge(
-                    &mut v,
-                    json!({ "stock_class_id": class_id(*class), "new_shares_authorized": authorized.to_string() }),
-                );
-                out.push(v);
+                self.authorized_shares_adjustment(e, *class, *authorized)
             }
-            Movement::Reversal { reverses, reason } => self.reversal(e, *reverses, reason, out)?,
+            Movement::Reversal { reverses, reason } => self.reversal(e, *reverses, reason)?,
         }
         Ok(())
+    }
+
+    /// A new security for the holder; a round's issuance is listed in its financing.
+    fn issuance(
+        &mut self,
+        e: &Entry,
+        holder: StakeholderId,
+        class: ClassId,
+        shares: u64,
+        price: Option<Money>,
+        round: Option<RoundId>,
+    ) {
+        let (_, v) = self.stock_issuance(e, 0, holder, class, shares, price);
+        if let Some(r) = round {
+            self.round_issuances
+                .entry(r)
+                .or_default()
+                .push(v["id"].as_str().unwrap_or_default().to_string());
+        }
+        self.out.push(v);
+    }
+
+    /// For each security the shares come from: the transfer, a balance security for what
+    /// stays, and a new security of the buyer for what moved.
+    fn transfer(
+        &mut self,
+        e: &Entry,
+        from: StakeholderId,
+        to: StakeholderId,
+        class: ClassId,
+        shares: u64,
+        price: Option<Money>,
+    ) -> Result<()> {
+        let mut n = 0;
+        for (sec, taken, left) in self.take(e, from, class, shares)? {
+            n += 1;
+            let (resulting, issued) = self.stock_issuance(e, n * 10 + 1, to, class, taken, price);
+            let fields = json!({ "security_id": sec, "quantity": taken.to_string(), "resulting_security_ids": [resulting] });
+            self.out_of_security(e, n, "TX_STOCK_TRANSFER", (from, class), left, fields);
+            self.out.push(issued);
+        }
+        Ok(())
+    }
+
+    fn stock_cancellation(
+        &mut self,
+        e: &Entry,
+        holder: StakeholderId,
+        class: ClassId,
+        shares: u64,
+    ) -> Result<()> {
+        let reason = json!({ "reason_text": e.memo.clone().unwrap_or_else(|| "Cancelled".into()) });
+        self.shares_out(e, holder, class, shares, "TX_STOCK_CANCELLATION", &reason)
+    }
+
+    fn repurchase(
+        &mut self,
+        e: &Entry,
+        holder: StakeholderId,
+        class: ClassId,
+        shares: u64,
+        price: &Money,
+    ) -> Result<()> {
+        let price = json!({ "price": money(price) });
+        self.shares_out(e, holder, class, shares, "TX_STOCK_REPURCHASE", &price)
+    }
+
+    /// Shares that leave a holding (cancelled or bought back): a `kind` transaction, with
+    /// `fields` added, for each security they come from, and a balance security for what stays.
+    fn shares_out(
+        &mut self,
+        e: &Entry,
+        holder: StakeholderId,
+        class: ClassId,
+        shares: u64,
+        kind: &str,
+        fields: &Value,
+    ) -> Result<()> {
+        let mut n = 0;
+        for (sec, taken, left) in self.take(e, holder, class, shares)? {
+            n += 1;
+            let mut f = json!({ "security_id": sec, "quantity": taken.to_string() });
+            merge(&mut f, fields.clone());
+            self.out_of_security(e, n, kind, (holder, class), left, f);
+        }
+        Ok(())
+    }
+
+    /// For each security the shares come from: the conversion, a balance security for what
+    /// stays, and a security of the new class for its share of the resulting shares.
+    fn stock_conversion(
+        &mut self,
+        e: &Entry,
+        holder: StakeholderId,
+        from_class: ClassId,
+        shares: u64,
+        to_class: ClassId,
+        resulting_shares: u64,
+    ) -> Result<()> {
+        let taken = self.take(e, holder, from_class, shares)?;
+        let count = taken.len();
+        let mut given = 0u64;
+        for (k, (sec, q, left)) in taken.into_iter().enumerate() {
+            let n = k + 1;
+            // Each security converts its share of the result; the last takes the rest,
+            // so the total is the entry's exactly.
+            let part = if n == count {
+                resulting_shares - given
+            } else {
+                u64::try_from(u128::from(resulting_shares) * u128::from(q) / u128::from(shares))
+                    .unwrap_or(0)
+            };
+            if part == 0 {
+                return Err(entry_err(e, "a conversion spread over several securities leaves one of them converting into no share"));
+            }
+            given += part;
+            let (resulting, issued) =
+                self.stock_issuance(e, n * 10 + 1, holder, to_class, part, None);
+            let fields = json!({ "security_id": sec, "quantity_converted": q.to_string(), "resulting_security_ids": [resulting] });
+            self.out_of_security(
+                e,
+                n,
+                "TX_STOCK_CONVERSION",
+                (holder, from_class),
+                left,
+                fields,
+            );
+            self.out.push(issued);
+        }
+        Ok(())
+    }
+
+    fn option_grant(
+        &mut self,
+        e: &Entry,
+        holder: StakeholderId,
+        plan: PlanId,
+        options: u64,
+        exercise_price: &Money,
+        expires: Option<NaiveDate>,
+    ) {
+        let security = self.next_security();
+        let v = self.grant_issuance(
+            e,
+            0,
+            &security,
+            holder,
+            plan,
+            options,
+            exercise_price,
+            expires,
+        );
+        self.out.push(v);
+        self.grants.insert(
+            e.id,
+            Lot {
+                security,
+                quantity: options,
+            },
+        );
+    }
+
+    /// The exercise, and the stock security it results in; the grant keeps what is left.
+    fn exercise(&mut self, e: &Entry, grant: EntryId, options: u64) -> Result<()> {
+        let book = self.book;
+        let (holder, plan, price) = grant_terms(book, grant)
+            .ok_or_else(|| entry_err(e, "exercises an entry that is not an option grant"))?;
+        let class = book
+            .plan(plan)
+            .map(|p| p.class)
+            .ok_or_else(|| entry_err(e, "its plan is missing"))?;
+        let lot = self
+            .grants
+            .get(&grant)
+            .cloned()
+            .ok_or_else(|| entry_err(e, "exercises a grant not exported"))?;
+        let (resulting, issued) = self.stock_issuance(e, 1, holder, class, options, Some(price));
+        let mut v = self.base(e, "TX_EQUITY_COMPENSATION_EXERCISE", 0);
+        merge(
+            &mut v,
+            json!({ "security_id": lot.security, "quantity": options.to_string(), "resulting_security_ids": [resulting] }),
+        );
+        self.out.push(v);
+        self.out.push(issued);
+        if let Some(l) = self.grants.get_mut(&grant) {
+            l.quantity -= options;
+        }
+        Ok(())
+    }
+
+    /// The cancellation, and a new grant security for the options left, if any.
+    fn option_cancellation(&mut self, e: &Entry, grant: EntryId, options: u64) -> Result<()> {
+        let Some(Movement::OptionGrant {
+            holder,
+            plan,
+            exercise_price,
+            expires,
+            ..
+        }) = self.book.entry(grant).map(|g| g.movement.clone())
+        else {
+            return Err(entry_err(e, "cancels an entry that is not an option grant"));
+        };
+        let lot = self
+            .grants
+            .get(&grant)
+            .cloned()
+            .ok_or_else(|| entry_err(e, "cancels a grant not exported"))?;
+        let left = lot
+            .quantity
+            .checked_sub(options)
+            .ok_or_else(|| entry_err(e, "cancels more options than the grant has"))?;
+        let mut v = self.base(e, "TX_EQUITY_COMPENSATION_CANCELLATION", 0);
+        merge(
+            &mut v,
+            json!({ "security_id": lot.security, "quantity": options.to_string(), "reason_text": e.memo.clone().unwrap_or_else(|| "Cancelled".into()) }),
+        );
+        if left > 0 {
+            let security = self.next_security();
+            v["balance_security_id"] = json!(security);
+            self.out.push(v);
+            let balance = self.grant_issuance(
+                e,
+                2,
+                &security,
+                holder,
+                plan,
+                left,
+                &exercise_price,
+                expires,
+            );
+            self.out.push(balance);
+            self.grants.insert(
+                grant,
+                Lot {
+                    security,
+                    quantity: left,
+                },
+            );
+        } else {
+            self.out.push(v);
+            self.grants.remove(&grant);
+        }
+        Ok(())
+    }
+
+    /// What is added on the plan's adoption date, before any other increase, is its initial
+    /// reserve (on the plan object); any other increase is an adjustment to the new total.
+    fn pool_increase(&mut self, e: &Entry, plan: PlanId, shares: u64) {
+        let adopted = self.book.plan(plan).map(|p| p.adopted);
+        let r = self.reserved.entry(plan).or_insert((0, 0));
+        r.1 += shares;
+        if Some(e.effective) == adopted && r.0 + shares == r.1 {
+            r.0 = r.1;
+        } else {
+            let total = r.1;
+            let mut v = self.base(e, "TX_STOCK_PLAN_POOL_ADJUSTMENT", 0);
+            merge(
+                &mut v,
+                json!({ "stock_plan_id": plan_id(plan), "shares_reserved": total.to_string() }),
+            );
+            self.out.push(v);
+        }
+    }
+
+    fn convertible_issuance(&mut self, e: &Entry, holder: StakeholderId, terms: &ConvertibleTerms) {
+        let security = self.next_security();
+        let trigger = format!("{security}-trigger");
+        let mut v = self.base(e, "TX_CONVERTIBLE_ISSUANCE", 0);
+        merge(
+            &mut v,
+            json!({
+                "security_id": security,
+                "custom_id": security,
+                "stakeholder_id": stakeholder_id(holder),
+                "investment_amount": money(&terms.amount()),
+                "convertible_type": match terms { ConvertibleTerms::Safe { .. } => "SAFE", ConvertibleTerms::Note { .. } => "NOTE" },
+                "conversion_triggers": [conversion_trigger(&trigger, terms, e.effective)],
+                // The book ranks convertibles by the round that converts them, not by a number.
+                "seniority": 1,
+                "security_law_exemptions": [],
+            }),
+        );
+        self.out.push(v);
+        self.convertibles.insert(e.id, (security, trigger));
+    }
+
+    /// The conversion of a SAFE or note, and the stock security it results in.
+    fn convertible_conversion(
+        &mut self,
+        e: &Entry,
+        instrument: EntryId,
+        class: ClassId,
+        shares: u64,
+    ) -> Result<()> {
+        let (security, trigger) = self
+            .convertibles
+            .remove(&instrument)
+            .ok_or_else(|| entry_err(e, "converts an instrument not exported"))?;
+        let holder = match self.book.entry(instrument).map(|i| &i.movement) {
+            Some(Movement::ConvertibleIssuance { holder, .. }) => *holder,
+            _ => return Err(entry_err(e, "converts an entry that is not a SAFE or note")),
+        };
+        let (resulting, issued) = self.stock_issuance(e, 1, holder, class, shares, None);
+        let mut v = self.base(e, "TX_CONVERTIBLE_CONVERSION", 0);
+        merge(
+            &mut v,
+            json!({ "security_id": security, "resulting_security_ids": [resulting], "reason_text": e.memo.clone().unwrap_or_else(|| "Converted".into()), "trigger_id": trigger }),
+        );
+        self.out.push(v);
+        self.out.push(issued);
+        Ok(())
+    }
+
+    fn conversion_ratio_adjustment(
+        &mut self,
+        e: &Entry,
+        class: ClassId,
+        new_ratio: Decimal,
+        reason: &str,
+    ) -> Result<()> {
+        let book = self.book;
+        let c = book
+            .class(class)
+            .ok_or_else(|| entry_err(e, "names a missing class"))?;
+        let price = c.original_issue_price.map_or(Decimal::ZERO, |p| p.amount);
+        let mut v = self.base(e, "TX_STOCK_CLASS_CONVERSION_RATIO_ADJUSTMENT", 0);
+        merge(
+            &mut v,
+            json!({ "stock_class_id": class_id(class), "new_ratio_conversion_mechanism": ratio_mechanism(price, new_ratio, book) }),
+        );
+        if let Some(Value::Array(c)) = v.get_mut("comments") {
+            c.push(mark("reason", reason));
+        }
+        self.out.push(v);
+        Ok(())
+    }
+
+    fn stock_split(
+        &mut self,
+        e: &Entry,
+        class: ClassId,
+        numerator: u64,
+        denominator: u64,
+    ) -> Result<()> {
+        self.split_lots(e, class, numerator, denominator)?;
+        let mut v = self.base(e, "TX_STOCK_CLASS_SPLIT", 0);
+        merge(
+            &mut v,
+            json!({
+                "stock_class_id": class_id(class),
+                "split_ratio": { "numerator": numerator.to_string(), "denominator": denominator.to_string() },
+            }),
+        );
+        self.out.push(v);
+        Ok(())
+    }
+
+    fn authorized_shares_adjustment(&mut self, e: &Entry, class: ClassId, authorized: u64) {
+        let mut v = self.base(e, "TX_STOCK_CLASS_AUTHORIZED_SHARES_ADJUSTMENT", 0);
+        merge(
+            &mut v,
+            json!({ "stock_class_id": class_id(class), "new_shares_authorized": authorized.to_string() }),
+        );
+        self.out.push(v);
     }
 
     /// OCF splits each security; the book, each holding. They agree only when no security
@@ -977,17 +1095,13 @@ impl<'a> Exporter<'a> {
         let scaled = |q: u64| -> Result<u64> {
             let n = u128::from(q) * u128::from(numerator);
             if n % u128::from(denominator) != 0 {
-                return Err(err(
-                    &format!("entry #{}", e.id),
+                return Err(entry_err(
+                    e,
                     format!("the {numerator}:{denominator} split leaves a security of {q} with a fraction of a share; OCF splits each security, the book each holding, and the two would disagree"),
                 ));
             }
-            u64::try_from(n / u128::from(denominator)).map_err(|_| {
-                err(
-                    &format!("entry #{}", e.id),
-                    "a split share count is too large",
-                )
-            })
+            u64::try_from(n / u128::from(denominator))
+                .map_err(|_| entry_err(e, "a split share count is too large"))
         };
         for ((_, c), lots) in self.lots.iter_mut() {
             if *c == class {
@@ -1044,17 +1158,11 @@ impl<'a> Exporter<'a> {
     }
 
     /// A reversal dated after its entry: OCF's retraction of an untouched security.
-    fn reversal(
-        &mut self,
-        e: &Entry,
-        reverses: EntryId,
-        reason: &str,
-        out: &mut Vec<Value>,
-    ) -> Result<()> {
+    fn reversal(&mut self, e: &Entry, reverses: EntryId, reason: &str) -> Result<()> {
         let book = self.book;
         let target = book.entry(reverses).map(|t| t.movement.clone());
         let refuse = || {
-            err(&format!("entry #{}", e.id), format!("reverses entry #{reverses} on a later date after it was moved on; OCF can only retract a security untouched since its issuance"))
+            entry_err(e, format!("reverses entry #{reverses} on a later date after it was moved on; OCF can only retract a security untouched since its issuance"))
         };
         let (kind, security) = match target {
             Some(Movement::StockIssuance {
@@ -1091,7 +1199,7 @@ impl<'a> Exporter<'a> {
             &mut v,
             json!({ "security_id": security, "reason_text": reason }),
         );
-        out.push(v);
+        self.out.push(v);
         Ok(())
     }
 }

@@ -1,6 +1,6 @@
-//! The PDF board report (issue 7): cover, cap table, rounds with a valuation chart, the last
-//! round's terms, the exit waterfall at three exit values, the compute plan and runway, and the
-//! Monte Carlo fans and probabilities when a run is given.
+//! The PDF board report: cover, cap table, rounds with a valuation chart, the last round's terms,
+//! the exit waterfall at three exit values, the compute plan and runway, and the Monte Carlo fans
+//! and probabilities when a run is given.
 //!
 //! A functional core: the caller loads the book, the compute plan and any stored run, fills a
 //! [`ReportInput`], and gets the PDF's bytes from [`board_report`]. This crate reads and writes

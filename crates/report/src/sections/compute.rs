@@ -1,0 +1,245 @@
+//! The compute plan and runway: the GPU orders, the plan's terms, the spend and cash chart and
+//! the monthly projection.
+
+use roundbook_compute::{month_text, Runway};
+use roundbook_ledger::Money;
+use rust_decimal::Decimal;
+
+use super::helpers::{full_width_chart, money_coordinate, source, super_remaining};
+use super::Ctx;
+use crate::chart::{Chart, Series, BLUE, ORANGE};
+use crate::format::{exact_money, shares};
+use crate::layout::{Align, Doc, Table, GREY};
+use crate::ComputeInput;
+
+pub(super) fn runway_headline(c: ComputeInput) -> String {
+    let p = c.projection;
+    if let Some(row) = p.rows.iter().find(|r| r.runway == Runway::OutOfCash) {
+        return format!("Out of cash {}", month_text(row.month));
+    }
+    match p.rows.last().map(|r| r.runway) {
+        Some(Runway::Months { months }) => format!("{months} months"),
+        Some(Runway::CashPositive) => "Cash positive".into(),
+        _ => "n/a".into(),
+    }
+}
+
+pub(super) fn runway_detail(c: ComputeInput) -> String {
+    let p = c.projection;
+    if p.rows.iter().any(|r| r.runway == Runway::OutOfCash) {
+        format!("in the {}-month projection", p.months)
+    } else {
+        p.rows
+            .last()
+            .map(|r| format!("at the end of {}", month_text(r.month)))
+            .unwrap_or_default()
+    }
+}
+
+pub(super) fn compute_section(doc: &mut Doc, ctx: &Ctx, c: ComputeInput) {
+    let plan = c.plan;
+    let p = c.projection;
+    let terms = &plan.terms;
+    let mut orders = Table::new(&[
+        ("Order", Align::Left),
+        ("GPUs", Align::Right),
+        ("Unit price", Align::Right),
+        ("GPU capex", Align::Right),
+        ("Delivered", Align::Left),
+        ("Funded by", Align::Left),
+        ("Source", Align::Left),
+    ]);
+    for o in &plan.orders {
+        let n = &o.order;
+        let delivered = match (n.deliveries.first(), n.deliveries.last()) {
+            (Some(a), Some(b)) if a.month == b.month => month_text(a.month),
+            (Some(a), Some(b)) => format!("{} to {}", month_text(a.month), month_text(b.month)),
+            _ => "-".into(),
+        };
+        let funded = n
+            .round
+            .and_then(|id| ctx.book.round(id))
+            .map(|r| r.name.clone())
+            .unwrap_or_else(|| "-".into());
+        orders.row(vec![
+            format!("#{} {} {}", o.id, n.vendor, n.model),
+            shares(n.quantity),
+            exact_money(n.unit_price),
+            n.amount()
+                .map(exact_money)
+                .unwrap_or_else(|_| "too large".into()),
+            delivered,
+            funded,
+            source(n.provenance),
+        ]);
+    }
+    doc.table(&orders);
+    doc.space(4.0);
+
+    let op = &terms.operating;
+    let facts = vec![
+        (
+            "Power".into(),
+            format!(
+                "{} kW per GPU x PUE {} at {}/kWh, {} hours a month ({})",
+                terms.power.kw_per_gpu.normalize(),
+                terms.power.pue.normalize(),
+                exact_money(Money::new(terms.power.usd_per_kwh, ctx.currency)),
+                terms.power.hours_per_month.normalize(),
+                terms.power.provenance.name()
+            ),
+        ),
+        (
+            "Infrastructure".into(),
+            if terms.facility.capex.amount.is_zero() {
+                format!(
+                    "{} x GPU capex ({})",
+                    terms.facility.infra_ratio.normalize(),
+                    terms.facility.provenance.name()
+                )
+            } else {
+                format!(
+                    "{} x GPU capex, plus {} facility capex ({})",
+                    terms.facility.infra_ratio.normalize(),
+                    exact_money(terms.facility.capex),
+                    terms.facility.provenance.name()
+                )
+            },
+        ),
+        (
+            "Depreciation".into(),
+            format!(
+                "straight line over {} years, from the month after delivery ({})",
+                terms.depreciation.years,
+                terms.depreciation.provenance.name()
+            ),
+        ),
+        (
+            "Operating".into(),
+            format!(
+                "opening cash {}; other burn {} a month growing {}% a year; revenue {} a month growing {}% a year ({})",
+                exact_money(op.opening_cash),
+                exact_money(op.burn_per_month),
+                (op.burn_growth_annual * Decimal::ONE_HUNDRED).normalize(),
+                exact_money(op.revenue_per_month),
+                (op.revenue_growth_annual * Decimal::ONE_HUNDRED).normalize(),
+                op.provenance.name()
+            ),
+        ),
+        (
+            "Runway".into(),
+            format!("{} ({})", runway_headline(c), runway_detail(c)),
+        ),
+    ];
+    doc.facts(&facts);
+    doc.space(6.0);
+
+    let x = |i: usize| i as f64;
+    let step = [1usize, 2, 3, 6, 12, 24]
+        .into_iter()
+        .find(|s| p.rows.len() / s <= 12)
+        .unwrap_or(60);
+    let chart = Chart {
+        title: "Monthly spend and closing cash".into(),
+        currency: ctx.currency,
+        x_range: (-0.7, p.rows.len() as f64 - 0.3),
+        x_ticks: p
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % step == 0)
+            .map(|(i, r)| (x(i), month_text(r.month)))
+            .collect(),
+        series: vec![
+            Series::Bars {
+                name: "Spend (capex + power + other burn)".into(),
+                points: p
+                    .rows
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| {
+                        let spend = r.capex.amount + r.power.amount + r.other_burn.amount;
+                        (x(i), money_coordinate(spend))
+                    })
+                    .collect(),
+                width: 1.0,
+                color: ORANGE,
+            },
+            Series::Line {
+                name: "Closing cash".into(),
+                points: p
+                    .rows
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| (x(i), money_coordinate(r.closing_cash.amount)))
+                    .collect(),
+                color: BLUE,
+                labels: vec![],
+            },
+        ],
+        y_cap: None,
+    };
+    let height = (super_remaining(doc) - 4.0).clamp(220.0, 300.0);
+    full_width_chart(doc, &chart, height);
+
+    doc.new_page();
+    doc.subheading(&format!(
+        "Monthly projection, {} months from {}",
+        p.months,
+        month_text(p.from)
+    ));
+    let mut t = Table::new(&[
+        ("Month", Align::Left),
+        ("Delivered", Align::Right),
+        ("Installed", Align::Right),
+        ("MW", Align::Right),
+        ("Capex", Align::Right),
+        ("Power", Align::Right),
+        ("Other burn", Align::Right),
+        ("Revenue", Align::Right),
+        ("Net cash flow", Align::Right),
+        ("Closing cash", Align::Right),
+        ("Runway", Align::Right),
+    ]);
+    for r in &p.rows {
+        t.row(vec![
+            month_text(r.month),
+            shares(r.delivered),
+            shares(r.installed),
+            r.power_mw.round_dp(1).to_string(),
+            exact_money(r.capex),
+            exact_money(r.power),
+            exact_money(r.other_burn),
+            exact_money(r.revenue),
+            exact_money(r.net_cash_flow),
+            exact_money(r.closing_cash),
+            r.runway.describe(),
+        ]);
+    }
+    let tot = &p.totals;
+    t.total(vec![
+        "Total".into(),
+        String::new(),
+        String::new(),
+        String::new(),
+        exact_money(tot.capex),
+        exact_money(tot.power),
+        exact_money(tot.other_burn),
+        exact_money(tot.revenue),
+        exact_money(tot.net_cash_flow),
+        exact_money(p.closing_cash),
+        String::new(),
+    ]);
+    doc.table(&t);
+    doc.paragraph(
+        &format!(
+            "Opening cash {} at the start of {}. Closing cash = opening cash + net cash flow, to the \
+             cent, every month. Runway = closing cash / (power + other burn - revenue), rounded \
+             down to 0.1 month (docs/compute.md).",
+            exact_money(p.opening_cash),
+            month_text(p.from)
+        ),
+        8.0,
+        GREY,
+    );
+}
