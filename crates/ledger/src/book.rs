@@ -5,6 +5,10 @@
 //! journal in effective-date order and refuses any history in which a holder,
 //! a grant or a pool goes below zero or a class exceeds its authorised shares.
 //! Callers write to storage only after `check` passes, so bad input changes nothing.
+//!
+//! The replay itself is `crate::timeline`'s, over the records the book lends it
+//! (`Book::records`); the book runs it and words its violations. The book's split commands
+//! and checks are in `splits`.
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -16,7 +20,9 @@ use crate::error::{LedgerError, Result};
 use crate::journal::{Entry, Movement};
 use crate::money::Money;
 use crate::rounding::RoundingPolicy;
-use crate::timeline::{Ratios, Timeline, Violation};
+use crate::timeline::{Ratios, Records, Timeline, Violation, ViolationKind};
+
+mod splits;
 
 #[derive(Debug, Clone)]
 pub struct Book {
@@ -275,7 +281,7 @@ impl Book {
         self.stakeholder_ix.get(&id).map(|&i| &self.stakeholders[i])
     }
     pub fn class(&self, id: ClassId) -> Option<&ShareClass> {
-        self.classes.iter().find(|c| c.id == id)
+        self.records().class(id)
     }
     pub fn plan(&self, id: PlanId) -> Option<&EquityPlan> {
         self.plans.iter().find(|p| p.id == id)
@@ -284,15 +290,20 @@ impl Book {
         self.rounds.iter().find(|r| r.id == id)
     }
     pub fn entry(&self, id: EntryId) -> Option<&Entry> {
-        // Ids grow with each entry recorded, so the journal is sorted by id.
-        self.entries
-            .binary_search_by_key(&id, |e| e.id)
-            .ok()
-            .map(|i| &self.entries[i])
+        self.records().entry(id)
     }
     /// The reversal that undid an entry, if one did.
     pub fn reversal_of(&self, id: EntryId) -> Option<EntryId> {
-        self.reversed_by.get(&id).copied()
+        self.records().reversal_of(id)
+    }
+    /// What a replay of the journal reads from the book.
+    pub(crate) fn records(&self) -> Records<'_> {
+        Records {
+            classes: &self.classes,
+            plans: &self.plans,
+            entries: &self.entries,
+            reversed_by: &self.reversed_by,
+        }
     }
 
     /// The conversion ratio (common shares per share) of a class in force on `as_of`: its
@@ -300,7 +311,7 @@ impl Book {
     /// before `as_of` that is not reversed by then.
     pub fn conversion_ratio(&self, class: ClassId, as_of: NaiveDate) -> Result<Decimal> {
         self.need_class("class", class)?;
-        Ok(self.ratios_at(as_of).ratio(self, class))
+        Ok(self.ratios_at(as_of).ratio(self.records(), class))
     }
 
     /// Every class's conversion ratio in force on `as_of`, in the book's class order: one pass
@@ -309,7 +320,7 @@ impl Book {
         let ratios = self.ratios_at(as_of);
         self.classes
             .iter()
-            .map(|c| (c.id, ratios.ratio(self, c.id)))
+            .map(|c| (c.id, ratios.ratio(self.records(), c.id)))
             .collect()
     }
 
@@ -323,7 +334,7 @@ impl Book {
                     | Movement::Reversal { .. }
             )
         }) {
-            ratios.apply(self, e);
+            ratios.apply(self.records(), e);
         }
         ratios
     }
@@ -970,7 +981,7 @@ impl Book {
         &self,
         since: Mark,
     ) -> std::result::Result<(), (Option<EntryId>, LedgerError)> {
-        let mut t = Timeline::new(self);
+        let mut t = Timeline::new(self.records());
         for e in self.in_effective_order(None) {
             if let Err(v) = t.apply(e) {
                 let new = self.entries[since.entries..].iter().any(|n| n.id == e.id);
@@ -996,7 +1007,7 @@ impl Book {
 
     fn blame(&self, at: &Entry, v: Violation, since: Mark) -> LedgerError {
         let is_new = self.entries[since.entries..].iter().any(|e| e.id == at.id);
-        let what = v.describe(self);
+        let what = self.describe_violation(&v);
         if is_new {
             let field = match &at.movement {
                 Movement::Reversal { .. } => "entry",
@@ -1022,6 +1033,66 @@ impl Book {
                     at.effective
                 ),
             )
+        }
+    }
+
+    /// The positions after every entry effective on or before `as_of` (expired options lapsed),
+    /// calling `visit` with the positions just before each entry is applied. The journal was
+    /// checked when written, so a violation here means the stored journal is damaged.
+    pub(crate) fn replay_to(
+        &self,
+        as_of: NaiveDate,
+        mut visit: impl FnMut(&Timeline<'_>, &Entry),
+    ) -> Result<Timeline<'_>> {
+        let mut t = Timeline::new(self.records());
+        for e in self.in_effective_order(Some(as_of)) {
+            visit(&t, e);
+            t.apply(e).map_err(|v| {
+                LedgerError::conflict(
+                    "journal",
+                    format!(
+                        "the stored journal breaks an invariant at entry #{}: {}",
+                        e.id,
+                        self.describe_violation(&v)
+                    ),
+                )
+            })?;
+        }
+        t.lapse_before(as_of);
+        Ok(t)
+    }
+
+    /// A violation of the journal's invariants in words, naming the holder, class or plan.
+    pub(crate) fn describe_violation(&self, v: &Violation) -> String {
+        match &v.kind {
+            ViolationKind::Held { holder, class, before, change } => format!(
+                "{} holds {} shares of {} then, and this needs {}",
+                self.stakeholder_name(*holder),
+                before,
+                self.class_name(*class),
+                -change
+            ),
+            ViolationKind::Grant { grant, before, change } => {
+                format!("grant #{grant} has {before} options outstanding then, and this needs {}", -change)
+            }
+            ViolationKind::Available { plan, available, change } => format!(
+                "plan '{}' has {} options available then, and this needs {}",
+                self.plan_name(*plan),
+                available,
+                -change
+            ),
+            ViolationKind::Authorized { class, claimed, authorized } => format!(
+                "{} would have {claimed} shares outstanding or reserved, more than the {authorized} authorised",
+                self.class_name(*class)
+            ),
+            ViolationKind::Convertible { instrument, state } => {
+                if *state < 0 {
+                    format!("instrument #{instrument} is not outstanding then (converted or reversed)")
+                } else {
+                    format!("instrument #{instrument} would be outstanding twice")
+                }
+            }
+            ViolationKind::TooLarge => "a share count grows beyond what a book can hold".to_string(),
         }
     }
 }

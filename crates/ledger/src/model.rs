@@ -615,6 +615,58 @@ fn verify(i: &SolveInput, s: &Solution, topup: bool) -> Result<()> {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Committing a modelled round, step by step (`Book::commit_round_model`)
+// ---------------------------------------------------------------------------------------------
+
+/// Step 1's result: what a modelled round needs from the book, checked.
+struct Resolved {
+    /// The cap table as of the round's date, before it.
+    before: CapTable,
+    /// The stated investments, then the pro rata ones.
+    investments: Vec<Investment>,
+    new_money: Money,
+    pre_money: Money,
+    instruments: Vec<(EntryId, StakeholderId, ConvertingInstrument)>,
+}
+
+/// Step 2's result: the round's definitions solved exactly.
+struct Solved {
+    input: SolveInput,
+    solution: Solution,
+}
+
+/// Step 3's result: the solution in whole shares and rounded prices.
+struct Rounded {
+    /// What the pre-money valuation is divided by for the price (exact).
+    denominator: Decimal,
+    exact_price: Decimal,
+    price_money: Money,
+    pool_increase: u64,
+    conversions: Vec<ConversionLine>,
+    new_money_lines: Vec<NewMoneyLine>,
+    new_shares: u64,
+    conversion_shares: u64,
+}
+
+/// Step 2, solve: the exact fixed point of the price, the conversions and the pool top-up,
+/// from the capitalisation before the round (plain numbers; the book is not read).
+fn solve_model(m: &RoundModel, r: &Resolved) -> Result<Solved> {
+    let before = &r.before;
+    let input = SolveInput {
+        pre_fd: Decimal::from(before.totals.fully_diluted),
+        outstanding: Decimal::from(before.totals.outstanding),
+        options: Decimal::from(before.totals.options),
+        available: Decimal::from(before.totals.pool_available),
+        pre_money: r.pre_money.amount,
+        new_money: r.new_money.amount,
+        pool: m.pool.as_ref().map(|p| (p.fraction, p.timing)),
+        instruments: r.instruments.iter().map(|(_, _, k)| k.clone()).collect(),
+    };
+    let solution = solve(&input)?;
+    Ok(Solved { input, solution })
+}
+
 impl Book {
     /// Records the conversion price adjustment a dilutive issue at `price` triggers in every
     /// other class with anti-dilution protection (docs/antidilution.md). C is the new-money
@@ -691,7 +743,24 @@ impl Book {
 
     /// Records a modelled round: the round, the pool top-up, each conversion, each
     /// investor's shares and the round's mark. Every piece is an ordinary, reversible entry.
+    ///
+    /// In four steps: resolve what the round needs from the book (`resolve_model`), solve its
+    /// definitions exactly (`solve_model`), round the solution as the policy says
+    /// (`round_model_solution`) and record the entries (`record_model`); the outcome is then
+    /// read from the cap table after them (`model_outcome`).
     pub fn commit_round_model(&mut self, m: &RoundModel) -> Result<ModelOutcome> {
+        let resolved = self.resolve_model(m)?;
+        let solved = solve_model(m, &resolved)?;
+        let rounded = self.round_model_solution(m, &resolved, &solved)?;
+        let anti_dilution = self.record_model(m, &resolved, &rounded)?;
+        self.model_outcome(m, resolved, rounded, anti_dilution)
+    }
+
+    /// Step 1, resolve: checks the model against the book and looks up what the round needs
+    /// from it: the capitalisation before the round, the investments (pro rata ones sized on
+    /// it), the new money, the pre-money valuation, the pool's plan and the instruments that
+    /// convert.
+    fn resolve_model(&self, m: &RoundModel) -> Result<Resolved> {
         m.rounding.validate()?;
         self.check_new_round(&m.name, m.date)?;
         self.class(m.class)
@@ -727,7 +796,6 @@ impl Book {
                 amount,
             });
         }
-        let investments = &investments;
         let mut new_money = Money::zero(cur);
         for (n, inv) in investments.iter().enumerate() {
             self.stakeholder(inv.investor).ok_or_else(|| {
@@ -797,19 +865,21 @@ impl Book {
         }
 
         let instruments = self.converting(m, &before)?;
-        let input = SolveInput {
-            pre_fd: Decimal::from(before.totals.fully_diluted),
-            outstanding: Decimal::from(before.totals.outstanding),
-            options: Decimal::from(before.totals.options),
-            available: Decimal::from(before.totals.pool_available),
-            pre_money: pre_money.amount,
-            new_money: new_money.amount,
-            pool: m.pool.as_ref().map(|p| (p.fraction, p.timing)),
-            instruments: instruments.iter().map(|(_, _, k)| k.clone()).collect(),
-        };
-        let solution = solve(&input)?;
+        Ok(Resolved {
+            before,
+            investments,
+            new_money,
+            pre_money,
+            instruments,
+        })
+    }
 
-        // From the exact solution to whole shares and a rounded price, as the policy says.
+    /// Step 3, round: from the exact solution to whole shares and a rounded price, as the
+    /// policy says: the round's price, the pool top-up, each conversion's price and shares,
+    /// and each investor's shares.
+    fn round_model_solution(&self, m: &RoundModel, r: &Resolved, s: &Solved) -> Result<Rounded> {
+        let cur = self.company.currency;
+        let (input, solution) = (&s.input, &s.solution);
         // Price = pre-money / its denominator, divided directly (1 / q would lose digits).
         let in_pre = matches!(
             m.pool,
@@ -826,7 +896,7 @@ impl Book {
                 Decimal::ZERO
             },
         )?;
-        let exact_price = div(pre_money.amount, denominator)?;
+        let exact_price = div(r.pre_money.amount, denominator)?;
         let mut price = m.rounding.round_price(exact_price);
         price.rescale(m.rounding.price_decimals);
         if price.is_zero() {
@@ -843,12 +913,12 @@ impl Book {
 
         let mut conversions = vec![];
         for ((instrument, holder, k), (_, basis)) in
-            instruments.iter().zip(&solution.per_instrument)
+            r.instruments.iter().zip(&solution.per_instrument)
         {
             let exact = match basis {
                 ConversionBasis::Cap => div(
                     k.cap.unwrap_or_default(),
-                    capitalization_at(&input, &solution, &k.capitalization),
+                    capitalization_at(input, solution, &k.capitalization),
                 )?,
                 ConversionBasis::Discount => {
                     mul(sub(Decimal::ONE, k.discount.unwrap_or_default())?, price)?
@@ -884,7 +954,7 @@ impl Book {
         }
 
         let mut new_money_lines = vec![];
-        for inv in investments {
+        for inv in &r.investments {
             let shares = m.rounding.shares.apply(div(inv.amount.amount, price)?)?;
             if shares == 0 {
                 return Err(LedgerError::invalid(
@@ -910,10 +980,31 @@ impl Book {
             });
         }
 
-        // Record it all.
-        let id = self.next_round_id();
         let new_shares: u64 = new_money_lines.iter().map(|l| l.shares).sum();
         let conversion_shares: u64 = conversions.iter().map(|c| c.shares).sum();
+        Ok(Rounded {
+            denominator,
+            exact_price,
+            price_money,
+            pool_increase,
+            conversions,
+            new_money_lines,
+            new_shares,
+            conversion_shares,
+        })
+    }
+
+    /// Step 4, record: writes the round into the book: the round itself, the pool top-up, each
+    /// conversion, each investor's shares, the round's mark, and the anti-dilution adjustments
+    /// the issue triggers (returned).
+    fn record_model(
+        &mut self,
+        m: &RoundModel,
+        r: &Resolved,
+        rounded: &Rounded,
+    ) -> Result<Vec<crate::antidilution::Adjustment>> {
+        let (pre_money, new_money, price_money) = (r.pre_money, r.new_money, rounded.price_money);
+        let id = self.next_round_id();
         self.push_round(FundingRound {
             id,
             name: m.name.trim().to_string(),
@@ -923,19 +1014,19 @@ impl Book {
             amount_raised: new_money,
             post_money: pre_money.checked_add(new_money)?,
             price_per_share: price_money,
-            pre_money_fd_shares: before.totals.fully_diluted,
+            pre_money_fd_shares: r.before.totals.fully_diluted,
             lead: m.lead,
             rounding: m.rounding.clone(),
             provenance: Provenance::Recorded,
             price_provenance: Provenance::Recorded,
             note: m.note.clone(),
         });
-        if let (Some(p), true) = (&m.pool, pool_increase > 0) {
+        if let (Some(p), true) = (&m.pool, rounded.pool_increase > 0) {
             self.record(
                 m.date,
                 Movement::PoolIncrease {
                     plan: p.plan,
-                    shares: pool_increase,
+                    shares: rounded.pool_increase,
                 },
                 Some(format!(
                     "{}: pool top-up to {} of post-money FD",
@@ -945,7 +1036,7 @@ impl Book {
                 Provenance::Recorded,
             )?;
         }
-        for c in &conversions {
+        for c in &rounded.conversions {
             self.record(
                 m.date,
                 Movement::ConvertibleConversion {
@@ -962,7 +1053,7 @@ impl Book {
                 Provenance::Recorded,
             )?;
         }
-        for l in &new_money_lines {
+        for l in &rounded.new_money_lines {
             self.record(
                 m.date,
                 Movement::StockIssuance {
@@ -986,9 +1077,40 @@ impl Book {
             round: Some(id),
             provenance: Provenance::Recorded,
         })?;
-        let anti_dilution =
-            self.apply_anti_dilution(m.date, m.class, price_money, new_shares, &m.rounding)?;
+        self.apply_anti_dilution(
+            m.date,
+            m.class,
+            price_money,
+            rounded.new_shares,
+            &m.rounding,
+        )
+    }
 
+    /// The outcome of a recorded round: its figures, and the cap table and each holder's
+    /// dilution after it.
+    fn model_outcome(
+        &self,
+        m: &RoundModel,
+        r: Resolved,
+        rounded: Rounded,
+        anti_dilution: Vec<crate::antidilution::Adjustment>,
+    ) -> Result<ModelOutcome> {
+        let Resolved {
+            before,
+            new_money,
+            pre_money,
+            ..
+        } = r;
+        let Rounded {
+            denominator,
+            exact_price,
+            price_money,
+            pool_increase,
+            conversions,
+            new_money_lines,
+            new_shares,
+            conversion_shares,
+        } = rounded;
         let after = self.cap_table(m.date, &m.rounding)?;
         let post_fd = after.totals.fully_diluted;
         let mut dilution = vec![];

@@ -20,6 +20,11 @@
 //! `ConversionRatioAdjustment` sets another; reversing an adjustment removes it, so
 //! the ratio it replaced (or a later adjustment's) is in force again. A ratio moves no
 //! share count, so it takes no part in the invariants.
+//!
+//! The replay reads the records it needs (share classes, plans, the journal and its reversals)
+//! through `Records`, which the book lends; it does not know the book, which puts its
+//! violations into words (`Book::describe_violation`) and runs the replays (`Book::replay_to`,
+//! `Book::check`). Splitting a position uses the split's arithmetic (`crate::split`).
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -28,10 +33,45 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::book::Book;
-use crate::domain::{ClassId, EntryId, PlanId, StakeholderId};
+use crate::domain::{ClassId, EntryId, EquityPlan, PlanId, ShareClass, StakeholderId};
 use crate::journal::{Entry, Movement};
-use crate::split::{SplitEffect, SplitGrant, SplitHolding, SplitPlan};
+use crate::split::{ratio_steps, scale, SplitEffect, SplitGrant, SplitHolding, SplitPlan};
+
+/// What a replay reads besides the entries it applies: the share classes, the equity plans and
+/// the journal with its reversals, borrowed from the book (`Book::records`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Records<'b> {
+    pub classes: &'b [ShareClass],
+    pub plans: &'b [EquityPlan],
+    /// Every entry, in the order recorded (ids grow with each entry, so sorted by id).
+    pub entries: &'b [Entry],
+    /// original entry -> the entry that reverses it
+    pub reversed_by: &'b HashMap<EntryId, EntryId>,
+}
+
+impl<'b> Records<'b> {
+    pub(crate) fn class(self, id: ClassId) -> Option<&'b ShareClass> {
+        self.classes.iter().find(|c| c.id == id)
+    }
+
+    pub(crate) fn entry(self, id: EntryId) -> Option<&'b Entry> {
+        // Ids grow with each entry recorded, so the journal is sorted by id.
+        self.entries
+            .binary_search_by_key(&id, |e| e.id)
+            .ok()
+            .map(|i| &self.entries[i])
+    }
+
+    /// The reversal that undid an entry, if one did.
+    pub(crate) fn reversal_of(self, id: EntryId) -> Option<EntryId> {
+        self.reversed_by.get(&id).copied()
+    }
+
+    /// The conversion ratio steps a split entry makes (see `split::ratio_steps`).
+    fn split_ratio_steps(self, m: &Movement) -> Vec<(ClassId, u64, u64)> {
+        ratio_steps(m, |c| self.class(c).map(|c| c.kind))
+    }
+}
 
 /// One account an entry moves, and by how much.
 #[derive(Debug, Clone, Copy)]
@@ -75,15 +115,15 @@ impl Deltas {
     }
 }
 
-/// What went wrong, in terms of the accounts; `describe` turns it into words.
+/// What went wrong, in terms of the accounts; `Book::describe_violation` puts it into words.
 #[derive(Debug, Clone)]
 pub(crate) struct Violation {
     pub field: &'static str,
-    kind: ViolationKind,
+    pub kind: ViolationKind,
 }
 
 #[derive(Debug, Clone)]
-enum ViolationKind {
+pub(crate) enum ViolationKind {
     Held {
         holder: StakeholderId,
         class: ClassId,
@@ -110,41 +150,6 @@ enum ViolationKind {
         state: i128,
     },
     TooLarge,
-}
-
-impl Violation {
-    pub(crate) fn describe(&self, book: &Book) -> String {
-        match &self.kind {
-            ViolationKind::Held { holder, class, before, change } => format!(
-                "{} holds {} shares of {} then, and this needs {}",
-                book.stakeholder_name(*holder),
-                before,
-                book.class_name(*class),
-                -change
-            ),
-            ViolationKind::Grant { grant, before, change } => {
-                format!("grant #{grant} has {before} options outstanding then, and this needs {}", -change)
-            }
-            ViolationKind::Available { plan, available, change } => format!(
-                "plan '{}' has {} options available then, and this needs {}",
-                book.plan_name(*plan),
-                available,
-                -change
-            ),
-            ViolationKind::Authorized { class, claimed, authorized } => format!(
-                "{} would have {claimed} shares outstanding or reserved, more than the {authorized} authorised",
-                book.class_name(*class)
-            ),
-            ViolationKind::Convertible { instrument, state } => {
-                if *state < 0 {
-                    format!("instrument #{instrument} is not outstanding then (converted or reversed)")
-                } else {
-                    format!("instrument #{instrument} would be outstanding twice")
-                }
-            }
-            ViolationKind::TooLarge => "a share count grows beyond what a book can hold".to_string(),
-        }
-    }
 }
 
 /// One step in a class's conversion ratio history.
@@ -188,7 +193,7 @@ impl Ratios {
     /// ratio, a split scales the ratios it names, and the reversal of an adjustment takes
     /// it out of the class's history (a split is reversed only as of its own date, so it
     /// is then skipped altogether). Every other entry leaves ratios alone.
-    pub(crate) fn apply(&mut self, book: &Book, e: &Entry) {
+    pub(crate) fn apply(&mut self, records: Records<'_>, e: &Entry) {
         match &e.movement {
             Movement::ConversionRatioAdjustment {
                 class, new_ratio, ..
@@ -197,8 +202,8 @@ impl Ratios {
                 .entry(*class)
                 .or_default()
                 .push((e.id, RatioStep::Set(*new_ratio))),
-            Movement::StockSplit { .. } if book.reversal_of(e.id).is_none() => {
-                for (class, n, d) in book.split_ratio_steps(&e.movement) {
+            Movement::StockSplit { .. } if records.reversal_of(e.id).is_none() => {
+                for (class, n, d) in records.split_ratio_steps(&e.movement) {
                     self.adjusted
                         .entry(class)
                         .or_default()
@@ -207,7 +212,7 @@ impl Ratios {
             }
             Movement::Reversal { reverses, .. } => {
                 if let Some(Movement::ConversionRatioAdjustment { class, .. }) =
-                    book.entry(*reverses).map(|t| &t.movement)
+                    records.entry(*reverses).map(|t| &t.movement)
                 {
                     if let Some(list) = self.adjusted.get_mut(class) {
                         list.retain(|(id, _)| id != reverses);
@@ -219,8 +224,8 @@ impl Ratios {
     }
 
     /// The ratio a class converts at (common shares per share), as a fraction.
-    pub(crate) fn fraction(&self, book: &Book, class: ClassId) -> Fraction {
-        let base = book
+    pub(crate) fn fraction(&self, records: Records<'_>, class: ClassId) -> Fraction {
+        let base = records
             .class(class)
             .map_or(Decimal::ONE, |c| c.conversion_ratio);
         let mut f = Fraction {
@@ -258,8 +263,8 @@ impl Ratios {
     }
 
     /// The ratio a class converts at (common shares per share) after the entries applied.
-    pub(crate) fn ratio(&self, book: &Book, class: ClassId) -> Decimal {
-        self.fraction(book, class).value()
+    pub(crate) fn ratio(&self, records: Records<'_>, class: ClassId) -> Decimal {
+        self.fraction(records, class).value()
     }
 }
 
@@ -272,7 +277,7 @@ enum AuthorizedStep {
 
 /// The positions after some prefix of the journal.
 pub(crate) struct Timeline<'b> {
-    book: &'b Book,
+    records: Records<'b>,
     pub held: HashMap<(StakeholderId, ClassId), i128>,
     pub grants: HashMap<EntryId, i128>,
     pub reserved: HashMap<PlanId, i128>,
@@ -302,9 +307,9 @@ pub(crate) struct Timeline<'b> {
 }
 
 impl<'b> Timeline<'b> {
-    pub(crate) fn new(book: &'b Book) -> Timeline<'b> {
+    pub(crate) fn new(records: Records<'b>) -> Timeline<'b> {
         Timeline {
-            book,
+            records,
             held: HashMap::default(),
             grants: HashMap::default(),
             reserved: HashMap::default(),
@@ -315,7 +320,7 @@ impl<'b> Timeline<'b> {
             expiries: BinaryHeap::new(),
             lapsed: HashMap::default(),
             claimed: HashMap::default(),
-            plan_class: book.plans().iter().map(|p| (p.id, p.class)).collect(),
+            plan_class: records.plans.iter().map(|p| (p.id, p.class)).collect(),
             ratios: Ratios::default(),
             authorized_steps: HashMap::default(),
             authorized_now: HashMap::default(),
@@ -326,21 +331,21 @@ impl<'b> Timeline<'b> {
 
     /// A class's conversion ratio after the entries applied so far, as an exact fraction.
     pub(crate) fn ratio_fraction(&self, class: ClassId) -> Fraction {
-        self.ratios.fraction(self.book, class)
+        self.ratios.fraction(self.records, class)
     }
 
     /// A class's authorised shares after the entries applied so far (None: no limit).
     pub(crate) fn authorized(&self, class: ClassId) -> Option<u64> {
         match self.authorized_now.get(&class) {
             Some(a) => *a,
-            None => self.book.class(class).and_then(|c| c.authorized),
+            None => self.records.class(class).and_then(|c| c.authorized),
         }
     }
 
     /// A grant's exercise price per share after the splits applied so far.
     pub(crate) fn strike(&self, grant: EntryId) -> Option<Decimal> {
         self.strikes.get(&grant).copied().or_else(|| {
-            match self.book.entry(grant).map(|e| &e.movement) {
+            match self.records.entry(grant).map(|e| &e.movement) {
                 Some(Movement::OptionGrant { exercise_price, .. }) => Some(exercise_price.amount),
                 _ => None,
             }
@@ -350,7 +355,7 @@ impl<'b> Timeline<'b> {
     /// A class's original issue price after the splits applied so far.
     pub(crate) fn original_issue_price(&self, class: ClassId) -> Option<Decimal> {
         self.issue_prices.get(&class).copied().or_else(|| {
-            self.book
+            self.records
                 .class(class)
                 .and_then(|c| c.original_issue_price)
                 .map(|p| p.amount)
@@ -358,7 +363,7 @@ impl<'b> Timeline<'b> {
     }
 
     fn refresh_authorized(&mut self, class: ClassId) {
-        let mut a = self.book.class(class).and_then(|c| c.authorized);
+        let mut a = self.records.class(class).and_then(|c| c.authorized);
         for (_, step) in self.authorized_steps.get(&class).into_iter().flatten() {
             a = match *step {
                 AuthorizedStep::Set(n) => Some(n),
@@ -384,7 +389,7 @@ impl<'b> Timeline<'b> {
             }
             Movement::Reversal { reverses, .. } => {
                 let Some(Movement::AuthorizedSharesAdjustment { class, .. }) =
-                    self.book.entry(*reverses).map(|t| &t.movement)
+                    self.records.entry(*reverses).map(|t| &t.movement)
                 else {
                     return Ok(());
                 };
@@ -520,9 +525,9 @@ impl<'b> Timeline<'b> {
             effect.original_issue_price = Some((price, after));
         }
 
-        let steps = self.book.split_ratio_steps(&e.movement);
+        let steps = self.records.split_ratio_steps(&e.movement);
         let before: Vec<Decimal> = steps.iter().map(|(c, _, _)| self.ratio(*c)).collect();
-        self.ratios.apply(self.book, e);
+        self.ratios.apply(self.records, e);
         for ((c, _, _), b) in steps.iter().zip(before) {
             effect.conversion_ratios.push((*c, b, self.ratio(*c)));
         }
@@ -552,15 +557,15 @@ impl<'b> Timeline<'b> {
 
     /// The conversion ratio of a class after the entries applied so far.
     pub(crate) fn ratio(&self, class: ClassId) -> Decimal {
-        self.ratios.ratio(self.book, class)
+        self.ratios.ratio(self.records, class)
     }
 
     /// The plan a grant draws on, and its holder.
     pub(crate) fn grant_of(
-        book: &Book,
+        records: Records<'_>,
         grant: EntryId,
     ) -> Option<(crate::domain::StakeholderId, PlanId)> {
-        match book.entry(grant)?.movement {
+        match records.entry(grant)?.movement {
             Movement::OptionGrant { holder, plan, .. } => Some((holder, plan)),
             _ => None,
         }
@@ -571,7 +576,7 @@ impl<'b> Timeline<'b> {
         self.grant_info
             .get(&grant)
             .copied()
-            .or_else(|| Self::grant_of(self.book, grant))
+            .or_else(|| Self::grant_of(self.records, grant))
     }
 
     /// The holders whose positions an entry moves.
@@ -588,13 +593,13 @@ impl<'b> Timeline<'b> {
                 [self.grant(*grant).map(|(h, _)| h), None]
             }
             Movement::ConvertibleConversion { instrument, .. } => {
-                match self.book.entry(*instrument).map(|e| &e.movement) {
+                match self.records.entry(*instrument).map(|e| &e.movement) {
                     Some(Movement::ConvertibleIssuance { holder, .. }) => [Some(*holder), None],
                     _ => [None, None],
                 }
             }
             Movement::Reversal { reverses, .. } => self
-                .book
+                .records
                 .entry(*reverses)
                 .map_or([None, None], |e| self.holders_moved(&e.movement)),
             Movement::PoolIncrease { .. }
@@ -605,7 +610,7 @@ impl<'b> Timeline<'b> {
     }
 
     fn deltas(&self, e: &Entry) -> Deltas {
-        let book = self.book;
+        let records = self.records;
         let n = |x: u64| i128::from(x);
         match &e.movement {
             Movement::StockIssuance {
@@ -682,7 +687,7 @@ impl<'b> Timeline<'b> {
                 class,
                 shares,
             } => {
-                let holder = match book.entry(*instrument).map(|i| &i.movement) {
+                let holder = match records.entry(*instrument).map(|i| &i.movement) {
                     Some(Movement::ConvertibleIssuance { holder, .. }) => *holder,
                     _ => return Deltas::of(&[]),
                 };
@@ -691,7 +696,7 @@ impl<'b> Timeline<'b> {
                     Delta::Held(holder, *class, n(*shares)),
                 ])
             }
-            Movement::Reversal { reverses, .. } => match book.entry(*reverses) {
+            Movement::Reversal { reverses, .. } => match records.entry(*reverses) {
                 Some(original) => {
                     let d = self.deltas(original);
                     let mut items = [None; 4];
@@ -744,12 +749,12 @@ impl<'b> Timeline<'b> {
         }
         if let Movement::StockSplit { .. } = e.movement {
             // A reversed split is skipped: it is reversed only as of its own date.
-            if self.book.reversal_of(e.id).is_none() {
+            if self.records.reversal_of(e.id).is_none() {
                 self.split(e)?;
             }
             return Ok(());
         }
-        self.ratios.apply(self.book, e);
+        self.ratios.apply(self.records, e);
         self.apply_authorized(e)?;
         let deltas = self.deltas(e);
         for d in deltas.iter() {
@@ -894,50 +899,4 @@ fn quantity_field(m: &Movement) -> &'static str {
         Movement::AuthorizedSharesAdjustment { .. } => "authorized",
         _ => "shares",
     }
-}
-
-impl Book {
-    /// The positions after every entry effective on or before `as_of` (expired options lapsed),
-    /// calling `visit` with the positions just before each entry is applied. The journal was
-    /// checked when written, so a violation here means the stored journal is damaged.
-    pub(crate) fn replay_to(
-        &self,
-        as_of: chrono::NaiveDate,
-        mut visit: impl FnMut(&Timeline<'_>, &Entry),
-    ) -> crate::error::Result<Timeline<'_>> {
-        let mut t = Timeline::new(self);
-        for e in self.in_effective_order(Some(as_of)) {
-            visit(&t, e);
-            t.apply(e).map_err(|v| {
-                crate::error::LedgerError::conflict(
-                    "journal",
-                    format!(
-                        "the stored journal breaks an invariant at entry #{}: {}",
-                        e.id,
-                        v.describe(self)
-                    ),
-                )
-            })?;
-        }
-        t.lapse_before(as_of);
-        Ok(t)
-    }
-}
-
-/// `count` x numerator / denominator, rounded by `rule`, and the fraction the rounding
-/// dropped (negative where it rounded up). None when the result cannot be held.
-fn scale(
-    count: i128,
-    numerator: u64,
-    denominator: u64,
-    rule: crate::rounding::ShareRounding,
-) -> Option<(u64, Decimal)> {
-    let count = u64::try_from(count).ok()?;
-    let exact =
-        Decimal::from(count).checked_mul(Decimal::from(numerator))? / Decimal::from(denominator);
-    let whole = rule.apply(exact).ok()?;
-    if whole > crate::MAX_SHARES.saturating_mul(1000) {
-        return None;
-    }
-    Some((whole, (exact - Decimal::from(whole)).normalize()))
 }

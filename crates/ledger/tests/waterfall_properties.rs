@@ -1,12 +1,12 @@
 //! Property tests of the exit waterfall on random capitalizations (common, preferred of every
 //! kind and seniority, conversion ratios, options) and random exits with costs and debt.
 //!
-//! The rules checked are those of docs/waterfall.md; the equilibrium rule is MODEL.md's
-//! ("start with every class taking its preference; take the classes in order of increasing
-//! preference per share; convert a class when ... ; repeat the pass until no class converts"),
-//! and the best-choice property is the definition of non-participating preferred in the NVCA
-//! model term sheet and Carta's liquidation preference help page: "takes the greater of" its
-//! preference or its as-converted share.
+//! The rules checked are those of docs/waterfall.md; the equilibrium rule is the usual
+//! conversion rule (start with every class taking its preference; take the classes in order of
+//! increasing preference per share; convert a class when converting pays it more; repeat the
+//! pass until no class converts), and the best-choice property is the definition of
+//! non-participating preferred in the NVCA model term sheet and Carta's liquidation preference
+//! help page: "takes the greater of" its preference or its as-converted share.
 //!
 //! An independent reference (`Reference`, plain Decimal arithmetic, no shared code) pays out a
 //! waterfall for *given* decisions; the engine's payouts must agree with it for the decisions
@@ -465,8 +465,8 @@ proptest! {
         }
     }
 
-    /// MODEL.md's rule, run literally (passes until stable) on non-participating tables without
-    /// options, gives the engine's decisions' payouts.
+    /// The conversion rule, run literally (passes until stable) on non-participating tables
+    /// without options, gives the engine's decisions' payouts.
     #[test]
     fn agrees_with_model_md_passes(cap in capitalization(false), exit in exit()) {
         prop_assume!(usable(&cap));
@@ -508,7 +508,7 @@ proptest! {
         }
         let (totals, _) = r.pay(net, &choices, &[]);
         for (c, t) in o.classes.iter().zip(&totals) {
-            prop_assert!(close(c.total_exact, *t), "{}: engine {} MODEL.md {}", c.name, c.total_exact, t);
+            prop_assert!(close(c.total_exact, *t), "{}: engine {} passes {}", c.name, c.total_exact, t);
         }
     }
 
