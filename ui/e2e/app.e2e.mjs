@@ -204,7 +204,7 @@ await step("export the cap table CSV: the file's total is the view's", async () 
   await view("captable", "table.captable");
   const asOf = await s.exec("return document.querySelector('table.captable').dataset.asOf");
   const fd = fdNumber(await fdTotal());
-  await view("transfer", "button[name=export-csv]");
+  await view("import-export", "button[name=export-csv]");
   await fill("input[name=as_of]", asOf);
   await s.click("button[name=export-csv]");
   const said = await s.waitFor("the export to be reported", "const e = document.querySelector('.done-list li, main .error'); return e && e.textContent", 60000);

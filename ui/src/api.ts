@@ -19,7 +19,7 @@ import type {
   StoredRun,
 } from "./types";
 import type { Preview } from "./preview";
-import type { AsOfForm, CsvImported, Exported, OcfImported, ScenarioImported, TableForm } from "./transfer";
+import type { AsOfForm, CsvImported, Exported, OcfImported, ScenarioImported, TableForm } from "./importExport";
 
 export interface RoundForm {
   name: string;
@@ -134,7 +134,7 @@ export interface Commands {
   import_captable_csv: [Record<string, never>, CsvImported | null];
   import_scenario: [{ name: string }, ScenarioImported | null];
   import_ocf: [Record<string, never>, { imported: OcfImported; book: BookInfo } | null];
-  cancel_transfer: [Record<string, never>, boolean];
+  cancel_import_export: [Record<string, never>, boolean];
 }
 
 export class AppError extends Error {

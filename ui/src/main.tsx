@@ -12,7 +12,7 @@ import { RecordView } from "./views/record";
 import { RoundsView } from "./views/rounds";
 import { ScenariosView } from "./views/scenarios";
 import { StakeholdersView } from "./views/stakeholders";
-import { TransferView } from "./views/transfer";
+import { ImportExportView } from "./views/importExport";
 import "./style.css";
 
 const VIEWS = [
@@ -25,7 +25,7 @@ const VIEWS = [
   ["compute", "Compute"],
   ["scenarios", "Scenarios"],
   ["exit", "Exit waterfall"],
-  ["transfer", "Import & export"],
+  ["import-export", "Import & export"],
 ] as const;
 type ViewId = (typeof VIEWS)[number][0];
 type Theme = "system" | "light" | "dark";
@@ -181,7 +181,7 @@ function App() {
         {view === "compute" && <ComputeView rev={rev} />}
         {view === "scenarios" && <ScenariosView rev={rev} changed={changed} />}
         {view === "exit" && <ExitViewPage rev={rev} />}
-        {view === "transfer" && <TransferView changed={changed} opened={opened} />}
+        {view === "import-export" && <ImportExportView changed={changed} opened={opened} />}
       </main>
     </div>
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeCsvImport, describeExport, TABLES } from "./transfer";
+import { describeCsvImport, describeExport, TABLES } from "./importExport";
 
 describe("import and export messages", () => {
   it("names the file and each table with its rows", () => {

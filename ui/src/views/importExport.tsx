@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { AppError, call } from "../api";
-import { describeCsvImport, describeExport, onTransferProgress, TABLES, type TableChoice, type TransferProgress } from "../transfer";
+import { describeCsvImport, describeExport, onImportExportProgress, TABLES, type TableChoice, type ImportExportProgress } from "../importExport";
 import type { BookInfo } from "../types";
 import { ErrorNote, Field } from "../ui";
 
@@ -10,17 +10,17 @@ function today(): string {
 
 /** Import and export: each button asks for the file in the system's dialog. The long ones
  * (workbook, report, OCF) show their steps and can be cancelled; nothing half-written is left. */
-export function TransferView(props: { changed: () => void; opened: (b: BookInfo) => void }) {
+export function ImportExportView(props: { changed: () => void; opened: (b: BookInfo) => void }) {
   const [table, setTable] = useState<TableChoice>("captable");
   const [by, setBy] = useState<"holder" | "class">("holder");
   const [asOf, setAsOf] = useState(today());
   const [scenarioName, setScenarioName] = useState("");
   const [busy, setBusy] = useState<string | null>(null);
-  const [progress, setProgress] = useState<TransferProgress | null>(null);
+  const [progress, setProgress] = useState<ImportExportProgress | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [done, setDone] = useState<string[]>([]);
   useEffect(() => {
-    const off = onTransferProgress(setProgress);
+    const off = onImportExportProgress(setProgress);
     return () => {
       off.then((f) => f());
     };
@@ -43,8 +43,8 @@ export function TransferView(props: { changed: () => void; opened: (b: BookInfo)
   const form = { as_of: asOf };
   const dated = table !== "rounds" && table !== "participations" && table !== "stakeholders" && !table.startsWith("simulation") && table !== "compute";
   return (
-    <section aria-labelledby="h-transfer">
-      <h1 id="h-transfer">Import and export</h1>
+    <section aria-labelledby="h-import-export">
+      <h1 id="h-import-export">Import and export</h1>
       <div class="card" role="group" aria-label="Export">
         <h2>Export</h2>
         <div class="row">
@@ -129,7 +129,7 @@ export function TransferView(props: { changed: () => void; opened: (b: BookInfo)
         </div>
       </div>
       <div class="actions" aria-live="polite">
-        <button type="button" name="cancel-transfer" class="secondary" disabled={!busy} onClick={() => call("cancel_transfer", {})}>
+        <button type="button" name="cancel-import-export" class="secondary" disabled={!busy} onClick={() => call("cancel_import_export", {})}>
           Cancel
         </button>
         <progress max={progress?.of ?? 1} value={progress?.step ?? 0} aria-label="Import or export progress" />
