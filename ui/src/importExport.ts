@@ -77,13 +77,17 @@ export interface ImportExportProgress {
   what: string;
 }
 
-export function onImportExportProgress(handler: (p: ImportExportProgress) => void): Promise<UnlistenFn> {
+export function onImportExportProgress(
+  handler: (p: ImportExportProgress) => void,
+): Promise<UnlistenFn> {
   return tauriListen<ImportExportProgress>("import-export-progress", (e) => handler(e.payload));
 }
 
 /** "Wrote /tmp/x.csv: captable (12 rows)." */
 export function describeExport(e: Exported): string {
-  const tables = e.tables.map((t) => `${t.table} (${t.rows} ${t.rows === 1 ? "row" : "rows"})`).join(", ");
+  const tables = e.tables
+    .map((t) => `${t.table} (${t.rows} ${t.rows === 1 ? "row" : "rows"})`)
+    .join(", ");
   return `Wrote ${e.what} to ${e.file}${tables ? `: ${tables}` : ""}.`;
 }
 

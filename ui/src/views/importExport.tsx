@@ -1,6 +1,13 @@
 import { useEffect, useState } from "preact/hooks";
-import { AppError, call } from "../api";
-import { describeCsvImport, describeExport, onImportExportProgress, TABLES, type TableChoice, type ImportExportProgress } from "../importExport";
+import { type AppError, call } from "../api";
+import {
+  describeCsvImport,
+  describeExport,
+  type ImportExportProgress,
+  onImportExportProgress,
+  TABLES,
+  type TableChoice,
+} from "../importExport";
 import type { BookInfo } from "../types";
 import { ErrorNote, Field } from "../ui";
 
@@ -41,7 +48,12 @@ export function ImportExportView(props: { changed: () => void; opened: (b: BookI
     }
   };
   const form = { as_of: asOf };
-  const dated = table !== "rounds" && table !== "participations" && table !== "stakeholders" && !table.startsWith("simulation") && table !== "compute";
+  const dated =
+    table !== "rounds" &&
+    table !== "participations" &&
+    table !== "stakeholders" &&
+    !table.startsWith("simulation") &&
+    table !== "compute";
   return (
     <section aria-labelledby="h-import-export">
       <h1 id="h-import-export">Import and export</h1>
@@ -50,38 +62,83 @@ export function ImportExportView(props: { changed: () => void; opened: (b: BookI
         <div class="row">
           <label class="field">
             <span>Table</span>
-            <select name="table" value={table} onChange={(e) => setTable((e.target as HTMLSelectElement).value as TableChoice)}>
+            <select
+              name="table"
+              value={table}
+              onChange={(e) => setTable((e.target as HTMLSelectElement).value as TableChoice)}
+            >
               {TABLES.map(([id, label]) => (
-                <option value={id} key={id}>{label}</option>
+                <option value={id} key={id}>
+                  {label}
+                </option>
               ))}
             </select>
           </label>
           {table === "captable" && (
             <label class="field">
               <span>By</span>
-              <select name="by" value={by} onChange={(e) => setBy((e.target as HTMLSelectElement).value as "holder" | "class")}>
+              <select
+                name="by"
+                value={by}
+                onChange={(e) => setBy((e.target as HTMLSelectElement).value as "holder" | "class")}
+              >
                 <option value="holder">holder</option>
                 <option value="class">class</option>
               </select>
             </label>
           )}
-          <Field label="As of" name="as_of" type="date" value={asOf} onInput={setAsOf} error={error} />
+          <Field
+            label="As of"
+            name="as_of"
+            type="date"
+            value={asOf}
+            onInput={setAsOf}
+            error={error}
+          />
         </div>
         <p class="muted">
-          {dated ? "The CSV holds the table as of this date." : "This table is not dated: the CSV holds all of it."} The workbook, the board report and
-          the OCF package are taken as of the same date.
+          {dated
+            ? "The CSV holds the table as of this date."
+            : "This table is not dated: the CSV holds all of it."}{" "}
+          The workbook, the board report and the OCF package are taken as of the same date.
         </p>
         <div class="actions">
-          <button type="button" name="export-csv" disabled={!!busy} onClick={() => run("csv", () => call("export_table", { form: { table, by, as_of: dated ? asOf : "" } }), describeExport)}>
+          <button
+            type="button"
+            name="export-csv"
+            disabled={!!busy}
+            onClick={() =>
+              run(
+                "csv",
+                () => call("export_table", { form: { table, by, as_of: dated ? asOf : "" } }),
+                describeExport,
+              )
+            }
+          >
             Export CSV…
           </button>
-          <button type="button" name="export-xlsx" disabled={!!busy} onClick={() => run("xlsx", () => call("export_workbook", { form }), describeExport)}>
+          <button
+            type="button"
+            name="export-xlsx"
+            disabled={!!busy}
+            onClick={() => run("xlsx", () => call("export_workbook", { form }), describeExport)}
+          >
             Excel workbook…
           </button>
-          <button type="button" name="export-pdf" disabled={!!busy} onClick={() => run("pdf", () => call("export_report", { form }), describeExport)}>
+          <button
+            type="button"
+            name="export-pdf"
+            disabled={!!busy}
+            onClick={() => run("pdf", () => call("export_report", { form }), describeExport)}
+          >
             PDF board report…
           </button>
-          <button type="button" name="export-ocf" disabled={!!busy} onClick={() => run("ocf", () => call("export_ocf", { form }), describeExport)}>
+          <button
+            type="button"
+            name="export-ocf"
+            disabled={!!busy}
+            onClick={() => run("ocf", () => call("export_ocf", { form }), describeExport)}
+          >
             OCF package…
           </button>
         </div>
@@ -89,10 +146,25 @@ export function ImportExportView(props: { changed: () => void; opened: (b: BookI
       <div class="card" role="group" aria-label="Import">
         <h2>Import</h2>
         <p class="muted">
-          A cap table CSV (columns in docs/import-export.md) is recorded in this book, every row or none. An OCF package becomes a new book, which then opens.
+          A cap table CSV (columns in docs/import-export.md) is recorded in this book, every row or
+          none. An OCF package becomes a new book, which then opens.
         </p>
         <div class="actions">
-          <button type="button" name="import-csv" disabled={!!busy} onClick={() => run("csv-import", () => call("import_captable_csv", {}), (r) => { props.changed(); return describeCsvImport(r); })}>
+          <button
+            type="button"
+            name="import-csv"
+            disabled={!!busy}
+            onClick={() =>
+              run(
+                "csv-import",
+                () => call("import_captable_csv", {}),
+                (r) => {
+                  props.changed();
+                  return describeCsvImport(r);
+                },
+              )
+            }
+          >
             Cap table CSV…
           </button>
           <button
@@ -100,17 +172,27 @@ export function ImportExportView(props: { changed: () => void; opened: (b: BookI
             name="import-ocf"
             disabled={!!busy}
             onClick={() =>
-              run("ocf-import", () => call("import_ocf", {}), (r) => {
-                props.opened(r.book);
-                return `Imported ${r.imported.entries} journal entries, ${r.imported.stakeholders} stakeholders and ${r.imported.classes} classes into ${r.book.path}; it is open now.`;
-              })
+              run(
+                "ocf-import",
+                () => call("import_ocf", {}),
+                (r) => {
+                  props.opened(r.book);
+                  return `Imported ${r.imported.entries} journal entries, ${r.imported.stakeholders} stakeholders and ${r.imported.classes} classes into ${r.book.path}; it is open now.`;
+                },
+              )
             }
           >
             OCF package into a new book…
           </button>
         </div>
         <div class="row">
-          <Field label="Scenario name (empty: the file's name)" name="scenario_name" value={scenarioName} onInput={setScenarioName} error={error} />
+          <Field
+            label="Scenario name (empty: the file's name)"
+            name="scenario_name"
+            value={scenarioName}
+            onInput={setScenarioName}
+            error={error}
+          />
         </div>
         <div class="actions">
           <button
@@ -118,10 +200,14 @@ export function ImportExportView(props: { changed: () => void; opened: (b: BookI
             name="import-scenario"
             disabled={!!busy}
             onClick={() =>
-              run("scenario-import", () => call("import_scenario", { name: scenarioName }), (r) => {
-                props.changed();
-                return `Kept scenario '${r.name}' in the book (sha256 ${r.scenario_sha256.slice(0, 12)}${r.new_text ? "" : ", a text already in the book"}).`;
-              })
+              run(
+                "scenario-import",
+                () => call("import_scenario", { name: scenarioName }),
+                (r) => {
+                  props.changed();
+                  return `Kept scenario '${r.name}' in the book (sha256 ${r.scenario_sha256.slice(0, 12)}${r.new_text ? "" : ", a text already in the book"}).`;
+                },
+              )
             }
           >
             Scenario file…
@@ -129,16 +215,36 @@ export function ImportExportView(props: { changed: () => void; opened: (b: BookI
         </div>
       </div>
       <div class="actions" aria-live="polite">
-        <button type="button" name="cancel-import-export" class="secondary" disabled={!busy} onClick={() => call("cancel_import_export", {})}>
+        <button
+          type="button"
+          name="cancel-import-export"
+          class="secondary"
+          disabled={!busy}
+          onClick={() => call("cancel_import_export", {})}
+        >
           Cancel
         </button>
-        <progress max={progress?.of ?? 1} value={progress?.step ?? 0} aria-label="Import or export progress" />
-        <span class="muted" role="status">{busy ? (progress ? `step ${progress.step} of ${progress.of}: ${progress.what}` : "waiting for the file dialog…") : ""}</span>
+        <progress
+          max={progress?.of ?? 1}
+          value={progress?.step ?? 0}
+          aria-label="Import or export progress"
+        />
+        <span class="muted" role="status">
+          {busy
+            ? progress
+              ? `step ${progress.step} of ${progress.of}: ${progress.what}`
+              : "waiting for the file dialog…"
+            : ""}
+        </span>
       </div>
-      {error && !["as_of", "scenario_name"].includes(error.field ?? "") && <ErrorNote error={error} />}
+      {error && !["as_of", "scenario_name"].includes(error.field ?? "") && (
+        <ErrorNote error={error} />
+      )}
       <ul class="done-list" aria-label="Done">
         {done.map((d, i) => (
-          <li class="ok" key={i}>{d}</li>
+          <li class="ok" key={i}>
+            {d}
+          </li>
         ))}
       </ul>
     </section>
