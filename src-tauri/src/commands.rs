@@ -1,4 +1,4 @@
-//! The Tauri commands: each is one call into `files`, `views`, `actions` or `scenarios`, over
+//! The Tauri commands: each is one call into `books`, `views`, `actions` or `scenarios`, over
 //! the open book. Only this module and lib.rs know Tauri.
 
 use std::path::PathBuf;
@@ -11,8 +11,8 @@ use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
 use crate::actions::{self, record, Reversed};
+use crate::books::{self, BookInfo, NewBookForm};
 use crate::error::{AppError, AppResult, ErrorCode};
-use crate::files::{self, BookInfo, NewBookForm};
 use crate::scenarios::{self, RunRequest, RunResult, StoredRun};
 use crate::session::Session;
 use crate::views::{self, CapTableView, ComputeView, ExitForm, ExitView, JournalLine, Overview};
@@ -86,7 +86,7 @@ pub async fn new_book<R: Runtime>(
     let Some(path) = chosen(picked)?.map(with_extension) else {
         return Ok(None);
     };
-    files::create_book(&path, &form)?;
+    books::create_book(&path, &form)?;
     switched(&app, &s, path).map(Some)
 }
 
@@ -128,7 +128,7 @@ pub async fn save_copy<R: Runtime>(
         .add_filter("Roundbook book", &["roundbook"])
         .blocking_save_file();
     match chosen(picked)?.map(with_extension) {
-        Some(to) => files::save_copy(&s.book(), &to).map(Some),
+        Some(to) => books::save_copy(&s.book(), &to).map(Some),
         None => Ok(None),
     }
 }

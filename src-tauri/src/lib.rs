@@ -1,16 +1,16 @@
-//! Roundbook's desktop app. The logic is in plain modules (`files`, `views`, `actions`,
+//! Roundbook's desktop app. The logic is in plain modules (`books`, `views`, `actions`,
 //! `scenarios`) that take a book path and the user's input and return serialisable values;
 //! `commands` wraps each in a one-line Tauri command; `build_app` assembles the app over any
 //! Tauri runtime, so the command-layer tests run it on the mock runtime without a display.
 
 pub mod actions;
+pub mod books;
 pub mod commands;
 pub mod error;
-pub mod files;
+pub mod import_export;
+pub mod import_export_commands;
 pub mod scenarios;
 pub mod session;
-pub mod transfer;
-pub mod transfer_commands;
 pub mod views;
 
 pub use error::{AppError, AppResult};
@@ -24,8 +24,8 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, session: Session) -> Builder<R
     builder
         .plugin(tauri_plugin_dialog::init())
         .manage(session)
-        .manage(transfer_commands::DialogSeam::from_environment())
-        .manage(transfer_commands::Transfers::default())
+        .manage(import_export_commands::DialogSeam::from_environment())
+        .manage(import_export_commands::ImportExportJob::default())
         .setup(|app| {
             let info = app.state::<Session>().info()?;
             show_title(app.handle(), &info);
@@ -71,13 +71,13 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, session: Session) -> Builder<R
             stored_runs,
             run_simulation,
             cancel_simulation,
-            transfer_commands::export_table,
-            transfer_commands::export_workbook,
-            transfer_commands::export_report,
-            transfer_commands::export_ocf,
-            transfer_commands::import_captable_csv,
-            transfer_commands::import_scenario,
-            transfer_commands::import_ocf,
-            transfer_commands::cancel_transfer,
+            import_export_commands::export_table,
+            import_export_commands::export_workbook,
+            import_export_commands::export_report,
+            import_export_commands::export_ocf,
+            import_export_commands::import_captable_csv,
+            import_export_commands::import_scenario,
+            import_export_commands::import_ocf,
+            import_export_commands::cancel_import_export,
         ])
 }

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use crate::books::{self, BookInfo, Library};
 use crate::error::{AppError, AppResult};
-use crate::files::{self, BookInfo, Library};
 
 pub struct Session {
     pub library: Library,
@@ -31,7 +31,7 @@ impl Session {
     /// A session on `book`, made from the xAI example when no file is there yet (first
     /// start), and remembered among the recent books.
     pub fn start(library: Library, book: PathBuf) -> AppResult<Session> {
-        files::open_or_create_example(&book)?;
+        books::open_or_create_example(&book)?;
         library.remember(&book)?;
         Ok(Session::new(library, book))
     }
@@ -50,12 +50,12 @@ impl Session {
     }
 
     pub fn info(&self) -> AppResult<BookInfo> {
-        files::describe(&self.book())
+        books::describe(&self.book())
     }
 
     /// Makes `book` the open one, once it has been read successfully, and remembers it.
     pub fn switch_to(&self, book: PathBuf) -> AppResult<BookInfo> {
-        let info = files::describe(&book)?;
+        let info = books::describe(&book)?;
         self.library.remember(&book)?;
         *lock(&self.book) = book;
         Ok(info)

@@ -10,7 +10,7 @@ mod common;
 use common::harness;
 use std::path::Path;
 
-use roundbook_app::files;
+use roundbook_app::books;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
@@ -344,7 +344,7 @@ fn a_small_simulation_runs_is_stored_and_a_bad_scenario_is_named() {
 }
 
 #[test]
-fn files_only_reopen_books_the_user_chose() {
+fn open_recent_reopens_only_books_the_user_chose() {
     let h = harness();
     let e = h.err("open_recent", json!({ "path": "/etc/passwd" }));
     assert_eq!(e["code"], "not-recent");
@@ -359,34 +359,34 @@ fn files_only_reopen_books_the_user_chose() {
 #[test]
 fn a_new_book_and_a_copy() {
     let dir = tempfile::tempdir().unwrap();
-    let bad = files::NewBookForm {
+    let bad = books::NewBookForm {
         name: "Acme".into(),
         founded: "2020-02-30".into(),
         currency: "USD".into(),
         jurisdiction: String::new(),
     };
     let path = dir.path().join("acme.roundbook");
-    let e = files::create_book(&path, &bad).unwrap_err();
+    let e = books::create_book(&path, &bad).unwrap_err();
     assert_eq!(e.field.as_deref(), Some("founded"));
     assert!(!path.exists(), "nothing is created for a bad form");
-    let good = files::NewBookForm {
+    let good = books::NewBookForm {
         founded: "2020-01-15".into(),
         ..bad
     };
-    let info = files::create_book(&path, &good).unwrap();
+    let info = books::create_book(&path, &good).unwrap();
     assert_eq!(info.company, "Acme");
-    let e = files::create_book(&path, &good).unwrap_err();
+    let e = books::create_book(&path, &good).unwrap_err();
     assert_eq!(e.code.as_str(), "book-exists");
 
     let xai = dir.path().join("xai.roundbook");
-    files::create_example_book(&xai).unwrap();
+    books::create_example_book(&xai).unwrap();
     let copy = dir.path().join("copy.roundbook");
-    files::save_copy(&xai, &copy).unwrap();
+    books::save_copy(&xai, &copy).unwrap();
     let a = roundbook_store::Store::open(&xai).unwrap().load().unwrap();
     let b = roundbook_store::Store::open(&copy).unwrap().load().unwrap();
     assert_eq!(a.entries(), b.entries());
     assert_eq!(a.rounds(), b.rounds());
-    let e = files::save_copy(&xai, &copy).unwrap_err();
+    let e = books::save_copy(&xai, &copy).unwrap_err();
     assert_eq!(
         e.code.as_str(),
         "book-exists",

@@ -50,12 +50,17 @@ const fill = (css, value) => s.exec(FILL, css, value);
 
 async function view(id, readyCss) {
   await s.click(`nav button[data-view="${id}"]`);
-  await s.waitFor(`the ${id} view`, `return document.querySelector('main[data-view="${id}"] ${readyCss}') !== null`);
+  await s.waitFor(
+    `the ${id} view`,
+    `return document.querySelector('main[data-view="${id}"] ${readyCss}') !== null`,
+  );
 }
 
-const fdTotal = () => s.exec("const e = document.querySelector('td.total-fd'); return e && e.textContent");
+const fdTotal = () =>
+  s.exec("const e = document.querySelector('td.total-fd'); return e && e.textContent");
 const fdNumber = (t) => Number(String(t).replace(/,/g, ""));
-const journalCount = () => s.exec("return document.querySelectorAll('table.journal tbody tr').length");
+const journalCount = () =>
+  s.exec("return document.querySelectorAll('table.journal tbody tr').length");
 
 let fdBefore, fdAfterRound, entriesBefore;
 
@@ -66,8 +71,13 @@ await step("opens on the xAI example and names the book in the title", async () 
   assert(/xAI/.test(title) && /\.roundbook/.test(title), `title is '${title}'`);
   const text = await s.exec("return document.querySelector('main').innerText");
   // xAI's Series B, announced 2024-05-26: $6B raised at $18B pre-money, $24B post-money.
-  assert(text.includes("Series B") && text.includes("$24.0B"), `overview shows: ${text.slice(0, 300)}`);
-  const exact = await s.exec("return [...document.querySelectorAll('.money')].map(e => e.dataset.exact)");
+  assert(
+    text.includes("Series B") && text.includes("$24.0B"),
+    `overview shows: ${text.slice(0, 300)}`,
+  );
+  const exact = await s.exec(
+    "return [...document.querySelectorAll('.money')].map(e => e.dataset.exact)",
+  );
   assert(exact.includes("$24,000,000,000.00"), `exact figures: ${exact}`);
   await shot("01-overview");
 });
@@ -78,31 +88,46 @@ await step("cap table, fully diluted, by holder and by class", async () => {
   assert(fdBefore > 0, `FD total ${fdBefore}`);
   await shot("02-captable");
   await fill("select[name=by]", "class");
-  await s.waitFor("class rows", "return [...document.querySelectorAll('table.captable tbody td')].some(td => td.textContent.includes('Series B Preferred'))");
+  await s.waitFor(
+    "class rows",
+    "return [...document.querySelectorAll('table.captable tbody td')].some(td => td.textContent.includes('Series B Preferred'))",
+  );
   await fill("input[name=as_of]", "2023-12-31");
-  await s.waitFor("the table as of 2023-12-31", "return document.querySelector('table.captable')?.dataset.asOf === '2023-12-31'");
+  await s.waitFor(
+    "the table as of 2023-12-31",
+    "return document.querySelector('table.captable')?.dataset.asOf === '2023-12-31'",
+  );
   const fdEarly = fdNumber(await fdTotal());
-  assert(fdEarly < fdBefore, `FD on 2023-12-31 (${fdEarly}) should be below today's (${fdBefore}): the Series B came later`);
+  assert(
+    fdEarly < fdBefore,
+    `FD on 2023-12-31 (${fdEarly}) should be below today's (${fdBefore}): the Series B came later`,
+  );
 });
 
-await step("an invalid round shows an inline error naming the field and records nothing", async () => {
-  await view("journal", "table.journal");
-  entriesBefore = await journalCount();
-  await view("rounds", "form[aria-labelledby=h-model]");
-  await s.type("input[name=name]", "Series C");
-  await fill("input[name=date]", "2024-12-23");
-  await s.type("input[name=class]", "Series C Preferred");
-  await s.type("input[name=pre_money]", "forty billion");
-  await s.type('input[name="investments.0.investor"]', "Valor Equity Partners");
-  await s.type('input[name="investments.0.amount"]', "6000000000");
-  await s.click("form[aria-labelledby=h-model] button[type=submit]");
-  const msg = await s.waitFor("the inline error", "const e = document.querySelector('.field.invalid .field-error'); return e && e.textContent");
-  assert(/pre_money/.test(msg), `inline error: ${msg}`);
-  const invalid = await s.exec("return document.querySelector('.field.invalid input').name");
-  assert(invalid === "pre_money", `the field marked invalid is ${invalid}`);
-  await view("journal", "table.journal");
-  assert((await journalCount()) === entriesBefore, "the journal changed after a refused round");
-});
+await step(
+  "an invalid round shows an inline error naming the field and records nothing",
+  async () => {
+    await view("journal", "table.journal");
+    entriesBefore = await journalCount();
+    await view("rounds", "form[aria-labelledby=h-model]");
+    await s.type("input[name=name]", "Series C");
+    await fill("input[name=date]", "2024-12-23");
+    await s.type("input[name=class]", "Series C Preferred");
+    await s.type("input[name=pre_money]", "forty billion");
+    await s.type('input[name="investments.0.investor"]', "Valor Equity Partners");
+    await s.type('input[name="investments.0.amount"]', "6000000000");
+    await s.click("form[aria-labelledby=h-model] button[type=submit]");
+    const msg = await s.waitFor(
+      "the inline error",
+      "const e = document.querySelector('.field.invalid .field-error'); return e && e.textContent",
+    );
+    assert(/pre_money/.test(msg), `inline error: ${msg}`);
+    const invalid = await s.exec("return document.querySelector('.field.invalid input').name");
+    assert(invalid === "pre_money", `the field marked invalid is ${invalid}`);
+    await view("journal", "table.journal");
+    assert((await journalCount()) === entriesBefore, "the journal changed after a refused round");
+  },
+);
 
 await step("record a round and see the cap table change", async () => {
   await view("rounds", "form[aria-labelledby=h-model]");
@@ -114,15 +139,26 @@ await step("record a round and see the cap table change", async () => {
   await s.type('input[name="investments.0.investor"]', "Valor Equity Partners");
   await s.type('input[name="investments.0.amount"]', "6000000000");
   await s.click("form[aria-labelledby=h-model] button[type=submit]");
-  await s.waitFor("the pro forma", "return document.querySelector('[aria-label=\"Round preview\"][data-committed=false]') !== null");
+  await s.waitFor(
+    "the pro forma",
+    "return document.querySelector('[aria-label=\"Round preview\"][data-committed=false]') !== null",
+  );
   await s.click("button[name=commit]");
-  await s.waitFor("the recorded round", "return document.querySelector('[aria-label=\"Round preview\"][data-committed=true]') !== null");
-  await s.waitFor("Series C in the list", "return [...document.querySelectorAll('main table tbody button.link')].some(b => b.textContent === 'Series C')");
+  await s.waitFor(
+    "the recorded round",
+    "return document.querySelector('[aria-label=\"Round preview\"][data-committed=true]') !== null",
+  );
+  await s.waitFor(
+    "Series C in the list",
+    "return [...document.querySelectorAll('main table tbody button.link')].some(b => b.textContent === 'Series C')",
+  );
   await shot("03-rounds");
   await view("captable", "table.captable");
   fdAfterRound = fdNumber(await fdTotal());
   assert(fdAfterRound > fdBefore, `FD after the round ${fdAfterRound} should exceed ${fdBefore}`);
-  const names = await s.exec("return [...document.querySelectorAll('table.captable tbody td:first-child')].map(t => t.textContent).join('|')");
+  const names = await s.exec(
+    "return [...document.querySelectorAll('table.captable tbody td:first-child')].map(t => t.textContent).join('|')",
+  );
   assert(names.includes("Valor Equity Partners"), `holders: ${names}`);
 });
 
@@ -131,14 +167,25 @@ await step("reverse an entry with a reason", async () => {
   const n = await journalCount();
   assert(n > entriesBefore, `the round added entries (${entriesBefore} -> ${n})`);
   // The newest stock issuance: the Series C shares just recorded.
-  const id = await s.exec("const rows = [...document.querySelectorAll('table.journal tbody tr')].filter(r => r.cells[2].textContent === 'stock-issuance'); return rows[rows.length - 1].dataset.entry");
+  const id = await s.exec(
+    "const rows = [...document.querySelectorAll('table.journal tbody tr')].filter(r => r.cells[2].textContent === 'stock-issuance'); return rows[rows.length - 1].dataset.entry",
+  );
   await s.click(`button[name="reverse-${id}"]`);
   await s.click(`form[aria-label="Reverse entry ${id}"] button[type=submit]`);
-  const err = await s.waitFor("the reason's inline error", "const e = document.querySelector('.field.invalid .field-error'); return e && e.textContent");
+  const err = await s.waitFor(
+    "the reason's inline error",
+    "const e = document.querySelector('.field.invalid .field-error'); return e && e.textContent",
+  );
   assert(/reason/.test(err), `empty reason error: ${err}`);
-  await s.type(`form[aria-label="Reverse entry ${id}"] input[name=reason]`, "entered against the wrong investor");
+  await s.type(
+    `form[aria-label="Reverse entry ${id}"] input[name=reason]`,
+    "entered against the wrong investor",
+  );
   await s.click(`form[aria-label="Reverse entry ${id}"] button[type=submit]`);
-  await s.waitFor("the reversed row", `return document.querySelector('tr[data-entry="${id}"]')?.classList.contains('reversed')`);
+  await s.waitFor(
+    "the reversed row",
+    `return document.querySelector('tr[data-entry="${id}"]')?.classList.contains('reversed')`,
+  );
   assert((await journalCount()) === n + 1, "a reversal is one new entry; nothing was deleted");
   await shot("04-journal");
   await view("captable", "table.captable");
@@ -150,24 +197,39 @@ await step("run a small simulation to completion, with progress and the backend 
   await view("scenarios", "textarea[name=scenario]");
   await s.type("input[name=paths]", "20000");
   await s.click("form[aria-label='Run a scenario'] button[type=submit]");
-  const status = await s.waitFor("the run to finish", "const t = document.querySelector('[role=status]')?.textContent; return t && t.startsWith('done') && t", 120000);
+  const status = await s.waitFor(
+    "the run to finish",
+    "const t = document.querySelector('[role=status]')?.textContent; return t && t.startsWith('done') && t",
+    120000,
+  );
   assert(/run #\d+/.test(status), status);
   const table = await s.exec("return document.querySelector('table.probability').innerText");
-  assert(/P\(fail by the horizon\)/.test(table) && /cpu/.test(table) && /20,000/.test(table), table);
+  assert(
+    /P\(fail by the horizon\)/.test(table) && /cpu/.test(table) && /20,000/.test(table),
+    table,
+  );
   const charts = await s.exec("return document.querySelectorAll('.run-charts svg.chart').length");
   assert(charts >= 3, `${charts} charts`);
   await shot("05-scenarios");
 });
 
 await step("cancel a long simulation: nothing is stored", async () => {
-  const stored = await s.exec("return document.querySelectorAll('main table:last-of-type tbody tr').length");
+  const stored = await s.exec(
+    "return document.querySelectorAll('main table:last-of-type tbody tr').length",
+  );
   await s.type("input[name=paths]", "5000000");
   await s.click("form[aria-label='Run a scenario'] button[type=submit]");
   await s.waitFor("progress", "return document.querySelector('progress').value > 0", 60000);
   await s.click("button[name=cancel]");
-  const err = await s.waitFor("the cancelled message", "const e = document.querySelector('.error'); return e && e.dataset.code", 60000);
+  const err = await s.waitFor(
+    "the cancelled message",
+    "const e = document.querySelector('.error'); return e && e.dataset.code",
+    60000,
+  );
   assert(err === "cancelled", `error code ${err}`);
-  const after = await s.exec("return document.querySelectorAll('main table:last-of-type tbody tr').length");
+  const after = await s.exec(
+    "return document.querySelectorAll('main table:last-of-type tbody tr').length",
+  );
   assert(after === stored, `stored runs ${stored} -> ${after}`);
 });
 
@@ -181,8 +243,13 @@ await step("compute plan: orders and the spend and power charts", async () => {
 await step("exit waterfall: payouts by class and holder, breakpoints", async () => {
   await view("exit", "svg.chart");
   await fill("input[name=exit_value]", "24000000000");
-  await s.waitFor("the $24B outcome", "return document.querySelector('h1#h-exit').parentElement.innerText.includes('$24,000,000,000.00')");
-  const rows = await s.exec("return document.querySelectorAll('main table.grid-table tbody tr').length");
+  await s.waitFor(
+    "the $24B outcome",
+    "return document.querySelector('h1#h-exit').parentElement.innerText.includes('$24,000,000,000.00')",
+  );
+  const rows = await s.exec(
+    "return document.querySelectorAll('main table.grid-table tbody tr').length",
+  );
   assert(rows > 3, `${rows} rows`);
   await shot("07-exit");
 });
@@ -204,13 +271,22 @@ await step("export the cap table CSV: the file's total is the view's", async () 
   await view("captable", "table.captable");
   const asOf = await s.exec("return document.querySelector('table.captable').dataset.asOf");
   const fd = fdNumber(await fdTotal());
-  await view("transfer", "button[name=export-csv]");
+  await view("import-export", "button[name=export-csv]");
   await fill("input[name=as_of]", asOf);
   await s.click("button[name=export-csv]");
-  const said = await s.waitFor("the export to be reported", "const e = document.querySelector('.done-list li, main .error'); return e && e.textContent", 60000);
+  const said = await s.waitFor(
+    "the export to be reported",
+    "const e = document.querySelector('.done-list li, main .error'); return e && e.textContent",
+    60000,
+  );
   assert(said.startsWith("Wrote CSV to"), said);
-  const lines = readFileSync(out, "utf8").split("\r\n").filter((l) => l);
-  assert(lines[0].startsWith("Holder,Basis,Outstanding shares,Options,Fully diluted shares"), lines[0]);
+  const lines = readFileSync(out, "utf8")
+    .split("\r\n")
+    .filter((l) => l);
+  assert(
+    lines[0].startsWith("Holder,Basis,Outstanding shares,Options,Fully diluted shares"),
+    lines[0],
+  );
   const total = lines[lines.length - 1].split(",");
   assert(total[0] === "Total" && Number(total[4]) === fd, `total row ${total} vs the view's ${fd}`);
   await shot("10-export");

@@ -84,7 +84,7 @@ async function send(base, method, path, body) {
     signal: AbortSignal.timeout(Number(process.env.WEBDRIVER_TIMEOUT_MS ?? 90000)),
   });
   const json = await res.json().catch(() => ({}));
-  if (!res.ok || (json.value && json.value.error)) {
+  if (!res.ok || json.value?.error) {
     throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json.value ?? json)}`);
   }
   return json.value;

@@ -17,12 +17,24 @@ describe("the invoke wrapper", () => {
 
   it("turns the app's {code, message, field} into an AppError naming the field", async () => {
     setInvoke(async () => {
-      throw { code: "invalid", message: "investments.0.amount: must be more than zero", field: "investments.0.amount" };
+      throw {
+        code: "invalid",
+        message: "investments.0.amount: must be more than zero",
+        field: "investments.0.amount",
+      };
     });
     const err = await call("model_round", {
       form: {
-        name: "Seed", date: "2025-01-01", class: "Seed", class_choice: "new", pre_money: "1",
-        investments: [{ investor: "A", amount: "0" }], lead: "", pool_target: "", pool_plan: "", note: "",
+        name: "Seed",
+        date: "2025-01-01",
+        class: "Seed",
+        class_choice: "new",
+        pre_money: "1",
+        investments: [{ investor: "A", amount: "0" }],
+        lead: "",
+        pool_target: "",
+        pool_plan: "",
+        note: "",
       },
     }).catch((e) => e);
     expect(err).toBeInstanceOf(AppError);

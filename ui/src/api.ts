@@ -4,6 +4,15 @@
 import { invoke as tauriInvoke } from "@tauri-apps/api/core";
 import { listen as tauriListen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
+  AsOfForm,
+  CsvImported,
+  Exported,
+  OcfImported,
+  ScenarioImported,
+  TableForm,
+} from "./importExport";
+import type { Preview } from "./preview";
+import type {
   BookInfo,
   CapTableView,
   ComputeView,
@@ -11,15 +20,13 @@ import type {
   JournalLine,
   Overview,
   People,
-  RoundDetail,
   RecordedEntry,
+  RoundDetail,
   RoundPreview,
   RoundRow,
   RunResult,
   StoredRun,
 } from "./types";
-import type { Preview } from "./preview";
-import type { AsOfForm, CsvImported, Exported, OcfImported, ScenarioImported, TableForm } from "./transfer";
 
 export interface RoundForm {
   name: string;
@@ -134,7 +141,7 @@ export interface Commands {
   import_captable_csv: [Record<string, never>, CsvImported | null];
   import_scenario: [{ name: string }, ScenarioImported | null];
   import_ocf: [Record<string, never>, { imported: OcfImported; book: BookInfo } | null];
-  cancel_transfer: [Record<string, never>, boolean];
+  cancel_import_export: [Record<string, never>, boolean];
 }
 
 export class AppError extends Error {
@@ -155,7 +162,11 @@ export function toAppError(e: unknown): AppError {
   if (e instanceof AppError) return e;
   if (e && typeof e === "object" && "code" in e && "message" in e) {
     const o = e as { code: unknown; message: unknown; field?: unknown };
-    return new AppError(String(o.code), String(o.message), typeof o.field === "string" ? o.field : null);
+    return new AppError(
+      String(o.code),
+      String(o.message),
+      typeof o.field === "string" ? o.field : null,
+    );
   }
   if (typeof e === "string") return new AppError("ipc", e);
   if (e instanceof Error) return new AppError("ipc", e.message);
@@ -170,7 +181,10 @@ export function setInvoke(fn: Invoke): void {
   invoke = fn;
 }
 
-export async function call<K extends keyof Commands>(cmd: K, args: Commands[K][0]): Promise<Commands[K][1]> {
+export async function call<K extends keyof Commands>(
+  cmd: K,
+  args: Commands[K][0],
+): Promise<Commands[K][1]> {
   try {
     return (await invoke(cmd, args as Record<string, unknown>)) as Commands[K][1];
   } catch (e) {

@@ -28,7 +28,8 @@ export function ticks(lo: number, hi: number, n = 4): number[] {
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((k) => k * mag).find((s) => span / s <= n) ?? 10 * mag;
   const out: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9 * span; v += step) out.push(Number(v.toPrecision(12)));
+  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9 * span; v += step)
+    out.push(Number(v.toPrecision(12)));
   return out;
 }
 
@@ -42,8 +43,10 @@ function Frame(props: {
   children: ComponentChildren;
 }) {
   const { height, x, y } = props;
-  const sx = (v: number) => PAD.left + ((v - x[0]) / (x[1] - x[0] || 1)) * (W - PAD.left - PAD.right);
-  const sy = (v: number) => height - PAD.bottom - ((v - y[0]) / (y[1] - y[0] || 1)) * (height - PAD.top - PAD.bottom);
+  const sx = (v: number) =>
+    PAD.left + ((v - x[0]) / (x[1] - x[0] || 1)) * (W - PAD.left - PAD.right);
+  const sy = (v: number) =>
+    height - PAD.bottom - ((v - y[0]) / (y[1] - y[0] || 1)) * (height - PAD.top - PAD.bottom);
   return (
     <svg class="chart" viewBox={`0 0 ${W} ${height}`} role="img" aria-label={props.label}>
       {ticks(y[0], y[1]).map((t) => (
@@ -67,7 +70,8 @@ function Frame(props: {
 function scales(height: number, x: [number, number], y: [number, number]) {
   return {
     sx: (v: number) => PAD.left + ((v - x[0]) / (x[1] - x[0] || 1)) * (W - PAD.left - PAD.right),
-    sy: (v: number) => height - PAD.bottom - ((v - y[0]) / (y[1] - y[0] || 1)) * (height - PAD.top - PAD.bottom),
+    sy: (v: number) =>
+      height - PAD.bottom - ((v - y[0]) / (y[1] - y[0] || 1)) * (height - PAD.top - PAD.bottom),
   };
 }
 
@@ -88,9 +92,23 @@ export function LineChart(props: {
   const { sx, sy } = scales(height, x, y);
   return (
     <figure>
-      <Frame height={height} x={x} y={y} xFormat={props.xFormat} yFormat={props.yFormat} label={props.label}>
+      <Frame
+        height={height}
+        x={x}
+        y={y}
+        xFormat={props.xFormat}
+        yFormat={props.yFormat}
+        label={props.label}
+      >
         {(props.markers ?? []).map((m, i) => (
-          <line key={`m${i}`} class="marker" x1={sx(m.x)} x2={sx(m.x)} y1={PAD.top} y2={height - PAD.bottom}>
+          <line
+            key={`m${i}`}
+            class="marker"
+            x1={sx(m.x)}
+            x2={sx(m.x)}
+            y1={PAD.top}
+            y2={height - PAD.bottom}
+          >
             <title>{m.label}</title>
           </line>
         ))}
@@ -116,7 +134,12 @@ export function LineChart(props: {
 }
 
 /** Percentile bands by month: P5-P95 light, P25-P75 darker, the median a line. */
-export function FanChart(props: { fans: Fan[]; yFormat: (v: number) => string; label: string; height?: number }) {
+export function FanChart(props: {
+  fans: Fan[];
+  yFormat: (v: number) => string;
+  label: string;
+  height?: number;
+}) {
   const height = props.height ?? 200;
   const fans = props.fans;
   if (fans.length === 0) return <p class="muted">No months.</p>;
@@ -131,16 +154,30 @@ export function FanChart(props: { fans: Fan[]; yFormat: (v: number) => string; l
       .reverse()
       .join(" ");
   return (
-    <Frame height={height} x={x} y={y} xFormat={(v) => `m${v}`} yFormat={props.yFormat} label={props.label}>
+    <Frame
+      height={height}
+      x={x}
+      y={y}
+      xFormat={(v) => `m${v}`}
+      yFormat={props.yFormat}
+      label={props.label}
+    >
       <polygon class="band outer" points={band(0, 4)} />
       <polygon class="band inner" points={band(1, 3)} />
-      <polyline class="line c0" points={fans.map((f, i) => `${sx(i + 1)},${sy(f.percentiles[2])}`).join(" ")} />
+      <polyline
+        class="line c0"
+        points={fans.map((f, i) => `${sx(i + 1)},${sy(f.percentiles[2])}`).join(" ")}
+      />
     </Frame>
   );
 }
 
 /** Horizontal bars around zero: a tornado when values are signed, plain bars otherwise. */
-export function Bars(props: { items: { label: string; value: number; title?: string }[]; format: (v: number) => string; label: string }) {
+export function Bars(props: {
+  items: { label: string; value: number; title?: string }[];
+  format: (v: number) => string;
+  label: string;
+}) {
   const max = Math.max(1e-12, ...props.items.map((i) => Math.abs(i.value)));
   const signed = props.items.some((i) => i.value < 0);
   return (
@@ -149,10 +186,17 @@ export function Bars(props: { items: { label: string; value: number; title?: str
         const w = (Math.abs(it.value) / max) * (signed ? 50 : 100);
         const left = signed ? (it.value < 0 ? 50 - w : 50) : 0;
         return (
-          <div class="bar-row" key={it.label} title={it.title ?? `${it.label}: ${props.format(it.value)}`}>
+          <div
+            class="bar-row"
+            key={it.label}
+            title={it.title ?? `${it.label}: ${props.format(it.value)}`}
+          >
             <span class="bar-label">{it.label}</span>
             <span class="bar-track">
-              <span class={`bar ${it.value < 0 ? "neg" : "pos"}`} style={{ left: `${left}%`, width: `${w}%` }} />
+              <span
+                class={`bar ${it.value < 0 ? "neg" : "pos"}`}
+                style={{ left: `${left}%`, width: `${w}%` }}
+              />
             </span>
             <span class="bar-value">{props.format(it.value)}</span>
           </div>
@@ -163,7 +207,12 @@ export function Bars(props: { items: { label: string; value: number; title?: str
 }
 
 /** Vertical bars of a distribution (shares of paths per bucket). */
-export function Histogram(props: { values: number[]; labelFor: (i: number) => string; label: string; height?: number }) {
+export function Histogram(props: {
+  values: number[];
+  labelFor: (i: number) => string;
+  label: string;
+  height?: number;
+}) {
   const height = props.height ?? 160;
   const n = props.values.length;
   if (n === 0) return <p class="muted">No data.</p>;
@@ -173,9 +222,23 @@ export function Histogram(props: { values: number[]; labelFor: (i: number) => st
   const { sx, sy } = scales(height, x, y);
   const bw = (W - PAD.left - PAD.right) / n;
   return (
-    <Frame height={height} x={x} y={y} xFormat={(v) => props.labelFor(Math.round(v))} yFormat={(v) => `${(v * 100).toFixed(0)}%`} label={props.label}>
+    <Frame
+      height={height}
+      x={x}
+      y={y}
+      xFormat={(v) => props.labelFor(Math.round(v))}
+      yFormat={(v) => `${(v * 100).toFixed(0)}%`}
+      label={props.label}
+    >
       {props.values.map((v, i) => (
-        <rect key={i} class="hist" x={sx(i) + 0.5} width={Math.max(1, bw - 1)} y={sy(v)} height={sy(0) - sy(v)}>
+        <rect
+          key={i}
+          class="hist"
+          x={sx(i) + 0.5}
+          width={Math.max(1, bw - 1)}
+          y={sy(v)}
+          height={sy(0) - sy(v)}
+        >
           <title>{`${props.labelFor(i)}: ${(v * 100).toFixed(2)}%`}</title>
         </rect>
       ))}

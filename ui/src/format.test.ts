@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { compactMoney, exactMoney, groupDigits, parseDecimal, percent, shares, compactNumber } from "./format";
+import {
+  compactMoney,
+  compactNumber,
+  exactMoney,
+  groupDigits,
+  parseDecimal,
+  percent,
+  shares,
+} from "./format";
 
 const usd = (amount: string) => ({ amount, currency: "USD" });
 
@@ -64,7 +72,12 @@ describe("shares and percentages", () => {
       for (let k = 1; k < len; k++) d += String(Math.floor(Math.random() * 10));
       const g = groupDigits(d);
       expect(g.replace(/,/g, "")).toBe(d);
-      expect(g.split(",").slice(1).every((part) => part.length === 3)).toBe(true);
+      expect(
+        g
+          .split(",")
+          .slice(1)
+          .every((part) => part.length === 3),
+      ).toBe(true);
       expect(g.split(",")[0].length).toBeGreaterThanOrEqual(1);
       expect(g.split(",")[0].length).toBeLessThanOrEqual(3);
     }

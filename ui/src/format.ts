@@ -80,12 +80,15 @@ export function shares(n: number): string {
 /** A percentage string of the cap table ("12.3456789012") to two places, rounded half up on the digits. */
 export function percent(text: string, places = 2): string {
   const { negative, whole, fraction } = parseDecimal(text);
-  const digits = (whole + fraction.padEnd(places + 1, "0").slice(0, places + 1)).replace(/^0+(?=\d)/, "");
+  const digits = (whole + fraction.padEnd(places + 1, "0").slice(0, places + 1)).replace(
+    /^0+(?=\d)/,
+    "",
+  );
   let n = BigInt(digits);
   n = n / 10n + (n % 10n >= 5n ? 1n : 0n);
   const s = n.toString().padStart(places + 1, "0");
   const out = places > 0 ? `${s.slice(0, -places)}.${s.slice(-places)}` : s;
-  return `${negative && n !== 0n ? MINUS : ""}${groupDigits(out.split(".")[0])}${places > 0 ? "." + out.split(".")[1] : ""}%`;
+  return `${negative && n !== 0n ? MINUS : ""}${groupDigits(out.split(".")[0])}${places > 0 ? `.${out.split(".")[1]}` : ""}%`;
 }
 
 /** A probability (0..1) as a percentage with one decimal. */

@@ -1,18 +1,18 @@
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { AppError, call } from "./api";
+import { type AppError, call } from "./api";
 import type { BookInfo } from "./types";
 import { ErrorNote, Field } from "./ui";
 import { CapTableView } from "./views/captable";
 import { ComputeView } from "./views/compute";
 import { ExitViewPage } from "./views/exit";
+import { ImportExportView } from "./views/importExport";
 import { JournalView } from "./views/journal";
 import { OverviewView } from "./views/overview";
 import { RecordView } from "./views/record";
 import { RoundsView } from "./views/rounds";
 import { ScenariosView } from "./views/scenarios";
 import { StakeholdersView } from "./views/stakeholders";
-import { TransferView } from "./views/transfer";
 import "./style.css";
 
 const VIEWS = [
@@ -25,7 +25,7 @@ const VIEWS = [
   ["compute", "Compute"],
   ["scenarios", "Scenarios"],
   ["exit", "Exit waterfall"],
-  ["transfer", "Import & export"],
+  ["import-export", "Import & export"],
 ] as const;
 type ViewId = (typeof VIEWS)[number][0];
 type Theme = "system" | "light" | "dark";
@@ -48,11 +48,20 @@ function NewBookForm(props: { done: (b: BookInfo) => void; cancel: () => void })
     <form class="card" onSubmit={submit} aria-label="New book">
       <div class="row">
         <Field label="Company name" name="name" value={name} onInput={setName} error={error} />
-        <Field label="Founded" name="founded" type="date" value={founded} onInput={setFounded} error={error} />
+        <Field
+          label="Founded"
+          name="founded"
+          type="date"
+          value={founded}
+          onInput={setFounded}
+          error={error}
+        />
       </div>
       {error && !["name", "founded"].includes(error.field ?? "") && <ErrorNote error={error} />}
       <button type="submit">Choose where to save it…</button>
-      <button type="button" class="secondary" onClick={props.cancel}>Cancel</button>
+      <button type="button" class="secondary" onClick={props.cancel}>
+        Cancel
+      </button>
     </form>
   );
 }
@@ -84,12 +93,32 @@ function FileMenu(props: { opened: (b: BookInfo) => void }) {
     <details class="file-menu">
       <summary>File</summary>
       <div class="menu">
-        <button type="button" onClick={() => setMaking(true)}>New book…</button>
-        <button type="button" onClick={() => act(() => call("open_book", {}), "Opened").then((b) => b && props.opened(b))}>Open…</button>
-        <button type="button" onClick={() => act(() => call("save_copy", {}), "Saved a copy")}>Save a copy…</button>
+        <button type="button" onClick={() => setMaking(true)}>
+          New book…
+        </button>
+        <button
+          type="button"
+          onClick={() =>
+            act(() => call("open_book", {}), "Opened").then((b) => b && props.opened(b))
+          }
+        >
+          Open…
+        </button>
+        <button type="button" onClick={() => act(() => call("save_copy", {}), "Saved a copy")}>
+          Save a copy…
+        </button>
         <div class="muted">Recent books</div>
         {recent.map((p) => (
-          <button type="button" class="link" key={p} onClick={() => act(() => call("open_recent", { path: p }), "Opened").then((b) => b && props.opened(b))}>
+          <button
+            type="button"
+            class="link"
+            key={p}
+            onClick={() =>
+              act(() => call("open_recent", { path: p }), "Opened").then(
+                (b) => b && props.opened(b),
+              )
+            }
+          >
             {p}
           </button>
         ))}
@@ -104,7 +133,11 @@ function FileMenu(props: { opened: (b: BookInfo) => void }) {
           />
         )}
         <ErrorNote error={error} />
-        {note && <p class="ok" role="status">{note}</p>}
+        {note && (
+          <p class="ok" role="status">
+            {note}
+          </p>
+        )}
       </div>
     </details>
   );
@@ -155,7 +188,13 @@ function App() {
         <ul>
           {VIEWS.map(([id, label], i) => (
             <li key={id}>
-              <button type="button" data-view={id} aria-current={view === id ? "page" : undefined} onClick={() => setView(id)} title={`Alt+${i + 1}`}>
+              <button
+                type="button"
+                data-view={id}
+                aria-current={view === id ? "page" : undefined}
+                onClick={() => setView(id)}
+                title={`Alt+${i + 1}`}
+              >
                 {label}
               </button>
             </li>
@@ -163,7 +202,11 @@ function App() {
         </ul>
         <label class="field inline theme">
           <span>Theme</span>
-          <select name="theme" value={theme} onChange={(e) => setTheme((e.target as HTMLSelectElement).value as Theme)}>
+          <select
+            name="theme"
+            value={theme}
+            onChange={(e) => setTheme((e.target as HTMLSelectElement).value as Theme)}
+          >
             <option value="system">system</option>
             <option value="light">light</option>
             <option value="dark">dark</option>
@@ -181,10 +224,12 @@ function App() {
         {view === "compute" && <ComputeView rev={rev} />}
         {view === "scenarios" && <ScenariosView rev={rev} changed={changed} />}
         {view === "exit" && <ExitViewPage rev={rev} />}
-        {view === "transfer" && <TransferView changed={changed} opened={opened} />}
+        {view === "import-export" && <ImportExportView changed={changed} opened={opened} />}
       </main>
     </div>
   );
 }
 
-render(<App />, document.getElementById("app")!);
+const root = document.getElementById("app");
+if (!root) throw new Error("index.html has no #app element");
+render(<App />, root);

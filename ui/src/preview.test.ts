@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { barHeights, distributionLabel, fieldError, hasInlineClasses, percentileLine, sig, withoutInlineClasses, type Drawn } from "./preview";
+import {
+  barHeights,
+  type Drawn,
+  distributionLabel,
+  fieldError,
+  hasInlineClasses,
+  percentileLine,
+  sig,
+  withoutInlineClasses,
+} from "./preview";
 
 describe("the distribution preview's formatting", () => {
   it("writes three significant figures, large values in K/M/B", () => {
@@ -16,14 +25,23 @@ describe("the distribution preview's formatting", () => {
   });
 
   it("names the kind and only the parameters given", () => {
-    expect(distributionLabel({ dist: "triangular", min: 1.1, mode: 1.2, max: 1.58 })).toBe("triangular: min 1.10, mode 1.20, max 1.58");
+    expect(distributionLabel({ dist: "triangular", min: 1.1, mode: 1.2, max: 1.58 })).toBe(
+      "triangular: min 1.10, mode 1.20, max 1.58",
+    );
     // A lognormal given by median and p95: mu and sigma are absent (null) and not shown.
-    expect(distributionLabel({ dist: "lognormal", median: 2.5, p95: 6.9, mu: null, sigma: null })).toBe("lognormal: median 2.50, p95 6.90");
+    expect(
+      distributionLabel({ dist: "lognormal", median: 2.5, p95: 6.9, mu: null, sigma: null }),
+    ).toBe("lognormal: median 2.50, p95 6.90");
     expect(distributionLabel({ dist: "fixed", value: 24000 })).toBe("fixed: value 24.0K");
   });
 
   it("shows P5, P50 and P95 in order", () => {
-    const d: Drawn = { samples: 4096, mean: 1.29, percentiles: [1.15, 1.28, 1.47], histogram: { min: 1.1, max: 1.58, counts: [1, 2] } };
+    const d: Drawn = {
+      samples: 4096,
+      mean: 1.29,
+      percentiles: [1.15, 1.28, 1.47],
+      histogram: { min: 1.1, max: 1.58, counts: [1, 2] },
+    };
     expect(percentileLine(d)).toBe("P5 1.15 · P50 1.28 · P95 1.47");
   });
 
@@ -34,7 +52,9 @@ describe("the distribution preview's formatting", () => {
   });
 
   it("puts the field path first in an error", () => {
-    expect(fieldError({ path: "compute.pue.max", message: "max 1 is below min 1.1" })).toBe("compute.pue.max: max 1 is below min 1.1");
+    expect(fieldError({ path: "compute.pue.max", message: "max 1 is below min 1.1" })).toBe(
+      "compute.pue.max: max 1 is below min 1.1",
+    );
   });
 });
 
@@ -55,7 +75,9 @@ describe("taking the capitalisation from the book", () => {
 
   it("drops every [[start.classes]] table and keeps the rest", () => {
     const out = withoutInlineClasses(scenario);
-    expect(out).toBe(['[start]', 'date = "2024-05-26"', "[compute]", "kw_per_gpu = 1.275"].join("\n"));
+    expect(out).toBe(
+      ["[start]", 'date = "2024-05-26"', "[compute]", "kw_per_gpu = 1.275"].join("\n"),
+    );
     expect(hasInlineClasses(scenario)).toBe(true);
     expect(hasInlineClasses(out)).toBe(false);
     expect(withoutInlineClasses(out)).toBe(out);

@@ -3,23 +3,66 @@ import { blankForm, choices, FORMS, formArgs, KINDS, recordedLine } from "./reco
 import type { People } from "./types";
 
 const people = {
-  stakeholders: [{ id: 1, name: "Elon Musk" }, { id: 7, name: "Valor Equity Partners" }],
-  classes: [{ id: 1, name: "Common" }, { id: 3, name: "Series B Preferred" }],
+  stakeholders: [
+    { id: 1, name: "Elon Musk" },
+    { id: 7, name: "Valor Equity Partners" },
+  ],
+  classes: [
+    { id: 1, name: "Common" },
+    { id: 3, name: "Series B Preferred" },
+  ],
   plans: [{ id: 1, name: "2023 Equity Incentive Plan", class: 1 }],
 } as unknown as People;
 
 describe("the Record view's forms", () => {
   it("send exactly the fields each app form reads (src-tauri/src/actions.rs)", () => {
-    const sent = (k: (typeof KINDS)[number]) => Object.keys((formArgs(k, { extra: "x" }) as { form: object }).form).sort();
-    expect(sent("issue_shares")).toEqual(["class", "date", "holder", "memo", "price_per_share", "shares"]);
-    expect(sent("grant_options")).toEqual(["date", "exercise_price", "expires", "holder", "memo", "options", "plan"]);
-    expect(sent("transfer_shares")).toEqual(["class", "date", "from", "memo", "price_per_share", "shares", "to"]);
-    expect(sent("record_safe")).toEqual(["date", "discount", "holder", "investment", "memo", "timing", "valuation_cap"]);
+    const sent = (k: (typeof KINDS)[number]) =>
+      Object.keys((formArgs(k, { extra: "x" }) as { form: object }).form).sort();
+    expect(sent("issue_shares")).toEqual([
+      "class",
+      "date",
+      "holder",
+      "memo",
+      "price_per_share",
+      "shares",
+    ]);
+    expect(sent("grant_options")).toEqual([
+      "date",
+      "exercise_price",
+      "expires",
+      "holder",
+      "memo",
+      "options",
+      "plan",
+    ]);
+    expect(sent("transfer_shares")).toEqual([
+      "class",
+      "date",
+      "from",
+      "memo",
+      "price_per_share",
+      "shares",
+      "to",
+    ]);
+    expect(sent("record_safe")).toEqual([
+      "date",
+      "discount",
+      "holder",
+      "investment",
+      "memo",
+      "timing",
+      "valuation_cap",
+    ]);
     expect(sent("split_stock")).toEqual(["class", "date", "memo", "ratio"]);
   });
 
   it("keep what was typed, as typed", () => {
-    const values = { ...blankForm("issue_shares"), holder: "Elon Musk", shares: "1250000", price_per_share: "0.10" };
+    const values = {
+      ...blankForm("issue_shares"),
+      holder: "Elon Musk",
+      shares: "1250000",
+      price_per_share: "0.10",
+    };
     const { form } = formArgs("issue_shares", values);
     expect(form.shares).toBe("1250000");
     expect(form.price_per_share).toBe("0.10");
@@ -46,9 +89,23 @@ describe("the Record view's forms", () => {
   });
 
   it("say what was recorded", () => {
-    const line = recordedLine("split_stock", { id: 42, effective: "2024-12-01", recorded_at: "", kind: "stock-split", memo: null, provenance: "recorded" });
+    const line = recordedLine("split_stock", {
+      id: 42,
+      effective: "2024-12-01",
+      recorded_at: "",
+      kind: "stock-split",
+      memo: null,
+      provenance: "recorded",
+    });
     expect(line).toBe("Recorded the split as #42, effective 2024-12-01");
-    const safe = recordedLine("record_safe", { id: 43, effective: "2024-12-03", recorded_at: "", kind: "convertible-issuance", memo: null, provenance: "recorded" });
+    const safe = recordedLine("record_safe", {
+      id: 43,
+      effective: "2024-12-03",
+      recorded_at: "",
+      kind: "convertible-issuance",
+      memo: null,
+      provenance: "recorded",
+    });
     expect(safe).toBe("Recorded the SAFE as #43, effective 2024-12-03");
   });
 });

@@ -5,7 +5,12 @@
 import type { Commands } from "./api";
 import type { People, RecordedEntry } from "./types";
 
-export type RecordKind = "issue_shares" | "grant_options" | "transfer_shares" | "record_safe" | "split_stock";
+export type RecordKind =
+  | "issue_shares"
+  | "grant_options"
+  | "transfer_shares"
+  | "record_safe"
+  | "split_stock";
 
 /** What a field's input picks from; "text" and "date" are typed in. */
 export type Source = "text" | "date" | "holder" | "class" | "plan" | "timing";
@@ -38,7 +43,13 @@ export const FORMS: Record<RecordKind, FormSpec> = {
       { name: "class", label: "Class", source: "class" },
       { name: "shares", label: "Shares", source: "text", placeholder: "1000000" },
       date,
-      { name: "price_per_share", label: "Price per share", source: "text", placeholder: "0.10", optional: true },
+      {
+        name: "price_per_share",
+        label: "Price per share",
+        source: "text",
+        placeholder: "0.10",
+        optional: true,
+      },
       memo,
     ],
   },
@@ -76,7 +87,13 @@ export const FORMS: Record<RecordKind, FormSpec> = {
       { name: "investment", label: "Investment", source: "text", placeholder: "250000000" },
       date,
       { name: "valuation_cap", label: "Valuation cap", source: "text", optional: true },
-      { name: "discount", label: "Discount (0.20 = 20%)", source: "text", placeholder: "0.20", optional: true },
+      {
+        name: "discount",
+        label: "Discount (0.20 = 20%)",
+        source: "text",
+        placeholder: "0.20",
+        optional: true,
+      },
       { name: "timing", label: "Cap is", source: "timing" },
       memo,
     ],
@@ -119,7 +136,10 @@ export function blankForm(kind: RecordKind): Record<string, string> {
 }
 
 /** The command's argument: exactly the spec's fields, whatever else the values hold. */
-export function formArgs<K extends RecordKind>(kind: K, values: Record<string, string>): Commands[K][0] {
+export function formArgs<K extends RecordKind>(
+  kind: K,
+  values: Record<string, string>,
+): Commands[K][0] {
   const form: Record<string, string> = {};
   for (const f of FORMS[kind].fields) form[f.name] = values[f.name] ?? "";
   return { form } as unknown as Commands[K][0];

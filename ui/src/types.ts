@@ -216,7 +216,13 @@ export interface GpuOrder {
 
 export interface ComputeView {
   orders: GpuOrder[];
-  projection: null | { from: string; months: number; opening_cash: Money; closing_cash: Money; rows: MonthRow[] };
+  projection: null | {
+    from: string;
+    months: number;
+    opening_cash: Money;
+    closing_cash: Money;
+    rows: MonthRow[];
+  };
   use_of_proceeds: { name: string; raised: Money }[];
 }
 
@@ -299,7 +305,13 @@ export interface Summary {
   exit_value_mean: number;
   exit_value_se: number;
   payout_mean: number[];
-  sensitivity: { input: string; exit_value: number | null; new_money: number | null; rounds: number | null; failed: number | null }[];
+  sensitivity: {
+    input: string;
+    exit_value: number | null;
+    new_money: number | null;
+    rounds: number | null;
+    failed: number | null;
+  }[];
   convergence: { paths: number; p_fail: number; exit_value_mean: number }[];
 }
 

@@ -3,14 +3,21 @@
 
 import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { AppError, call, type Commands } from "./api";
+import { type AppError, type Commands, call } from "./api";
 import { compactMoney, exactMoney } from "./format";
 import type { Money, Provenance } from "./types";
 
-export type Loaded<T> = { state: "loading" } | { state: "ready"; value: T } | { state: "failed"; error: AppError };
+export type Loaded<T> =
+  | { state: "loading" }
+  | { state: "ready"; value: T }
+  | { state: "failed"; error: AppError };
 
 /** Runs a read command whenever `deps` change (the open book's path is always one of them). */
-export function useCommand<K extends keyof Commands>(cmd: K, args: Commands[K][0], deps: unknown[]): Loaded<Commands[K][1]> {
+export function useCommand<K extends keyof Commands>(
+  cmd: K,
+  args: Commands[K][0],
+  deps: unknown[],
+): Loaded<Commands[K][1]> {
   const [loaded, setLoaded] = useState<Loaded<Commands[K][1]>>({ state: "loading" });
   useEffect(() => {
     let live = true;
@@ -27,7 +34,12 @@ export function useCommand<K extends keyof Commands>(cmd: K, args: Commands[K][0
 
 export function Show<T>(props: { loaded: Loaded<T>; children: (v: T) => ComponentChildren }) {
   const l = props.loaded;
-  if (l.state === "loading") return <p class="muted" aria-busy="true">Loading…</p>;
+  if (l.state === "loading")
+    return (
+      <p class="muted" aria-busy="true">
+        Loading…
+      </p>
+    );
   if (l.state === "failed") return <ErrorNote error={l.error} />;
   return <>{props.children(l.value)}</>;
 }
@@ -41,12 +53,13 @@ export function ErrorNote(props: { error: AppError | null }) {
   );
 }
 
-/** $24.0B with the exact amount in the tooltip and for screen readers. */
+/** $24.0B with the exact amount in the tooltip and for screen readers: the compact text is shown
+ * as an image whose name is the exact amount (a plain span may not carry an aria-label). */
 export function Amount(props: { m: Money | null | undefined }) {
   if (!props.m) return <span class="muted">—</span>;
   const exact = exactMoney(props.m);
   return (
-    <span class="money" title={exact} aria-label={exact} data-exact={exact}>
+    <span class="money" role="img" title={exact} aria-label={exact} data-exact={exact}>
       {compactMoney(props.m)}
     </span>
   );
@@ -59,7 +72,14 @@ export function Exact(props: { m: Money | null | undefined }) {
 export function Basis(props: { p: Provenance }) {
   if (props.p === "recorded") return null;
   return (
-    <span class={`badge ${props.p}`} title={props.p === "illustrative" ? "Made up to complete the example; not a fact about the company" : "A public fact (assets/xai/SOURCES.md)"}>
+    <span
+      class={`badge ${props.p}`}
+      title={
+        props.p === "illustrative"
+          ? "Made up to complete the example; not a fact about the company"
+          : "A public fact (assets/xai/SOURCES.md)"
+      }
+    >
       {props.p}
     </span>
   );
@@ -75,7 +95,7 @@ export function Field(props: {
   type?: string;
   placeholder?: string;
 }) {
-  const mine = props.error?.field === props.name;
+  const mine = props.error?.field === props.name ? props.error : null;
   const id = `f-${props.name.replace(/\W/g, "-")}`;
   return (
     <label class={`field ${mine ? "invalid" : ""}`} for={id}>
@@ -86,13 +106,13 @@ export function Field(props: {
         type={props.type ?? "text"}
         value={props.value}
         placeholder={props.placeholder}
-        aria-invalid={mine}
+        aria-invalid={mine !== null}
         aria-describedby={mine ? `${id}-error` : undefined}
         onInput={(e) => props.onInput((e.target as HTMLInputElement).value)}
       />
       {mine && (
         <small id={`${id}-error`} class="field-error" role="alert">
-          {props.error!.message}
+          {mine.message}
         </small>
       )}
     </label>

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use roundbook_app::files::Library;
+use roundbook_app::books::Library;
 use roundbook_app::{build_app, Session};
 use serde_json::Value;
 use tauri::ipc::{CallbackFn, InvokeBody};

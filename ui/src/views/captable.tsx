@@ -43,8 +43,17 @@ export function rows(t: CapTable, by: By): Row[] {
 
 type SortKey = "name" | "outstanding" | "fullyDiluted";
 
-export function CapTableTable(props: { table: CapTable; by: By; basis: Basis_; filter?: string; caption?: string }) {
-  const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: "fullyDiluted", desc: true });
+export function CapTableTable(props: {
+  table: CapTable;
+  by: By;
+  basis: Basis_;
+  filter?: string;
+  caption?: string;
+}) {
+  const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({
+    key: "fullyDiluted",
+    desc: true,
+  });
   const fd = props.basis === "fully-diluted";
   const f = (props.filter ?? "").trim().toLowerCase();
   const list = rows(props.table, props.by)
@@ -55,8 +64,15 @@ export function CapTableTable(props: { table: CapTable; by: By; basis: Basis_; f
       return sort.desc ? -d : d;
     });
   const header = (key: SortKey, label: string, num = true) => (
-    <th class={num ? "num" : ""} aria-sort={sort.key === key ? (sort.desc ? "descending" : "ascending") : "none"}>
-      <button type="button" class="sort" onClick={() => setSort({ key, desc: sort.key === key ? !sort.desc : key !== "name" })}>
+    <th
+      class={num ? "num" : ""}
+      aria-sort={sort.key === key ? (sort.desc ? "descending" : "ascending") : "none"}
+    >
+      <button
+        type="button"
+        class="sort"
+        onClick={() => setSort({ key, desc: sort.key === key ? !sort.desc : key !== "name" })}
+      >
         {label} {sort.key === key ? (sort.desc ? "▼" : "▲") : ""}
       </button>
     </th>
@@ -82,20 +98,32 @@ export function CapTableTable(props: { table: CapTable; by: By; basis: Basis_; f
               {r.name} {r.provenance && <Basis p={r.provenance} />}
             </td>
             <td class="num">{shares(r.outstanding)}</td>
-            <td class="num" title={`${r.outstandingPct}%`}>{percent(r.outstandingPct)}</td>
+            <td class="num" title={`${r.outstandingPct}%`}>
+              {percent(r.outstandingPct)}
+            </td>
             {fd && <td class="num">{r.options ? shares(r.options) : ""}</td>}
             {fd && <td class="num">{shares(r.fullyDiluted)}</td>}
-            {fd && <td class="num" title={`${r.fdPct}%`}>{percent(r.fdPct)}</td>}
+            {fd && (
+              <td class="num" title={`${r.fdPct}%`}>
+                {percent(r.fdPct)}
+              </td>
+            )}
           </tr>
         ))}
-        {fd && props.by === "holder" &&
+        {fd &&
+          props.by === "holder" &&
           props.table.plans
             .filter((p) => p.available > 0)
             .map((p) => (
               <tr key={`p${p.plan}`} class="muted">
-                <td>Available for grant: {p.name}</td><td /><td /><td />
+                <td>Available for grant: {p.name}</td>
+                <td />
+                <td />
+                <td />
                 <td class="num">{shares(p.available)}</td>
-                <td class="num" title={`${p.available_pct}%`}>{percent(p.available_pct)}</td>
+                <td class="num" title={`${p.available_pct}%`}>
+                  {percent(p.available_pct)}
+                </td>
               </tr>
             ))}
       </tbody>
@@ -125,11 +153,20 @@ export function CapTableView(props: { rev: number }) {
       <div class="toolbar" role="group" aria-label="Cap table options">
         <label class="field inline">
           <span>As of</span>
-          <input type="date" name="as_of" value={asOf} onChange={(e) => setAsOf((e.target as HTMLInputElement).value)} />
+          <input
+            type="date"
+            name="as_of"
+            value={asOf}
+            onChange={(e) => setAsOf((e.target as HTMLInputElement).value)}
+          />
         </label>
         <label class="field inline">
           <span>By</span>
-          <select name="by" value={by} onChange={(e) => setBy((e.target as HTMLSelectElement).value as By)}>
+          <select
+            name="by"
+            value={by}
+            onChange={(e) => setBy((e.target as HTMLSelectElement).value as By)}
+          >
             <option value="holder">holder</option>
             <option value="class">class</option>
           </select>
@@ -139,21 +176,32 @@ export function CapTableView(props: { rev: number }) {
             type="checkbox"
             name="fully_diluted"
             checked={basis === "fully-diluted"}
-            onChange={(e) => setBasis((e.target as HTMLInputElement).checked ? "fully-diluted" : "outstanding")}
+            onChange={(e) =>
+              setBasis((e.target as HTMLInputElement).checked ? "fully-diluted" : "outstanding")
+            }
           />
           Fully diluted
         </label>
         <label class="field inline">
           <span>Filter</span>
-          <input type="search" name="filter" value={filter} onInput={(e) => setFilter((e.target as HTMLInputElement).value)} />
+          <input
+            type="search"
+            name="filter"
+            value={filter}
+            onInput={(e) => setFilter((e.target as HTMLInputElement).value)}
+          />
         </label>
       </div>
       <Show loaded={loaded}>
         {(v) => (
           <>
             <p class="muted">
-              {v.company}, as of {v.cap_table.as_of}. SAFEs and notes are not in fully diluted until a priced round converts them
-              {v.cap_table.convertibles.length ? ` (${v.cap_table.convertibles.length} outstanding)` : ""}.
+              {v.company}, as of {v.cap_table.as_of}. SAFEs and notes are not in fully diluted until
+              a priced round converts them
+              {v.cap_table.convertibles.length
+                ? ` (${v.cap_table.convertibles.length} outstanding)`
+                : ""}
+              .
             </p>
             <CapTableTable table={v.cap_table} by={by} basis={basis} filter={filter} />
           </>

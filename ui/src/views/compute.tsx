@@ -11,8 +11,16 @@ export function ComputeView(props: { rev: number }) {
       <h1 id="h-compute">Compute</h1>
       <label class="field inline">
         <span>Months projected</span>
-        <select name="months" value={String(months)} onChange={(e) => setMonths(Number((e.target as HTMLSelectElement).value))}>
-          {[12, 24, 36, 48, 60].map((m) => <option key={m} value={String(m)}>{m}</option>)}
+        <select
+          name="months"
+          value={String(months)}
+          onChange={(e) => setMonths(Number((e.target as HTMLSelectElement).value))}
+        >
+          {[12, 24, 36, 48, 60].map((m) => (
+            <option key={m} value={String(m)}>
+              {m}
+            </option>
+          ))}
         </select>
       </label>
       <Show loaded={loaded}>
@@ -24,15 +32,37 @@ export function ComputeView(props: { rev: number }) {
             <>
               <h2>GPU orders</h2>
               <table class="grid-table">
-                <thead><tr><th>#</th><th>Model</th><th>Vendor</th><th class="num">Quantity</th><th class="num">Unit price</th><th>Ordered</th><th>Deliveries</th><th>Basis</th></tr></thead>
+                <thead>
+                  <tr>
+                    <th>#</th>
+                    <th>Model</th>
+                    <th>Vendor</th>
+                    <th class="num">Quantity</th>
+                    <th class="num">Unit price</th>
+                    <th>Ordered</th>
+                    <th>Deliveries</th>
+                    <th>Basis</th>
+                  </tr>
+                </thead>
                 <tbody>
                   {c.orders.map((o) => (
                     <tr key={o.id}>
-                      <td class="num">{o.id}</td><td>{o.model}</td><td>{o.vendor}</td>
-                      <td class="num">{shares(o.quantity)}</td><td class="num"><Amount m={o.unit_price} /></td>
+                      <td class="num">{o.id}</td>
+                      <td>{o.model}</td>
+                      <td>{o.vendor}</td>
+                      <td class="num">{shares(o.quantity)}</td>
+                      <td class="num">
+                        <Amount m={o.unit_price} />
+                      </td>
                       <td>{o.ordered}</td>
-                      <td>{o.deliveries.map((d) => `${d.month.slice(0, 7)}: ${shares(d.quantity)}`).join(", ")}</td>
-                      <td><Basis p={o.provenance} /></td>
+                      <td>
+                        {o.deliveries
+                          .map((d) => `${d.month.slice(0, 7)}: ${shares(d.quantity)}`)
+                          .join(", ")}
+                      </td>
+                      <td>
+                        <Basis p={o.provenance} />
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -43,10 +73,22 @@ export function ComputeView(props: { rev: number }) {
                   <LineChart
                     label="Monthly capex, power and other spend, and closing cash"
                     series={[
-                      { name: "Capex", points: rows.map((r, i) => [idx(i), Number(r.capex.amount)]) },
-                      { name: "Power", points: rows.map((r, i) => [idx(i), Number(r.power.amount)]) },
-                      { name: "Other burn", points: rows.map((r, i) => [idx(i), Number(r.other_burn.amount)]) },
-                      { name: "Closing cash", points: rows.map((r, i) => [idx(i), Number(r.closing_cash.amount)]) },
+                      {
+                        name: "Capex",
+                        points: rows.map((r, i) => [idx(i), Number(r.capex.amount)]),
+                      },
+                      {
+                        name: "Power",
+                        points: rows.map((r, i) => [idx(i), Number(r.power.amount)]),
+                      },
+                      {
+                        name: "Other burn",
+                        points: rows.map((r, i) => [idx(i), Number(r.other_burn.amount)]),
+                      },
+                      {
+                        name: "Closing cash",
+                        points: rows.map((r, i) => [idx(i), Number(r.closing_cash.amount)]),
+                      },
                     ]}
                     xFormat={label}
                     yFormat={(v) => compactNumber(v, "USD")}
@@ -55,25 +97,53 @@ export function ComputeView(props: { rev: number }) {
                   <LineChart
                     label="Power draw in megawatts by month"
                     height={160}
-                    series={[{ name: "Power (MW)", points: rows.map((r, i) => [idx(i), Number(r.power_mw)]) }]}
+                    series={[
+                      {
+                        name: "Power (MW)",
+                        points: rows.map((r, i) => [idx(i), Number(r.power_mw)]),
+                      },
+                    ]}
                     xFormat={label}
                     yFormat={(v) => `${compactNumber(v)} MW`}
                   />
                   <table class="grid-table">
-                    <thead><tr><th>Month</th><th class="num">Installed</th><th class="num">MW</th><th class="num">Capex</th><th class="num">Power</th><th class="num">Closing cash</th><th>Runway</th></tr></thead>
+                    <thead>
+                      <tr>
+                        <th>Month</th>
+                        <th class="num">Installed</th>
+                        <th class="num">MW</th>
+                        <th class="num">Capex</th>
+                        <th class="num">Power</th>
+                        <th class="num">Closing cash</th>
+                        <th>Runway</th>
+                      </tr>
+                    </thead>
                     <tbody>
                       {rows.map((r) => (
                         <tr key={r.month}>
-                          <td>{r.month.slice(0, 7)}</td><td class="num">{shares(r.installed)}</td><td class="num">{r.power_mw}</td>
-                          <td class="num"><Amount m={r.capex} /></td><td class="num"><Amount m={r.power} /></td>
-                          <td class="num"><Amount m={r.closing_cash} /></td><td>{runwayText(r.runway)}</td>
+                          <td>{r.month.slice(0, 7)}</td>
+                          <td class="num">{shares(r.installed)}</td>
+                          <td class="num">{r.power_mw}</td>
+                          <td class="num">
+                            <Amount m={r.capex} />
+                          </td>
+                          <td class="num">
+                            <Amount m={r.power} />
+                          </td>
+                          <td class="num">
+                            <Amount m={r.closing_cash} />
+                          </td>
+                          <td>{runwayText(r.runway)}</td>
                         </tr>
                       ))}
                     </tbody>
                   </table>
                 </>
               ) : (
-                <p class="muted">No projection: the compute terms give no cash month yet (`roundbook compute terms set`).</p>
+                <p class="muted">
+                  No projection: the compute terms give no cash month yet (`roundbook compute terms
+                  set`).
+                </p>
               )}
             </>
           );

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import { AppError, call, type ExitForm } from "../api";
+import { type AppError, call, type ExitForm } from "../api";
 import { LineChart } from "../charts";
 import { compactNumber, shares } from "../format";
 import type { ExitView } from "../types";
@@ -13,7 +13,13 @@ function sliderMax(postMoney: string | undefined): number {
 
 export function ExitViewPage(props: { rev: number }) {
   const [max, setMax] = useState(1e9);
-  const [form, setForm] = useState<ExitForm>({ exit_value: "", as_of: "", transaction_costs: "", debt: "", chart_to: "" });
+  const [form, setForm] = useState<ExitForm>({
+    exit_value: "",
+    as_of: "",
+    transaction_costs: "",
+    debt: "",
+    chart_to: "",
+  });
   const [view, setView] = useState<ExitView | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   useEffect(() => {
@@ -27,7 +33,11 @@ export function ExitViewPage(props: { rev: number }) {
     if (!form.exit_value) return;
     let live = true;
     call("exit_waterfall", { form: { ...form, chart_to: form.chart_to || String(max) } }).then(
-      (v) => live && (setView(v), setError(null)),
+      (v) => {
+        if (!live) return;
+        setView(v);
+        setError(null);
+      },
       (e) => live && setError(e),
     );
     return () => {
@@ -49,42 +59,97 @@ export function ExitViewPage(props: { rev: number }) {
           step={String(max / 500)}
           value={form.exit_value || "0"}
           aria-label="Exit value"
-          onInput={(e) => set("exit_value")(String(Math.round(Number((e.target as HTMLInputElement).value))))}
+          onInput={(e) =>
+            set("exit_value")(String(Math.round(Number((e.target as HTMLInputElement).value))))
+          }
         />
       </label>
       <div class="row">
-        <Field label="Exit value" name="exit_value" value={form.exit_value} onInput={set("exit_value")} error={error} />
-        <Field label="Transaction costs" name="transaction_costs" value={form.transaction_costs} onInput={set("transaction_costs")} error={error} />
+        <Field
+          label="Exit value"
+          name="exit_value"
+          value={form.exit_value}
+          onInput={set("exit_value")}
+          error={error}
+        />
+        <Field
+          label="Transaction costs"
+          name="transaction_costs"
+          value={form.transaction_costs}
+          onInput={set("transaction_costs")}
+          error={error}
+        />
         <Field label="Debt" name="debt" value={form.debt} onInput={set("debt")} error={error} />
-        <Field label="Capitalisation as of" name="as_of" type="date" value={form.as_of} onInput={set("as_of")} error={error} />
+        <Field
+          label="Capitalisation as of"
+          name="as_of"
+          type="date"
+          value={form.as_of}
+          onInput={set("as_of")}
+          error={error}
+        />
       </div>
-      {error && !["exit_value", "transaction_costs", "debt", "as_of"].includes(error.field ?? "") && <ErrorNote error={error} />}
+      {error &&
+        !["exit_value", "transaction_costs", "debt", "as_of"].includes(error.field ?? "") && (
+          <ErrorNote error={error} />
+        )}
       {view && o && (
         <>
           <p>
-            Net proceeds <Amount m={o.net_proceeds} />, distributed <Amount m={o.total_distributed} />, common price per share {o.common_price_per_share}.
+            Net proceeds <Amount m={o.net_proceeds} />, distributed{" "}
+            <Amount m={o.total_distributed} />, common price per share {o.common_price_per_share}.
           </p>
           <div class="side-by-side">
             <table class="grid-table">
               <caption>By class</caption>
-              <thead><tr><th>Class</th><th>Decision</th><th class="num">Shares</th><th class="num">Preference</th><th class="num">Participation</th><th class="num">Total</th></tr></thead>
+              <thead>
+                <tr>
+                  <th>Class</th>
+                  <th>Decision</th>
+                  <th class="num">Shares</th>
+                  <th class="num">Preference</th>
+                  <th class="num">Participation</th>
+                  <th class="num">Total</th>
+                </tr>
+              </thead>
               <tbody>
                 {o.classes.map((c) => (
                   <tr key={c.name}>
-                    <td>{c.name}</td><td>{c.decision}</td><td class="num">{shares(c.shares)}</td>
-                    <td class="num"><Amount m={c.preference_paid} /></td><td class="num"><Amount m={c.participation_paid} /></td>
-                    <td class="num"><Amount m={c.total} /></td>
+                    <td>{c.name}</td>
+                    <td>{c.decision}</td>
+                    <td class="num">{shares(c.shares)}</td>
+                    <td class="num">
+                      <Amount m={c.preference_paid} />
+                    </td>
+                    <td class="num">
+                      <Amount m={c.participation_paid} />
+                    </td>
+                    <td class="num">
+                      <Amount m={c.total} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
             <table class="grid-table">
               <caption>By holder</caption>
-              <thead><tr><th>Holder</th><th class="num">Received</th><th class="num">Exercise cost</th></tr></thead>
+              <thead>
+                <tr>
+                  <th>Holder</th>
+                  <th class="num">Received</th>
+                  <th class="num">Exercise cost</th>
+                </tr>
+              </thead>
               <tbody>
                 {o.holders.map((h) => (
                   <tr key={h.holder}>
-                    <td>{h.holder}</td><td class="num"><Amount m={h.total} /></td><td class="num"><Amount m={h.exercise_cost} /></td>
+                    <td>{h.holder}</td>
+                    <td class="num">
+                      <Amount m={h.total} />
+                    </td>
+                    <td class="num">
+                      <Amount m={h.exercise_cost} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -95,21 +160,45 @@ export function ExitViewPage(props: { rev: number }) {
             label="Payout by class as the exit value grows; vertical lines mark breakpoints"
             series={(view.curve[0]?.classes ?? []).map((c, k) => ({
               name: c.name,
-              points: view.curve.map((w) => [Number(w.exit_value.amount), Number(w.classes[k].total.amount)] as [number, number]),
+              points: view.curve.map(
+                (w) =>
+                  [Number(w.exit_value.amount), Number(w.classes[k].total.amount)] as [
+                    number,
+                    number,
+                  ],
+              ),
             }))}
             markers={view.breakpoints
               .filter((b) => Number(b.exit_value.amount) <= max)
-              .map((b) => ({ x: Number(b.exit_value.amount), label: `${b.class}: ${b.event} at ${b.exit_value.amount}` }))}
+              .map((b) => ({
+                x: Number(b.exit_value.amount),
+                label: `${b.class}: ${b.event} at ${b.exit_value.amount}`,
+              }))}
             xFormat={(v) => compactNumber(v, "USD")}
             yFormat={(v) => compactNumber(v, "USD")}
           />
           <table class="grid-table">
             <caption>Breakpoints</caption>
-            <thead><tr><th class="num">Exit value</th><th>Class</th><th>Event</th><th>Detail</th></tr></thead>
+            <thead>
+              <tr>
+                <th class="num">Exit value</th>
+                <th>Class</th>
+                <th>Event</th>
+                <th>Detail</th>
+              </tr>
+            </thead>
             <tbody>
               {view.breakpoints.map((b, i) => (
                 <tr key={i}>
-                  <td class="num"><Amount m={b.exit_value} /></td><td>{b.class}{b.holder ? ` (${b.holder})` : ""}</td><td>{b.event}</td><td>{b.description}</td>
+                  <td class="num">
+                    <Amount m={b.exit_value} />
+                  </td>
+                  <td>
+                    {b.class}
+                    {b.holder ? ` (${b.holder})` : ""}
+                  </td>
+                  <td>{b.event}</td>
+                  <td>{b.description}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { AppError, call } from "../api";
+import { type AppError, call } from "../api";
 import { Basis, ErrorNote, Field, Show, useCommand } from "../ui";
 
 function ReverseForm(props: { entry: number; done: () => void; cancel: () => void }) {
@@ -17,10 +17,18 @@ function ReverseForm(props: { entry: number; done: () => void; cancel: () => voi
   };
   return (
     <form class="inline-form" onSubmit={submit} aria-label={`Reverse entry ${props.entry}`}>
-      <Field label={`Why reverse #${props.entry}?`} name="reason" value={reason} onInput={setReason} error={error} />
+      <Field
+        label={`Why reverse #${props.entry}?`}
+        name="reason"
+        value={reason}
+        onInput={setReason}
+        error={error}
+      />
       {error && error.field !== "reason" && <ErrorNote error={error} />}
       <button type="submit">Record the reversal</button>
-      <button type="button" class="secondary" onClick={props.cancel}>Keep it</button>
+      <button type="button" class="secondary" onClick={props.cancel}>
+        Keep it
+      </button>
     </form>
   );
 }
@@ -33,21 +41,39 @@ export function JournalView(props: { rev: number; changed: () => void }) {
     <section aria-labelledby="h-journal">
       <h1 id="h-journal">Journal</h1>
       <p class="muted">
-        Entries are never changed or deleted. A correction is a reversing entry that names the entry and the reason.
+        Entries are never changed or deleted. A correction is a reversing entry that names the entry
+        and the reason.
       </p>
       <label class="field inline">
         <span>Filter</span>
-        <input type="search" name="journal_filter" value={filter} onInput={(e) => setFilter((e.target as HTMLInputElement).value)} />
+        <input
+          type="search"
+          name="journal_filter"
+          value={filter}
+          onInput={(e) => setFilter((e.target as HTMLInputElement).value)}
+        />
       </label>
       <Show loaded={loaded}>
         {(lines) => (
           <table class="grid-table journal">
             <thead>
-              <tr><th class="num">#</th><th>Effective</th><th>Kind</th><th>Entry</th><th>Basis</th><th>Recorded</th><th /></tr>
+              <tr>
+                <th class="num">#</th>
+                <th>Effective</th>
+                <th>Kind</th>
+                <th>Entry</th>
+                <th>Basis</th>
+                <th>Recorded</th>
+                <th />
+              </tr>
             </thead>
             <tbody>
               {lines
-                .filter((l) => !filter || `${l.summary} ${l.kind}`.toLowerCase().includes(filter.toLowerCase()))
+                .filter(
+                  (l) =>
+                    !filter ||
+                    `${l.summary} ${l.kind}`.toLowerCase().includes(filter.toLowerCase()),
+                )
                 .map((l) => (
                   <tr key={l.id} class={l.reversed_by ? "reversed" : ""} data-entry={l.id}>
                     <td class="num">{l.id}</td>
@@ -56,7 +82,9 @@ export function JournalView(props: { rev: number; changed: () => void }) {
                     <td>
                       {l.summary}
                       {l.memo ? <span class="muted"> — {l.memo}</span> : null}
-                      {l.reversed_by ? <span class="muted"> (reversed by #{l.reversed_by})</span> : null}
+                      {l.reversed_by ? (
+                        <span class="muted"> (reversed by #{l.reversed_by})</span>
+                      ) : null}
                       {reversing === l.id && (
                         <ReverseForm
                           entry={l.id}
@@ -68,11 +96,18 @@ export function JournalView(props: { rev: number; changed: () => void }) {
                         />
                       )}
                     </td>
-                    <td><Basis p={l.provenance} /></td>
+                    <td>
+                      <Basis p={l.provenance} />
+                    </td>
                     <td class="muted">{l.recorded_at.slice(0, 19).replace("T", " ")}</td>
                     <td>
                       {!l.reversed_by && l.kind !== "reversal" && reversing !== l.id && (
-                        <button type="button" class="secondary" name={`reverse-${l.id}`} onClick={() => setReversing(l.id)}>
+                        <button
+                          type="button"
+                          class="secondary"
+                          name={`reverse-${l.id}`}
+                          onClick={() => setReversing(l.id)}
+                        >
                           Reverse…
                         </button>
                       )}

@@ -1,4 +1,4 @@
-import { shares, runwayText } from "../format";
+import { runwayText, shares } from "../format";
 import { Amount, Basis, Show, Stat, useCommand } from "../ui";
 
 export function OverviewView(props: { rev: number }) {
@@ -9,7 +9,8 @@ export function OverviewView(props: { rev: number }) {
         <section aria-labelledby="h-overview">
           <h1 id="h-overview">{o.company.name}</h1>
           <p class="muted">
-            {o.company.legal_name} · founded {o.company.founded} · {o.company.currency} · as of {o.as_of}
+            {o.company.legal_name} · founded {o.company.founded} · {o.company.currency} · as of{" "}
+            {o.as_of}
           </p>
           <div class="stats">
             <Stat label="Last round">
@@ -30,15 +31,23 @@ export function OverviewView(props: { rev: number }) {
             <Stat label="Fully diluted shares" note={`${shares(o.outstanding_shares)} outstanding`}>
               {shares(o.fully_diluted_shares)}
             </Stat>
-            <Stat label="Cash" note={o.cash_month ? `start of ${o.cash_month.slice(0, 7)}, compute plan` : "no compute plan terms"}>
+            <Stat
+              label="Cash"
+              note={
+                o.cash_month
+                  ? `start of ${o.cash_month.slice(0, 7)}, compute plan`
+                  : "no compute plan terms"
+              }
+            >
               <Amount m={o.cash} />
             </Stat>
             <Stat label="Runway">{o.runway ? runwayText(o.runway) : "—"}</Stat>
           </div>
           {o.illustrative && (
             <p class="note">
-              Figures marked <span class="badge illustrative">illustrative</span> were made up to complete the example;
-              they are not facts about the company. Public facts are sourced in assets/xai/SOURCES.md.
+              Figures marked <span class="badge illustrative">illustrative</span> were made up to
+              complete the example; they are not facts about the company. Public facts are sourced
+              in assets/xai/SOURCES.md.
             </p>
           )}
         </section>

@@ -1,6 +1,14 @@
 import { useEffect, useState } from "preact/hooks";
-import { AppError, call } from "../api";
-import { barHeights, distributionLabel, fieldError, percentileLine, sig, type FieldPreview, type Preview } from "../preview";
+import { type AppError, call } from "../api";
+import {
+  barHeights,
+  distributionLabel,
+  type FieldPreview,
+  fieldError,
+  type Preview,
+  percentileLine,
+  sig,
+} from "../preview";
 
 /** How long the text must rest before the preview is redrawn. */
 const DEBOUNCE_MS = 300;
@@ -11,9 +19,22 @@ function Spark(props: { counts: number[]; label: string }) {
   const heights = barHeights(props.counts);
   const bw = w / Math.max(1, heights.length);
   return (
-    <svg class="spark" viewBox={`0 0 ${w} ${h}`} role="img" aria-label={props.label} preserveAspectRatio="none">
+    <svg
+      class="spark"
+      viewBox={`0 0 ${w} ${h}`}
+      role="img"
+      aria-label={props.label}
+      preserveAspectRatio="none"
+    >
       {heights.map((f, i) => (
-        <rect key={i} class="hist" x={i * bw + 0.5} width={Math.max(1, bw - 1)} y={h - f * h} height={f * h} />
+        <rect
+          key={i}
+          class="hist"
+          x={i * bw + 0.5}
+          width={Math.max(1, bw - 1)}
+          y={h - f * h}
+          height={f * h}
+        />
       ))}
     </svg>
   );
@@ -29,7 +50,10 @@ function FieldCard(props: { f: FieldPreview }) {
       </div>
       {f.drawn && (
         <>
-          <Spark counts={f.drawn.histogram.counts} label={`Histogram of ${f.drawn.samples} draws of ${f.path}, ${sig(f.drawn.histogram.min)} to ${sig(f.drawn.histogram.max)}`} />
+          <Spark
+            counts={f.drawn.histogram.counts}
+            label={`Histogram of ${f.drawn.samples} draws of ${f.path}, ${sig(f.drawn.histogram.min)} to ${sig(f.drawn.histogram.max)}`}
+          />
           <div class="num small">
             {percentileLine(f.drawn)} · mean {sig(f.drawn.mean)}
           </div>
@@ -70,7 +94,12 @@ export function DistributionPreview(props: { text: string }) {
   }, [props.text]);
   return (
     <aside class="preview-panel" aria-label="Distribution preview">
-      <h3>Distributions{preview ? ` (${preview.fields[0]?.drawn?.samples ?? 0} draws each, seed ${preview.seed})` : ""}</h3>
+      <h3>
+        Distributions
+        {preview
+          ? ` (${preview.fields[0]?.drawn?.samples ?? 0} draws each, seed ${preview.seed})`
+          : ""}
+      </h3>
       {error && (
         <p class="error" role="alert">
           {error.message}

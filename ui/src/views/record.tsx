@@ -1,12 +1,27 @@
 import { useState } from "preact/hooks";
-import { AppError, call } from "../api";
-import { blankForm, choices, FORMS, formArgs, KINDS, recordedLine, type FieldSpec, type RecordKind } from "../record";
+import { type AppError, call } from "../api";
+import {
+  blankForm,
+  choices,
+  type FieldSpec,
+  FORMS,
+  formArgs,
+  KINDS,
+  type RecordKind,
+  recordedLine,
+} from "../record";
 import type { People } from "../types";
 import { ErrorNote, Field, Show, useCommand } from "../ui";
 
 /** A field that picks from the book (a holder, class or plan), with its error beside it. */
-function Choice(props: { spec: FieldSpec; options: string[]; value: string; onInput: (v: string) => void; error: AppError | null }) {
-  const mine = props.error?.field === props.spec.name;
+function Choice(props: {
+  spec: FieldSpec;
+  options: string[];
+  value: string;
+  onInput: (v: string) => void;
+  error: AppError | null;
+}) {
+  const mine = props.error?.field === props.spec.name ? props.error : null;
   const id = `f-${props.spec.name}`;
   return (
     <label class={`field ${mine ? "invalid" : ""}`} for={id}>
@@ -15,18 +30,20 @@ function Choice(props: { spec: FieldSpec; options: string[]; value: string; onIn
         id={id}
         name={props.spec.name}
         value={props.value}
-        aria-invalid={mine}
+        aria-invalid={mine !== null}
         aria-describedby={mine ? `${id}-error` : undefined}
         onChange={(e) => props.onInput((e.target as HTMLSelectElement).value)}
       >
         {props.spec.source !== "timing" && <option value="">— choose —</option>}
         {props.options.map((o) => (
-          <option key={o} value={o}>{o}</option>
+          <option key={o} value={o}>
+            {o}
+          </option>
         ))}
       </select>
       {mine && (
         <small id={`${id}-error`} class="field-error" role="alert">
-          {props.error!.message}
+          {mine.message}
         </small>
       )}
     </label>
@@ -70,12 +87,24 @@ function EntryForm(props: { kind: RecordKind; people: People; changed: () => voi
               placeholder={f.placeholder}
             />
           ) : (
-            <Choice key={f.name} spec={f} options={choices(f.source, props.people)} value={values[f.name]} onInput={set(f.name)} error={error} />
+            <Choice
+              key={f.name}
+              spec={f}
+              options={choices(f.source, props.people)}
+              value={values[f.name]}
+              onInput={set(f.name)}
+              error={error}
+            />
           ),
         )}
       </div>
       {error && !named.has(error.field ?? "") && <ErrorNote error={error} />}
-      <button type="submit">Record the {spec.noun}</button> {done && <span class="ok" role="status">{done}</span>}
+      <button type="submit">Record the {spec.noun}</button>{" "}
+      {done && (
+        <span class="ok" role="status">
+          {done}
+        </span>
+      )}
     </form>
   );
 }
@@ -90,12 +119,20 @@ export function RecordView(props: { rev: number; changed: () => void }) {
       <h1 id="h-record">Record an entry</h1>
       <div class="row" role="group" aria-label="Entry kind">
         {KINDS.map((k) => (
-          <button type="button" key={k} class={k === kind ? "" : "secondary"} aria-pressed={k === kind} onClick={() => setKind(k)}>
+          <button
+            type="button"
+            key={k}
+            class={k === kind ? "" : "secondary"}
+            aria-pressed={k === kind}
+            onClick={() => setKind(k)}
+          >
             {FORMS[k].title}
           </button>
         ))}
       </div>
-      <Show loaded={loaded}>{(p) => <EntryForm key={kind} kind={kind} people={p} changed={props.changed} />}</Show>
+      <Show loaded={loaded}>
+        {(p) => <EntryForm key={kind} kind={kind} people={p} changed={props.changed} />}
+      </Show>
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { AppError, call, type RoundForm } from "../api";
+import { type AppError, call, type RoundForm } from "../api";
 import { exactMoney, shares } from "../format";
 import type { RoundPreview } from "../types";
 import { Amount, Basis, ErrorNote, Exact, Field, Show, useCommand } from "../ui";
@@ -23,30 +23,61 @@ function RoundDetailPanel(props: { id: number; rev: number }) {
   return (
     <Show loaded={loaded}>
       {(d) => (
-        <div class="card" aria-label={`Round ${d.round.name}`}>
+        <div class="card" role="group" aria-label={`Round ${d.round.name}`}>
           <h2>
             {d.round.name} <Basis p={d.round.provenance} />
           </h2>
           <dl class="facts">
-            <dt>Date</dt><dd>{d.round.date}</dd>
-            <dt>Class</dt><dd>{d.round.class_name}</dd>
-            <dt>Pre-money</dt><dd><Exact m={d.round.pre_money} /></dd>
-            <dt>Raised</dt><dd><Exact m={d.round.amount_raised} /></dd>
-            <dt>Post-money</dt><dd><Exact m={d.round.post_money} /></dd>
-            <dt>Price per share</dt><dd><Exact m={d.round.price_per_share} /> <Basis p={d.round.price_provenance} /></dd>
-            <dt>Pre-money FD shares</dt><dd>{shares(d.round.pre_money_fd_shares)}</dd>
-            <dt>Lead</dt><dd>{d.round.lead_name ?? "—"}</dd>
+            <dt>Date</dt>
+            <dd>{d.round.date}</dd>
+            <dt>Class</dt>
+            <dd>{d.round.class_name}</dd>
+            <dt>Pre-money</dt>
+            <dd>
+              <Exact m={d.round.pre_money} />
+            </dd>
+            <dt>Raised</dt>
+            <dd>
+              <Exact m={d.round.amount_raised} />
+            </dd>
+            <dt>Post-money</dt>
+            <dd>
+              <Exact m={d.round.post_money} />
+            </dd>
+            <dt>Price per share</dt>
+            <dd>
+              <Exact m={d.round.price_per_share} /> <Basis p={d.round.price_provenance} />
+            </dd>
+            <dt>Pre-money FD shares</dt>
+            <dd>{shares(d.round.pre_money_fd_shares)}</dd>
+            <dt>Lead</dt>
+            <dd>{d.round.lead_name ?? "—"}</dd>
           </dl>
           <table class="grid-table">
-            <thead><tr><th>Entry</th><th>Investor</th><th class="num">Shares</th><th class="num">Invested</th><th>Basis</th></tr></thead>
+            <thead>
+              <tr>
+                <th>Entry</th>
+                <th>Investor</th>
+                <th class="num">Shares</th>
+                <th class="num">Invested</th>
+                <th>Basis</th>
+              </tr>
+            </thead>
             <tbody>
               {d.participations.map((p) => (
                 <tr key={p.entry} class={p.reversed_by ? "reversed" : ""}>
-                  <td class="num">#{p.entry}{p.reversed_by ? ` (reversed by #${p.reversed_by})` : ""}</td>
+                  <td class="num">
+                    #{p.entry}
+                    {p.reversed_by ? ` (reversed by #${p.reversed_by})` : ""}
+                  </td>
                   <td>{p.investor}</td>
                   <td class="num">{shares(p.shares)}</td>
-                  <td class="num"><Amount m={p.invested} /></td>
-                  <td><Basis p={p.provenance} /></td>
+                  <td class="num">
+                    <Amount m={p.invested} />
+                  </td>
+                  <td>
+                    <Basis p={p.provenance} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -60,20 +91,45 @@ function RoundDetailPanel(props: { id: number; rev: number }) {
 function Preview(props: { p: RoundPreview; committed: boolean }) {
   const o = props.p.outcome;
   return (
-    <div class="card" aria-label="Round preview" data-committed={props.committed}>
+    <div class="card" role="group" aria-label="Round preview" data-committed={props.committed}>
       <h2>{props.committed ? `Recorded: ${o.name}` : `Pro forma: ${o.name}`}</h2>
       <dl class="facts">
-        <dt>Pre-money</dt><dd><Exact m={o.pre_money} /></dd>
-        <dt>New money</dt><dd><Exact m={o.new_money} /></dd>
-        <dt>Post-money</dt><dd><Exact m={o.post_money} /></dd>
-        <dt>Price per share</dt><dd>{exactMoney(o.price_per_share)}</dd>
-        <dt>New shares</dt><dd>{shares(o.new_shares)}</dd>
-        <dt>Pool top-up</dt><dd>{shares(o.pool_increase)}</dd>
-        <dt>FD before / after</dt><dd>{shares(o.pre_round_fd_shares)} / {shares(o.post_money_fd_shares)}</dd>
+        <dt>Pre-money</dt>
+        <dd>
+          <Exact m={o.pre_money} />
+        </dd>
+        <dt>New money</dt>
+        <dd>
+          <Exact m={o.new_money} />
+        </dd>
+        <dt>Post-money</dt>
+        <dd>
+          <Exact m={o.post_money} />
+        </dd>
+        <dt>Price per share</dt>
+        <dd>{exactMoney(o.price_per_share)}</dd>
+        <dt>New shares</dt>
+        <dd>{shares(o.new_shares)}</dd>
+        <dt>Pool top-up</dt>
+        <dd>{shares(o.pool_increase)}</dd>
+        <dt>FD before / after</dt>
+        <dd>
+          {shares(o.pre_round_fd_shares)} / {shares(o.post_money_fd_shares)}
+        </dd>
       </dl>
       <div class="side-by-side">
-        <CapTableTable table={props.p.before} by="holder" basis="fully-diluted" caption={`Before, ${props.p.before.as_of}`} />
-        <CapTableTable table={props.p.after} by="holder" basis="fully-diluted" caption={`After the round`} />
+        <CapTableTable
+          table={props.p.before}
+          by="holder"
+          basis="fully-diluted"
+          caption={`Before, ${props.p.before.as_of}`}
+        />
+        <CapTableTable
+          table={props.p.after}
+          by="holder"
+          basis="fully-diluted"
+          caption={`After the round`}
+        />
       </div>
     </div>
   );
@@ -86,7 +142,10 @@ function ModelForm(props: { rev: number; changed: () => void }) {
   const [preview, setPreview] = useState<{ p: RoundPreview; committed: boolean } | null>(null);
   const set = (k: keyof RoundForm) => (v: string) => setForm({ ...form, [k]: v });
   const setInv = (i: number, k: "investor" | "amount", v: string) =>
-    setForm({ ...form, investments: form.investments.map((x, j) => (j === i ? { ...x, [k]: v } : x)) });
+    setForm({
+      ...form,
+      investments: form.investments.map((x, j) => (j === i ? { ...x, [k]: v } : x)),
+    });
   const run = async (cmd: "model_round" | "commit_round") => {
     setError(null);
     try {
@@ -102,52 +161,138 @@ function ModelForm(props: { rev: number; changed: () => void }) {
     }
   };
   const known = ["name", "date", "class", "pre_money", "lead", "pool_target", "pool_plan"];
-  const inline = error && (known.includes(error.field ?? "") || (error.field ?? "").startsWith("investments."));
+  const inline =
+    error && (known.includes(error.field ?? "") || (error.field ?? "").startsWith("investments."));
   return (
-    <form class="card" aria-labelledby="h-model" onSubmit={(e) => { e.preventDefault(); run("model_round"); }}>
+    <form
+      class="card"
+      aria-labelledby="h-model"
+      onSubmit={(e) => {
+        e.preventDefault();
+        run("model_round");
+      }}
+    >
       <h2 id="h-model">Model a new round</h2>
       <datalist id="stakeholder-names">
-        {people.state === "ready" && people.value.stakeholders.map((s) => <option key={s.id} value={s.name} />)}
+        {people.state === "ready" &&
+          people.value.stakeholders.map((s) => <option key={s.id} value={s.name} />)}
       </datalist>
       <datalist id="class-names">
-        {people.state === "ready" && people.value.classes.map((c) => <option key={c.id} value={c.name} />)}
+        {people.state === "ready" &&
+          people.value.classes.map((c) => <option key={c.id} value={c.name} />)}
       </datalist>
       <div class="row">
-        <Field label="Round name" name="name" value={form.name} onInput={set("name")} error={error} placeholder="Series C" />
-        <Field label="Date" name="date" type="date" value={form.date} onInput={set("date")} error={error} />
-        <Field label="Pre-money" name="pre_money" value={form.pre_money} onInput={set("pre_money")} error={error} placeholder="40000000000" />
+        <Field
+          label="Round name"
+          name="name"
+          value={form.name}
+          onInput={set("name")}
+          error={error}
+          placeholder="Series C"
+        />
+        <Field
+          label="Date"
+          name="date"
+          type="date"
+          value={form.date}
+          onInput={set("date")}
+          error={error}
+        />
+        <Field
+          label="Pre-money"
+          name="pre_money"
+          value={form.pre_money}
+          onInput={set("pre_money")}
+          error={error}
+          placeholder="40000000000"
+        />
       </div>
       <div class="row">
-        <Field label="Class" name="class" value={form.class} onInput={set("class")} error={error} placeholder="Series C Preferred" />
+        <Field
+          label="Class"
+          name="class"
+          value={form.class}
+          onInput={set("class")}
+          error={error}
+          placeholder="Series C Preferred"
+        />
         <label class="field">
           <span>The class is</span>
-          <select name="class_choice" value={form.class_choice} onChange={(e) => setForm({ ...form, class_choice: (e.target as HTMLSelectElement).value as "new" | "existing" })}>
+          <select
+            name="class_choice"
+            value={form.class_choice}
+            onChange={(e) =>
+              setForm({
+                ...form,
+                class_choice: (e.target as HTMLSelectElement).value as "new" | "existing",
+              })
+            }
+          >
             <option value="new">new (created by this round)</option>
             <option value="existing">already in the book</option>
           </select>
         </label>
-        <Field label="Lead (optional)" name="lead" value={form.lead} onInput={set("lead")} error={error} />
+        <Field
+          label="Lead (optional)"
+          name="lead"
+          value={form.lead}
+          onInput={set("lead")}
+          error={error}
+        />
       </div>
       <fieldset>
         <legend>Investments</legend>
         {form.investments.map((inv, i) => (
           <div class="row" key={i}>
-            <Field label={`Investor ${i + 1}`} name={`investments.${i}.investor`} value={inv.investor} onInput={(v) => setInv(i, "investor", v)} error={error} />
-            <Field label="Amount" name={`investments.${i}.amount`} value={inv.amount} onInput={(v) => setInv(i, "amount", v)} error={error} />
+            <Field
+              label={`Investor ${i + 1}`}
+              name={`investments.${i}.investor`}
+              value={inv.investor}
+              onInput={(v) => setInv(i, "investor", v)}
+              error={error}
+            />
+            <Field
+              label="Amount"
+              name={`investments.${i}.amount`}
+              value={inv.amount}
+              onInput={(v) => setInv(i, "amount", v)}
+              error={error}
+            />
           </div>
         ))}
-        <button type="button" class="secondary" onClick={() => setForm({ ...form, investments: [...form.investments, { investor: "", amount: "" }] })}>
+        <button
+          type="button"
+          class="secondary"
+          onClick={() =>
+            setForm({ ...form, investments: [...form.investments, { investor: "", amount: "" }] })
+          }
+        >
           Add an investor
         </button>
       </fieldset>
       <div class="row">
-        <Field label="Pool target after the round (fraction, optional)" name="pool_target" value={form.pool_target} onInput={set("pool_target")} error={error} placeholder="0.10" />
-        <Field label="Pool plan" name="pool_plan" value={form.pool_plan} onInput={set("pool_plan")} error={error} />
+        <Field
+          label="Pool target after the round (fraction, optional)"
+          name="pool_target"
+          value={form.pool_target}
+          onInput={set("pool_target")}
+          error={error}
+          placeholder="0.10"
+        />
+        <Field
+          label="Pool plan"
+          name="pool_plan"
+          value={form.pool_plan}
+          onInput={set("pool_plan")}
+          error={error}
+        />
       </div>
       {error && !inline && <ErrorNote error={error} />}
       <div class="actions">
         <button type="submit">Model</button>
-        <button type="button" name="commit" onClick={() => run("commit_round")}>Record the round</button>
+        <button type="button" name="commit" onClick={() => run("commit_round")}>
+          Record the round
+        </button>
       </div>
       {preview && <Preview p={preview.p} committed={preview.committed} />}
     </form>
@@ -164,22 +309,45 @@ export function RoundsView(props: { rev: number; changed: () => void }) {
         {(rounds) => (
           <table class="grid-table">
             <thead>
-              <tr><th>Round</th><th>Date</th><th>Class</th><th class="num">Pre-money</th><th class="num">Raised</th><th class="num">Post-money</th><th>Lead</th><th>Basis</th></tr>
+              <tr>
+                <th>Round</th>
+                <th>Date</th>
+                <th>Class</th>
+                <th class="num">Pre-money</th>
+                <th class="num">Raised</th>
+                <th class="num">Post-money</th>
+                <th>Lead</th>
+                <th>Basis</th>
+              </tr>
             </thead>
             <tbody>
               {rounds.map((r) => (
                 <tr key={r.id} class={selected === r.id ? "selected" : ""}>
                   <td>
-                    <button type="button" class="link" onClick={() => setSelected(r.id)} aria-pressed={selected === r.id}>
+                    <button
+                      type="button"
+                      class="link"
+                      onClick={() => setSelected(r.id)}
+                      aria-pressed={selected === r.id}
+                    >
                       {r.name}
                     </button>
                   </td>
-                  <td>{r.date}</td><td>{r.class_name}</td>
-                  <td class="num"><Amount m={r.pre_money} /></td>
-                  <td class="num"><Amount m={r.amount_raised} /></td>
-                  <td class="num"><Amount m={r.post_money} /></td>
+                  <td>{r.date}</td>
+                  <td>{r.class_name}</td>
+                  <td class="num">
+                    <Amount m={r.pre_money} />
+                  </td>
+                  <td class="num">
+                    <Amount m={r.amount_raised} />
+                  </td>
+                  <td class="num">
+                    <Amount m={r.post_money} />
+                  </td>
                   <td>{r.lead_name ?? ""}</td>
-                  <td><Basis p={r.provenance} /></td>
+                  <td>
+                    <Basis p={r.provenance} />
+                  </td>
                 </tr>
               ))}
             </tbody>

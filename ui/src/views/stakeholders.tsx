@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { AppError, call } from "../api";
+import { type AppError, call } from "../api";
 import { Basis, ErrorNote, Field, Show, useCommand } from "../ui";
 
 export function StakeholdersView(props: { rev: number; changed: () => void }) {
@@ -13,7 +13,10 @@ export function StakeholdersView(props: { rev: number; changed: () => void }) {
     e.preventDefault();
     setError(null);
     try {
-      const relationships = roles.split(",").map((r) => r.trim()).filter(Boolean);
+      const relationships = roles
+        .split(",")
+        .map((r) => r.trim())
+        .filter(Boolean);
       const id = await call("add_stakeholder", { form: { name, kind, relationships } });
       setDone(`Added #${id}: ${name.trim()}`);
       setName("");
@@ -30,13 +33,24 @@ export function StakeholdersView(props: { rev: number; changed: () => void }) {
           <>
             <table class="grid-table">
               <thead>
-                <tr><th>#</th><th>Name</th><th>Kind</th><th>Relationships</th><th>Basis</th></tr>
+                <tr>
+                  <th>#</th>
+                  <th>Name</th>
+                  <th>Kind</th>
+                  <th>Relationships</th>
+                  <th>Basis</th>
+                </tr>
               </thead>
               <tbody>
                 {p.stakeholders.map((s) => (
                   <tr key={s.id}>
-                    <td class="num">{s.id}</td><td>{s.name}</td><td>{s.kind}</td>
-                    <td>{s.relationships.join(", ")}</td><td><Basis p={s.provenance} /></td>
+                    <td class="num">{s.id}</td>
+                    <td>{s.name}</td>
+                    <td>{s.kind}</td>
+                    <td>{s.relationships.join(", ")}</td>
+                    <td>
+                      <Basis p={s.provenance} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -44,15 +58,30 @@ export function StakeholdersView(props: { rev: number; changed: () => void }) {
             <h2>Share classes</h2>
             <table class="grid-table">
               <thead>
-                <tr><th>Class</th><th>Kind</th><th>Orig. issue price</th><th>Pref.</th><th>Seniority</th><th>Conv. ratio</th><th>Basis</th></tr>
+                <tr>
+                  <th>Class</th>
+                  <th>Kind</th>
+                  <th>Orig. issue price</th>
+                  <th>Pref.</th>
+                  <th>Seniority</th>
+                  <th>Conv. ratio</th>
+                  <th>Basis</th>
+                </tr>
               </thead>
               <tbody>
                 {p.classes.map((c) => (
                   <tr key={c.id}>
-                    <td>{c.name}</td><td>{c.kind}</td>
-                    <td class="num">{c.original_issue_price ? c.original_issue_price.amount : "—"}</td>
-                    <td class="num">{c.preference_multiple}x</td><td class="num">{c.seniority}</td>
-                    <td class="num">{c.conversion_ratio}</td><td><Basis p={c.provenance} /></td>
+                    <td>{c.name}</td>
+                    <td>{c.kind}</td>
+                    <td class="num">
+                      {c.original_issue_price ? c.original_issue_price.amount : "—"}
+                    </td>
+                    <td class="num">{c.preference_multiple}x</td>
+                    <td class="num">{c.seniority}</td>
+                    <td class="num">{c.conversion_ratio}</td>
+                    <td>
+                      <Basis p={c.provenance} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -71,10 +100,23 @@ export function StakeholdersView(props: { rev: number; changed: () => void }) {
               <option value="individual">individual</option>
             </select>
           </label>
-          <Field label="Relationships (comma-separated)" name="relationships" value={roles} onInput={setRoles} error={error} />
+          <Field
+            label="Relationships (comma-separated)"
+            name="relationships"
+            value={roles}
+            onInput={setRoles}
+            error={error}
+          />
         </div>
-        {error && !["name", "relationships"].includes(error.field ?? "") && <ErrorNote error={error} />}
-        <button type="submit">Add stakeholder</button> {done && <span class="ok" role="status">{done}</span>}
+        {error && !["name", "relationships"].includes(error.field ?? "") && (
+          <ErrorNote error={error} />
+        )}
+        <button type="submit">Add stakeholder</button>{" "}
+        {done && (
+          <span class="ok" role="status">
+            {done}
+          </span>
+        )}
       </form>
     </section>
   );

@@ -1,5 +1,5 @@
-// Import and export (src-tauri/src/transfer.rs, transfer_commands.rs): the shapes the commands
-// take and return, and the progress event of the long ones.
+// Import and export (src-tauri/src/import_export.rs, import_export_commands.rs): the shapes the
+// commands take and return, and the progress event of the long ones.
 
 import { listen as tauriListen, type UnlistenFn } from "@tauri-apps/api/event";
 
@@ -70,20 +70,24 @@ export interface OcfImported {
   not_kept: string[];
 }
 
-export interface TransferProgress {
+export interface ImportExportProgress {
   job: string;
   step: number;
   of: number;
   what: string;
 }
 
-export function onTransferProgress(handler: (p: TransferProgress) => void): Promise<UnlistenFn> {
-  return tauriListen<TransferProgress>("transfer-progress", (e) => handler(e.payload));
+export function onImportExportProgress(
+  handler: (p: ImportExportProgress) => void,
+): Promise<UnlistenFn> {
+  return tauriListen<ImportExportProgress>("import-export-progress", (e) => handler(e.payload));
 }
 
 /** "Wrote /tmp/x.csv: captable (12 rows)." */
 export function describeExport(e: Exported): string {
-  const tables = e.tables.map((t) => `${t.table} (${t.rows} ${t.rows === 1 ? "row" : "rows"})`).join(", ");
+  const tables = e.tables
+    .map((t) => `${t.table} (${t.rows} ${t.rows === 1 ? "row" : "rows"})`)
+    .join(", ");
   return `Wrote ${e.what} to ${e.file}${tables ? `: ${tables}` : ""}.`;
 }
 

@@ -10,7 +10,7 @@ mod common;
 use common::harness;
 use std::path::{Path, PathBuf};
 
-use roundbook_app::transfer_commands::DialogSeam;
+use roundbook_app::import_export_commands::DialogSeam;
 use serde_json::json;
 use tauri::Manager;
 
@@ -167,7 +167,7 @@ fn the_workbook_report_and_ocf_package_are_whole_files() {
         "no temporary file is left"
     );
     // Nothing running: Cancel has nothing to stop.
-    assert_eq!(h.ok("cancel_transfer", json!({})), false);
+    assert_eq!(h.ok("cancel_import_export", json!({})), false);
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! The Tauri commands for import and export (File > Import / Export): each asks the user for
-//! a file in a native dialog opened from here, then runs one function of `transfer` off the
-//! window's thread, with its steps sent as `transfer-progress` events and `cancel_transfer`
-//! heard between steps. With `commands.rs` and `lib.rs`, the only code here that knows Tauri.
+//! a file in a native dialog opened from here, then runs one function of `import_export` off
+//! the window's thread, with its steps sent as `import-export-progress` events and
+//! `cancel_import_export` heard between steps. With `commands.rs` and `lib.rs`, the only code
+//! here that knows Tauri.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -12,22 +13,22 @@ use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
+use crate::books::BookInfo;
 use crate::commands::show_title;
 use crate::error::{AppError, AppResult};
-use crate::files::BookInfo;
-use crate::session::Session;
-use crate::transfer::{
+use crate::import_export::{
     self, with_extension, AsOfForm, CsvImported, Exported, OcfImported, ScenarioImported, TableForm,
 };
+use crate::session::Session;
 
 /// The event the import/export progress bar listens to.
-pub const TRANSFER_EVENT: &str = "transfer-progress";
+pub const IMPORT_EXPORT_EVENT: &str = "import-export-progress";
 
 /// The test seam's variable: see [`DialogSeam`].
 pub const DIALOG_ANSWER_VAR: &str = "ROUNDBOOK_DIALOG_ANSWER";
 
 #[derive(Debug, Clone, Serialize)]
-pub struct TransferProgress {
+pub struct ImportExportProgress {
     /// `csv`, `xlsx`, `pdf`, `ocf-export`, `ocf-import`, `csv-import`, `scenario-import`.
     pub job: &'static str,
     pub step: u32,
@@ -75,11 +76,11 @@ impl DialogSeam {
 
 /// The one import or export running now, and its Cancel.
 #[derive(Debug, Default)]
-pub struct Transfers {
+pub struct ImportExportJob {
     running: Mutex<Option<Arc<AtomicBool>>>,
 }
 
-impl Transfers {
+impl ImportExportJob {
     fn start(&self) -> AppResult<Arc<AtomicBool>> {
         let mut running = lock(&self.running);
         if running.is_some() {
@@ -181,20 +182,20 @@ where
     T: Send + 'static,
     F: FnOnce(Watch<'_>) -> AppResult<T> + Send + 'static,
 {
-    let cancel = app.state::<Transfers>().start()?;
+    let cancel = app.state::<ImportExportJob>().start()?;
     let handle = app.clone();
     let worker = tauri::async_runtime::spawn_blocking(move || {
         let watch = |s: Step| -> FilesResult<()> {
             if cancel.load(Ordering::SeqCst) {
                 return Err(FilesError::cancelled("the export or import"));
             }
-            let p = TransferProgress {
+            let p = ImportExportProgress {
                 job,
                 step: s.number,
                 of: s.of,
                 what: s.what,
             };
-            let _ = handle.emit(TRANSFER_EVENT, p);
+            let _ = handle.emit(IMPORT_EXPORT_EVENT, p);
             Ok(())
         };
         work(&watch)
@@ -205,7 +206,7 @@ where
             format!("the {job} job stopped: {e}"),
         )
     });
-    app.state::<Transfers>().finish();
+    app.state::<ImportExportJob>().finish();
     result?
 }
 
@@ -225,7 +226,7 @@ pub async fn export_table<R: Runtime>(
     };
     let (book, out) = (s.book(), with_extension(out, "csv"));
     off_the_window(&app, "csv", move |_| {
-        transfer::export_table(&book, &form, &out)
+        import_export::export_table(&book, &form, &out)
     })
     .await
     .map(Some)
@@ -247,7 +248,7 @@ pub async fn export_workbook<R: Runtime>(
     };
     let (book, out) = (s.book(), with_extension(out, "xlsx"));
     off_the_window(&app, "xlsx", move |w| {
-        transfer::export_workbook(&book, &form, &out, w)
+        import_export::export_workbook(&book, &form, &out, w)
     })
     .await
     .map(Some)
@@ -269,7 +270,7 @@ pub async fn export_report<R: Runtime>(
     };
     let (book, out) = (s.book(), with_extension(out, "pdf"));
     off_the_window(&app, "pdf", move |w| {
-        transfer::export_report(&book, &form, &out, w)
+        import_export::export_report(&book, &form, &out, w)
     })
     .await
     .map(Some)
@@ -291,7 +292,7 @@ pub async fn export_ocf<R: Runtime>(
     };
     let (book, out) = (s.book(), with_extension(out, "zip"));
     off_the_window(&app, "ocf-export", move |w| {
-        transfer::export_ocf(&book, &form, &out, w)
+        import_export::export_ocf(&book, &form, &out, w)
     })
     .await
     .map(Some)
@@ -307,7 +308,7 @@ pub async fn import_captable_csv<R: Runtime>(
     };
     let book = s.book();
     off_the_window(&app, "csv-import", move |_| {
-        transfer::import_captable_csv(&book, &file)
+        import_export::import_captable_csv(&book, &file)
     })
     .await
     .map(Some)
@@ -329,7 +330,7 @@ pub async fn import_scenario<R: Runtime>(
     };
     let book = s.book();
     off_the_window(&app, "scenario-import", move |_| {
-        transfer::import_scenario(&book, &file, &name)
+        import_export::import_scenario(&book, &file, &name)
     })
     .await
     .map(Some)
@@ -362,7 +363,7 @@ pub async fn import_ocf<R: Runtime>(
     let new_book = with_extension(new_book, "roundbook");
     let target = new_book.clone();
     let imported = off_the_window(&app, "ocf-import", move |w| {
-        transfer::import_ocf(&package, &target, w)
+        import_export::import_ocf(&package, &target, w)
     })
     .await?;
     let book = s.switch_to(new_book)?;
@@ -371,6 +372,6 @@ pub async fn import_ocf<R: Runtime>(
 }
 
 #[tauri::command]
-pub fn cancel_transfer(t: State<'_, Transfers>) -> bool {
-    t.cancel()
+pub fn cancel_import_export(job: State<'_, ImportExportJob>) -> bool {
+    job.cancel()
 }
