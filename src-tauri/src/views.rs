@@ -8,7 +8,6 @@ use roundbook_compute::{
     first_of_month, projection, use_of_proceeds, GpuOrder, Projection, Runway, Terms, UseOfProceeds,
 };
 use roundbook_ledger::captable::ConvertibleRow;
-use roundbook_ledger::money::group_thousands;
 use roundbook_ledger::waterfall::{
     breakpoints, waterfall, waterfall_range, Breakpoint, ExitTerms, WaterfallOutcome,
 };
@@ -67,25 +66,18 @@ pub fn overview(book: &Path) -> AppResult<Overview> {
     let b = store.load()?;
     let today = Utc::now().date_naive();
     let table = b.cap_table(today, &b.default_rounding())?;
-    let currency = b.company.currency;
-    // A round whose every issuance was reversed raised nothing: it is left out of both.
-    let standing: Vec<&FundingRound> = b.rounds().iter().filter(|r| has_shares(&b, r.id)).collect();
-    let mut total = Money::zero(currency);
-    for r in &standing {
-        total = total.checked_add(r.amount_raised)?;
-    }
-    let last_round = standing
-        .iter()
-        .max_by_key(|r| (r.date, r.id))
-        .map(|r| LastRound {
-            name: r.name.clone(),
-            date: r.date,
-            amount_raised: r.amount_raised,
-            pre_money: r.pre_money,
-            post_money: r.post_money,
-            price_per_share: r.price_per_share,
-            provenance: r.provenance,
-        });
+    // The ledger's rule: a round whose every issuance was reversed raised nothing.
+    let rounds = b.standing_rounds(today).len();
+    let total = b.total_raised(today)?;
+    let last_round = b.last_round(today).map(|r| LastRound {
+        name: r.name.clone(),
+        date: r.date,
+        amount_raised: r.amount_raised,
+        pre_money: r.pre_money,
+        post_money: r.post_money,
+        price_per_share: r.price_per_share,
+        provenance: r.provenance,
+    });
     let plan = store.load_compute()?.plan;
     let (cash, cash_month, runway) = match plan.terms.operating.cash_month {
         None => (None, None, None),
@@ -106,21 +98,13 @@ pub fn overview(book: &Path) -> AppResult<Overview> {
         as_of: today,
         last_round,
         total_raised: total,
-        rounds: standing.len(),
+        rounds,
         stakeholders: b.stakeholders().len(),
         outstanding_shares: table.totals.outstanding,
         fully_diluted_shares: table.totals.fully_diluted,
         cash,
         cash_month,
         runway,
-    })
-}
-
-/// True while some of the round's issuances stand (are not reversed).
-fn has_shares(b: &Book, round: RoundId) -> bool {
-    b.entries().iter().any(|e| {
-        matches!(&e.movement, Movement::StockIssuance { round: Some(r), .. } if *r == round)
-            && b.reversal_of(e.id).is_none()
     })
 }
 
@@ -249,123 +233,11 @@ pub fn journal(book: &Path) -> AppResult<Vec<JournalLine>> {
     Ok(b.entries()
         .iter()
         .map(|e| JournalLine {
-            summary: summary(&b, &e.movement),
+            summary: roundbook_application::words::entry(&b, &e.movement),
             reversed_by: b.reversal_of(e.id),
             entry: e.clone(),
         })
         .collect())
-}
-
-fn summary(b: &Book, m: &Movement) -> String {
-    let n = |count: &u64| group_thousands(&count.to_string());
-    let who = |id: StakeholderId| b.stakeholder_name(id).to_string();
-    let class = |id: ClassId| b.class_name(id).to_string();
-    match m {
-        Movement::StockIssuance {
-            holder,
-            class: c,
-            shares,
-            ..
-        } => format!("Issued {} {} to {}", n(shares), class(*c), who(*holder)),
-        Movement::OptionGrant {
-            holder,
-            plan,
-            options,
-            ..
-        } => format!(
-            "Granted {} options from {} to {}",
-            n(options),
-            b.plan_name(*plan),
-            who(*holder)
-        ),
-        Movement::Exercise { grant, options } => {
-            format!("Exercised {} options of grant #{grant}", n(options))
-        }
-        Movement::Transfer {
-            from,
-            to,
-            class: c,
-            shares,
-            ..
-        } => format!(
-            "Transferred {} {} from {} to {}",
-            n(shares),
-            class(*c),
-            who(*from),
-            who(*to)
-        ),
-        Movement::StockCancellation {
-            holder,
-            class: c,
-            shares,
-        } => format!("Cancelled {} {} of {}", n(shares), class(*c), who(*holder)),
-        Movement::OptionCancellation { grant, options } => {
-            format!("Cancelled {} options of grant #{grant}", n(options))
-        }
-        Movement::Repurchase {
-            holder,
-            class: c,
-            shares,
-            ..
-        } => format!(
-            "Repurchased {} {} from {}",
-            n(shares),
-            class(*c),
-            who(*holder)
-        ),
-        Movement::PoolIncrease { plan, shares } => {
-            format!("Added {} shares to {}", n(shares), b.plan_name(*plan))
-        }
-        Movement::StockConversion {
-            holder,
-            from_class,
-            shares,
-            to_class,
-            resulting_shares,
-        } => format!(
-            "Converted {} {} of {} into {} {}",
-            n(shares),
-            class(*from_class),
-            who(*holder),
-            n(resulting_shares),
-            class(*to_class)
-        ),
-        Movement::ConvertibleIssuance { holder, terms } => {
-            format!("{} issued to {}", terms.label(), who(*holder))
-        }
-        Movement::ConvertibleConversion {
-            instrument,
-            class: c,
-            shares,
-        } => format!("Converted #{instrument} into {} {}", n(shares), class(*c)),
-        Movement::ConversionRatioAdjustment {
-            class: c,
-            new_ratio,
-            reason,
-        } => format!(
-            "{} conversion ratio set to {new_ratio} ({reason})",
-            class(*c)
-        ),
-        Movement::StockSplit {
-            class: c,
-            numerator,
-            denominator,
-            ..
-        } => format!(
-            "{} {numerator}:{denominator} {}",
-            class(*c),
-            if numerator >= denominator {
-                "split"
-            } else {
-                "reverse split"
-            }
-        ),
-        Movement::AuthorizedSharesAdjustment {
-            class: c,
-            authorized,
-        } => format!("{} authorised shares set to {}", class(*c), n(authorized)),
-        Movement::Reversal { reverses, reason } => format!("Reversed #{reverses}: {reason}"),
-    }
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use chrono::{NaiveDate, Utc};
+use roundbook_application::words;
 use roundbook_ledger::*;
 use roundbook_store::Store;
 use serde::Serialize;
@@ -127,10 +128,7 @@ pub fn classes(book: &Path, json: bool, out: &mut String) -> CliResult {
         t.row(vec![
             c.id.to_string(),
             c.name.clone(),
-            match c.kind {
-                ClassKind::Common => "common".into(),
-                ClassKind::Preferred => "preferred".into(),
-            },
+            c.kind.name().into(),
             c.original_issue_price
                 .as_ref()
                 .map(price)
@@ -767,176 +765,12 @@ pub fn captable(book: &Path, a: CaptableArgs, json: bool, out: &mut String) -> C
     Ok(())
 }
 
-fn describe(b: &Book, m: &Movement) -> String {
-    let who = |id: StakeholderId| b.stakeholder_name(id).to_string();
-    let cls = |id: ClassId| b.class_name(id).to_string();
-    let at = |p: &Option<Money>| {
-        p.as_ref()
-            .map(|p| format!(" at {}", price(p)))
-            .unwrap_or_default()
-    };
-    match m {
-        Movement::StockIssuance {
-            holder,
-            class,
-            shares: n,
-            price_per_share,
-            round,
-        } => format!(
-            "{} {} to {}{}{}",
-            shares(*n),
-            cls(*class),
-            who(*holder),
-            at(price_per_share),
-            round
-                .and_then(|r| b.round(r))
-                .map(|r| format!(" ({})", r.name))
-                .unwrap_or_default()
-        ),
-        Movement::OptionGrant {
-            holder,
-            plan,
-            options,
-            exercise_price,
-            ..
-        } => {
-            format!(
-                "{} options to {} from {}, exercise {}",
-                shares(*options),
-                who(*holder),
-                b.plan_name(*plan),
-                price(exercise_price)
-            )
-        }
-        Movement::Exercise { grant, options } => {
-            format!("{} options of grant #{grant}", shares(*options))
-        }
-        Movement::Transfer {
-            from,
-            to,
-            class,
-            shares: n,
-            price_per_share,
-        } => {
-            format!(
-                "{} {} from {} to {}{}",
-                shares(*n),
-                cls(*class),
-                who(*from),
-                who(*to),
-                at(price_per_share)
-            )
-        }
-        Movement::StockCancellation {
-            holder,
-            class,
-            shares: n,
-        } => format!("{} {} of {}", shares(*n), cls(*class), who(*holder)),
-        Movement::OptionCancellation { grant, options } => {
-            format!("{} options of grant #{grant}", shares(*options))
-        }
-        Movement::Repurchase {
-            holder,
-            class,
-            shares: n,
-            price_per_share,
-        } => {
-            format!(
-                "{} {} from {} at {}",
-                shares(*n),
-                cls(*class),
-                who(*holder),
-                price(price_per_share)
-            )
-        }
-        Movement::PoolIncrease { plan, shares: n } => {
-            format!("{} shares to {}", shares(*n), b.plan_name(*plan))
-        }
-        Movement::StockConversion {
-            holder,
-            from_class,
-            shares: n,
-            to_class,
-            resulting_shares,
-        } => format!(
-            "{} {} of {} into {} {}",
-            shares(*n),
-            cls(*from_class),
-            who(*holder),
-            shares(*resulting_shares),
-            cls(*to_class)
-        ),
-        Movement::ConvertibleIssuance { holder, terms } => format!(
-            "{} of {} to {}",
-            terms.label(),
-            cents(&terms.amount()),
-            who(*holder)
-        ),
-        Movement::ConvertibleConversion {
-            instrument,
-            class,
-            shares: n,
-        } => format!("#{instrument} into {} {}", shares(*n), cls(*class)),
-        Movement::ConversionRatioAdjustment {
-            class,
-            new_ratio,
-            reason,
-        } => format!("{} converts at {new_ratio}: {reason}", cls(*class)),
-        Movement::StockSplit {
-            class,
-            numerator,
-            denominator,
-            rounding,
-            ..
-        } => format!(
-            "{} of {}: {} (shares {}, fractions paid in cash)",
-            split_name(*numerator, *denominator),
-            cls(*class),
-            split_words(*numerator, *denominator),
-            rounding.shares.name()
-        ),
-        Movement::AuthorizedSharesAdjustment { class, authorized } => {
-            format!(
-                "{} authorised shares set to {}",
-                cls(*class),
-                shares(*authorized)
-            )
-        }
-        Movement::Reversal { reverses, reason } => format!("reverses #{reverses}: {reason}"),
-    }
-}
-
-/// "2:1 split" or "1:10 reverse split", as a board resolution names it.
-fn split_name(numerator: u64, denominator: u64) -> String {
-    if numerator >= denominator {
-        format!("{numerator}:{denominator} split")
-    } else {
-        format!("{numerator}:{denominator} reverse split")
-    }
-}
-
-/// "every share becomes 2 shares", "every 10 shares become 1 share".
-fn split_words(numerator: u64, denominator: u64) -> String {
-    let count = |n: u64| {
-        if n == 1 {
-            "1 share".to_string()
-        } else {
-            format!("{} shares", shares(n))
-        }
-    };
-    if denominator == 1 {
-        format!("every share becomes {}", count(numerator))
-    } else {
-        format!("every {} become {}", count(denominator), count(numerator))
-    }
-}
-
 /// What a split did, holder by holder: the statement a transfer agent sends.
 pub fn split_statement(b: &Book, e: &SplitEffect, out: &mut String) {
     let _ = writeln!(
         out,
         "Recorded the {} of {} as journal entry #{}, effective {}.",
-        split_name(e.numerator, e.denominator),
+        words::split_name(e.numerator, e.denominator),
         b.class_name(e.class),
         e.entry,
         e.effective
@@ -1065,7 +899,7 @@ pub fn journal(book: &Path, a: JournalArgs, json: bool, out: &mut String) -> Cli
             e.effective.to_string(),
             e.recorded_at.format("%Y-%m-%d %H:%M:%S").to_string(),
             e.movement.kind().into(),
-            describe(&b, &e.movement),
+            words::entry(&b, &e.movement),
             basis(e.provenance),
             b.reversal_of(e.id)
                 .map(|r| format!("reversed by #{r}"))

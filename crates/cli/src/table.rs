@@ -1,7 +1,5 @@
 //! Plain-text tables and the number formats a finance reader expects.
 
-use roundbook_ledger::money::group_thousands;
-use roundbook_ledger::Money;
 use rust_decimal::Decimal;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -101,37 +99,7 @@ impl Table {
     }
 }
 
-pub fn shares(n: u64) -> String {
-    group_thousands(&n.to_string())
-}
-
-/// Exact money with thousands separators: "$24,000,000,000.00" for USD.
-pub fn money(m: &Money) -> String {
-    let amount = group_thousands(&m.amount.to_string());
-    if m.currency.as_str() == "USD" {
-        match amount.strip_prefix('-') {
-            Some(rest) => format!("-${rest}"),
-            None => format!("${amount}"),
-        }
-    } else {
-        format!("{} {amount}", m.currency)
-    }
-}
-
-/// A price per share as recorded, with at least two decimals: "$0.10", "$1.125", "$15.00000"
-/// (a round's price keeps the decimals its rounding policy gave it).
-pub fn price(m: &Money) -> String {
-    let mut m = *m;
-    if m.amount.scale() < 2 {
-        m.amount.rescale(2);
-    }
-    money(&m)
-}
-
-/// Money with at least two decimals, for amounts a reader expects in cents.
-pub fn cents(m: &Money) -> String {
-    money(&m.tidy())
-}
+pub use roundbook_application::words::{cents, price, shares};
 
 /// "25.0000%": four decimals for reading; JSON carries ten.
 pub fn pct(p: Decimal) -> String {

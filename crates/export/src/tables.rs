@@ -98,7 +98,7 @@ pub fn cap_table_by_class(t: &CapTable, book: &Book) -> Table {
             .map_or(Provenance::Recorded, |x| x.provenance);
         table.push(vec![
             Cell::text(&c.name),
-            Cell::text(kind_name(c.kind)),
+            Cell::text(c.kind.name()),
             basis(provenance),
             c.authorized.map_or(Cell::Empty, Cell::Integer),
             shares(c.shares),
@@ -111,13 +111,6 @@ pub fn cap_table_by_class(t: &CapTable, book: &Book) -> Table {
         ]);
     }
     table
-}
-
-fn kind_name(k: roundbook_ledger::ClassKind) -> &'static str {
-    match k {
-        roundbook_ledger::ClassKind::Common => "common",
-        roundbook_ledger::ClassKind::Preferred => "preferred",
-    }
 }
 
 /// Each holder's shares per class on the as-of date.
@@ -423,6 +416,7 @@ pub fn journal(book: &Book, as_of: Option<NaiveDate>) -> Table {
             Column::new("Effective", Kind::Date),
             Column::new("Recorded at (UTC)", Kind::Text),
             Column::new("Kind", Kind::Text),
+            Column::new("Description", Kind::Text),
             Column::new("Holder", Kind::Text),
             Column::new("To holder", Kind::Text),
             Column::new("Class", Kind::Text),
@@ -452,6 +446,8 @@ pub fn journal(book: &Book, as_of: Option<NaiveDate>) -> Table {
                     .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             ),
             Cell::text(e.movement.kind()),
+            // The same words as the command line's journal and the app's.
+            Cell::text(roundbook_application::words::entry(book, &e.movement)),
             Cell::opt_text(l.holder),
             Cell::opt_text(l.counterparty),
             Cell::opt_text(l.class),

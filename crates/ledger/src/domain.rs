@@ -130,6 +130,16 @@ pub enum ClassKind {
     Preferred,
 }
 
+impl ClassKind {
+    /// The kind as a cap table heads it, and as it is serialised.
+    pub fn name(self) -> &'static str {
+        match self {
+            ClassKind::Common => "common",
+            ClassKind::Preferred => "preferred",
+        }
+    }
+}
+
 /// What a preferred class receives beyond its preference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]

@@ -19,6 +19,7 @@ pub mod money;
 pub mod round;
 pub mod rounding;
 pub mod split;
+pub mod standing;
 mod timeline;
 pub mod waterfall;
 

@@ -748,12 +748,18 @@ proptest! {
         decimals in 0..=10u32,
     ) {
         let policy = RoundingPolicy { price_decimals: decimals, ..RoundingPolicy::default() };
-        let Ok(o) = price_round(&round_terms(pre_money, &amounts, policy), fd, |id| format!("#{id}")) else {
+        let Ok(o) = price_round(&round_terms(pre_money, &amounts, policy.clone()), fd, |id| format!("#{id}")) else {
             return Ok(());
         };
         prop_assert!(o.new_ownership_pct <= o.target_new_ownership_pct,
             "{} > {}", o.new_ownership_pct, o.target_new_ownership_pct);
-        prop_assert!(o.implied_post_money.amount >= o.pre_money.amount + Decimal::from(o.new_shares) * o.price_per_share.amount);
+        // The implied post-money is stated in cents (price x shares, rounded half-up), so it is
+        // compared with the same sum in cents: rounding is monotonic, and a price rounded up
+        // makes price x fd >= pre-money before either side is rounded.
+        let paid_for = o.pre_money.amount + Decimal::from(o.new_shares) * o.price_per_share.amount;
+        let paid_for = policy.round_cash(roundbook_ledger::Money::new(paid_for, o.pre_money.currency)).amount;
+        prop_assert!(o.implied_post_money.amount >= paid_for,
+            "{} < {}", o.implied_post_money.amount, paid_for);
         prop_assert!(o.uninvested.amount >= Decimal::ZERO);
     }
 
@@ -793,4 +799,29 @@ proptest! {
             assert_percentages_sum(&ct);
         }
     }
+}
+
+/// The case proptest found: at 10 decimals the price rounded up exceeds the exact price by
+/// less than half a cent over the whole round, so the implied post-money in cents equals the
+/// sum in cents although it is below the unrounded sum.
+#[test]
+fn the_implied_post_money_is_compared_in_cents() {
+    let policy = RoundingPolicy {
+        price_decimals: 10,
+        ..RoundingPolicy::default()
+    };
+    let d = |s: &str| s.parse::<Decimal>().unwrap();
+    let terms = round_terms(
+        d("9611015441.05"),
+        &[d("2495797376.40"), d("431740316.83")],
+        policy.clone(),
+    );
+    let o = price_round(&terms, 2_391_153_751, |id| format!("#{id}")).unwrap();
+    let paid_for = o.pre_money.amount + Decimal::from(o.new_shares) * o.price_per_share.amount;
+    assert!(
+        o.implied_post_money.amount < paid_for,
+        "the unrounded sum is larger"
+    );
+    let in_cents = policy.round_cash(roundbook_ledger::Money::new(paid_for, o.pre_money.currency));
+    assert!(o.implied_post_money.amount >= in_cents.amount);
 }

@@ -1,7 +1,7 @@
 //! The cap table: by class, the top holders, and the SAFEs and notes outstanding.
 
 use roundbook_ledger::captable::percent;
-use roundbook_ledger::{ClassKind, Provenance};
+use roundbook_ledger::Provenance;
 
 use super::helpers::source;
 use super::Ctx;
@@ -42,7 +42,7 @@ pub(super) fn cap_table(doc: &mut Doc, ctx: &Ctx) {
             .map_or(Provenance::Recorded, |k| k.provenance);
         by_class.row(vec![
             c.name.clone(),
-            kind_name(c.kind).into(),
+            c.kind.name().into(),
             c.authorized.map(shares).unwrap_or_else(|| "-".into()),
             shares(c.shares),
             shares(c.as_converted),
@@ -165,12 +165,5 @@ pub(super) fn cap_table(doc: &mut Doc, ctx: &Ctx) {
             ]);
         }
         doc.table(&c);
-    }
-}
-
-fn kind_name(k: ClassKind) -> &'static str {
-    match k {
-        ClassKind::Common => "common",
-        ClassKind::Preferred => "preferred",
     }
 }

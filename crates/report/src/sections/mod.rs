@@ -55,12 +55,8 @@ pub fn lay_out(input: &ReportInput, fonts: &Fonts) -> Result<LaidOut, ReportErro
     validate(input)?;
     let book = input.book;
     let table = book.cap_table(input.as_of, &book.default_rounding())?;
-    let mut rounds: Vec<&FundingRound> = book
-        .rounds()
-        .iter()
-        .filter(|r| r.date <= input.as_of)
-        .collect();
-    rounds.sort_by_key(|r| (r.date, r.id));
+    // The ledger's rule: a round whose every issuance was reversed raised nothing.
+    let rounds = book.standing_rounds(input.as_of);
     let ctx = Ctx {
         input,
         book,
