@@ -693,3 +693,36 @@ fn the_outcome_serialises_prices_as_strings() {
     assert_eq!(json["rounding"]["price_direction"], "up");
     assert_eq!(json["rounding_bites"], false);
 }
+
+/// The rounds that stand: xAI's Series B (public: $6B raised) is the last round and all that
+/// was raised; once both of its issuances are reversed it raised nothing, and a rescission
+/// dated later leaves it standing until that date.
+#[test]
+fn a_round_whose_issuances_are_all_reversed_is_not_the_last_round() {
+    let mut x = xai_book();
+    let o = x.book.record_priced_round(&xai_terms(&x)).unwrap();
+    let day = series_b_date();
+    assert_eq!(x.book.last_round(day).map(|r| r.id), Some(o.round));
+    assert_eq!(x.book.total_raised(day).unwrap(), usd(dec!(6000000000)));
+    assert!(x.book.last_round(day.pred_opt().unwrap()).is_none());
+
+    let issuances: Vec<EntryId> = x
+        .book
+        .entries()
+        .iter()
+        .filter(|e| matches!(e.movement, Movement::StockIssuance { round: Some(r), .. } if r == o.round))
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(issuances.len(), 2, "one issuance per investor");
+    // The first investor's shares are rescinded a month later: the round still stands.
+    let later = date(2024, 6, 26);
+    rec(&mut x.book, later, reversal(issuances[0]));
+    assert!(x.book.round_stands(o.round, later));
+    // The second's on the same day: from then on the round raised nothing.
+    rec(&mut x.book, later, reversal(issuances[1]));
+    assert!(x.book.round_stands(o.round, day), "before the rescission it stood");
+    assert!(!x.book.round_stands(o.round, later));
+    assert!(x.book.last_round(later).is_none());
+    assert_eq!(x.book.total_raised(later).unwrap(), usd(dec!(0)));
+    assert_eq!(x.book.standing_rounds(day).len(), 1);
+}
