@@ -373,3 +373,18 @@ proptest::proptest! {
         proptest::prop_assert_eq!(total(&after, "outstanding"), total(&before, "outstanding") + issued);
     }
 }
+
+/// One rule in both shells (docs/forms.md): a stated price of $0 is a price (shares issued for
+/// services), refused only below zero; the command line's test is in crates/cli/tests/bad_input.rs.
+#[test]
+fn a_zero_price_is_recorded_and_a_negative_one_refused() {
+    let h = harness();
+    let mut free = issue("Elon Musk", "1000");
+    free["price_per_share"] = json!("0");
+    let e = h.ok("issue_shares", json!({ "form": free }));
+    assert_eq!(e["price_per_share"]["amount"], "0", "{e}");
+    let mut negative = issue("Elon Musk", "1000");
+    negative["price_per_share"] = json!("-0.01");
+    let e = refused(&h, "issue_shares", negative, "price_per_share");
+    assert_eq!(e["code"], "invalid");
+}

@@ -64,6 +64,19 @@ impl Error {
         self
     }
 
+    /// Says which of several inputs the field belongs to, after the field's name:
+    /// "investments.1.amount: investment 2 (Valor): is required".
+    pub fn within(mut self, place: &str) -> Error {
+        match &self.field {
+            Some(f) if self.message.starts_with(&format!("{f}: ")) => {
+                let rest = self.message[f.len() + 2..].to_string();
+                self.message = format!("{f}: {place}: {rest}");
+                self
+            }
+            _ => self.at(place),
+        }
+    }
+
     /// Prefixes the message with where the input came from (a CSV line, an investment).
     pub fn at(mut self, place: &str) -> Error {
         self.message = format!("{place}: {}", self.message);

@@ -176,6 +176,38 @@ fn share_counts_must_be_positive_whole_numbers() {
     );
 }
 
+/// One rule in both shells (docs/forms.md): a stated price of $0 is a price, refused only below
+/// zero; the app's test is in src-tauri/tests/record.rs.
+#[test]
+fn a_zero_price_is_recorded() {
+    let (_dir, book) = small_book();
+    ok(
+        &book,
+        &words("issue --holder Alice --class Common --shares 5 --date 2020-03-01 --price 0"),
+    );
+    ok(
+        &book,
+        &words("grant --holder Bob --plan Plan --options 10 --exercise-price 0 --date 2020-03-02"),
+    );
+    let journal = ok(&book, &["--json", "journal"]);
+    let v: Value = serde_json::from_str(&journal).unwrap();
+    let prices: Vec<&Value> = v["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .take(2)
+        .map(|e| {
+            if e["kind"] == "option-grant" {
+                &e["exercise_price"]["amount"]
+            } else {
+                &e["price_per_share"]["amount"]
+            }
+        })
+        .collect();
+    assert_eq!(prices, ["0", "0"], "{v}");
+}
+
 #[test]
 fn amounts_must_not_be_negative() {
     let (_dir, book) = small_book();

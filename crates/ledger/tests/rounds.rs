@@ -720,7 +720,10 @@ fn a_round_whose_issuances_are_all_reversed_is_not_the_last_round() {
     assert!(x.book.round_stands(o.round, later));
     // The second's on the same day: from then on the round raised nothing.
     rec(&mut x.book, later, reversal(issuances[1]));
-    assert!(x.book.round_stands(o.round, day), "before the rescission it stood");
+    assert!(
+        x.book.round_stands(o.round, day),
+        "before the rescission it stood"
+    );
     assert!(!x.book.round_stands(o.round, later));
     assert!(x.book.last_round(later).is_none());
     assert_eq!(x.book.total_raised(later).unwrap(), usd(dec!(0)));

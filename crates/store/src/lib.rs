@@ -15,7 +15,7 @@ pub mod runs;
 
 use std::path::{Path, PathBuf};
 
-use chrono::{NaiveDate, Utc};
+use chrono::{NaiveDate, SubsecRound, Utc};
 use roundbook_ledger::{Book, Company, LedgerError};
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
@@ -145,7 +145,8 @@ impl Store {
         E: From<StoreError> + From<LedgerError>,
     {
         let path = self.path.clone();
-        let now = Utc::now();
+        // What the file keeps (microseconds), so the entry a command hands back is the one stored.
+        let now = Utc::now().trunc_subsecs(6);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)

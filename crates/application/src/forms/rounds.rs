@@ -42,11 +42,11 @@ fn investments(book: &Book, forms: &[InvestmentForm]) -> Result<Vec<Investment>>
         // Where the refusal is, in words too: the command line has no form to point at.
         let place = format!("investment {} ({})", i + 1, inv.investor.trim());
         let investor = stakeholder(book, &field("investor"), &inv.investor)?;
-        let amount = money(book, &field("amount"), &inv.amount).map_err(|e| e.at(&place))?;
+        let amount = money(book, &field("amount"), &inv.amount).map_err(|e| e.within(&place))?;
         let investment = Investment { investor, amount };
         investment
             .check_amount()
-            .map_err(|e| Error::from(e).on_field(&field("amount")).at(&place))?;
+            .map_err(|e| Error::from(e).on_field(&field("amount")).within(&place))?;
         out.push(investment);
     }
     Ok(out)
