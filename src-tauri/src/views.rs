@@ -319,7 +319,7 @@ pub fn exit_waterfall(book: &Path, form: &ExitForm) -> AppResult<ExitView> {
         t => amount("chart_to", t, cur)?,
     };
     let rounding = b.default_rounding();
-    let (cap, left_out) = b.capitalization(day, &rounding)?;
+    let (cap, left_out) = b.capitalisation(day, &rounding)?;
     let curve = if to.is_zero() {
         vec![]
     } else {

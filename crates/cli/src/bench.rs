@@ -341,7 +341,7 @@ fn round(n: u32, runs: u32) -> CliResult {
             timing: PoolTiming::PreMoney,
         }),
         conversions: Conversions::All,
-        capitalization: Default::default(),
+        capitalisation: Default::default(),
         rounding: RoundingPolicy::default(),
         note: None,
     };

@@ -1132,7 +1132,7 @@ pub fn waterfall(book: &Path, a: WaterfallArgs, json: bool, out: &mut String) ->
     let store = Store::open(book)?;
     let b = store.load_as_of(day)?;
     let rounding = b.default_rounding();
-    let (cap, left_out) = b.capitalization(day, &rounding)?;
+    let (cap, left_out) = b.capitalisation(day, &rounding)?;
     let cur = b.company.currency;
     let amount = |field: &'static str, s: &str| -> Result<rust_decimal::Decimal, LedgerError> {
         Ok(Money::parse(field, s, cur)?.amount)

@@ -17,7 +17,7 @@ const HOLDERS_PER_CLASS: usize = 10;
 const GRANTS: usize = 100;
 const EXITS: u32 = 1_000;
 
-fn capitalization() -> Capitalization {
+fn capitalisation() -> Capitalisation {
     let mut classes = vec![WaterfallClass::common("Common")];
     for i in 1..CLASSES {
         let participation = match i % 3 {
@@ -62,7 +62,7 @@ fn capitalization() -> Capitalization {
             },
         })
         .collect();
-    Capitalization {
+    Capitalisation {
         currency: Currency::USD,
         classes,
         holdings,
@@ -71,7 +71,7 @@ fn capitalization() -> Capitalization {
 }
 
 fn main() {
-    let cap = capitalization();
+    let cap = capitalisation();
     let rounding = RoundingPolicy::default();
     let top = Decimal::from(2_000_000_000u64);
     let exits: Vec<Decimal> = (1..=EXITS)

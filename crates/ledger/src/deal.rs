@@ -158,9 +158,10 @@ pub struct DealRound {
     /// "all" (default), "none", or the instruments' indexes in `instruments`.
     #[serde(default)]
     pub convert: Option<DealConvert>,
-    /// What the instruments' caps divide by (default: YC's definitions).
-    #[serde(default)]
-    pub capitalization: Option<crate::model::CapitalizationDefinitions>,
+    /// What the instruments' caps divide by (default: YC's definitions). The American
+    /// spelling, as OCF and YC's documents write it, is read too.
+    #[serde(default, alias = "capitalization")]
+    pub capitalisation: Option<crate::model::CapitalisationDefinitions>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -530,7 +531,7 @@ fn model_deal_round(
         lead: None,
         pool,
         conversions,
-        capitalization: r.capitalization.unwrap_or_default(),
+        capitalisation: r.capitalisation.unwrap_or_default(),
         rounding: rounding.clone(),
         note: None,
     };
@@ -559,7 +560,7 @@ fn run_exit(
     rounding: &RoundingPolicy,
 ) -> Result<ExitResults> {
     use crate::waterfall::{breakpoints, waterfall, waterfall_range, ExitTerms};
-    let (cap, left_out) = b.capitalization(as_of, rounding)?;
+    let (cap, left_out) = b.capitalisation(as_of, rounding)?;
     let costs = x.transaction_costs.unwrap_or(Decimal::ZERO);
     let debt = x.debt.unwrap_or(Decimal::ZERO);
     let mut outcomes = vec![];

@@ -3,7 +3,7 @@
 //!
 //! SAFEs and notes still outstanding are not in it: their payout at a liquidity event is set
 //! by their own terms (a SAFE's cash-out amount or conversion), which the waterfall does not
-//! model yet; `Capitalization` users are told which instruments were left out.
+//! model yet; `Capitalisation` users are told which instruments were left out.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -15,16 +15,16 @@ use crate::error::{LedgerError, Result};
 use crate::journal::Movement;
 use crate::rounding::RoundingPolicy;
 use crate::waterfall::{
-    Capitalization, OptionKind, WaterfallClass, WaterfallHolding, WaterfallOption,
+    Capitalisation, OptionKind, WaterfallClass, WaterfallHolding, WaterfallOption,
 };
 
 impl Book {
     /// The waterfall's inputs as of `as_of`, and the SAFEs and notes they leave out.
-    pub fn capitalization(
+    pub fn capitalisation(
         &self,
         as_of: NaiveDate,
         rounding: &RoundingPolicy,
-    ) -> Result<(Capitalization, Vec<ConvertibleRow>)> {
+    ) -> Result<(Capitalisation, Vec<ConvertibleRow>)> {
         let table = self.cap_table(as_of, rounding)?;
         // Grants, each at its strike, and the ratios in force: replay to the date.
         let t = self.replay_to(as_of, |_, _| {})?;
@@ -84,7 +84,7 @@ impl Book {
             });
         }
         Ok((
-            Capitalization {
+            Capitalisation {
                 currency: self.company.currency,
                 classes,
                 holdings,

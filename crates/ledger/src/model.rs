@@ -25,7 +25,7 @@
 //! - price = V / (F + x + dP) with the top-up in the pre-money ("option pool shuffle"),
 //!   V / (F + x) with it in the post-money (it then dilutes the new investors too);
 //! - cap price = cap / the instrument's capitalisation, whose parts are explicit rules
-//!   (`CapitalizationRules`: outstanding shares, options, the unissued pool, the pool top-up,
+//!   (`CapitalisationRules`: outstanding shares, options, the unissued pool, the pool top-up,
 //!   the converting securities, the new money); by default YC's: a post-money SAFE counts the
 //!   converting securities and not the top-up (F + x); a pre-money SAFE or note counts the
 //!   top-up and not the converting securities (F + dP);
@@ -79,7 +79,7 @@ pub struct PoolTarget {
 /// What a converting instrument's "company capitalisation" counts (OCF's
 /// CapitalizationDefinitionRules). A cap price is the cap divided by this count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CapitalizationRules {
+pub struct CapitalisationRules {
     pub outstanding_shares: bool,
     pub outstanding_options: bool,
     /// Options available for grant before the round.
@@ -92,11 +92,11 @@ pub struct CapitalizationRules {
     pub new_money: bool,
 }
 
-impl CapitalizationRules {
+impl CapitalisationRules {
     /// YC's post-money SAFE (2018): "Company Capitalization" counts outstanding shares,
     /// options, the unissued pool and the converting securities; not the round's pool
     /// increase, not the new money.
-    pub const YC_POST_MONEY_SAFE: CapitalizationRules = CapitalizationRules {
+    pub const YC_POST_MONEY_SAFE: CapitalisationRules = CapitalisationRules {
         outstanding_shares: true,
         outstanding_options: true,
         unissued_pool: true,
@@ -106,7 +106,7 @@ impl CapitalizationRules {
     };
     /// YC's pre-money SAFE, and the usual note: outstanding shares, options, the pool and its
     /// increase for the round; not the converting securities, not the new money.
-    pub const YC_PRE_MONEY_SAFE: CapitalizationRules = CapitalizationRules {
+    pub const YC_PRE_MONEY_SAFE: CapitalisationRules = CapitalisationRules {
         outstanding_shares: true,
         outstanding_options: true,
         unissued_pool: true,
@@ -118,17 +118,17 @@ impl CapitalizationRules {
 
 /// The capitalisation each kind of instrument divides its cap by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CapitalizationDefinitions {
-    pub post_money_safes: CapitalizationRules,
+pub struct CapitalisationDefinitions {
+    pub post_money_safes: CapitalisationRules,
     /// Pre-money SAFEs and convertible notes.
-    pub pre_money_safes_and_notes: CapitalizationRules,
+    pub pre_money_safes_and_notes: CapitalisationRules,
 }
 
-impl Default for CapitalizationDefinitions {
+impl Default for CapitalisationDefinitions {
     fn default() -> Self {
-        CapitalizationDefinitions {
-            post_money_safes: CapitalizationRules::YC_POST_MONEY_SAFE,
-            pre_money_safes_and_notes: CapitalizationRules::YC_PRE_MONEY_SAFE,
+        CapitalisationDefinitions {
+            post_money_safes: CapitalisationRules::YC_POST_MONEY_SAFE,
+            pre_money_safes_and_notes: CapitalisationRules::YC_PRE_MONEY_SAFE,
         }
     }
 }
@@ -157,7 +157,7 @@ pub struct RoundModel {
     pub pool: Option<PoolTarget>,
     pub conversions: Conversions,
     /// What the instruments' caps divide by; YC's definitions by default.
-    pub capitalization: CapitalizationDefinitions,
+    pub capitalisation: CapitalisationDefinitions,
     pub rounding: RoundingPolicy,
     pub note: Option<String>,
 }
@@ -289,7 +289,7 @@ pub struct ConvertingInstrument {
     pub cap: Option<Decimal>,
     pub discount: Option<Decimal>,
     /// What its cap divides by.
-    pub capitalization: CapitalizationRules,
+    pub capitalisation: CapitalisationRules,
 }
 
 /// The solver's inputs: plain numbers, no book.
@@ -325,7 +325,7 @@ struct Shape {
 }
 
 /// An instrument's capitalisation as an affine function of x.
-fn capitalization(i: &SolveInput, s: &Shape, r: &CapitalizationRules) -> Result<Affine> {
+fn capitalisation(i: &SolveInput, s: &Shape, r: &CapitalisationRules) -> Result<Affine> {
     let mut c = Affine {
         slope: Decimal::ZERO,
         intercept: Decimal::ZERO,
@@ -420,10 +420,10 @@ fn candidates(
 ) -> Result<Vec<(Affine, ConversionBasis)>> {
     let mut out = vec![];
     if let Some(cap) = k.cap {
-        let base = capitalization(i, s, &k.capitalization)?;
+        let base = capitalisation(i, s, &k.capitalisation)?;
         if base.slope.is_zero() && base.intercept <= Decimal::ZERO {
             return Err(LedgerError::invalid(
-                "capitalization",
+                "capitalisation",
                 "a capitalisation that counts nothing cannot price a cap",
             ));
         }
@@ -558,7 +558,7 @@ pub fn solve(i: &SolveInput) -> Result<Solution> {
 }
 
 /// An instrument's capitalisation at the solution, computed from the definitions directly.
-fn capitalization_at(i: &SolveInput, s: &Solution, r: &CapitalizationRules) -> Decimal {
+fn capitalisation_at(i: &SolveInput, s: &Solution, r: &CapitalisationRules) -> Decimal {
     let pick = |on: bool, v: Decimal| if on { v } else { Decimal::ZERO };
     pick(r.outstanding_shares, i.outstanding)
         + pick(r.outstanding_options, i.options)
@@ -600,7 +600,7 @@ fn verify(i: &SolveInput, s: &Solution, topup: bool) -> Result<()> {
             k.amount / shares
         };
         if let Some(cap) = k.cap {
-            ok &= price <= cap / capitalization_at(i, s, &k.capitalization) + tolerance(price);
+            ok &= price <= cap / capitalisation_at(i, s, &k.capitalisation) + tolerance(price);
         }
         let d = k.discount.unwrap_or(Decimal::ZERO);
         ok &= price <= (Decimal::ONE - d) / s.shares_per_dollar + tolerance(price);
@@ -918,7 +918,7 @@ impl Book {
             let exact = match basis {
                 ConversionBasis::Cap => div(
                     k.cap.unwrap_or_default(),
-                    capitalization_at(input, solution, &k.capitalization),
+                    capitalisation_at(input, solution, &k.capitalisation),
                 )?,
                 ConversionBasis::Discount => {
                     mul(sub(Decimal::ONE, k.discount.unwrap_or_default())?, price)?
@@ -1262,9 +1262,9 @@ impl Book {
                     amount,
                     cap,
                     discount,
-                    capitalization: match timing {
-                        SafeTiming::PostMoney => m.capitalization.post_money_safes,
-                        SafeTiming::PreMoney => m.capitalization.pre_money_safes_and_notes,
+                    capitalisation: match timing {
+                        SafeTiming::PostMoney => m.capitalisation.post_money_safes,
+                        SafeTiming::PreMoney => m.capitalisation.pre_money_safes_and_notes,
                     },
                 },
             ));

@@ -61,7 +61,7 @@ fn model(co: &Co, pre: Decimal, invest: &[(StakeholderId, Decimal)]) -> RoundMod
         lead: None,
         pool: None,
         conversions: Conversions::All,
-        capitalization: Default::default(),
+        capitalisation: Default::default(),
         rounding: RoundingPolicy::default(),
         note: None,
     }
@@ -151,7 +151,7 @@ fn a_post_money_pool_dilutes_the_new_investors_too() {
 }
 
 #[test]
-fn yc_post_money_safe_converts_at_its_cap_on_the_company_capitalization() {
+fn yc_post_money_safe_converts_at_its_cap_on_the_company_capitalisation() {
     // YC post-money SAFE user guide: a SAFE's ownership is fixed at signing: purchase amount /
     // post-money valuation cap ($1.5M / $10M = 15%); "Company Capitalization" includes the
     // converting SAFE shares, so it is 10,000,000 / (1 - 0.15) = 11,764,705.88. Series A:
@@ -202,7 +202,7 @@ fn yc_post_money_safe_converts_at_its_cap_on_the_company_capitalization() {
 #[test]
 fn a_discount_safe_converts_below_the_round_price() {
     // Carta's SAFE & convertible note calculator: conversion price = the lower of
-    // (1 - discount) x the round price and cap / capitalization. $500,000 at a $20M post-money
+    // (1 - discount) x the round price and cap / capitalisation. $500,000 at a $20M post-money
     // cap and a 20% discount, in a round at $8M pre-money on 10,000,000 shares: the discount
     // governs. Checked against the definitions: price = 8M / (10M + x), x = 500k / (0.8 price).
     let mut co = company(10_000_000);
@@ -282,7 +282,7 @@ fn an_mfn_safe_takes_the_best_cap_of_a_later_safe() {
         .unwrap();
     let line = o.conversions.iter().find(|c| c.instrument == mfn).unwrap();
     assert_eq!(line.basis, ConversionBasis::Cap);
-    // Both at an $8M post-money cap: 250k/8M = 3.125% and 500k/8M = 6.25% of the capitalization.
+    // Both at an $8M post-money cap: 250k/8M = 3.125% and 500k/8M = 6.25% of the capitalisation.
     let cc = Decimal::from(10_000_000u64) / (Decimal::ONE - dec!(0.09375));
     assert_eq!(
         line.shares,
@@ -506,7 +506,7 @@ fn a_class_with_nothing_outstanding_is_not_adjusted() {
 }
 
 #[test]
-fn the_capitalization_a_cap_divides_by_is_an_explicit_rule() {
+fn the_capitalisation_a_cap_divides_by_is_an_explicit_rule() {
     // OCF's CapitalizationDefinitionRules: a definition that also counts the new money (more
     // friendly to the SAFE holder, like Ledgy's "investor friendly" preset) divides the cap by
     // more shares: cap / (F + x + N) instead of cap / (F + x), a lower price, more shares.
@@ -525,7 +525,7 @@ fn the_capitalization_a_cap_divides_by_is_an_explicit_rule() {
         .model_round(&model(&co, dec!(20000000), &[(co.vc, dec!(5000000))]))
         .unwrap();
     let mut m = model(&co, dec!(20000000), &[(co.vc, dec!(5000000))]);
-    m.capitalization.post_money_safes.new_money = true;
+    m.capitalisation.post_money_safes.new_money = true;
     let wide = co.book.model_round(&m).unwrap();
     // YC: the SAFE owns exactly 1M / 10M = 10% of F + x: x = 10,000,000 / 0.9 - 10,000,000.
     assert_eq!(yc.conversions[0].shares, 1_111_111);

@@ -78,7 +78,7 @@ proptest! {
                 timing: if post_money_pool { PoolTiming::PostMoney } else { PoolTiming::PreMoney },
             }),
             conversions: Conversions::All,
-            capitalization: Default::default(),
+            capitalisation: Default::default(),
             rounding: RoundingPolicy::default(),
             note: None,
         };

@@ -65,3 +65,26 @@ fn a_discount_is_written_as_a_decimal_string() {
     assert_eq!(v["discount"], serde_json::json!("0.15"));
     assert_eq!(v["instrument"], serde_json::json!("safe"));
 }
+
+/// A deal's capitalisation definitions are read under either spelling: ours
+/// (`capitalisation`) and OCF's and YC's (`capitalization`). YC's post-money SAFE example
+/// (docs/calc/yc-post-money-safe.json) with its definitions written out, counting the new
+/// money too, gives the same round under both names, and a different one from the default.
+#[test]
+fn a_deals_capitalisation_is_read_under_either_spelling() {
+    use roundbook_ledger::deal::{run_deal, Deal};
+    use roundbook_ledger::model::CapitalisationDefinitions;
+    let text = include_str!("../../../docs/calc/yc-post-money-safe.json");
+    let mut definitions = CapitalisationDefinitions::default();
+    definitions.post_money_safes.new_money = true;
+    let with = |key: &str| {
+        let mut v: serde_json::Value = serde_json::from_str(text).unwrap();
+        v["round"][key] = serde_json::to_value(definitions).unwrap();
+        let deal: Deal = serde_json::from_value(v).unwrap();
+        serde_json::to_value(run_deal(&deal).unwrap().round).unwrap()
+    };
+    let ours = with("capitalisation");
+    assert_eq!(ours, with("capitalization"));
+    let default: Deal = serde_json::from_str(text).unwrap();
+    assert_ne!(ours, serde_json::to_value(run_deal(&default).unwrap().round).unwrap());
+}

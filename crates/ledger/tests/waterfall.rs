@@ -51,12 +51,12 @@ use rust_decimal_macros::dec;
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-fn capitalization(
+fn capitalisation(
     classes: Vec<WaterfallClass>,
     holdings: &[(&str, &str, u64)],
     options: &[(&str, &str, u64, Decimal)],
-) -> Capitalization {
-    Capitalization {
+) -> Capitalisation {
+    Capitalisation {
         currency: Currency::USD,
         classes,
         holdings: holdings
@@ -80,11 +80,11 @@ fn capitalization(
     }
 }
 
-fn run(cap: &Capitalization, exit_value: Decimal) -> WaterfallOutcome {
+fn run(cap: &Capitalisation, exit_value: Decimal) -> WaterfallOutcome {
     run_with(cap, ExitTerms::new(exit_value))
 }
 
-fn run_with(cap: &Capitalization, exit: ExitTerms) -> WaterfallOutcome {
+fn run_with(cap: &Capitalisation, exit: ExitTerms) -> WaterfallOutcome {
     let o = waterfall(cap, &exit, &RoundingPolicy::default()).expect("a waterfall");
     check_sums(&o);
     o
@@ -130,8 +130,8 @@ fn holder(o: &WaterfallOutcome, name: &str) -> Decimal {
 }
 
 /// [Foley Hoag]: common 8,000,000 shares; Series A 2,000,000 shares at $2.50 ($5m, 20%).
-fn foley_hoag(participation: Participation) -> Capitalization {
-    capitalization(
+fn foley_hoag(participation: Participation) -> Capitalisation {
+    capitalisation(
         vec![
             WaterfallClass::common("Common"),
             WaterfallClass::preferred("Series A", dec!(2.50), dec!(1), participation, 1),
@@ -145,8 +145,8 @@ fn foley_hoag(participation: Participation) -> Capitalization {
 }
 
 /// [VentureSouth]: $2M at $1.00 a share for 25%: common 6,000,000, preferred 2,000,000.
-fn venture_south(participation: Participation) -> Capitalization {
-    capitalization(
+fn venture_south(participation: Participation) -> Capitalisation {
+    capitalisation(
         vec![
             WaterfallClass::common("Common"),
             WaterfallClass::preferred("Preferred", dec!(1.00), dec!(1), participation, 1),
@@ -161,8 +161,8 @@ fn venture_south(participation: Participation) -> Capitalization {
 
 /// [Altum] stacked (or pari passu): Series B $10M (5,000,000 at $2.00) over Series A $5M
 /// (5,000,000 at $1.00) over common 10,000,000, all 1x non-participating.
-fn stacked(b_seniority: i32) -> Capitalization {
-    capitalization(
+fn stacked(b_seniority: i32) -> Capitalisation {
+    capitalisation(
         vec![
             WaterfallClass::common("Common"),
             WaterfallClass::preferred("Series A", dec!(1.00), dec!(1), Participation::None, 1),
@@ -269,7 +269,7 @@ fn gust_full_participation() {
     let mut series_a =
         WaterfallClass::preferred("Series A", dec!(1.00), dec!(1), Participation::Full, 1);
     series_a.conversion_ratio = dec!(1.5);
-    let cap = capitalization(
+    let cap = capitalisation(
         vec![WaterfallClass::common("Common"), series_a],
         &[
             ("Founders", "Common", 7_000_000),
@@ -538,7 +538,7 @@ fn pari_passu_pro_rata_to_preference() {
 ///   Series B's $10M buys 7,500,000 common-equivalent shares at $1.3333: Series A $4M, common $6M.
 #[test]
 fn two_x_multiple() {
-    let cap = capitalization(
+    let cap = capitalisation(
         vec![
             WaterfallClass::common("Common"),
             WaterfallClass::preferred("Series A", dec!(1.00), dec!(1), Participation::None, 1),
@@ -605,7 +605,7 @@ fn two_x_multiple() {
 ///   Alice 4,047,619.05, Bob 2,023,809.52 (sum $42.5M).
 #[test]
 fn options_in_and_out_of_the_money() {
-    let cap = capitalization(
+    let cap = capitalisation(
         vec![WaterfallClass::common("Common")],
         &[("Founders", "Common", 9_000_000)],
         &[
@@ -796,7 +796,7 @@ fn breakpoints_are_exact_to_the_cent() {
     let mut series_a =
         WaterfallClass::preferred("Series A", dec!(0.50), dec!(1), Participation::None, 1);
     series_a.conversion_ratio = dec!(1.5);
-    let cap = capitalization(
+    let cap = capitalisation(
         vec![WaterfallClass::common("Common"), series_a],
         &[
             ("Founders", "Common", 7_000_000),
@@ -830,7 +830,7 @@ fn breakpoints_are_exact_to_the_cent() {
 /// equal holders of $100.00: 33.333... each; the cent left over goes to the first.
 #[test]
 fn rounding_ties_go_to_the_first_listed() {
-    let cap = capitalization(
+    let cap = capitalisation(
         vec![WaterfallClass::common("Common")],
         &[
             ("Ann", "Common", 1),
@@ -862,7 +862,7 @@ fn rounding_ties_go_to_the_first_listed() {
 /// up as the policy rounds cash (docs/rounding.md).
 #[test]
 fn sub_cent_inputs_round_the_distributable_half_up() {
-    let cap = capitalization(
+    let cap = capitalisation(
         vec![WaterfallClass::common("Common")],
         &[("Ann", "Common", 3)],
         &[],
@@ -885,7 +885,7 @@ fn sub_cent_inputs_round_the_distributable_half_up() {
     assert_eq!(o.total_distributed.amount, dec!(100.00));
 
     // 7 options at 0.0001 into 10 shares: (1000 + 0.0007) / 10 a share.
-    let cap = capitalization(
+    let cap = capitalisation(
         vec![WaterfallClass::common("Common")],
         &[("Ann", "Common", 3)],
         &[("Ben", "Common", 7, dec!(0.0001))],
@@ -908,7 +908,7 @@ fn sub_cent_inputs_round_the_distributable_half_up() {
 /// ([Foley Hoag]'s table with the Series A held 60/40 by two funds, at $40m: $8m -> 4.8m / 3.2m).
 #[test]
 fn per_holder_payouts() {
-    let cap = capitalization(
+    let cap = capitalisation(
         vec![
             WaterfallClass::common("Common"),
             WaterfallClass::preferred("Series A", dec!(2.50), dec!(1), Participation::None, 1),
@@ -1005,7 +1005,7 @@ fn negative_inputs_are_refused_naming_the_field() {
 fn bad_terms_are_refused_naming_the_field() {
     let policy = RoundingPolicy::default();
     let exit = ExitTerms::new(dec!(1_000_000));
-    let field = |cap: Capitalization| waterfall(&cap, &exit, &policy).unwrap_err().field();
+    let field = |cap: Capitalisation| waterfall(&cap, &exit, &policy).unwrap_err().field();
 
     // A cap is the total return, preference included: 0.5x under a 1x preference is refused.
     assert_eq!(field(foley_hoag(capped(dec!(0.5)))), Some("cap_multiple"));
@@ -1043,7 +1043,7 @@ fn bad_terms_are_refused_naming_the_field() {
     assert_eq!(field(cap), Some("strike"));
 
     // Money with nobody to receive it.
-    let empty = capitalization(vec![WaterfallClass::common("Common")], &[], &[]);
+    let empty = capitalisation(vec![WaterfallClass::common("Common")], &[], &[]);
     assert_eq!(field(empty.clone()), Some("holdings"));
     assert!(waterfall(&empty, &ExitTerms::new(dec!(0)), &policy).is_ok());
 }

@@ -1,4 +1,4 @@
-//! Property tests of the exit waterfall on random capitalizations (common, preferred of every
+//! Property tests of the exit waterfall on random capitalisations (common, preferred of every
 //! kind and seniority, conversion ratios, options) and random exits with costs and debt.
 //!
 //! The rules checked are those of docs/waterfall.md; the equilibrium rule is the usual
@@ -89,7 +89,7 @@ fn preferred_class(i: usize) -> impl Strategy<Value = WaterfallClass> {
         })
 }
 
-fn capitalization(with_options: bool) -> impl Strategy<Value = Capitalization> {
+fn capitalisation(with_options: bool) -> impl Strategy<Value = Capitalisation> {
     (1..3usize, 0..5usize).prop_flat_map(move |(n_common, n_pref)| {
         let prefs: Vec<_> = (0..n_pref).map(preferred_class).collect();
         let n_classes = n_common + n_pref;
@@ -113,7 +113,7 @@ fn capitalization(with_options: bool) -> impl Strategy<Value = Capitalization> {
             }
             classes.extend(prefs);
             let holder = |h: usize| ["Ann", "Ben", "Cat", "Dan", "Eve"][h].to_string();
-            Capitalization {
+            Capitalisation {
                 currency: Currency::USD,
                 holdings: holdings
                     .iter()
@@ -164,8 +164,8 @@ fn policy() -> RoundingPolicy {
     RoundingPolicy::default()
 }
 
-/// A capitalization whose holdings carry some shares (so that any proceeds have somewhere to go).
-fn usable(cap: &Capitalization) -> bool {
+/// A capitalisation whose holdings carry some shares (so that any proceeds have somewhere to go).
+fn usable(cap: &Capitalisation) -> bool {
     cap.holdings.iter().any(|h| {
         let c = cap.classes.iter().find(|c| c.name == h.class).unwrap();
         h.shares > 0 && Decimal::from(h.shares) * c.conversion_ratio >= Decimal::ONE
@@ -197,7 +197,7 @@ struct Reference {
 }
 
 impl Reference {
-    fn new(cap: &Capitalization, o: &WaterfallOutcome) -> Reference {
+    fn new(cap: &Capitalisation, o: &WaterfallOutcome) -> Reference {
         let classes = cap
             .classes
             .iter()
@@ -356,7 +356,7 @@ proptest! {
     /// the total; holders to the total; each class's holders to the class; preference +
     /// participation to the class; and each rounded payout is its exact value rounded down or up.
     #[test]
-    fn payouts_sum_exactly(cap in capitalization(true), exit in exit()) {
+    fn payouts_sum_exactly(cap in capitalisation(true), exit in exit()) {
         prop_assume!(usable(&cap));
         let o = waterfall(&cap, &exit, &policy()).unwrap();
         let net = (exit.exit_value - exit.transaction_costs - exit.debt).max(Decimal::ZERO);
@@ -392,7 +392,7 @@ proptest! {
     /// participation up to the cap.
     #[test]
     fn no_preferred_class_gets_less_than_its_better_choice_alone(
-        cap in capitalization(true),
+        cap in capitalisation(true),
         exit in exit(),
     ) {
         prop_assume!(usable(&cap));
@@ -437,7 +437,7 @@ proptest! {
     /// largest-remainder method moves.
     #[test]
     fn payouts_are_non_decreasing_in_exit_value(
-        cap in capitalization(true),
+        cap in capitalisation(true),
         exits in prop::collection::vec(cents(0..5_000_000_000), 2..7),
         costs in cents(0..50_000_000),
     ) {
@@ -468,7 +468,7 @@ proptest! {
     /// The conversion rule, run literally (passes until stable) on non-participating tables
     /// without options, gives the engine's decisions' payouts.
     #[test]
-    fn agrees_with_model_md_passes(cap in capitalization(false), exit in exit()) {
+    fn agrees_with_model_md_passes(cap in capitalisation(false), exit in exit()) {
         prop_assume!(usable(&cap));
         let mut cap = cap;
         for c in &mut cap.classes {
@@ -517,7 +517,7 @@ proptest! {
     /// slope change goes unreported. Each breakpoint is also exact to the cent: the exact value
     /// rounded half-up.
     #[test]
-    fn payouts_are_linear_between_breakpoints(cap in capitalization(true), exit in exit()) {
+    fn payouts_are_linear_between_breakpoints(cap in capitalisation(true), exit in exit()) {
         prop_assume!(usable(&cap));
         let bps = breakpoints(&cap, &exit, &policy()).unwrap();
         for w in bps.windows(2) {

@@ -184,7 +184,7 @@ fn the_demo_report_shows_the_books_figures_on_every_page() {
     let exact = Decimal::from(72_004_000_000u64) * Decimal::from(400) / Decimal::from(1520);
     let cap = d
         .book
-        .capitalization(xai_series_b_date(), &d.book.default_rounding())
+        .capitalisation(xai_series_b_date(), &d.book.default_rounding())
         .unwrap()
         .0;
     let at_3x = waterfall(

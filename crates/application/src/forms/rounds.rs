@@ -241,7 +241,7 @@ impl RoundForm {
             },
             pool,
             conversions,
-            capitalization: Default::default(),
+            capitalisation: Default::default(),
             rounding: self.rounding.over(book.default_rounding())?,
             note: memo(&self.note),
         };

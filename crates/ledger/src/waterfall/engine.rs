@@ -1,4 +1,4 @@
-//! The engine: a capitalization checked and prepared once, then solved exactly at any exit
+//! The engine: a capitalisation checked and prepared once, then solved exactly at any exit
 //! (the sweep of the choices in increasing order of their threshold) and rounded for output.
 
 use std::collections::{BTreeMap, HashMap};
@@ -9,7 +9,7 @@ use super::exact::{
     apportion, per_share_times, ticks, too_large, units_to_decimal, Big, Exact, Mode,
 };
 use super::{
-    Capitalization, ClassPayout, Decision, ExitTerms, HolderClassPayout, HolderPayout,
+    Capitalisation, ClassPayout, Decision, ExitTerms, HolderClassPayout, HolderPayout,
     OptionPayout, WaterfallClass, WaterfallOutcome,
 };
 use crate::domain::{ClassKind, Participation};
@@ -18,11 +18,11 @@ use crate::money::Money;
 use crate::rounding::{RoundingPolicy, ShareRounding};
 use crate::MAX_SHARES;
 
-/// A capitalization checked and prepared for any number of exits. Money inside is held as big
+/// A capitalisation checked and prepared for any number of exits. Money inside is held as big
 /// integers of "ticks" of 10^-k (k = the largest scale of any input amount), so every sum,
 /// product and comparison is exact.
 pub(super) struct Engine<'a> {
-    pub(super) cap: &'a Capitalization,
+    pub(super) cap: &'a Capitalisation,
     pub(super) rounding: RoundingPolicy,
     /// The scale of the tick amounts below.
     k: u32,
@@ -130,7 +130,7 @@ struct Solved {
 }
 
 impl<'a> Engine<'a> {
-    pub(super) fn new(cap: &'a Capitalization, rounding: &RoundingPolicy) -> Result<Engine<'a>> {
+    pub(super) fn new(cap: &'a Capitalisation, rounding: &RoundingPolicy) -> Result<Engine<'a>> {
         rounding.validate()?;
         let mut index: HashMap<&str, usize> = HashMap::new();
         for (i, c) in cap.classes.iter().enumerate() {

@@ -1,6 +1,6 @@
 //! The exit waterfall: who receives what when the company is sold for a given value.
 //!
-//! A pure function of a [`Capitalization`] (share classes with their liquidation terms,
+//! A pure function of a [`Capitalisation`] (share classes with their liquidation terms,
 //! holdings, options and warrants), an exit ([`ExitTerms`]) and a [`RoundingPolicy`]. The same
 //! rules are written for users in docs/waterfall.md.
 //!
@@ -57,7 +57,7 @@
 //! into `count x conversion_ratio` common-equivalent shares, without a preference.
 //!
 //! The module's parts: this file holds the inputs, the outputs and the public functions;
-//! `engine` checks a capitalization and solves one exit exactly; `breakpoints` finds the exit
+//! `engine` checks a capitalisation and solves one exit exactly; `breakpoints` finds the exit
 //! values at which a payout changes slope; `exact` is the exact arithmetic both run on (big
 //! integers, rationals, largest-remainder rounding).
 
@@ -173,7 +173,7 @@ pub struct WaterfallOption {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Capitalization {
+pub struct Capitalisation {
     pub currency: Currency,
     pub classes: Vec<WaterfallClass>,
     pub holdings: Vec<WaterfallHolding>,
@@ -399,7 +399,7 @@ pub const MAX_RANGE_STEPS: u32 = 100_000;
 
 /// The payouts at one exit.
 pub fn waterfall(
-    cap: &Capitalization,
+    cap: &Capitalisation,
     exit: &ExitTerms,
     rounding: &RoundingPolicy,
 ) -> Result<WaterfallOutcome> {
@@ -409,7 +409,7 @@ pub fn waterfall(
 /// The payouts at `steps + 1` exit values evenly spaced from `from` to `to` (both included; the
 /// points between are rounded half-up to `cash_decimals`), with the same costs and debt.
 pub fn waterfall_range(
-    cap: &Capitalization,
+    cap: &Capitalisation,
     from: Decimal,
     to: Decimal,
     steps: u32,
@@ -464,7 +464,7 @@ pub fn waterfall_range(
 /// waterfall meets them). They do not depend on `exit.exit_value` (which is only validated):
 /// `transaction_costs` and `debt` turn net proceeds into exit values.
 pub fn breakpoints(
-    cap: &Capitalization,
+    cap: &Capitalisation,
     exit: &ExitTerms,
     rounding: &RoundingPolicy,
 ) -> Result<Vec<Breakpoint>> {

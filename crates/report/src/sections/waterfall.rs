@@ -48,7 +48,7 @@ pub(super) fn exit_waterfall(doc: &mut Doc, ctx: &Ctx) -> Result<(), ReportError
         return Ok(());
     };
     let rounding = ctx.book.default_rounding();
-    let (cap, left_out) = ctx.book.capitalization(ctx.input.as_of, &rounding)?;
+    let (cap, left_out) = ctx.book.capitalisation(ctx.input.as_of, &rounding)?;
     let outcomes: Vec<WaterfallOutcome> = values
         .iter()
         .map(|(v, _)| waterfall(&cap, &ExitTerms::new(*v), &rounding))
