@@ -5,154 +5,29 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use clap::{Args, Subcommand};
 use roundbook_compute::{
-    first_of_month, month_text, parse_month, projection, use_of_proceeds, Delivery, GpuOrder,
-    NewGpuOrder, Projection, Runway, Terms, UseOfProceeds,
+    month_text, parse_month, projection, use_of_proceeds, GpuOrder, NewGpuOrder, Projection,
+    Runway, Terms, UseOfProceeds,
 };
-use roundbook_ledger::money::{group_thousands, parse_decimal};
-use roundbook_ledger::{FundingRound, LedgerError, Money, Provenance, RoundId};
+use roundbook_ledger::money::group_thousands;
+use roundbook_ledger::{FundingRound, LedgerError, Provenance, RoundId};
 use roundbook_store::{ComputeBook, Store};
 use rust_decimal::Decimal;
 
 use crate::table::{cents, shares, Align, Table};
-use crate::write::date;
 use crate::CliResult;
 
-#[derive(Subcommand)]
-pub enum ComputeCmd {
-    /// GPU orders (model, vendor, quantity, unit price, date, delivery schedule, funding round).
-    #[command(subcommand)]
-    Order(OrderCmd),
-    /// The plan's terms: facility and networking, power, depreciation, cash, burn and revenue.
-    #[command(subcommand)]
-    Terms(TermsCmd),
-    /// The monthly projection: deliveries, capex, power, depreciation, cash and runway.
-    Projection(ProjectionArgs),
-}
-
-#[derive(Subcommand)]
-pub enum OrderCmd {
-    /// Record a GPU order.
-    Add(OrderAddArgs),
-    /// The recorded orders and the use of proceeds.
-    List,
-    /// Cancel an order (the correction: the order stays recorded, the plan leaves it out).
-    Cancel {
-        /// The order's number (from `compute order list`).
-        order: String,
-        #[arg(long)]
-        reason: String,
-    },
-}
-
-// Parsed once per run; boxing the larger variant would buy nothing.
-#[allow(clippy::large_enum_variant)]
-#[derive(Subcommand)]
-pub enum TermsCmd {
-    /// Set terms from the flags given (a new record of each group changed; the latest is in force).
-    Set(TermsSetArgs),
-    /// The terms in force.
-    Show,
-}
-
-#[derive(Args)]
-pub struct OrderAddArgs {
-    /// The GPU model, e.g. H100.
-    #[arg(long)]
-    pub model: String,
-    #[arg(long)]
-    pub vendor: String,
-    /// Number of GPUs.
-    #[arg(long)]
-    pub quantity: String,
-    /// Price per GPU (the book's currency).
-    #[arg(long)]
-    pub unit_price: String,
-    /// Order date (YYYY-MM-DD).
-    #[arg(long)]
-    pub date: String,
-    /// A delivery: MONTH=GPUS, e.g. 2024-06=30000 (repeat; default: all in the order's month).
-    #[arg(long, value_name = "YYYY-MM=N")]
-    pub deliver: Vec<String>,
-    /// The round whose money pays for the order (use of proceeds), by name or #id.
-    #[arg(long)]
-    pub round: Option<String>,
-    #[arg(long)]
-    pub note: Option<String>,
-}
-
-#[derive(Args)]
-pub struct TermsSetArgs {
-    /// Infrastructure (networking, servers, cooling...) capex per $ of GPU capex, e.g. 0.65.
-    #[arg(long)]
-    pub infra_ratio: Option<String>,
-    /// A one-off facility capex, paid in --facility-month.
-    #[arg(long)]
-    pub facility_capex: Option<String>,
-    #[arg(long, value_name = "YYYY-MM")]
-    pub facility_month: Option<String>,
-    /// All-in IT power per GPU, kW (e.g. 1.275 for H100 in a DGX).
-    #[arg(long)]
-    pub kw_per_gpu: Option<String>,
-    /// Power usage effectiveness (at least 1).
-    #[arg(long)]
-    pub pue: Option<String>,
-    /// Electricity price per kWh.
-    #[arg(long)]
-    pub usd_per_kwh: Option<String>,
-    /// Hours in a month (730 = 8,760 / 12).
-    #[arg(long)]
-    pub hours_per_month: Option<String>,
-    /// Depreciation life in years (straight line).
-    #[arg(long)]
-    pub years: Option<String>,
-    /// Cash at the start of --cash-month.
-    #[arg(long)]
-    pub cash: Option<String>,
-    /// The first month of the projection, whose opening cash is --cash.
-    #[arg(long, value_name = "YYYY-MM")]
-    pub cash_month: Option<String>,
-    /// Other (non-compute) spend in the first month.
-    #[arg(long)]
-    pub burn: Option<String>,
-    /// Annual growth of other burn, e.g. 0.20 for 20% a year.
-    #[arg(long)]
-    pub burn_growth: Option<String>,
-    /// Revenue in the first month.
-    #[arg(long)]
-    pub revenue: Option<String>,
-    /// Annual growth of revenue, e.g. 1 for 100% a year.
-    #[arg(long)]
-    pub revenue_growth: Option<String>,
-    /// A note recorded with every group changed.
-    #[arg(long)]
-    pub note: Option<String>,
-}
-
-#[derive(Args)]
-pub struct ProjectionArgs {
-    /// Months to show.
-    #[arg(long, default_value = "36")]
-    pub months: String,
-    /// The first month shown (default: the cash month).
-    #[arg(long, value_name = "YYYY-MM")]
-    pub from: Option<String>,
-}
+use crate::args::compute::*;
+use roundbook_application::forms::{
+    ComputeTermsForm, GpuOrderForm, OrderCancellationForm, RecordedOrder, RecordedTerms,
+};
 
 pub fn run(book: &Path, c: ComputeCmd, json: bool, out: &mut String) -> CliResult {
     match c {
         ComputeCmd::Order(OrderCmd::Add(a)) => order_add(book, a, json, out),
         ComputeCmd::Order(OrderCmd::List) => order_list(book, json, out),
         ComputeCmd::Order(OrderCmd::Cancel { order, reason }) => {
-            let id = order
-                .trim()
-                .trim_start_matches('#')
-                .parse::<i64>()
-                .map_err(|_| {
-                    LedgerError::invalid("order", format!("'{order}' is not an order number"))
-                })?;
-            Store::open(book)?.cancel_compute_order(roundbook_compute::GpuOrderId(id), &reason)?;
+            let id = OrderCancellationForm { order, reason }.submit(&mut open(book)?)?;
             let _ = writeln!(out, "Cancelled GPU order #{id}.");
             Ok(())
         }
@@ -163,53 +38,6 @@ pub fn run(book: &Path, c: ComputeCmd, json: bool, out: &mut String) -> CliResul
 }
 
 // ---- parsing -------------------------------------------------------------------
-
-fn gpus(field: &'static str, s: &str) -> Result<u64, LedgerError> {
-    let t = s.trim();
-    if t.is_empty() || !t.chars().all(|c| c.is_ascii_digit()) {
-        return Err(LedgerError::invalid(
-            field,
-            format!("'{s}' is not a whole number of GPUs (digits only, e.g. 100000)"),
-        ));
-    }
-    t.parse::<u64>()
-        .map_err(|_| LedgerError::invalid(field, format!("'{s}' is too large")))
-}
-
-fn delivery(s: &str) -> Result<Delivery, LedgerError> {
-    let (m, n) = s.split_once('=').ok_or_else(|| {
-        LedgerError::invalid(
-            "deliveries",
-            format!("'{s}' is not MONTH=GPUS (e.g. 2024-06=30000)"),
-        )
-    })?;
-    Ok(Delivery {
-        month: parse_month("deliveries", m)?,
-        quantity: gpus("deliveries", n)?,
-    })
-}
-
-fn find_round(rounds: &[FundingRound], key: &str) -> Result<RoundId, LedgerError> {
-    let k = key.trim();
-    let by_id = k
-        .trim_start_matches('#')
-        .parse::<i64>()
-        .ok()
-        .and_then(|n| rounds.iter().find(|r| r.id.0 == n));
-    by_id
-        .or_else(|| rounds.iter().find(|r| r.name.eq_ignore_ascii_case(k)))
-        .map(|r| r.id)
-        .ok_or_else(|| {
-            LedgerError::unknown(
-                "round",
-                format!("no round '{key}' in the book (see `roundbook round list`)"),
-            )
-        })
-}
-
-fn note(n: Option<String>) -> Option<String> {
-    n.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
-}
 
 fn print_json(out: &mut String, v: serde_json::Value) {
     let _ = writeln!(
@@ -230,47 +58,18 @@ fn open(book: &Path) -> CliResult<Store> {
 // ---- commands --------------------------------------------------------------------
 
 fn order_add(book: &Path, a: OrderAddArgs, json: bool, out: &mut String) -> CliResult {
-    let mut store = open(book)?;
-    let mut added: Option<NewGpuOrder> = None;
-    let (ids, _) = store.transact_compute(|cb| {
-        let cur = cb.plan.currency;
-        let quantity = gpus("quantity", &a.quantity)?;
-        let unit_price = Money::parse("unit_price", &a.unit_price, cur)?;
-        let ordered = date("date", &a.date)?;
-        let mut deliveries = a
-            .deliver
-            .iter()
-            .map(|d| delivery(d))
-            .collect::<Result<Vec<_>, _>>()?;
-        if deliveries.is_empty() {
-            deliveries.push(Delivery {
-                month: first_of_month(ordered),
-                quantity,
-            });
-        }
-        deliveries.sort_by_key(|d| d.month);
-        let round = a
-            .round
-            .as_deref()
-            .map(|r| find_round(&cb.rounds, r))
-            .transpose()?;
-        let order = NewGpuOrder {
-            model: a.model.trim().to_string(),
-            vendor: a.vendor.trim().to_string(),
-            quantity,
-            unit_price,
-            ordered,
-            deliveries,
-            round,
-            provenance: Provenance::Recorded,
-            note: note(a.note.clone()),
-        };
-        added = Some(order.clone());
-        Ok((vec![order], cb.plan.terms.clone()))
-    })?;
-    let (Some(id), Some(order)) = (ids.first(), added) else {
-        return Ok(());
+    let form = GpuOrderForm {
+        model: a.model,
+        vendor: a.vendor,
+        quantity: a.quantity,
+        unit_price: a.unit_price,
+        date: a.date,
+        deliveries: a.deliver,
+        round: a.round.unwrap_or_default(),
+        note: a.note.unwrap_or_default(),
     };
+    let RecordedOrder { id, order } = form.submit(&mut open(book)?)?;
+    let id = &id;
     if json {
         print_json(
             out,
@@ -395,109 +194,30 @@ fn order_list(book: &Path, json: bool, out: &mut String) -> CliResult {
     Ok(())
 }
 
-fn dec(field: &'static str, s: &Option<String>) -> Result<Option<Decimal>, LedgerError> {
-    s.as_deref().map(|s| parse_decimal(field, s)).transpose()
-}
-
-fn apply_terms(cb: &ComputeBook, a: &TermsSetArgs) -> Result<Terms, LedgerError> {
-    let cur = cb.plan.currency;
-    let mut t = cb.plan.terms.clone();
-    let money = |field: &'static str, s: &Option<String>| {
-        s.as_deref()
-            .map(|s| Money::parse(field, s, cur))
-            .transpose()
-    };
-    let month = |field: &'static str, s: &Option<String>| {
-        s.as_deref().map(|s| parse_month(field, s)).transpose()
-    };
-    let n = note(a.note.clone());
-    let mut touched = false;
-    let mut mark = |provenance: &mut Provenance, note: &mut Option<String>| {
-        *provenance = Provenance::Recorded;
-        note.clone_from(&n);
-        touched = true;
-    };
-
-    let f = &mut t.facility;
-    let (ratio, capex, fmonth) = (
-        dec("infra_ratio", &a.infra_ratio)?,
-        money("facility_capex", &a.facility_capex)?,
-        month("facility_month", &a.facility_month)?,
-    );
-    if ratio.is_some() || capex.is_some() || fmonth.is_some() {
-        f.infra_ratio = ratio.unwrap_or(f.infra_ratio);
-        f.capex = capex.unwrap_or(f.capex);
-        f.capex_month = fmonth.or(f.capex_month);
-        mark(&mut f.provenance, &mut f.note);
-    }
-    let p = &mut t.power;
-    let (kw, pue, price, hours) = (
-        dec("kw_per_gpu", &a.kw_per_gpu)?,
-        dec("pue", &a.pue)?,
-        dec("usd_per_kwh", &a.usd_per_kwh)?,
-        dec("hours_per_month", &a.hours_per_month)?,
-    );
-    if kw.is_some() || pue.is_some() || price.is_some() || hours.is_some() {
-        p.kw_per_gpu = kw.unwrap_or(p.kw_per_gpu);
-        p.pue = pue.unwrap_or(p.pue);
-        p.usd_per_kwh = price.unwrap_or(p.usd_per_kwh);
-        p.hours_per_month = hours.unwrap_or(p.hours_per_month);
-        mark(&mut p.provenance, &mut p.note);
-    }
-    if let Some(y) = &a.years {
-        let years = y
-            .trim()
-            .parse::<u32>()
-            .ok()
-            .filter(|_| y.trim().chars().all(|c| c.is_ascii_digit()))
-            .ok_or_else(|| {
-                LedgerError::invalid("years", format!("'{y}' is not a whole number of years"))
-            })?;
-        t.depreciation.years = years;
-        let d = &mut t.depreciation;
-        mark(&mut d.provenance, &mut d.note);
-    }
-    let o = &mut t.operating;
-    let (cash, cmonth, burn, bg, rev, rg) = (
-        money("cash", &a.cash)?,
-        month("cash_month", &a.cash_month)?,
-        money("burn", &a.burn)?,
-        dec("burn_growth", &a.burn_growth)?,
-        money("revenue", &a.revenue)?,
-        dec("revenue_growth", &a.revenue_growth)?,
-    );
-    if cash.is_some()
-        || cmonth.is_some()
-        || burn.is_some()
-        || bg.is_some()
-        || rev.is_some()
-        || rg.is_some()
-    {
-        o.opening_cash = cash.unwrap_or(o.opening_cash);
-        o.cash_month = cmonth.or(o.cash_month);
-        o.burn_per_month = burn.unwrap_or(o.burn_per_month);
-        o.burn_growth_annual = bg.unwrap_or(o.burn_growth_annual);
-        o.revenue_per_month = rev.unwrap_or(o.revenue_per_month);
-        o.revenue_growth_annual = rg.unwrap_or(o.revenue_growth_annual);
-        mark(&mut o.provenance, &mut o.note);
-    }
-    if !touched {
-        return Err(LedgerError::invalid(
-            "terms",
-            "give at least one term to set (see `roundbook compute terms set --help`)",
-        ));
-    }
-    Ok(t)
-}
-
 fn terms_set(book: &Path, a: TermsSetArgs, json: bool, out: &mut String) -> CliResult {
-    let mut store = open(book)?;
-    let mut new_terms = None;
-    let (_, groups) = store.transact_compute(|cb| {
-        let t = apply_terms(cb, &a)?;
-        new_terms = Some(t.clone());
-        Ok((vec![], t))
-    })?;
+    let text = |o: Option<String>| o.unwrap_or_default();
+    let form = ComputeTermsForm {
+        infra_ratio: text(a.infra_ratio),
+        facility_capex: text(a.facility_capex),
+        facility_month: text(a.facility_month),
+        kw_per_gpu: text(a.kw_per_gpu),
+        pue: text(a.pue),
+        usd_per_kwh: text(a.usd_per_kwh),
+        hours_per_month: text(a.hours_per_month),
+        years: text(a.years),
+        cash: text(a.cash),
+        cash_month: text(a.cash_month),
+        burn: text(a.burn),
+        burn_growth: text(a.burn_growth),
+        revenue: text(a.revenue),
+        revenue_growth: text(a.revenue_growth),
+        note: text(a.note),
+    };
+    let RecordedTerms {
+        recorded: groups,
+        terms,
+    } = form.submit(&mut open(book)?)?;
+    let new_terms = Some(terms);
     if json {
         print_json(
             out,

@@ -5,117 +5,15 @@
 //! leaves half a file.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use clap::{Args, Subcommand, ValueEnum};
 use roundbook_files::export::csv_text;
 use roundbook_files::{unwatched, CapTableBy, ProjectionRange as Range, TableChoice, TableRequest};
 
 use crate::args::ByArg;
 use crate::CliResult;
 
-#[derive(Subcommand)]
-pub enum ExportCmd {
-    /// One table as CSV (RFC 4180, UTF-8, exact decimals; formula-like text neutralised).
-    Csv(ExportCsvArgs),
-    /// Every table as an Excel workbook: a sheet each, number formats, totals as formulas.
-    Xlsx(ExportXlsxArgs),
-    /// The book as an Open Cap Table Format v1.2.0 zip (crates/ocf).
-    Ocf {
-        #[arg(long)]
-        out: PathBuf,
-        /// Only entries effective on or before this date (default: all).
-        #[arg(long)]
-        as_of: Option<String>,
-    },
-    /// The PDF board report (crates/report): as of a date, with the compute plan and the
-    /// latest stored Monte Carlo run when the book has them.
-    Pdf {
-        #[arg(long)]
-        out: PathBuf,
-        /// Default: today.
-        #[arg(long)]
-        as_of: Option<String>,
-        #[command(flatten)]
-        projection: ProjectionRange,
-    },
-}
-
-#[derive(Subcommand)]
-pub enum ImportCmd {
-    /// A cap table CSV (columns in docs/import-export.md; template assets/templates/captable.csv):
-    /// every row is recorded, or none.
-    Csv { file: PathBuf },
-    /// An Open Cap Table Format v1.2.0 package (a zip or a folder) into a NEW book: give
-    /// --book a file that does not exist yet. Every object is recorded, or no book is made.
-    Ocf { path: PathBuf },
-    /// A Monte Carlo scenario file (TOML or JSON), checked as `simulate` checks it and kept in
-    /// the book under a name.
-    Scenario {
-        file: PathBuf,
-        /// The name to keep it under (default: the file's name without its extension).
-        #[arg(long)]
-        name: Option<String>,
-    },
-}
-
-#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum TableArg {
-    /// The cap table as of a date (--by holder or class).
-    Captable,
-    /// Each holder's shares per class as of a date.
-    Holdings,
-    /// SAFEs and notes outstanding as of a date.
-    Convertibles,
-    Journal,
-    Rounds,
-    /// Each investor's shares in each round.
-    Participations,
-    Stakeholders,
-    /// The compute plan's monthly projection.
-    Compute,
-    /// Stored Monte Carlo runs: headline probabilities and means.
-    SimulationRuns,
-    /// Stored Monte Carlo runs: percentile fans per measure and month.
-    SimulationFans,
-}
-
-#[derive(Args)]
-pub struct ExportCsvArgs {
-    pub table: TableArg,
-    /// The file to write, or - for standard output.
-    #[arg(long)]
-    pub out: PathBuf,
-    /// The cap table's date (default: today); for the journal, only entries effective by then.
-    #[arg(long)]
-    pub as_of: Option<String>,
-    /// The cap table by holder or by class.
-    #[arg(long, value_enum, default_value = "holder")]
-    pub by: ByArg,
-    #[command(flatten)]
-    pub projection: ProjectionRange,
-}
-
-#[derive(Args)]
-pub struct ExportXlsxArgs {
-    #[arg(long)]
-    pub out: PathBuf,
-    /// The cap table's date (default: today). The journal sheet holds every entry.
-    #[arg(long)]
-    pub as_of: Option<String>,
-    #[command(flatten)]
-    pub projection: ProjectionRange,
-}
-
-#[derive(Args)]
-pub struct ProjectionRange {
-    /// Months of the compute projection.
-    #[arg(long, default_value = "36")]
-    pub months: String,
-    /// The projection's first month (YYYY-MM; default: the cash month).
-    #[arg(long)]
-    pub from: Option<String>,
-}
+use crate::args::files::*;
 
 impl From<TableArg> for TableChoice {
     fn from(t: TableArg) -> TableChoice {

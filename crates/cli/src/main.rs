@@ -7,6 +7,7 @@ mod calc;
 mod compute;
 mod io;
 mod read;
+mod show;
 mod simulate;
 mod table;
 mod write;

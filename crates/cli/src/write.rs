@@ -103,7 +103,7 @@ pub fn demo(book: &Path, json: bool, out: &mut String) -> CliResult {
     let _ = writeln!(out, "Public facts: the Series B of 2024-05-26, $6B at $18B pre-money, $24B post-money, and the investors' names.");
     let _ = writeln!(out, "ILLUSTRATIVE (labelled in every view): share counts, holdings, the pool, the Series A, per-investor amounts.");
     let _ = writeln!(out, "Sources: assets/xai/SOURCES.md.\n");
-    crate::read::round_outcome(&outcome, out);
+    crate::show::round_outcome(&outcome, out);
     let _ = writeln!(out, "\nCompute plan (Colossus), funded by the Series B: 100,000 H100 (public), $30,000 each and delivered June-August 2024 (illustrative);");
     let _ = writeln!(out, "1.275 kW per GPU x PUE 1.2 = 153 MW at full build (public: ~150 MW); other burn, revenue and infra ratio illustrative. Sources: assets/xai/COMPUTE.md.");
     let _ = writeln!(
@@ -278,7 +278,7 @@ pub fn round_model(book: &Path, a: RoundModelArgs, json: bool, out: &mut String)
             serde_json::to_string_pretty(&outcome).unwrap_or_default()
         );
     } else {
-        crate::read::model_outcome(&outcome, a.commit, out);
+        crate::show::model_outcome(&outcome, a.commit, out);
     }
     Ok(())
 }
@@ -311,7 +311,7 @@ pub fn round_record(book: &Path, a: RoundRecordArgs, json: bool, out: &mut Strin
         );
         return Ok(());
     }
-    crate::read::round_outcome(&outcome, out);
+    crate::show::round_outcome(&outcome, out);
     if !unconverted.is_empty() {
         let _ = writeln!(
             out,
@@ -591,7 +591,7 @@ pub fn split(book: &Path, a: SplitArgs, json: bool, out: &mut String) -> CliResu
                 .unwrap_or_default()
         );
     } else {
-        crate::read::split_statement(&b, &effect, out);
+        crate::show::split_statement(&b, &effect, out);
     }
     Ok(())
 }

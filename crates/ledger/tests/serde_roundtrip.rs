@@ -86,5 +86,8 @@ fn a_deals_capitalisation_is_read_under_either_spelling() {
     let ours = with("capitalisation");
     assert_eq!(ours, with("capitalization"));
     let default: Deal = serde_json::from_str(text).unwrap();
-    assert_ne!(ours, serde_json::to_value(run_deal(&default).unwrap().round).unwrap());
+    assert_ne!(
+        ours,
+        serde_json::to_value(run_deal(&default).unwrap().round).unwrap()
+    );
 }

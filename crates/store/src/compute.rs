@@ -13,7 +13,7 @@ use roundbook_ledger::{Company, Currency, FundingRound, LedgerError, Money, Prov
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 use rust_decimal::Decimal;
 
-use crate::{classify, reclassify, rows, Result, Store};
+use crate::{classify, reclassify, rows, Result, Store, StoreError};
 
 /// What the compute commands read: the company, its rounds (use of proceeds) and the plan.
 #[derive(Debug, Clone)]
@@ -369,10 +369,14 @@ impl Store {
     /// the orders to add and the terms to put in force; they are validated against the
     /// plan and the book's rounds, then written. On any error nothing is written.
     /// Returns the new orders' ids and the names of the term groups recorded.
-    pub fn transact_compute(
+    /// `change` speaks the caller's error type, as `Store::transact`'s does.
+    pub fn transact_compute<E>(
         &mut self,
-        change: impl FnOnce(&ComputeBook) -> Result<(Vec<NewGpuOrder>, Terms), LedgerError>,
-    ) -> Result<(Vec<GpuOrderId>, Vec<&'static str>)> {
+        change: impl FnOnce(&ComputeBook) -> Result<(Vec<NewGpuOrder>, Terms), E>,
+    ) -> Result<(Vec<GpuOrderId>, Vec<&'static str>), E>
+    where
+        E: From<StoreError> + From<LedgerError>,
+    {
         self.compute_write(false, change)
     }
 
@@ -383,14 +387,19 @@ impl Store {
         orders: Vec<NewGpuOrder>,
         terms: Terms,
     ) -> Result<Vec<GpuOrderId>> {
-        Ok(self.compute_write(true, |_| Ok((orders, terms)))?.0)
+        Ok(self
+            .compute_write(true, |_| Ok::<_, StoreError>((orders, terms)))?
+            .0)
     }
 
-    fn compute_write(
+    fn compute_write<E>(
         &mut self,
         all_terms: bool,
-        change: impl FnOnce(&ComputeBook) -> Result<(Vec<NewGpuOrder>, Terms), LedgerError>,
-    ) -> Result<(Vec<GpuOrderId>, Vec<&'static str>)> {
+        change: impl FnOnce(&ComputeBook) -> Result<(Vec<NewGpuOrder>, Terms), E>,
+    ) -> Result<(Vec<GpuOrderId>, Vec<&'static str>), E>
+    where
+        E: From<StoreError> + From<LedgerError>,
+    {
         let path = self.path.clone();
         let now = now_text(Utc::now());
         let tx = self

@@ -4,7 +4,7 @@
 use roundbook_compute::example::xai_compute_plan;
 use roundbook_compute::{GpuOrderId, Terms};
 use roundbook_ledger::*;
-use roundbook_store::Store;
+use roundbook_store::{Store, StoreError};
 use rust_decimal_macros::dec;
 
 fn demo() -> (tempfile::TempDir, Store, RoundId) {
@@ -45,7 +45,7 @@ fn the_latest_terms_are_in_force_and_nothing_is_updated() {
     let plan = xai_compute_plan(Some(series_b));
     store.record_compute_plan(plan.orders, plan.terms).unwrap();
     let (_, groups) = store
-        .transact_compute(|cb| {
+        .transact_compute(|cb| -> Result<_, StoreError> {
             let mut t = cb.plan.terms.clone();
             t.power.pue = dec!(1.3);
             Ok((vec![], t))
@@ -53,7 +53,7 @@ fn the_latest_terms_are_in_force_and_nothing_is_updated() {
         .unwrap();
     assert_eq!(groups, vec!["power"]);
     let (_, groups) = store
-        .transact_compute(|cb| {
+        .transact_compute(|cb| -> Result<_, StoreError> {
             let mut t = cb.plan.terms.clone();
             t.power.pue = dec!(1.1);
             Ok((vec![], t))

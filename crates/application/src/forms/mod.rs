@@ -5,10 +5,12 @@
 //! A form's fields are the text the user typed (a select's choice is a small enum), named as
 //! the entry's fields are, so a refusal's `field` is the input to point at.
 
+mod compute;
 mod entries;
 mod rounds;
 mod setup;
 
+pub use compute::*;
 pub use entries::*;
 pub use rounds::*;
 pub use setup::*;

@@ -1,6 +1,9 @@
 //! The command line, as clap sees it. Values stay strings here; the ledger
 //! parses them so that every error names the field.
 
+pub mod compute;
+pub mod files;
+
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -92,15 +95,15 @@ pub enum Command {
     /// The compute plan: GPU orders, power, depreciation, use of proceeds, and the monthly
     /// projection of capex, cash and runway (docs/compute.md).
     #[command(subcommand)]
-    Compute(crate::compute::ComputeCmd),
+    Compute(compute::ComputeCmd),
     /// Check the book file: SQLite's integrity check and a replay of the whole journal.
     Check,
     /// Tables out of the book: one as CSV, or all as an XLSX workbook (docs/import-export.md).
     #[command(subcommand)]
-    Export(crate::io::ExportCmd),
+    Export(files::ExportCmd),
     /// Into the book: a cap table CSV, or a scenario file kept under a name (docs/import-export.md).
     #[command(subcommand)]
-    Import(crate::io::ImportCmd),
+    Import(files::ImportCmd),
     /// Benchmarks (not tests): time the cap table on a large generated book.
     Bench(BenchArgs),
 }
