@@ -23,9 +23,7 @@ pub fn model_round(book: &Path, form: &RoundForm) -> AppResult<RoundPreview> {
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Reversed {
-    #[ts(type = "number")]
     pub reversal: EntryId,
-    #[ts(type = "number")]
     pub reverses: EntryId,
 }
 

@@ -21,7 +21,7 @@ pub struct Library {
     dir: PathBuf,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct BookInfo {
     pub path: String,
     pub file_name: String,
@@ -31,7 +31,7 @@ pub struct BookInfo {
 }
 
 /// The "New book" form: every field a string, so a bad one is reported by name.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
 pub struct NewBookForm {
     pub name: String,
     pub founded: String,

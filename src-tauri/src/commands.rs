@@ -21,7 +21,7 @@ use roundbook_application::forms::*;
 /// The event the Scenarios view's progress bar listens to.
 pub const PROGRESS_EVENT: &str = "simulation-progress";
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Progress {
     pub done: u64,
     pub paths: u64,

@@ -13,7 +13,7 @@ use crate::error::AppResult;
 pub use roundbook_files::{CsvImported, OcfImported, ScenarioImported, Step};
 
 /// "Export CSV": the table, its date and grouping as the view shows them.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
 pub struct TableForm {
     pub table: TableChoice,
     /// YYYY-MM-DD; empty for today (the journal: every entry).
@@ -27,7 +27,7 @@ pub struct TableForm {
 }
 
 /// The workbook, the board report and the OCF package are all taken as of one date.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, ts_rs::TS)]
 pub struct AsOfForm {
     /// YYYY-MM-DD; empty for today (OCF: every entry).
     #[serde(default)]
@@ -45,7 +45,7 @@ impl AsOfForm {
 }
 
 /// What an export wrote, for the page to say.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Exported {
     pub file: String,
     /// "cap table CSV", "Excel workbook", ...
@@ -54,7 +54,7 @@ pub struct Exported {
     pub tables: Vec<TableRows>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct TableRows {
     pub table: String,
     pub rows: usize,

@@ -27,7 +27,7 @@ pub const IMPORT_EXPORT_EVENT: &str = "import-export-progress";
 /// The test seam's variable: see [`DialogSeam`].
 pub const DIALOG_ANSWER_VAR: &str = "ROUNDBOOK_DIALOG_ANSWER";
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct ImportExportProgress {
     /// `csv`, `xlsx`, `pdf`, `ocf-export`, `ocf-import`, `csv-import`, `scenario-import`.
     pub job: &'static str,
@@ -337,7 +337,7 @@ pub async fn import_scenario<R: Runtime>(
 }
 
 /// What an OCF import made: the new book, now open.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct OcfOpened {
     pub imported: OcfImported,
     pub book: BookInfo,

@@ -23,7 +23,7 @@ pub const XAI_SCENARIO: &str = include_str!("../../assets/scenarios/xai-series-b
 /// The most paths one run from the app may ask for; a larger run belongs in the CLI.
 pub const MAX_PATHS: u64 = 10_000_000;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
 pub struct RunRequest {
     /// The scenario file's text (TOML), as edited in the view.
     pub scenario: String,
@@ -36,7 +36,7 @@ pub struct RunRequest {
     pub backend: Option<Backend>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct RunResult {
     /// The run's id in the book.
     pub id: i64,
@@ -58,7 +58,7 @@ pub struct RunResult {
     pub summary: Summary,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct StoredRun {
     pub id: i64,
     pub seed: u64,

@@ -32,7 +32,7 @@ pub fn as_of(field: &str, text: &str) -> AppResult<NaiveDate> {
         .map_err(|_| AppError::invalid(field, format!("'{text}' is not a date (YYYY-MM-DD)")))
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct LastRound {
     pub name: String,
     pub date: NaiveDate,
@@ -43,7 +43,7 @@ pub struct LastRound {
     pub provenance: Provenance,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Overview {
     pub company: Company,
     pub as_of: NaiveDate,
@@ -108,7 +108,7 @@ pub fn overview(book: &Path) -> AppResult<Overview> {
     })
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct People {
     pub stakeholders: Vec<Stakeholder>,
     pub classes: Vec<ShareClass>,
@@ -124,7 +124,7 @@ pub fn people(book: &Path) -> AppResult<People> {
     })
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct RoundRow {
     #[serde(flatten)]
     pub round: FundingRound,
@@ -145,7 +145,8 @@ fn round_row(b: &Book, r: &FundingRound) -> RoundRow {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(rename = "RoundParticipation")]
 pub struct Participation {
     pub entry: EntryId,
     pub investor: String,
@@ -156,7 +157,7 @@ pub struct Participation {
     pub provenance: Provenance,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct RoundDetail {
     pub round: RoundRow,
     pub participations: Vec<Participation>,
@@ -203,7 +204,7 @@ pub fn round_detail(book: &Path, round: i64) -> AppResult<RoundDetail> {
     })
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct CapTableView {
     pub company: String,
     pub cap_table: CapTable,
@@ -219,7 +220,7 @@ pub fn cap_table(book: &Path, as_of_text: &str) -> AppResult<CapTableView> {
     })
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct JournalLine {
     #[serde(flatten)]
     pub entry: Entry,
@@ -240,7 +241,7 @@ pub fn journal(book: &Path) -> AppResult<Vec<JournalLine>> {
         .collect())
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct ComputeView {
     pub orders: Vec<GpuOrder>,
     pub terms: Terms,
@@ -264,7 +265,7 @@ pub fn compute(book: &Path, months: u32) -> AppResult<ComputeView> {
 }
 
 /// The exit waterfall form: amounts as the user typed them.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
 pub struct ExitForm {
     pub exit_value: String,
     #[serde(default)]
@@ -278,7 +279,7 @@ pub struct ExitForm {
     pub chart_to: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct ExitView {
     pub as_of: NaiveDate,
     pub outcome: WaterfallOutcome,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { AppError, call, setInvoke, toAppError } from "./api";
+import { AppError, call, isApiError, setInvoke, toAppError } from "./api";
 
 afterEach(() => setInvoke(async () => undefined));
 
@@ -51,6 +51,14 @@ describe("the invoke wrapper", () => {
     const o = toAppError({ something: 1 });
     expect(o.code).toBe("ipc");
     expect(o.message).toMatch(/something/);
+  });
+
+  it("takes only {code, message, field} of strings as the app's error", () => {
+    expect(isApiError({ code: "busy", message: "an export is running", field: null })).toBe(true);
+    expect(isApiError({ code: "busy", message: "an export is running" })).toBe(true);
+    expect(isApiError({ code: 7, message: "x" })).toBe(false);
+    expect(isApiError({ code: "invalid", message: "x", field: 3 })).toBe(false);
+    expect(toAppError({ code: 7, message: "x" }).code).toBe("ipc");
   });
 
   it("keeps an error without a field as one with field null", () => {

@@ -1,114 +1,69 @@
 // The one way the page talks to the app: `call(command, args)`, typed by the table below, and
 // every failure turned into an AppError {code, message, field} whatever shape it arrived in.
+// The arguments and results are the Rust types, generated into bindings.ts; the table only says
+// which command takes and returns which.
 
 import { invoke as tauriInvoke } from "@tauri-apps/api/core";
 import { listen as tauriListen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   AsOfForm,
-  CsvImported,
-  Exported,
-  OcfImported,
-  ScenarioImported,
-  TableForm,
-} from "./importExport";
-import type { Preview } from "./preview";
-import type {
   BookInfo,
+  CancelForm,
   CapTableView,
+  ClassForm,
   ComputeView,
+  ConvertForm,
+  CsvImported,
+  Entry,
+  Error as ErrorBody,
+  ErrorCode,
+  ExerciseForm,
+  ExitForm,
   ExitView,
+  Exported,
+  GrantForm,
+  IssueForm,
   JournalLine,
+  NewBookForm,
+  NoteForm,
+  OcfOpened,
   Overview,
   People,
-  RecordedEntry,
+  PlanForm,
+  PoolIncreaseForm,
+  Preview,
+  PricedRoundForm,
+  Progress,
+  RecordedRound,
+  RepurchaseForm,
+  Reversed,
   RoundDetail,
+  RoundForm,
+  RoundingForm,
+  RoundingPolicy,
   RoundPreview,
   RoundRow,
+  RunRequest,
   RunResult,
+  SafeForm,
+  ScenarioImported,
+  SplitForm,
+  StakeholderForm,
   StoredRun,
+  TableForm,
+  TransferForm,
+  ValuationForm,
 } from "./types";
 
-export interface RoundForm {
-  name: string;
-  date: string;
-  class: string;
-  class_choice: "existing" | "new";
-  pre_money: string;
-  investments: { investor: string; amount: string }[];
-  lead: string;
-  pool_target: string;
-  pool_plan: string;
-  note: string;
-}
+/** A form as the page sends it: the Rust form fills in what `#[serde(default)]` lets the page
+ * leave out, so only the fields named in `Required` must be there. */
+export type Sent<F, Required extends keyof F = never> = Partial<F> & Pick<F, Required>;
 
-/** The forms for the book's other entries (src-tauri/src/actions.rs): every field a string, as
- * typed, so the app can name the one it refuses. An empty optional field means "none". */
-export interface IssueForm {
-  holder: string;
-  class: string;
-  shares: string;
-  date: string;
-  price_per_share: string;
-  memo: string;
-}
-
-export interface GrantForm {
-  holder: string;
-  plan: string;
-  options: string;
-  exercise_price: string;
-  date: string;
-  expires: string;
-  memo: string;
-}
-
-export interface TransferForm {
-  from: string;
-  to: string;
-  class: string;
-  shares: string;
-  date: string;
-  price_per_share: string;
-  memo: string;
-}
-
-export interface SafeForm {
-  holder: string;
-  amount: string;
-  date: string;
-  valuation_cap: string;
-  discount: string;
-  timing: "post-money" | "pre-money";
-  memo: string;
-}
-
-export interface SplitForm {
-  class: string;
-  date: string;
-  ratio: string;
-  memo: string;
-}
-
-export interface ExitForm {
-  exit_value: string;
-  as_of: string;
-  transaction_costs: string;
-  debt: string;
-  chart_to: string;
-}
-
-export interface RunRequest {
-  scenario: string;
-  paths?: number;
-  seed?: number;
-  backend?: "auto" | "cpu" | "gpu";
-}
-
-/** Each command's arguments and result (src-tauri/src/commands.rs). */
+/** Each command's arguments and result (src-tauri/src/commands.rs, import_export_commands.rs). */
 export interface Commands {
   book_info: [Record<string, never>, BookInfo];
   recent_books: [Record<string, never>, string[]];
-  new_book: [{ form: { name: string; founded: string; currency: string } }, BookInfo | null];
+  new_book: [{ form: Sent<NewBookForm, "name" | "founded"> }, BookInfo | null];
   open_book: [Record<string, never>, BookInfo | null];
   open_recent: [{ path: string }, BookInfo];
   save_copy: [Record<string, never>, BookInfo | null];
@@ -119,34 +74,53 @@ export interface Commands {
   cap_table: [{ asOf: string }, CapTableView];
   journal: [Record<string, never>, JournalLine[]];
   compute: [{ months: number }, ComputeView];
-  exit_waterfall: [{ form: ExitForm }, ExitView];
-  model_round: [{ form: RoundForm }, RoundPreview];
-  commit_round: [{ form: RoundForm }, RoundPreview];
-  reverse_entry: [{ entry: number; reason: string }, { reversal: number; reverses: number }];
-  add_stakeholder: [{ form: { name: string; kind: string; relationships: string[] } }, number];
-  issue_shares: [{ form: IssueForm }, RecordedEntry];
-  grant_options: [{ form: GrantForm }, RecordedEntry];
-  transfer_shares: [{ form: TransferForm }, RecordedEntry];
-  record_safe: [{ form: SafeForm }, RecordedEntry];
-  split_stock: [{ form: SplitForm }, RecordedEntry];
+  exit_waterfall: [{ form: Sent<ExitForm, "exit_value"> }, ExitView];
+  model_round: [{ form: Sent<RoundForm> }, RoundPreview];
+  commit_round: [{ form: Sent<RoundForm> }, RoundPreview];
+  reverse_entry: [{ entry: number; reason: string }, Reversed];
+  add_stakeholder: [{ form: Sent<StakeholderForm> }, number];
+  add_class: [{ form: Sent<ClassForm> }, number];
+  add_plan: [{ form: Sent<PlanForm> }, number];
+  add_valuation: [{ form: Sent<ValuationForm> }, number];
+  set_rounding: [{ form: Sent<RoundingForm> }, RoundingPolicy];
+  record_priced_round: [{ form: Sent<PricedRoundForm> }, RecordedRound];
+  issue_shares: [{ form: Sent<IssueForm> }, Entry];
+  grant_options: [{ form: Sent<GrantForm> }, Entry];
+  exercise_options: [{ form: Sent<ExerciseForm> }, Entry];
+  transfer_shares: [{ form: Sent<TransferForm> }, Entry];
+  cancel: [{ form: Sent<CancelForm> }, Entry];
+  repurchase_shares: [{ form: Sent<RepurchaseForm> }, Entry];
+  convert: [{ form: Sent<ConvertForm> }, Entry];
+  record_safe: [{ form: Sent<SafeForm> }, Entry];
+  record_note: [{ form: Sent<NoteForm> }, Entry];
+  increase_pool: [{ form: Sent<PoolIncreaseForm> }, Entry];
+  split_stock: [{ form: Sent<SplitForm> }, Entry];
   default_scenario: [Record<string, never>, string];
   preview_distributions: [{ scenario: string }, Preview];
   stored_runs: [Record<string, never>, StoredRun[]];
-  run_simulation: [{ request: RunRequest }, RunResult];
+  run_simulation: [{ request: Sent<RunRequest, "scenario"> }, RunResult];
   cancel_simulation: [Record<string, never>, boolean];
-  export_table: [{ form: TableForm }, Exported | null];
-  export_workbook: [{ form: AsOfForm }, Exported | null];
-  export_report: [{ form: AsOfForm }, Exported | null];
-  export_ocf: [{ form: AsOfForm }, Exported | null];
+  export_table: [{ form: Sent<TableForm, "table"> }, Exported | null];
+  export_workbook: [{ form: Sent<AsOfForm> }, Exported | null];
+  export_report: [{ form: Sent<AsOfForm> }, Exported | null];
+  export_ocf: [{ form: Sent<AsOfForm> }, Exported | null];
   import_captable_csv: [Record<string, never>, CsvImported | null];
   import_scenario: [{ name: string }, ScenarioImported | null];
-  import_ocf: [Record<string, never>, { imported: OcfImported; book: BookInfo } | null];
+  import_ocf: [Record<string, never>, OcfOpened | null];
   cancel_import_export: [Record<string, never>, boolean];
 }
 
+/** What a failed command rejects with: the app's one error, `{code, message, field}`
+ * (roundbook_application::Error, generated into bindings.ts as `Error`). */
+export type ApiError = ErrorBody;
+
+/** The page's own code for a failure that never reached a command's body: Tauri's IPC errors
+ * (an unknown command, arguments that do not deserialise), a thrown Error, anything else. */
+export type PageErrorCode = "ipc";
+
 export class AppError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode | PageErrorCode,
     message: string,
     readonly field: string | null = null,
   ) {
@@ -155,19 +129,24 @@ export class AppError extends Error {
   }
 }
 
+/** True for the app's {code, message, field}: a code and a message, both strings, and a field
+ * that is a string, null or absent. */
+export function isApiError(e: unknown): e is ApiError {
+  if (!e || typeof e !== "object") return false;
+  const o = e as Record<string, unknown>;
+  return (
+    typeof o.code === "string" &&
+    typeof o.message === "string" &&
+    (o.field === undefined || o.field === null || typeof o.field === "string")
+  );
+}
+
 /** Whatever a rejected invoke carried, as an AppError: the app's {code, message, field}, a
  * bare string (Tauri's own errors: an unknown command, arguments that do not deserialise), or
  * anything else. */
 export function toAppError(e: unknown): AppError {
   if (e instanceof AppError) return e;
-  if (e && typeof e === "object" && "code" in e && "message" in e) {
-    const o = e as { code: unknown; message: unknown; field?: unknown };
-    return new AppError(
-      String(o.code),
-      String(o.message),
-      typeof o.field === "string" ? o.field : null,
-    );
-  }
+  if (isApiError(e)) return new AppError(e.code, e.message, e.field ?? null);
   if (typeof e === "string") return new AppError("ipc", e);
   if (e instanceof Error) return new AppError("ipc", e.message);
   return new AppError("ipc", `unexpected failure: ${JSON.stringify(e)}`);
@@ -190,11 +169,6 @@ export async function call<K extends keyof Commands>(
   } catch (e) {
     throw toAppError(e);
   }
-}
-
-export interface Progress {
-  done: number;
-  paths: number;
 }
 
 export function onProgress(handler: (p: Progress) => void): Promise<UnlistenFn> {

@@ -141,16 +141,20 @@ export function FanChart(props: {
   height?: number;
 }) {
   const height = props.height ?? 200;
-  const fans = props.fans;
-  if (fans.length === 0) return <p class="muted">No months.</p>;
-  const x: [number, number] = [1, fans.length];
-  const y = extent(fans.flatMap((f) => [f.percentiles[0], f.percentiles[4]]));
+  if (props.fans.length === 0) return <p class="muted">No months.</p>;
+  // A month in which no path is alive has no percentiles (null): the bands stop before it.
+  const months = props.fans.flatMap((f, i) => {
+    const p = f.percentiles;
+    return p.every((v) => v !== null) ? [{ month: i + 1, p: p as number[] }] : [];
+  });
+  const x: [number, number] = [1, props.fans.length];
+  const y = extent(months.flatMap((m) => [m.p[0], m.p[4]]));
   const { sx, sy } = scales(height, x, y);
   const band = (lo: number, hi: number) =>
-    fans.map((f, i) => `${sx(i + 1)},${sy(f.percentiles[hi])}`).join(" ") +
+    months.map((m) => `${sx(m.month)},${sy(m.p[hi])}`).join(" ") +
     " " +
-    fans
-      .map((f, i) => `${sx(i + 1)},${sy(f.percentiles[lo])}`)
+    months
+      .map((m) => `${sx(m.month)},${sy(m.p[lo])}`)
       .reverse()
       .join(" ");
   return (
@@ -166,7 +170,7 @@ export function FanChart(props: {
       <polygon class="band inner" points={band(1, 3)} />
       <polyline
         class="line c0"
-        points={fans.map((f, i) => `${sx(i + 1)},${sy(f.percentiles[2])}`).join(" ")}
+        points={months.map((m) => `${sx(m.month)},${sy(m.p[2])}`).join(" ")}
       />
     </Frame>
   );

@@ -1,19 +1,9 @@
-// Import and export (src-tauri/src/import_export.rs, import_export_commands.rs): the shapes the
-// commands take and return, and the progress event of the long ones.
+// Import and export (src-tauri/src/import_export.rs, import_export_commands.rs): the tables in
+// the user's words, the progress event of the long jobs, and what the page says when one ends.
+// The shapes the commands take and return are generated (bindings.ts).
 
 import { listen as tauriListen, type UnlistenFn } from "@tauri-apps/api/event";
-
-export type TableChoice =
-  | "captable"
-  | "holdings"
-  | "convertibles"
-  | "journal"
-  | "rounds"
-  | "participations"
-  | "stakeholders"
-  | "compute"
-  | "simulation-runs"
-  | "simulation-fans";
+import type { CsvImported, Exported, ImportExportProgress, TableChoice } from "./types";
 
 /** The CSV tables in the user's words, in the order the export menu lists them. */
 export const TABLES: [TableChoice, string][] = [
@@ -28,54 +18,6 @@ export const TABLES: [TableChoice, string][] = [
   ["simulation-runs", "Monte Carlo runs"],
   ["simulation-fans", "Monte Carlo fans"],
 ];
-
-export interface TableForm {
-  table: TableChoice;
-  as_of: string;
-  by: "holder" | "class";
-  months?: string;
-}
-
-export interface AsOfForm {
-  as_of: string;
-}
-
-export interface Exported {
-  file: string;
-  what: string;
-  tables: { table: string; rows: number }[];
-}
-
-export interface CsvImported {
-  file: string;
-  issuances: number;
-  new_holders: string[];
-  new_classes: string[];
-}
-
-export interface ScenarioImported {
-  name: string;
-  scenario_sha256: string;
-  new_text: boolean;
-}
-
-export interface OcfImported {
-  book: string;
-  stakeholders: number;
-  classes: number;
-  plans: number;
-  valuations: number;
-  transactions: number;
-  entries: number;
-  not_kept: string[];
-}
-
-export interface ImportExportProgress {
-  job: string;
-  step: number;
-  of: number;
-  what: string;
-}
 
 export function onImportExportProgress(
   handler: (p: ImportExportProgress) => void,

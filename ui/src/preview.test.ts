@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
   barHeights,
-  type Drawn,
   distributionLabel,
   fieldError,
   hasInlineClasses,
@@ -9,6 +8,7 @@ import {
   sig,
   withoutInlineClasses,
 } from "./preview";
+import type { Drawn } from "./types";
 
 describe("the distribution preview's formatting", () => {
   it("writes three significant figures, large values in K/M/B", () => {

@@ -1,28 +1,7 @@
-// The distribution preview's shapes (crates/sim/src/preview.rs) and how the Scenarios view
-// writes them: plain functions, so the formatting is tested without a page.
+// How the Scenarios view writes the distribution preview (crates/sim/src/preview.rs; its shapes
+// are generated into bindings.ts): plain functions, so the formatting is tested without a page.
 
-/** A distribution as the scenario writes it: its kind under `dist`, then its parameters. */
-export type Dist = { dist: string } & Record<string, number | string | null>;
-
-export interface Drawn {
-  samples: number;
-  mean: number;
-  /** P5, P50, P95. */
-  percentiles: [number, number, number];
-  histogram: { min: number; max: number; counts: number[] };
-}
-
-export interface FieldPreview {
-  path: string;
-  dist: Dist | null;
-  drawn: Drawn | null;
-  error: { path: string; message: string } | null;
-}
-
-export interface Preview {
-  seed: number;
-  fields: FieldPreview[];
-}
+import type { Dist, Drawn, PreviewError } from "./types";
 
 const MINUS = "\u2212";
 const UNITS: [number, string][] = [
@@ -66,7 +45,7 @@ export function barHeights(counts: number[]): number[] {
 }
 
 /** The error's message with its field path first, as every other inline error reads. */
-export function fieldError(e: { path: string; message: string }): string {
+export function fieldError(e: PreviewError): string {
   return `${e.path}: ${e.message}`;
 }
 

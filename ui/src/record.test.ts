@@ -92,8 +92,20 @@ describe("the Record view's forms", () => {
     const line = recordedLine("split_stock", {
       id: 42,
       effective: "2024-12-01",
-      recorded_at: "",
+      recorded_at: "2024-12-01T09:00:00Z",
       kind: "stock-split",
+      class: 1,
+      numerator: 2,
+      denominator: 1,
+      rounding: {
+        price_decimals: 4,
+        price_direction: "up",
+        shares: "floor",
+        conversion: "floor",
+        cash_decimals: 2,
+        pool: "ceiling",
+      },
+      converting_classes: [],
       memo: null,
       provenance: "recorded",
     });
@@ -101,8 +113,17 @@ describe("the Record view's forms", () => {
     const safe = recordedLine("record_safe", {
       id: 43,
       effective: "2024-12-03",
-      recorded_at: "",
+      recorded_at: "2024-12-03T09:00:00Z",
       kind: "convertible-issuance",
+      holder: 7,
+      terms: {
+        instrument: "safe",
+        investment: { amount: "250000000.00", currency: "USD" },
+        timing: "post-money",
+        valuation_cap: { amount: "5000000000.00", currency: "USD" },
+        discount: null,
+        mfn: false,
+      },
       memo: null,
       provenance: "recorded",
     });

@@ -3,7 +3,7 @@
 // the app. Kept apart from the view so it can be checked without a page.
 
 import type { Commands } from "./api";
-import type { People, RecordedEntry } from "./types";
+import type { Entry, People } from "./types";
 
 export type RecordKind =
   | "issue_shares"
@@ -146,6 +146,6 @@ export function formArgs<K extends RecordKind>(
 }
 
 /** One line for the status after a success, from what the app says it recorded. */
-export function recordedLine(kind: RecordKind, e: RecordedEntry): string {
+export function recordedLine(kind: RecordKind, e: Entry): string {
   return `Recorded the ${FORMS[kind].noun} as #${e.id}, effective ${e.effective}`;
 }

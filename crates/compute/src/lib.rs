@@ -29,6 +29,7 @@ pub const MAX_GPUS: u64 = 1_000_000_000;
 /// The longest depreciation life accepted, in years.
 pub const MAX_YEARS: u32 = 50;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct GpuOrderId(pub i64);
@@ -40,6 +41,7 @@ impl std::fmt::Display for GpuOrderId {
 }
 
 /// GPUs delivered (and installed) in one month. `month` is the first day of that month.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Delivery {
     pub month: NaiveDate,
@@ -47,6 +49,7 @@ pub struct Delivery {
 }
 
 /// An order as the user gives it, before the store numbers it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewGpuOrder {
     pub model: String,
@@ -64,6 +67,7 @@ pub struct NewGpuOrder {
 }
 
 /// A recorded order.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GpuOrder {
     pub id: GpuOrderId,
@@ -157,11 +161,13 @@ impl NewGpuOrder {
 }
 
 /// Facility, networking and other infrastructure capex.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Facility {
     /// Infrastructure (networking, servers, storage, power and cooling) bought with each
     /// delivery, per dollar of GPU capex: infra capex = GPU capex x this ratio.
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub infra_ratio: Decimal,
     /// A one-off facility capex (a building, a hall), paid in `capex_month`.
     pub capex: Money,
@@ -171,21 +177,27 @@ pub struct Facility {
 }
 
 /// Power: installed GPUs x kW per GPU (all-in IT load) x PUE x hours x $/kWh.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PowerTerms {
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub kw_per_gpu: Decimal,
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub pue: Decimal,
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub usd_per_kwh: Decimal,
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub hours_per_month: Decimal,
     pub provenance: Provenance,
     pub note: Option<String>,
 }
 
 /// Straight-line depreciation, zero salvage, by month.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DepreciationTerms {
     pub years: u32,
@@ -194,6 +206,7 @@ pub struct DepreciationTerms {
 }
 
 /// Cash and everything besides compute: the opening cash, other burn and revenue.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OperatingAssumptions {
     /// Cash at the start of `cash_month`.
@@ -204,10 +217,12 @@ pub struct OperatingAssumptions {
     /// Other (non-compute) spend in the first month.
     pub burn_per_month: Money,
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub burn_growth_annual: Decimal,
     /// Revenue in the first month.
     pub revenue_per_month: Money,
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub revenue_growth_annual: Decimal,
     pub provenance: Provenance,
     pub note: Option<String>,
@@ -215,6 +230,7 @@ pub struct OperatingAssumptions {
 
 /// Every assumption of the plan besides the orders. Each group is recorded on its own;
 /// the latest recorded value of a group is in force.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Terms {
     pub facility: Facility,

@@ -30,12 +30,14 @@ use crate::{add_months, first_of_month, month_text, months_between, Plan, Result
 /// The longest projection, in months (50 years).
 pub const MAX_MONTHS: u32 = 600;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Runway {
     /// Months of cash left at this month's net burn, rounded down to 0.1.
     Months {
         #[serde(with = "rust_decimal::serde::str")]
+        #[cfg_attr(feature = "ts", ts(type = "string"))]
         months: Decimal,
     },
     /// Not burning: revenue covers power and other burn.
@@ -54,6 +56,7 @@ impl Runway {
     }
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MonthRow {
     /// The first day of the month.
@@ -64,6 +67,7 @@ pub struct MonthRow {
     pub installed: u64,
     /// Facility power draw: installed x kW x PUE / 1000.
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub power_mw: Decimal,
     pub gpu_capex: Money,
     /// Infra (networking etc.) on this month's deliveries plus any facility capex.
@@ -85,6 +89,7 @@ pub struct MonthRow {
     pub runway: Runway,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProjectionTotals {
     pub gpu_capex: Money,
@@ -97,6 +102,7 @@ pub struct ProjectionTotals {
     pub net_cash_flow: Money,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Projection {
     /// Month 1: the month of the opening cash.
@@ -113,6 +119,7 @@ pub struct Projection {
 }
 
 /// A round's money and the orders it funds.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UseOfProceeds {
     pub round: RoundId,

@@ -16,6 +16,7 @@ use crate::progress::{step, Watch};
 use crate::write::write_atomically;
 
 /// The tables a CSV can hold, in the user's words (`roundbook export csv TABLE`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum TableChoice {
@@ -38,6 +39,7 @@ pub enum TableChoice {
     SimulationFans,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum CapTableBy {

@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{FilesError, FilesResult};
 use crate::progress::{step, Watch};
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CsvImported {
     pub file: String,
@@ -44,6 +45,7 @@ pub fn import_captable_csv(book: &Path, file: &Path) -> FilesResult<CsvImported>
     Ok(CsvImported::new(name, summary))
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ScenarioImported {
     /// The name it is kept under.
@@ -93,6 +95,7 @@ pub fn import_scenario(
     })
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OcfImported {
     pub book: PathBuf,

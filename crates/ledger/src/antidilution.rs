@@ -129,6 +129,7 @@ pub fn new_conversion_price(
 
 /// What a dilutive issue does to a protected class: every input and step, and the
 /// journal movement that records it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Adjustment {
     pub class: ClassId,
@@ -139,6 +140,7 @@ pub struct Adjustment {
     pub original_issue_price: Money,
     /// The conversion ratio in force before the issue.
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub old_ratio: Decimal,
     /// CP1 = OIP / old ratio (to 28 significant digits).
     pub old_conversion_price: Money,
@@ -151,14 +153,17 @@ pub struct Adjustment {
     pub shares_deemed_outstanding: Option<u64>,
     /// B = new money / CP1 (weighted average only), exact to 28 significant digits.
     #[serde(with = "crate::money::opt_decimal_str")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub shares_at_old_price: Option<Decimal>,
     /// CP2 before rounding.
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub exact_conversion_price: Decimal,
     /// CP2 as the rounding policy's price rule rounds it.
     pub new_conversion_price: Money,
     /// OIP / CP2: common shares per share from the date on.
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub new_ratio: Decimal,
     pub rounding: RoundingPolicy,
     /// How CP2 was rounded, in words.

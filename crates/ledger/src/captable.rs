@@ -29,6 +29,7 @@ use crate::journal::Movement;
 use crate::money::Money;
 use crate::rounding::RoundingPolicy;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CapTable {
     pub as_of: NaiveDate,
@@ -40,6 +41,7 @@ pub struct CapTable {
     pub totals: Totals,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Holding {
     pub class: ClassId,
@@ -48,6 +50,7 @@ pub struct Holding {
     pub as_converted: u64,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HolderRow {
     pub stakeholder: StakeholderId,
@@ -60,11 +63,14 @@ pub struct HolderRow {
     pub outstanding: u64,
     pub fully_diluted: u64,
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub outstanding_pct: Decimal,
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub fully_diluted_pct: Decimal,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ClassRow {
     pub class: ClassId,
@@ -77,11 +83,14 @@ pub struct ClassRow {
     pub pool_available: u64,
     pub fully_diluted: u64,
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub outstanding_pct: Decimal,
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub fully_diluted_pct: Decimal,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PlanRow {
     pub plan: PlanId,
@@ -94,9 +103,11 @@ pub struct PlanRow {
     pub expired: u64,
     pub available: u64,
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub available_pct: Decimal,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ConvertibleRow {
     pub instrument: EntryId,
@@ -107,6 +118,7 @@ pub struct ConvertibleRow {
     pub issued: NaiveDate,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Totals {
     pub outstanding: u64,

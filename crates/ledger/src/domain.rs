@@ -9,6 +9,7 @@ use crate::rounding::RoundingPolicy;
 
 macro_rules! id_type {
     ($($name:ident),*) => {$(
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(transparent)]
         pub struct $name(pub i64);
@@ -61,6 +62,7 @@ impl Provenance {
     }
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Company {
     pub name: String,
@@ -112,6 +114,7 @@ impl Relationship {
     }
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stakeholder {
     pub id: StakeholderId,
@@ -141,6 +144,7 @@ impl ClassKind {
 }
 
 /// What a preferred class receives beyond its preference.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Participation {
@@ -151,6 +155,7 @@ pub enum Participation {
     /// As Full, until the total per share reaches `cap_multiple` x original issue price.
     Capped {
         #[serde(with = "rust_decimal::serde::str")]
+        #[cfg_attr(feature = "ts", ts(type = "string"))]
         cap_multiple: Decimal,
     },
 }
@@ -176,6 +181,7 @@ impl AntiDilution {
     }
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShareClass {
     pub id: ClassId,
@@ -185,12 +191,14 @@ pub struct ShareClass {
     pub original_issue_price: Option<Money>,
     /// Liquidation preference as a multiple of the original issue price (0 for common).
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub preference_multiple: Decimal,
     pub participation: Participation,
     /// Higher is paid first; equal seniority is paid pari passu (OCF's order).
     pub seniority: i32,
     /// Common shares per share of this class on conversion (1 for common).
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub conversion_ratio: Decimal,
     pub anti_dilution: AntiDilution,
     /// The charter's limit; None where the charter sets none.
@@ -198,6 +206,7 @@ pub struct ShareClass {
     pub provenance: Provenance,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EquityPlan {
     pub id: PlanId,
@@ -208,6 +217,7 @@ pub struct EquityPlan {
     pub provenance: Provenance,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FundingRound {
     pub id: RoundId,
@@ -257,6 +267,7 @@ pub enum Compounding {
 
 /// The terms of a SAFE or a convertible note, recorded as signed. Their
 /// conversion math lives with round modelling, not here.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "instrument", rename_all = "lowercase")]
 pub enum ConvertibleTerms {
@@ -265,18 +276,21 @@ pub enum ConvertibleTerms {
         timing: SafeTiming,
         valuation_cap: Option<Money>,
         #[serde(with = "crate::money::opt_decimal_str", default)]
+        #[cfg_attr(feature = "ts", ts(type = "string | null"))]
         discount: Option<Decimal>,
         mfn: bool,
     },
     Note {
         principal: Money,
         #[serde(with = "rust_decimal::serde::str")]
+        #[cfg_attr(feature = "ts", ts(type = "string"))]
         interest_rate: Decimal,
         compounding: Compounding,
         day_count: DayCount,
         maturity: NaiveDate,
         valuation_cap: Option<Money>,
         #[serde(with = "crate::money::opt_decimal_str", default)]
+        #[cfg_attr(feature = "ts", ts(type = "string | null"))]
         discount: Option<Decimal>,
     },
 }

@@ -14,6 +14,7 @@ use crate::domain::{
 use crate::money::Money;
 use crate::rounding::RoundingPolicy;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     pub id: EntryId,
@@ -27,6 +28,7 @@ pub struct Entry {
     pub provenance: Provenance,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Movement {
@@ -100,6 +102,7 @@ pub enum Movement {
     ConversionRatioAdjustment {
         class: ClassId,
         #[serde(with = "rust_decimal::serde::str")]
+        #[cfg_attr(feature = "ts", ts(type = "string"))]
         new_ratio: Decimal,
         reason: String,
     },

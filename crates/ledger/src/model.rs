@@ -67,11 +67,13 @@ pub enum PoolTiming {
     PostMoney,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PoolTarget {
     /// The plan that receives the top-up.
     pub plan: PlanId,
     /// Options available after the round, as a fraction of post-money FD shares (0.10 = 10%).
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub fraction: Decimal,
     pub timing: PoolTiming,
 }
@@ -163,6 +165,7 @@ pub struct RoundModel {
 }
 
 /// Which price an instrument converted at.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ConversionBasis {
@@ -171,6 +174,7 @@ pub enum ConversionBasis {
     RoundPrice,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ConversionLine {
     pub instrument: EntryId,
@@ -184,6 +188,7 @@ pub struct ConversionLine {
     pub shares: u64,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NewMoneyLine {
     pub investor: StakeholderId,
@@ -194,6 +199,7 @@ pub struct NewMoneyLine {
     pub uninvested: Money,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Dilution {
     pub stakeholder: StakeholderId,
@@ -201,12 +207,15 @@ pub struct Dilution {
     pub before_fd: u64,
     pub after_fd: u64,
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub before_pct: Decimal,
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub after_pct: Decimal,
 }
 
 /// A modelled round: every figure, and the pro forma cap table it leads to.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ModelOutcome {
     pub name: String,
@@ -221,8 +230,10 @@ pub struct ModelOutcome {
     pub pre_round_fd_shares: u64,
     /// The shares the pre-money valuation is divided by: F + conversions (+ the top-up when in the pre-money).
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub price_denominator: Decimal,
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub exact_price: Decimal,
     pub price_per_share: Money,
     pub pool: Option<PoolTarget>,
@@ -230,6 +241,7 @@ pub struct ModelOutcome {
     pub pool_increase: u64,
     pub pool_available_after: u64,
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub pool_available_after_pct: Decimal,
     pub conversions: Vec<ConversionLine>,
     pub new_money_lines: Vec<NewMoneyLine>,

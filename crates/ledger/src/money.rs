@@ -13,8 +13,10 @@ use crate::error::LedgerError;
 
 /// An ISO-4217 alphabetic code: three ASCII capitals. We check the shape, not
 /// the registry, so a newly issued code never needs a release.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "ts", ts(type = "string"))]
 pub struct Currency([u8; 3]);
 
 impl Currency {
@@ -68,9 +70,11 @@ impl fmt::Debug for Currency {
 
 /// An exact amount of money. Serialised as `{"amount": "6000000000.00", "currency": "USD"}`
 /// (the amount a decimal string, as OCF's Monetary type does).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Money {
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub amount: Decimal,
     pub currency: Currency,
 }

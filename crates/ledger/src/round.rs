@@ -51,6 +51,7 @@ pub struct PricedRound {
     pub note: Option<String>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Allocation {
     pub investor: StakeholderId,
@@ -64,6 +65,7 @@ pub struct Allocation {
 }
 
 /// What a priced round comes to; every figure a user would check.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PricedRoundOutcome {
     pub round: RoundId,
@@ -76,6 +78,7 @@ pub struct PricedRoundOutcome {
     pub pre_money_fd_shares: u64,
     /// pre-money / pre-money FD shares, before rounding (to 28 significant digits).
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub exact_price: Decimal,
     pub price_per_share: Money,
     pub allocations: Vec<Allocation>,
@@ -85,9 +88,11 @@ pub struct PricedRoundOutcome {
     pub post_money_fd_shares: u64,
     /// amount raised / post-money, in percent: the ownership the terms promise.
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub target_new_ownership_pct: Decimal,
     /// new shares / post-money FD shares, in percent: what the rounded shares give.
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub new_ownership_pct: Decimal,
     /// price x post-money FD shares.
     pub implied_post_money: Money,

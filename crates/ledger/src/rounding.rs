@@ -34,6 +34,7 @@ pub enum ShareRounding {
     Nearest,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoundingPolicy {
     /// Decimals kept in a price per share (0..=10; OCF Numeric holds 10).

@@ -11,13 +11,19 @@ const FULLY_DILUTED: usize = 3;
 /// `Summary::finals` holds exit value, new money, rounds and total spend before the classes.
 const FIRST_CLASS_FINAL: usize = 4;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Ownership {
+    // NaN, which serialises as null, where no path survives.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub p5: f64,
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub p50: f64,
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub p95: f64,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HolderResult {
     pub holder: String,

@@ -71,6 +71,7 @@ pub struct Overrides {
 }
 
 /// Where a run's start classes came from.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "from", rename_all = "lowercase")]
 pub enum CapitalisationSource {

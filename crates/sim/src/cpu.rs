@@ -23,18 +23,27 @@ pub const BINS: usize = 2048;
 pub const MEASURES: usize = 4;
 pub const MEASURE_NAMES: [&str; MEASURES] = ["cash", "mark", "spend", "fully_diluted"];
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Fan {
     pub alive: u64,
+    /// NaN, which serialises as null, when no path is alive.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub mean: f64,
     /// Standard error of the mean.
     pub se: f64,
-    /// P5, P25, P50, P75, P95 (nearest rank, at the centre of its histogram bin).
+    /// P5, P25, P50, P75, P95 (nearest rank, at the centre of its histogram bin); NaN (null)
+    /// when no path is alive.
+    #[cfg_attr(
+        feature = "ts",
+        ts(type = "[number | null, number | null, number | null, number | null, number | null]")
+    )]
     pub percentiles: [f64; 5],
     /// Half a bin width: the most a percentile can be off.
     pub bin_error: f64,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Summary {
     pub paths: u64,
@@ -67,6 +76,7 @@ pub struct Summary {
     pub sensitivity: Vec<Sensitivity>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Convergence {
     pub paths: u64,
@@ -76,6 +86,7 @@ pub struct Convergence {
     pub mean_rounds: f64,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Sensitivity {
     pub input: &'static str,

@@ -36,6 +36,7 @@ pub fn sample(sampler: &Sampler, seed: u64, input: u32, n: u64) -> Vec<f32> {
 }
 
 /// Counts over equal-width bins from `min` to `max` (one bin when every draw is the same).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Histogram {
     pub min: f64,
@@ -44,6 +45,7 @@ pub struct Histogram {
 }
 
 /// What the draws of one distribution look like.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Drawn {
     pub samples: u64,
@@ -54,6 +56,7 @@ pub struct Drawn {
 }
 
 /// One distribution field of the scenario: its draws, or why it cannot be drawn.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FieldPreview {
     /// Where it sits in the scenario (`compute.pue`).
@@ -65,6 +68,7 @@ pub struct FieldPreview {
     pub error: Option<PreviewError>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PreviewError {
     pub path: String,
@@ -81,6 +85,7 @@ impl From<FieldError> for PreviewError {
 }
 
 /// The whole preview: the seed the draws used, and one entry per distribution field.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Preview {
     pub seed: u64,

@@ -1,8 +1,8 @@
 import { useEffect, useState } from "preact/hooks";
-import { type AppError, call, type ExitForm } from "../api";
+import { type AppError, call } from "../api";
 import { LineChart } from "../charts";
 import { compactNumber, shares } from "../format";
-import type { ExitView } from "../types";
+import type { ExitForm, ExitView } from "../types";
 import { Amount, ErrorNote, Exact, Field } from "../ui";
 
 /** The slider's top: five times the last post-money, or $1B for a book without rounds. */

@@ -1,14 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { type AppError, call } from "../api";
-import {
-  describeCsvImport,
-  describeExport,
-  type ImportExportProgress,
-  onImportExportProgress,
-  TABLES,
-  type TableChoice,
-} from "../importExport";
-import type { BookInfo } from "../types";
+import { describeCsvImport, describeExport, onImportExportProgress, TABLES } from "../importExport";
+import type { BookInfo, ImportExportProgress, TableChoice } from "../types";
 import { ErrorNote, Field } from "../ui";
 
 function today(): string {

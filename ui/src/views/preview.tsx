@@ -1,14 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { type AppError, call } from "../api";
-import {
-  barHeights,
-  distributionLabel,
-  type FieldPreview,
-  fieldError,
-  type Preview,
-  percentileLine,
-  sig,
-} from "../preview";
+import { barHeights, distributionLabel, fieldError, percentileLine, sig } from "../preview";
+import type { FieldPreview, Preview } from "../types";
 
 /** How long the text must rest before the preview is redrawn. */
 const DEBOUNCE_MS = 300;

@@ -1,11 +1,27 @@
 import { useState } from "preact/hooks";
-import { type AppError, call, type RoundForm } from "../api";
+import { type AppError, call } from "../api";
 import { exactMoney, shares } from "../format";
-import type { RoundPreview } from "../types";
+import type { RoundForm, RoundPreview } from "../types";
 import { Amount, Basis, ErrorNote, Exact, Field, Show, useCommand } from "../ui";
 import { CapTableTable } from "./captable";
 
-const EMPTY: RoundForm = {
+/** The fields the form edits; the app defaults the rest (pro rata, pool timing, conversions,
+ * rounding). */
+type ModelFields = Pick<
+  RoundForm,
+  | "name"
+  | "date"
+  | "class"
+  | "class_choice"
+  | "pre_money"
+  | "investments"
+  | "lead"
+  | "pool_target"
+  | "pool_plan"
+  | "note"
+>;
+
+const EMPTY: ModelFields = {
   name: "",
   date: "",
   class: "",
@@ -137,10 +153,10 @@ function Preview(props: { p: RoundPreview; committed: boolean }) {
 
 function ModelForm(props: { rev: number; changed: () => void }) {
   const people = useCommand("people", {}, [props.rev]);
-  const [form, setForm] = useState<RoundForm>(EMPTY);
+  const [form, setForm] = useState<ModelFields>(EMPTY);
   const [error, setError] = useState<AppError | null>(null);
   const [preview, setPreview] = useState<{ p: RoundPreview; committed: boolean } | null>(null);
-  const set = (k: keyof RoundForm) => (v: string) => setForm({ ...form, [k]: v });
+  const set = (k: keyof ModelFields) => (v: string) => setForm({ ...form, [k]: v });
   const setInv = (i: number, k: "investor" | "amount", v: string) =>
     setForm({
       ...form,

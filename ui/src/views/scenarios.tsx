@@ -1,9 +1,9 @@
 import { useEffect, useState } from "preact/hooks";
-import { AppError, call, onProgress, type Progress } from "../api";
+import { AppError, call, onProgress } from "../api";
 import { Bars, FanChart, Histogram } from "../charts";
 import { compactNumber, probability } from "../format";
 import { hasInlineClasses, withoutInlineClasses } from "../preview";
-import type { HolderResult, RunResult } from "../types";
+import type { HolderResult, Progress, RunResult } from "../types";
 import { ErrorNote, Field, Show, useCommand } from "../ui";
 import { DistributionPreview } from "./preview";
 
@@ -57,6 +57,11 @@ function ProbabilityTable(props: { runs: RunResult[] }) {
 
 function ownership(v: number | null): string {
   return v === null ? "n/a" : `${(v * 100).toFixed(3)}%`;
+}
+
+/** A horizon statistic; null where no path is alive. */
+function statistic(v: number | null): string {
+  return v === null ? "n/a" : compactNumber(v);
 }
 
 /** Each holder of the book at the horizon (a run on the book's capitalisation). */
@@ -145,10 +150,10 @@ function RunCharts(props: { run: RunResult }) {
           {s.finals.map((f, i) => (
             <tr key={i}>
               <td>{props.run.final_names[i] ?? `#${i}`}</td>
-              <td class="num">{compactNumber(f.percentiles[0])}</td>
-              <td class="num">{compactNumber(f.percentiles[2])}</td>
-              <td class="num">{compactNumber(f.percentiles[4])}</td>
-              <td class="num">{compactNumber(f.mean)}</td>
+              <td class="num">{statistic(f.percentiles[0])}</td>
+              <td class="num">{statistic(f.percentiles[2])}</td>
+              <td class="num">{statistic(f.percentiles[4])}</td>
+              <td class="num">{statistic(f.mean)}</td>
             </tr>
           ))}
         </tbody>

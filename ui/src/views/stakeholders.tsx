@@ -1,11 +1,12 @@
 import { useState } from "preact/hooks";
 import { type AppError, call } from "../api";
+import type { StakeholderKind } from "../types";
 import { Basis, ErrorNote, Field, Show, useCommand } from "../ui";
 
 export function StakeholdersView(props: { rev: number; changed: () => void }) {
   const loaded = useCommand("people", {}, [props.rev]);
   const [name, setName] = useState("");
-  const [kind, setKind] = useState("institution");
+  const [kind, setKind] = useState<StakeholderKind>("institution");
   const [roles, setRoles] = useState("investor");
   const [error, setError] = useState<AppError | null>(null);
   const [done, setDone] = useState("");
@@ -95,7 +96,10 @@ export function StakeholdersView(props: { rev: number; changed: () => void }) {
           <Field label="Name" name="name" value={name} onInput={setName} error={error} />
           <label class="field">
             <span>Kind</span>
-            <select value={kind} onChange={(e) => setKind((e.target as HTMLSelectElement).value)}>
+            <select
+              value={kind}
+              onChange={(e) => setKind((e.target as HTMLSelectElement).value as StakeholderKind)}
+            >
               <option value="institution">institution</option>
               <option value="individual">individual</option>
             </select>

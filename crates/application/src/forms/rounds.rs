@@ -89,7 +89,7 @@ pub struct PricedRoundForm {
 }
 
 /// A recorded round, with the SAFEs and notes it left outstanding.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct RecordedRound {
     pub round: PricedRoundOutcome,
     pub unconverted_instruments: Vec<ConvertibleRow>,
@@ -179,7 +179,7 @@ pub struct RoundForm {
 }
 
 /// The round beside the cap table it changes.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct RoundPreview {
     pub outcome: ModelOutcome,
     pub before: CapTable,

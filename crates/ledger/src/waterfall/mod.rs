@@ -143,6 +143,7 @@ pub struct WaterfallHolding {
     pub shares: u64,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OptionKind {
@@ -209,6 +210,7 @@ impl ExitTerms {
 // ---------------------------------------------------------------------------------------------
 
 /// What a class does at this exit.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Decision {
@@ -236,6 +238,7 @@ impl Decision {
     }
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ClassPayout {
     pub name: String,
@@ -254,12 +257,15 @@ pub struct ClassPayout {
     pub total: Money,
     /// The exact total before rounding (to 28 significant digits, truncated).
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub total_exact: Decimal,
     /// Exact total / shares, rounded as the policy rounds prices (0 for a class with no shares).
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub per_share: Decimal,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HolderClassPayout {
     pub class: String,
@@ -268,6 +274,7 @@ pub struct HolderClassPayout {
     pub amount: Money,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HolderPayout {
     pub holder: String,
@@ -281,6 +288,7 @@ pub struct HolderPayout {
     pub total: Money,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OptionPayout {
     pub holder: String,
@@ -288,6 +296,7 @@ pub struct OptionPayout {
     pub kind: OptionKind,
     pub count: u64,
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub strike: Decimal,
     /// Common-equivalent shares on exercise.
     pub as_converted: u64,
@@ -300,6 +309,7 @@ pub struct OptionPayout {
     pub net: Money,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WaterfallOutcome {
     pub currency: Currency,
@@ -318,9 +328,11 @@ pub struct WaterfallOutcome {
     /// The common price `q`: value per common-equivalent share in the common pool, rounded as
     /// the policy rounds prices. 0 while preferences are not paid in full.
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub common_price_per_share: Decimal,
     /// The same, exact to 28 significant digits (truncated).
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub common_price_per_share_exact: Decimal,
     pub classes: Vec<ClassPayout>,
     pub holders: Vec<HolderPayout>,
@@ -339,6 +351,7 @@ impl WaterfallOutcome {
 }
 
 /// What happens to a class's payout at a breakpoint.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum BreakpointEvent {
@@ -370,12 +383,14 @@ impl BreakpointEvent {
 }
 
 /// An exit value at which some class's (or option grant's) payout changes slope.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Breakpoint {
     /// The exact breakpoint rounded half-up to `cash_decimals`.
     pub exit_value: Money,
     /// The exact breakpoint to 28 significant digits (truncated).
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub exit_value_exact: Decimal,
     /// The class whose payout changes (for options: the class exercised into).
     pub class: String,
@@ -386,6 +401,7 @@ pub struct Breakpoint {
     /// preference per common-equivalent share for a conversion, the strike per common-equivalent
     /// share for options, 0 while preferences are being paid.
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub common_price_per_share: Decimal,
     pub description: String,
 }
