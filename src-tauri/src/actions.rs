@@ -16,6 +16,11 @@ pub fn record<F: Form>(book: &Path, form: &F) -> AppResult<F::Output> {
     form.submit(&mut Store::open(book)?)
 }
 
+/// The book at `book`, for the forms of the compute plan (which are not journal entries).
+pub fn store(book: &Path) -> AppResult<Store> {
+    Ok(Store::open(book)?)
+}
+
 /// The round on a copy of the book that is never written: exactly what `commit_round` records.
 pub fn model_round(book: &Path, form: &RoundForm) -> AppResult<RoundPreview> {
     form.preview(&Store::open(book)?)

@@ -275,6 +275,24 @@ pub fn increase_pool(s: State<'_, Session>, form: PoolIncreaseForm) -> AppResult
 }
 
 #[tauri::command]
+pub fn record_gpu_order(s: State<'_, Session>, form: GpuOrderForm) -> AppResult<RecordedOrder> {
+    form.submit(&mut actions::store(&s.book())?)
+}
+
+#[tauri::command]
+pub fn cancel_gpu_order(s: State<'_, Session>, form: OrderCancellationForm) -> AppResult<i64> {
+    form.submit(&mut actions::store(&s.book())?).map(|id| id.0)
+}
+
+#[tauri::command]
+pub fn set_compute_terms(
+    s: State<'_, Session>,
+    form: ComputeTermsForm,
+) -> AppResult<RecordedTerms> {
+    form.submit(&mut actions::store(&s.book())?)
+}
+
+#[tauri::command]
 pub fn split_stock(s: State<'_, Session>, form: SplitForm) -> AppResult<Entry> {
     record(&s.book(), &form)
 }

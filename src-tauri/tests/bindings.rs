@@ -78,6 +78,11 @@ fn roots(v: &mut Collect) {
     v.visit::<ConvertForm>();
     v.visit::<SafeForm>();
     v.visit::<NoteForm>();
+    v.visit::<GpuOrderForm>();
+    v.visit::<RecordedOrder>();
+    v.visit::<OrderCancellationForm>();
+    v.visit::<ComputeTermsForm>();
+    v.visit::<RecordedTerms>();
     v.visit::<PoolIncreaseForm>();
     v.visit::<SplitForm>();
     v.visit::<roundbook_ledger::Entry>();

@@ -388,3 +388,32 @@ fn a_zero_price_is_recorded_and_a_negative_one_refused() {
     let e = refused(&h, "issue_shares", negative, "price_per_share");
     assert_eq!(e["code"], "invalid");
 }
+
+fn gpu_order(quantity: &str) -> Value {
+    json!({
+        "model": "H200", "vendor": "Nvidia", "quantity": quantity, "unit_price": "32000",
+        "date": DAY, "deliveries": ["2025-01=600", "2025-02=400"], "round": "Series B", "note": ""
+    })
+}
+
+/// The compute plan's order form, the same one `roundbook compute order add` fills: the order
+/// joins the plan with its deliveries; a bad quantity is named and nothing is written.
+#[test]
+fn a_gpu_order_joins_the_plan_and_a_bad_one_is_named() {
+    let h = harness();
+    let orders = |h: &Harness| {
+        h.ok("compute", json!({ "months": 12 }))["orders"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    let before = orders(&h);
+    let o = h.ok("record_gpu_order", json!({ "form": gpu_order("1000") }));
+    assert_eq!(o["quantity"], 1000, "{o}");
+    assert_eq!(o["deliveries"].as_array().unwrap().len(), 2, "{o}");
+    assert_eq!(orders(&h), before + 1);
+    let e = refused(&h, "record_gpu_order", gpu_order("a thousand"), "quantity");
+    assert_eq!(e["code"], "invalid");
+    let e = h.err("set_compute_terms", json!({ "form": { "pue": "-1" } }));
+    assert_eq!(e["field"], "pue", "{e}");
+}

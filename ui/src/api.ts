@@ -11,6 +11,7 @@ import type {
   CancelForm,
   CapTableView,
   ClassForm,
+  ComputeTermsForm,
   ComputeView,
   ConvertForm,
   CsvImported,
@@ -21,12 +22,14 @@ import type {
   ExitForm,
   ExitView,
   Exported,
+  GpuOrderForm,
   GrantForm,
   IssueForm,
   JournalLine,
   NewBookForm,
   NoteForm,
   OcfOpened,
+  OrderCancellationForm,
   Overview,
   People,
   PlanForm,
@@ -34,7 +37,9 @@ import type {
   Preview,
   PricedRoundForm,
   Progress,
+  RecordedOrder,
   RecordedRound,
+  RecordedTerms,
   RepurchaseForm,
   Reversed,
   RoundDetail,
@@ -95,6 +100,9 @@ export interface Commands {
   record_note: [{ form: Sent<NoteForm> }, Entry];
   increase_pool: [{ form: Sent<PoolIncreaseForm> }, Entry];
   split_stock: [{ form: Sent<SplitForm> }, Entry];
+  record_gpu_order: [{ form: Sent<GpuOrderForm> }, RecordedOrder];
+  cancel_gpu_order: [{ form: Sent<OrderCancellationForm> }, number];
+  set_compute_terms: [{ form: Sent<ComputeTermsForm> }, RecordedTerms];
   default_scenario: [Record<string, never>, string];
   preview_distributions: [{ scenario: string }, Preview];
   stored_runs: [Record<string, never>, StoredRun[]];

@@ -288,6 +288,28 @@ export type Company = {
 
 export type Compounding = "simple" | "compound";
 
+/**
+ * The plan's terms: `roundbook compute terms set`. Each empty field keeps the term in force;
+ * a group given (facility, power, depreciation, operating) is recorded anew with the note.
+ */
+export type ComputeTermsForm = {
+  infra_ratio: string;
+  facility_capex: string;
+  facility_month: string;
+  kw_per_gpu: string;
+  pue: string;
+  usd_per_kwh: string;
+  hours_per_month: string;
+  years: string;
+  cash: string;
+  cash_month: string;
+  burn: string;
+  burn_growth: string;
+  revenue: string;
+  revenue_growth: string;
+  note: string;
+};
+
 export type ComputeView = {
   orders: Array<GpuOrder>;
   terms: Terms;
@@ -785,6 +807,29 @@ export type GpuOrder = {
   note: string | null;
 };
 
+/**
+ * A GPU order: `roundbook compute order add`.
+ */
+export type GpuOrderForm = {
+  model: string;
+  vendor: string;
+  quantity: string;
+  /**
+   * Price per GPU, in the book's currency.
+   */
+  unit_price: string;
+  date: string;
+  /**
+   * Each "MONTH=GPUS"; none: all in the order's month.
+   */
+  deliveries: Array<string>;
+  /**
+   * The round whose money pays for it (use of proceeds), by name or #id; empty: none.
+   */
+  round: string;
+  note: string;
+};
+
 export type GpuOrderId = number;
 
 /**
@@ -1250,6 +1295,17 @@ export type OptionPayout = {
   net: Money;
 };
 
+/**
+ * A GPU order cancelled (the correction: the order stays recorded, the plan leaves it out).
+ */
+export type OrderCancellationForm = {
+  /**
+   * The order's number, with or without '#'.
+   */
+  order: string;
+  reason: string;
+};
+
 export type Overview = {
   company: Company;
   as_of: string;
@@ -1496,11 +1552,44 @@ export type ProjectionTotals = {
 export type Provenance = "recorded" | "public" | "illustrative";
 
 /**
+ * An order as recorded, with its number.
+ */
+export type RecordedOrder = {
+  id: GpuOrderId;
+  model: string;
+  vendor: string;
+  quantity: number;
+  unit_price: Money;
+  /**
+   * The order date.
+   */
+  ordered: string;
+  /**
+   * The delivery schedule, in month order; the quantities sum to `quantity`.
+   */
+  deliveries: Array<Delivery>;
+  /**
+   * Use of proceeds: the round whose money pays for this order.
+   */
+  round: RoundId | null;
+  provenance: Provenance;
+  note: string | null;
+};
+
+/**
  * A recorded round, with the SAFEs and notes it left outstanding.
  */
 export type RecordedRound = {
   round: PricedRoundOutcome;
   unconverted_instruments: Array<ConvertibleRow>;
+};
+
+/**
+ * The terms recorded, and which groups changed.
+ */
+export type RecordedTerms = {
+  recorded: Array<string>;
+  terms: Terms;
 };
 
 export type Relationship = "founder" | "employee" | "investor" | "advisor" | "board";

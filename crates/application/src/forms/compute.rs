@@ -73,10 +73,11 @@ pub struct GpuOrderForm {
 }
 
 /// An order as recorded, with its number.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct RecordedOrder {
     pub id: GpuOrderId,
     #[serde(flatten)]
+    #[ts(flatten)]
     pub order: NewGpuOrder,
 }
 
@@ -179,7 +180,7 @@ pub struct ComputeTermsForm {
 }
 
 /// The terms recorded, and which groups changed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct RecordedTerms {
     pub recorded: Vec<&'static str>,
     pub terms: Terms,
