@@ -158,6 +158,15 @@ pub fn cap_table(s: State<'_, Session>, as_of: String) -> AppResult<CapTableView
     views::cap_table(&s.book(), &as_of)
 }
 
+/// A table of the read model, rendered by the page's one table component.
+#[tauri::command]
+pub fn read_table(
+    s: State<'_, Session>,
+    form: crate::import_export::TableForm,
+) -> AppResult<roundbook_application::tables::Table> {
+    crate::import_export::read_table(&s.book(), &form)
+}
+
 #[tauri::command]
 pub fn journal(s: State<'_, Session>) -> AppResult<Vec<JournalLine>> {
     views::journal(&s.book())

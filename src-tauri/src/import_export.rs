@@ -72,6 +72,15 @@ fn exported(w: Written, what: &str) -> Exported {
     }
 }
 
+/// One of the book's tables from the read model, as the command line and the exports show it.
+pub fn read_table(
+    book: &Path,
+    form: &TableForm,
+) -> AppResult<roundbook_application::tables::Table> {
+    let store = roundbook_store::Store::open(book)?;
+    roundbook_files::export::table(&store, &form.request())
+}
+
 impl TableForm {
     fn request(&self) -> TableRequest {
         TableRequest {

@@ -44,6 +44,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, session: Session) -> Builder<R
             round_detail,
             cap_table,
             journal,
+            read_table,
             compute,
             exit_waterfall,
             model_round,

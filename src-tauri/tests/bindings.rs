@@ -54,6 +54,7 @@ fn roots(v: &mut Collect) {
     v.visit::<views::RoundDetail>();
     v.visit::<views::CapTableView>();
     v.visit::<views::JournalLine>();
+    v.visit::<roundbook_application::tables::Table>();
     v.visit::<views::ComputeView>();
     v.visit::<views::ExitForm>();
     v.visit::<views::ExitView>();

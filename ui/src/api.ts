@@ -55,6 +55,7 @@ import type {
   SplitForm,
   StakeholderForm,
   StoredRun,
+  Table,
   TableForm,
   TransferForm,
   ValuationForm,
@@ -78,6 +79,7 @@ export interface Commands {
   round_detail: [{ round: number }, RoundDetail];
   cap_table: [{ asOf: string }, CapTableView];
   journal: [Record<string, never>, JournalLine[]];
+  read_table: [{ form: Sent<TableForm, "table"> }, Table];
   compute: [{ months: number }, ComputeView];
   exit_waterfall: [{ form: Sent<ExitForm, "exit_value"> }, ExitView];
   model_round: [{ form: Sent<RoundForm> }, RoundPreview];

@@ -195,6 +195,12 @@ export type CapitalisationSource =
     };
 
 /**
+ * A value, exact. In JSON: text and dates as strings, whole numbers as numbers, decimals as
+ * decimal strings (never a float), an empty cell as null.
+ */
+export type Cell = string | number | null;
+
+/**
  * Whether the round's class is one the book has, or one the round creates.
  */
 export type ClassChoice = "existing" | "new";
@@ -273,6 +279,18 @@ export type ClassRow = {
   fully_diluted: number;
   outstanding_pct: string;
   fully_diluted_pct: string;
+};
+
+export type Column = {
+  header: string;
+  kind: Kind;
+  total: Total;
+  derived: Derived;
+  /**
+   * Free text of any length (a note): a page prints it under the table, numbered, rather
+   * than in a cell; a text table and a spreadsheet keep it as a column.
+   */
+  note: boolean;
 };
 
 export type Company = {
@@ -445,6 +463,18 @@ export type DepreciationTerms = {
   provenance: Provenance;
   note: string | null;
 };
+
+/**
+ * Whether a column's value is a formula over other cells of its row.
+ */
+export type Derived =
+  | {
+      kind: "stated";
+    }
+  | {
+      kind: "share-of-total";
+      of: number;
+    };
 
 export type Dilution = {
   stakeholder: StakeholderId;
@@ -1076,6 +1106,33 @@ export type JournalLine = {
       reason: string;
     }
 );
+
+/**
+ * What a column holds, and so how it is written and formatted.
+ */
+export type Kind =
+  | {
+      kind: "text";
+    }
+  | {
+      kind: "shares";
+    }
+  | {
+      kind: "integer";
+    }
+  | {
+      kind: "money";
+      decimals: number;
+    }
+  | {
+      kind: "percent";
+    }
+  | {
+      kind: "date";
+    }
+  | {
+      kind: "number";
+    };
 
 export type LastRound = {
   name: string;
@@ -1974,6 +2031,22 @@ export type Summary = {
 };
 
 /**
+ * A table with a name (the CSV file's and the sheet's), columns and rows.
+ */
+export type Table = {
+  /**
+   * Short and stable: the CLI's table name and the workbook's sheet name.
+   */
+  name: string;
+  /**
+   * The currency of its money columns, where the renderer shows one ("$1,000.00").
+   */
+  currency: string | null;
+  columns: Array<Column>;
+  rows: Array<Array<Cell>>;
+};
+
+/**
  * The tables a CSV can hold, in the user's words (`roundbook export csv TABLE`).
  */
 export type TableChoice =
@@ -2019,6 +2092,11 @@ export type Terms = {
   depreciation: DepreciationTerms;
   operating: OperatingAssumptions;
 };
+
+/**
+ * How the totals row treats a column.
+ */
+export type Total = "blank" | "sum";
 
 export type Totals = {
   outstanding: number;

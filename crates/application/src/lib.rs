@@ -4,6 +4,7 @@
 //!   ledger entry (or a refusal naming the form's field) comes out, validated against the book.
 //!   The command line fills a form from its flags, the app from the page's `invoke`; both then
 //!   call [`forms::Form::submit`], so every field has one rule on every surface.
+//! - [`tables`]: the read model, each table of the book built once for every surface.
 //! - [`words`]: figures and journal entries in words, one wording for every surface.
 //! - [`Error`]: the one error at the boundary, `{code, field, message}`, with an [`ErrorCode`].
 //!
@@ -13,6 +14,7 @@
 pub mod error;
 pub mod forms;
 pub mod parse;
+pub mod tables;
 pub mod words;
 
 pub use error::{Error, Result};

@@ -2,7 +2,7 @@
 //! line's tables, the app's journal, the exports' description column).
 
 use roundbook_ledger::money::group_thousands;
-use roundbook_ledger::{Book, ClassId, Money, Movement, StakeholderId};
+use roundbook_ledger::{Book, ClassId, FundingRound, Money, Movement, StakeholderId};
 
 /// A count of shares or options with thousands separators: "1,600,000,000".
 pub fn shares(n: u64) -> String {
@@ -35,6 +35,20 @@ pub fn price(m: &Money) -> String {
 /// Money with at least two decimals, for amounts a reader expects in cents.
 pub fn cents(m: &Money) -> String {
     money(&m.tidy())
+}
+
+/// A round's basis: one word when its terms and its price share one ("public"), both
+/// otherwise ("public terms, illustrative price": the shipped example's Series B).
+pub fn round_basis(r: &FundingRound) -> String {
+    if r.provenance == r.price_provenance {
+        r.provenance.name().to_string()
+    } else {
+        format!(
+            "{} terms, {} price",
+            r.provenance.name(),
+            r.price_provenance.name()
+        )
+    }
 }
 
 /// "2:1 split" or "1:10 reverse split", as a board resolution names it.

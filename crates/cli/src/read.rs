@@ -6,6 +6,7 @@ use std::path::Path;
 
 use chrono::{NaiveDate, Utc};
 use roundbook_application::words;
+use roundbook_files::{TableChoice, TableRequest};
 use roundbook_ledger::*;
 use roundbook_store::Store;
 use serde::Serialize;
@@ -62,40 +63,31 @@ fn footnote(out: &mut String, any_labelled: bool) {
 }
 
 pub fn stakeholders(book: &Path, json: bool, out: &mut String) -> CliResult {
-    let b = load(book)?;
+    let store = Store::open(book)?;
     if json {
-        print_json(out, &json!({ "stakeholders": b.stakeholders() }));
+        print_json(
+            out,
+            &json!({ "stakeholders": store.load()?.stakeholders() }),
+        );
         return Ok(());
     }
-    let mut t = Table::new(&[
-        ("#", R),
-        ("Name", L),
-        ("Kind", L),
-        ("Relationships", L),
-        ("Basis", L),
-    ]);
-    for s in b.stakeholders() {
-        let rel: Vec<&str> = s.relationships.iter().map(|r| r.name()).collect();
-        let kind = match s.kind {
-            StakeholderKind::Individual => "individual",
-            StakeholderKind::Institution => "institution",
-        };
-        t.row(vec![
-            s.id.to_string(),
-            s.name.clone(),
-            kind.into(),
-            rel.join(", "),
-            basis(s.provenance),
-        ]);
-    }
-    out.push_str(&t.render());
-    footnote(
-        out,
-        b.stakeholders()
-            .iter()
-            .any(|s| s.provenance != Provenance::Recorded),
-    );
+    let t = shared_table(&store, TableChoice::Stakeholders)?;
+    out.push_str(&crate::table::render(&t));
+    footnote(out, labelled(&t));
     Ok(())
+}
+
+/// One of the book's tables from the read model, as every surface shows it.
+fn shared_table(store: &Store, table: TableChoice) -> CliResult<roundbook_export::Table> {
+    roundbook_files::export::table(store, &TableRequest::new(table))
+}
+
+/// Whether a table's Basis column labels any row public or illustrative.
+fn labelled(t: &roundbook_export::Table) -> bool {
+    let Some(c) = t.columns.iter().position(|c| c.header == "Basis") else {
+        return false;
+    };
+    (0..t.rows.len()).any(|r| t.text(r, c) != Provenance::Recorded.name())
 }
 
 pub fn classes(book: &Path, json: bool, out: &mut String) -> CliResult {
@@ -207,46 +199,14 @@ pub fn plans(book: &Path, as_of: Option<String>, json: bool, out: &mut String) -
 }
 
 pub fn rounds(book: &Path, json: bool, out: &mut String) -> CliResult {
-    let b = load(book)?;
+    let store = Store::open(book)?;
     if json {
-        print_json(out, &json!({ "rounds": b.rounds() }));
+        print_json(out, &json!({ "rounds": store.load()?.rounds() }));
         return Ok(());
     }
-    let mut t = Table::new(&[
-        ("#", R),
-        ("Round", L),
-        ("Date", L),
-        ("Class", L),
-        ("Pre-money", R),
-        ("Raised", R),
-        ("Post-money", R),
-        ("Price/share", R),
-        ("Lead", L),
-        ("Basis", L),
-    ]);
-    for r in b.rounds() {
-        t.row(vec![
-            r.id.to_string(),
-            r.name.clone(),
-            r.date.to_string(),
-            b.class_name(r.class).into(),
-            cents(&r.pre_money),
-            cents(&r.amount_raised),
-            cents(&r.post_money),
-            price(&r.price_per_share),
-            r.lead
-                .map(|l| b.stakeholder_name(l).to_string())
-                .unwrap_or_default(),
-            round_basis(r),
-        ]);
-    }
-    out.push_str(&t.render());
-    footnote(
-        out,
-        b.rounds().iter().any(|r| {
-            r.provenance != Provenance::Recorded || r.price_provenance != Provenance::Recorded
-        }),
-    );
+    let t = shared_table(&store, TableChoice::Rounds)?;
+    out.push_str(&crate::table::render(&t));
+    footnote(out, labelled(&t));
     Ok(())
 }
 

@@ -101,6 +101,28 @@ impl Table {
 
 pub use roundbook_application::words::{cents, price, shares};
 
+/// A table of the read model (roundbook_application::tables) as text: the one renderer the
+/// command line uses for the tables it shares with the app, the exports and the report.
+pub fn render(t: &roundbook_application::tables::Table) -> String {
+    let headers: Vec<(&str, Align)> = t
+        .columns
+        .iter()
+        .map(|c| {
+            let align = if c.kind.is_numeric() {
+                Align::Right
+            } else {
+                Align::Left
+            };
+            (c.header.as_str(), align)
+        })
+        .collect();
+    let mut out = Table::new(&headers);
+    for row in t.texts() {
+        out.row(row);
+    }
+    out.render()
+}
+
 /// "25.0000%": four decimals for reading; JSON carries ten.
 pub fn pct(p: Decimal) -> String {
     format!(
@@ -119,5 +141,109 @@ impl Fixed for Decimal {
         let mut d = *self;
         d.rescale(dp);
         d.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The read model's promise: a column added to a table in one place (its builder in
+    //! crates/application/src/tables) appears on every surface. Each renderer is walked over
+    //! the rounds table of the xAI example book (public terms of the Series B: $6B at $18B
+    //! pre-money) with one more column than its builder gives.
+
+    use std::io::Cursor;
+    use std::process::Command;
+
+    use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+    use roundbook_application::tables::{Cell, Column, Kind, Table};
+    use roundbook_files::{TableChoice, TableRequest};
+    use roundbook_store::Store;
+
+    const HEADER: &str = "Board seat";
+
+    fn rounds_with_a_new_column() -> Table {
+        let dir = tempfile::tempdir().unwrap();
+        let book = dir.path().join("xai.roundbook");
+        Store::create_example(&book).unwrap();
+        let store = Store::open(&book).unwrap();
+        let mut t = roundbook_files::export::table(&store, &TableRequest::new(TableChoice::Rounds))
+            .unwrap();
+        t.columns.push(Column::new(HEADER, Kind::Text));
+        for (i, row) in t.rows.iter_mut().enumerate() {
+            row.push(Cell::text(format!("seat {}", i + 1)));
+        }
+        assert_eq!(t.rows.len(), 2, "the example's Series A and Series B");
+        t
+    }
+
+    #[test]
+    fn a_new_column_appears_on_every_renderer() {
+        let t = rounds_with_a_new_column();
+        let seats = ["seat 1", "seat 2"];
+
+        // The command line's text table.
+        let text = super::render(&t);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].trim_end().ends_with(HEADER), "{text}");
+        for (line, seat) in lines[2..].iter().zip(seats) {
+            assert!(line.contains(seat), "{text}");
+        }
+        assert!(text.contains("$18,000,000,000.00"), "{text}");
+
+        // JSON: the app's page receives the table as it is (and renders it with
+        // ui/src/readTable.tsx, whose Vitest test walks the same extra column).
+        let v = serde_json::to_value(&t).unwrap();
+        let columns = v["columns"].as_array().unwrap();
+        assert_eq!(columns.last().unwrap()["header"], HEADER);
+        for (row, seat) in v["rows"].as_array().unwrap().iter().zip(seats) {
+            assert_eq!(row.as_array().unwrap().last().unwrap(), seat);
+        }
+
+        // CSV.
+        let csv = roundbook_export::to_csv(&t);
+        let mut csv_lines = csv.lines();
+        assert!(csv_lines.next().unwrap().ends_with(HEADER), "{csv}");
+        for (line, seat) in csv_lines.zip(seats) {
+            assert!(line.ends_with(seat), "{csv}");
+        }
+
+        // XLSX, read back.
+        let bytes = roundbook_export::workbook(std::slice::from_ref(&t), "USD").unwrap();
+        let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+        let range = wb.worksheet_range("rounds").unwrap();
+        let header_row: Vec<String> = range
+            .rows()
+            .next()
+            .unwrap()
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+        let col = header_row
+            .iter()
+            .position(|h| h == HEADER)
+            .expect("the header");
+        let values: Vec<&Data> = range.rows().skip(1).take(2).map(|r| &r[col]).collect();
+        assert_eq!(
+            values,
+            [
+                &Data::String(seats[0].into()),
+                &Data::String(seats[1].into())
+            ]
+        );
+
+        // PDF, as the board report lays out a table, read back with pdftotext.
+        let pdf = roundbook_report::table_pdf(&t, "Funding rounds").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("rounds.pdf");
+        std::fs::write(&file, pdf).unwrap();
+        let out = Command::new("pdftotext")
+            .args(["-layout", file.to_str().unwrap(), "-"])
+            .output()
+            .expect("pdftotext (poppler-utils) is installed");
+        let page = String::from_utf8_lossy(&out.stdout);
+        assert!(page.contains(HEADER), "{page}");
+        for seat in seats {
+            assert!(page.contains(seat), "{page}");
+        }
     }
 }

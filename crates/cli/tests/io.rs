@@ -126,15 +126,15 @@ fn the_cap_table_csv_ties_out_to_the_cap_table_command() {
         &["export", "csv", "rounds", "--out", out.to_str().unwrap()],
     );
     let rows = csv_rows(&out);
-    let b = rows.iter().find(|r| r[0] == "Series B").unwrap();
+    let b = rows.iter().find(|r| r[1] == "Series B").unwrap();
     assert_eq!(
-        &b[3..6],
+        &b[4..7],
         ["18000000000.00", "6000000000.00", "24000000000.00"]
     );
     // To standard output with --out -.
     let text = ok(&book, &["export", "csv", "stakeholders", "--out", "-"]);
     assert!(
-        text.starts_with("Id,Name,Kind,Roles,Basis,Note\r\n"),
+        text.starts_with("#,Name,Kind,Relationships,Basis,Note\r\n"),
         "{text}"
     );
 }

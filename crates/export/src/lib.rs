@@ -7,10 +7,10 @@
 
 pub mod csv_out;
 pub mod import;
-pub mod table;
-pub mod tables;
 pub mod xlsx;
 
 pub use csv_out::to_csv;
-pub use table::{Cell, Column, Derived, Kind, Table, Total};
+pub use roundbook_application::tables;
+pub use roundbook_application::tables::model as table;
+pub use roundbook_application::tables::{Cell, Column, Derived, Kind, Table, Total};
 pub use xlsx::workbook;

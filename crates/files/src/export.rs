@@ -178,7 +178,10 @@ pub fn table(store: &Store, req: &TableRequest) -> FilesResult<Table> {
             let limit = req.as_of.as_deref().map(|s| date("as_of", s)).transpose()?;
             tables::journal(&store.load()?, limit)
         }
-        TableChoice::Rounds => tables::rounds(&store.load()?),
+        TableChoice::Rounds => {
+            let limit = req.as_of.as_deref().map(|s| date("as_of", s)).transpose()?;
+            tables::rounds(&store.load()?, limit)
+        }
         TableChoice::Participations => tables::participations(&store.load()?),
         TableChoice::Stakeholders => tables::stakeholders(&store.load()?),
         TableChoice::Compute => projection_table(store, &req.projection)?,
@@ -220,7 +223,7 @@ pub fn workbook_sheets(
         tables::holdings(&t),
         tables::convertibles(&t),
         tables::journal(&whole, None),
-        tables::rounds(&whole),
+        tables::rounds(&whole, Some(as_of)),
         tables::participations(&whole),
         tables::stakeholders(&whole),
     ];

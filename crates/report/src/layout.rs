@@ -108,6 +108,44 @@ pub struct Table {
 }
 
 impl Table {
+    /// A table of the read model as a page shows it, with its note columns taken out: each
+    /// non-empty note comes back as "label: note" (the row's first text cell labels it), for
+    /// the page to print under the table.
+    pub fn from_read_model(t: &roundbook_application::tables::Table) -> (Table, Vec<String>) {
+        let kept: Vec<usize> = (0..t.columns.len())
+            .filter(|&c| !t.columns[c].note)
+            .collect();
+        let columns: Vec<(&str, Align)> = kept
+            .iter()
+            .map(|&c| {
+                let col = &t.columns[c];
+                let align = if col.kind.is_numeric() {
+                    Align::Right
+                } else {
+                    Align::Left
+                };
+                (col.header.as_str(), align)
+            })
+            .collect();
+        let mut out = Table::new(&columns);
+        let texts = t.texts();
+        let label = t
+            .columns
+            .iter()
+            .position(|c| c.kind == roundbook_application::tables::Kind::Text && !c.note);
+        let mut notes = vec![];
+        for row in &texts {
+            out.row(kept.iter().map(|&c| row[c].clone()).collect());
+            for (c, col) in t.columns.iter().enumerate() {
+                if col.note && !row[c].is_empty() {
+                    let by = label.map_or(String::new(), |l| format!("{}: ", row[l]));
+                    notes.push(format!("{by}{}", row[c]));
+                }
+            }
+        }
+        (out, notes)
+    }
+
     pub fn new(columns: &[(&str, Align)]) -> Table {
         Table {
             columns: columns.iter().map(|(h, a)| (h.to_string(), *a)).collect(),

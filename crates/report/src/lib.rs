@@ -103,6 +103,23 @@ pub fn board_report(input: &ReportInput) -> Result<Vec<u8>, ReportError> {
     pdf::write(&laid_out.pages, &fonts, &laid_out.title)
 }
 
+/// One table of the read model as PDF pages: laid out as the board report lays out its tables
+/// (the rounds section is one), its notes under it.
+pub fn table_pdf(
+    table: &roundbook_application::tables::Table,
+    title: &str,
+) -> Result<Vec<u8>, ReportError> {
+    let fonts = font::Fonts::embedded()?;
+    let mut doc = layout::Doc::new(&fonts);
+    doc.subheading(title);
+    let (t, notes) = layout::Table::from_read_model(table);
+    doc.table(&t);
+    for note in &notes {
+        doc.paragraph(note, layout::BODY_SIZE, layout::GREY);
+    }
+    pdf::write(&doc.pages, &fonts, title)
+}
+
 /// The laid-out pages (for tests that check the layout itself).
 #[doc(hidden)]
 pub fn layout_for_tests(input: &ReportInput) -> Result<LayoutSummary, ReportError> {

@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import { type AppError, call } from "../api";
 import { exactMoney, shares } from "../format";
+import { ReadTable } from "../readTable";
 import type { RoundForm, RoundPreview } from "../types";
 import { Amount, Basis, ErrorNote, Exact, Field, Show, useCommand } from "../ui";
 import { CapTableTable } from "./captable";
@@ -316,59 +317,27 @@ function ModelForm(props: { rev: number; changed: () => void }) {
 }
 
 export function RoundsView(props: { rev: number; changed: () => void }) {
-  const loaded = useCommand("rounds", {}, [props.rev]);
+  const loaded = useCommand("read_table", { form: { table: "rounds" } }, [props.rev]);
   const [selected, setSelected] = useState<number | null>(null);
   return (
     <section aria-labelledby="h-rounds">
       <h1 id="h-rounds">Rounds</h1>
       <Show loaded={loaded}>
-        {(rounds) => (
-          <table class="grid-table">
-            <thead>
-              <tr>
-                <th>Round</th>
-                <th>Date</th>
-                <th>Class</th>
-                <th class="num">Pre-money</th>
-                <th class="num">Raised</th>
-                <th class="num">Post-money</th>
-                <th>Lead</th>
-                <th>Basis</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rounds.map((r) => (
-                <tr key={r.id} class={selected === r.id ? "selected" : ""}>
-                  <td>
-                    <button
-                      type="button"
-                      class="link"
-                      onClick={() => setSelected(r.id)}
-                      aria-pressed={selected === r.id}
-                    >
-                      {r.name}
-                    </button>
-                  </td>
-                  <td>{r.date}</td>
-                  <td>{r.class_name}</td>
-                  <td class="num">
-                    <Amount m={r.pre_money} />
-                  </td>
-                  <td class="num">
-                    <Amount m={r.amount_raised} />
-                  </td>
-                  <td class="num">
-                    <Amount m={r.post_money} />
-                  </td>
-                  <td>{r.lead_name ?? ""}</td>
-                  <td>
-                    <Basis p={r.provenance} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        {(rounds) => {
+          // The read model's "#" column is the round's id, which its detail panel asks for.
+          const id = (row: number) => Number(rounds.rows[row][0]);
+          return (
+            <ReadTable
+              table={rounds}
+              label="Funding rounds"
+              link={{
+                header: "Round",
+                onClick: (row) => setSelected(id(row)),
+                selected: rounds.rows.findIndex((_, r) => id(r) === selected),
+              }}
+            />
+          );
+        }}
       </Show>
       {selected !== null && <RoundDetailPanel id={selected} rev={props.rev} />}
       <ModelForm rev={props.rev} changed={props.changed} />

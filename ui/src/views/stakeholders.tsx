@@ -1,10 +1,12 @@
 import { useState } from "preact/hooks";
 import { type AppError, call } from "../api";
+import { ReadTable } from "../readTable";
 import type { StakeholderKind } from "../types";
 import { Basis, ErrorNote, Field, Show, useCommand } from "../ui";
 
 export function StakeholdersView(props: { rev: number; changed: () => void }) {
   const loaded = useCommand("people", {}, [props.rev]);
+  const table = useCommand("read_table", { form: { table: "stakeholders" } }, [props.rev]);
   const [name, setName] = useState("");
   const [kind, setKind] = useState<StakeholderKind>("institution");
   const [roles, setRoles] = useState("investor");
@@ -32,30 +34,7 @@ export function StakeholdersView(props: { rev: number; changed: () => void }) {
       <Show loaded={loaded}>
         {(p) => (
           <>
-            <table class="grid-table">
-              <thead>
-                <tr>
-                  <th>#</th>
-                  <th>Name</th>
-                  <th>Kind</th>
-                  <th>Relationships</th>
-                  <th>Basis</th>
-                </tr>
-              </thead>
-              <tbody>
-                {p.stakeholders.map((s) => (
-                  <tr key={s.id}>
-                    <td class="num">{s.id}</td>
-                    <td>{s.name}</td>
-                    <td>{s.kind}</td>
-                    <td>{s.relationships.join(", ")}</td>
-                    <td>
-                      <Basis p={s.provenance} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Show loaded={table}>{(t) => <ReadTable table={t} label="Stakeholders" />}</Show>
             <h2>Share classes</h2>
             <table class="grid-table">
               <thead>

@@ -3,11 +3,10 @@
 use chrono::{Datelike, Months, NaiveDate};
 use roundbook_compute::month_text;
 
-use super::helpers::{full_width_chart, money_coordinate, round_source, super_remaining};
+use super::helpers::{full_width_chart, money_coordinate, super_remaining};
 use super::Ctx;
 use crate::chart::{Chart, Series, BLUE};
-use crate::format::{exact_money, shares};
-use crate::layout::{Align, Doc, Table, BLACK, BODY_SIZE, GREY};
+use crate::layout::{Doc, Table, BLACK, BODY_SIZE, GREY};
 
 pub(super) fn rounds_section(doc: &mut Doc, ctx: &Ctx) {
     if ctx.rounds.is_empty() {
@@ -22,31 +21,14 @@ pub(super) fn rounds_section(doc: &mut Doc, ctx: &Ctx) {
         );
         return;
     }
-    let mut t = Table::new(&[
-        ("Round", Align::Left),
-        ("Date", Align::Left),
-        ("Class", Align::Left),
-        ("Pre-money", Align::Right),
-        ("Raised", Align::Right),
-        ("Post-money", Align::Right),
-        ("Price per share", Align::Right),
-        ("FD shares before", Align::Right),
-        ("Source", Align::Left),
-    ]);
-    for r in &ctx.rounds {
-        t.row(vec![
-            r.name.clone(),
-            r.date.to_string(),
-            ctx.book.class_name(r.class).to_string(),
-            exact_money(r.pre_money),
-            exact_money(r.amount_raised),
-            exact_money(r.post_money),
-            exact_money(r.price_per_share),
-            shares(r.pre_money_fd_shares),
-            round_source(r),
-        ]);
-    }
+    // The read model's rounds table, as the command line, the app and the exports show it;
+    // its notes go under it.
+    let rounds = roundbook_application::tables::rounds(ctx.book, Some(ctx.input.as_of));
+    let (t, notes) = Table::from_read_model(&rounds);
     doc.table(&t);
+    for note in &notes {
+        doc.paragraph(note, BODY_SIZE, GREY);
+    }
 
     let first = ctx.rounds[0].date;
     let last = ctx.rounds[ctx.rounds.len() - 1].date;

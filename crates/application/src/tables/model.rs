@@ -5,10 +5,14 @@
 //! XLSX writer turns numbers into the doubles a spreadsheet stores.
 
 use chrono::NaiveDate;
+use roundbook_ledger::Currency;
 use rust_decimal::Decimal;
+use serde::{Serialize, Serializer};
+use ts_rs::TS;
 
 /// What a column holds, and so how it is written and formatted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Kind {
     Text,
     /// Whole shares (or options, or any count): `#,##0`.
@@ -27,7 +31,8 @@ pub enum Kind {
 }
 
 /// How the totals row treats a column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "kebab-case")]
 pub enum Total {
     /// Left blank.
     Blank,
@@ -36,7 +41,8 @@ pub enum Total {
 }
 
 /// Whether a column's value is a formula over other cells of its row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Derived {
     /// A value as the book states it.
     Stated,
@@ -44,12 +50,15 @@ pub enum Derived {
     ShareOfTotal { of: usize },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Column {
     pub header: String,
     pub kind: Kind,
     pub total: Total,
     pub derived: Derived,
+    /// Free text of any length (a note): a page prints it under the table, numbered, rather
+    /// than in a cell; a text table and a spreadsheet keep it as a column.
+    pub note: bool,
 }
 
 impl Column {
@@ -59,7 +68,13 @@ impl Column {
             kind,
             total: Total::Blank,
             derived: Derived::Stated,
+            note: false,
         }
+    }
+    /// The column is free text a page prints under the table.
+    pub fn note(mut self) -> Column {
+        self.note = true;
+        self
     }
     /// The column is summed in the totals row.
     pub fn summed(mut self) -> Column {
@@ -74,7 +89,10 @@ impl Column {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A value, exact. In JSON: text and dates as strings, whole numbers as numbers, decimals as
+/// decimal strings (never a float), an empty cell as null.
+#[derive(Debug, Clone, PartialEq, Eq, TS)]
+#[ts(type = "string | number | null")]
 pub enum Cell {
     Empty,
     Text(String),
@@ -119,11 +137,26 @@ impl Cell {
     }
 }
 
+impl Serialize for Cell {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Cell::Empty => s.serialize_none(),
+            Cell::Text(t) => s.serialize_str(t),
+            Cell::Integer(n) => s.serialize_u64(*n),
+            Cell::Decimal(d) => s.serialize_str(&d.to_string()),
+            Cell::Date(d) => s.serialize_str(&d.to_string()),
+        }
+    }
+}
+
 /// A table with a name (the CSV file's and the sheet's), columns and rows.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Table {
     /// Short and stable: the CLI's table name and the workbook's sheet name.
     pub name: String,
+    /// The currency of its money columns, where the renderer shows one ("$1,000.00").
+    #[ts(type = "string | null")]
+    pub currency: Option<Currency>,
     pub columns: Vec<Column>,
     pub rows: Vec<Vec<Cell>>,
 }
@@ -132,9 +165,16 @@ impl Table {
     pub fn new(name: &str, columns: Vec<Column>) -> Table {
         Table {
             name: name.to_string(),
+            currency: None,
             columns,
             rows: vec![],
         }
+    }
+
+    /// The currency its money columns are in.
+    pub fn in_currency(mut self, currency: Currency) -> Table {
+        self.currency = Some(currency);
+        self
     }
 
     /// Adds a row. A builder that gives a row of the wrong width or a cell of the wrong
@@ -192,5 +232,54 @@ impl Table {
             })
             .collect();
         Some(row)
+    }
+}
+
+impl Kind {
+    /// Numbers are read right-aligned.
+    pub fn is_numeric(self) -> bool {
+        !matches!(self, Kind::Text | Kind::Date)
+    }
+}
+
+impl Table {
+    /// A cell as a reader sees it in a text table or on a page: shares and money grouped by
+    /// thousands, money in the table's currency with at least its column's decimals (more where
+    /// the value has them: a price keeps the decimals its rounding gave it), percentages to four
+    /// decimals, dates as YYYY-MM-DD.
+    pub fn text(&self, row: usize, column: usize) -> String {
+        let kind = self.columns[column].kind;
+        let Some(cell) = self.rows.get(row).and_then(|r| r.get(column)) else {
+            return String::new();
+        };
+        match (cell, kind) {
+            (Cell::Empty, _) => String::new(),
+            (Cell::Text(t), _) => t.clone(),
+            (Cell::Date(d), _) => d.to_string(),
+            (Cell::Integer(n), Kind::Shares) => crate::words::shares(*n),
+            (Cell::Integer(n), _) => n.to_string(),
+            (Cell::Decimal(d), Kind::Money { decimals }) => {
+                let mut d = *d;
+                if d.scale() < decimals {
+                    d.rescale(decimals);
+                }
+                match self.currency {
+                    Some(c) => crate::words::money(&roundbook_ledger::Money::new(d, c)),
+                    None => roundbook_ledger::money::group_thousands(&d.to_string()),
+                }
+            }
+            (Cell::Decimal(d), Kind::Percent) => format!(
+                "{}%",
+                d.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointNearestEven)
+            ),
+            (Cell::Decimal(d), _) => d.to_string(),
+        }
+    }
+
+    /// Every row's cells as `text` gives them.
+    pub fn texts(&self) -> Vec<Vec<String>> {
+        (0..self.rows.len())
+            .map(|r| (0..self.columns.len()).map(|c| self.text(r, c)).collect())
+            .collect()
     }
 }

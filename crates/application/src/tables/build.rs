@@ -8,7 +8,7 @@ use roundbook_ledger::{Book, ConvertibleTerms, EntryId, Money, Movement, Provena
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-use crate::table::{Cell, Column, Kind, Table};
+use super::model::{Cell, Column, Kind, Table};
 
 /// Cash: whole cents.
 const CASH: Kind = Kind::Money { decimals: 2 };
@@ -447,7 +447,7 @@ pub fn journal(book: &Book, as_of: Option<NaiveDate>) -> Table {
             ),
             Cell::text(e.movement.kind()),
             // The same words as the command line's journal and the app's.
-            Cell::text(roundbook_application::words::entry(book, &e.movement)),
+            Cell::text(crate::words::entry(book, &e.movement)),
             Cell::opt_text(l.holder),
             Cell::opt_text(l.counterparty),
             Cell::opt_text(l.class),
@@ -466,27 +466,39 @@ pub fn journal(book: &Book, as_of: Option<NaiveDate>) -> Table {
     table
 }
 
-/// Funding rounds with their terms.
-pub fn rounds(book: &Book) -> Table {
+/// Funding rounds with their terms, and whether each stands on `as_of` (the ledger's rule: a
+/// round whose every issuance was reversed raised nothing). Rounds dated after `as_of` are
+/// left out; None: every round recorded.
+pub fn rounds(book: &Book, as_of: Option<NaiveDate>) -> Table {
     let mut table = Table::new(
         "rounds",
         vec![
+            Column::new("#", Kind::Integer),
             Column::new("Round", Kind::Text),
             Column::new("Date", Kind::Date),
             Column::new("Class", Kind::Text),
             Column::new("Pre-money", CASH),
-            Column::new("Raised", CASH).summed(),
+            Column::new("Raised", CASH),
             Column::new("Post-money", CASH),
             Column::new("Price per share", PRICE),
-            Column::new("Pre-money fully diluted shares", Kind::Shares),
+            Column::new("Fully diluted before", Kind::Shares),
             Column::new("Lead", Kind::Text),
-            Column::new("Terms basis", Kind::Text),
-            Column::new("Price and shares basis", Kind::Text),
-            Column::new("Note", Kind::Text),
+            Column::new("Basis", Kind::Text),
+            Column::new("Status", Kind::Text),
+            Column::new("Note", Kind::Text).note(),
         ],
-    );
-    for r in book.rounds() {
+    )
+    .in_currency(book.company.currency);
+    let mut rounds: Vec<_> = book
+        .rounds()
+        .iter()
+        .filter(|r| as_of.is_none_or(|d| r.date <= d))
+        .collect();
+    rounds.sort_by_key(|r| (r.date, r.id));
+    for r in rounds {
+        let on = as_of.unwrap_or(NaiveDate::MAX);
         table.push(vec![
+            u64::try_from(r.id.0).map_or(Cell::Empty, Cell::Integer),
             Cell::text(&r.name),
             Cell::Date(r.date),
             Cell::text(book.class_name(r.class)),
@@ -496,8 +508,12 @@ pub fn rounds(book: &Book) -> Table {
             money(r.price_per_share),
             shares(r.pre_money_fd_shares),
             Cell::opt_text(r.lead.map(|l| book.stakeholder_name(l).to_string())),
-            basis(r.provenance),
-            basis(r.price_provenance),
+            Cell::text(crate::words::round_basis(r)),
+            Cell::text(if book.round_stands(r.id, on) {
+                "standing"
+            } else {
+                "reversed"
+            }),
             Cell::opt_text(r.note.clone()),
         ]);
     }
@@ -555,12 +571,12 @@ pub fn stakeholders(book: &Book) -> Table {
     let mut table = Table::new(
         "stakeholders",
         vec![
-            Column::new("Id", Kind::Integer),
+            Column::new("#", Kind::Integer),
             Column::new("Name", Kind::Text),
             Column::new("Kind", Kind::Text),
-            Column::new("Roles", Kind::Text),
+            Column::new("Relationships", Kind::Text),
             Column::new("Basis", Kind::Text),
-            Column::new("Note", Kind::Text),
+            Column::new("Note", Kind::Text).note(),
         ],
     );
     for s in book.stakeholders() {

@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import { cellText, ReadTable } from "./readTable";
+import type { Table } from "./types";
+
+// The rounds table of the xAI example book as the app receives it from `read_table`
+// (crates/application/src/tables): the Series B's public terms, $6B at $18B pre-money, and one
+// column more than its builder gives, as crates/cli/src/table.rs's test walks the Rust renderers.
+const rounds: Table = {
+  name: "rounds",
+  currency: "USD",
+  columns: [
+    {
+      header: "#",
+      kind: { kind: "integer" },
+      total: "blank",
+      derived: { kind: "stated" },
+      note: false,
+    },
+    {
+      header: "Round",
+      kind: { kind: "text" },
+      total: "blank",
+      derived: { kind: "stated" },
+      note: false,
+    },
+    {
+      header: "Pre-money",
+      kind: { kind: "money", decimals: 2 },
+      total: "blank",
+      derived: { kind: "stated" },
+      note: false,
+    },
+    {
+      header: "Price per share",
+      kind: { kind: "money", decimals: 5 },
+      total: "blank",
+      derived: { kind: "stated" },
+      note: false,
+    },
+    {
+      header: "Fully diluted before",
+      kind: { kind: "shares" },
+      total: "blank",
+      derived: { kind: "stated" },
+      note: false,
+    },
+    {
+      header: "Board seat",
+      kind: { kind: "text" },
+      total: "blank",
+      derived: { kind: "stated" },
+      note: false,
+    },
+  ],
+  rows: [[2, "Series B", "18000000000", "15", 1200000000, "seat 2"]],
+};
+
+/** Every string in a rendered tree (function components left as they are). */
+function strings(node: unknown): string[] {
+  if (typeof node === "string" || typeof node === "number") return [String(node)];
+  if (Array.isArray(node)) return node.flatMap(strings);
+  if (node && typeof node === "object" && "props" in node) {
+    return strings((node as { props: { children?: unknown } }).props.children);
+  }
+  return [];
+}
+
+describe("the read model's table", () => {
+  it("formats each cell by its column's kind, as the command line and the PDF do", () => {
+    expect(cellText(rounds, 0, 0)).toBe("2");
+    expect(cellText(rounds, 0, 2)).toBe("$18,000,000,000.00");
+    expect(cellText(rounds, 0, 3)).toBe("$15.00000");
+    expect(cellText(rounds, 0, 4)).toBe("1,200,000,000");
+    expect(cellText(rounds, 0, 5)).toBe("seat 2");
+  });
+
+  it("shows a column it has never heard of", () => {
+    const shown = strings(ReadTable({ table: rounds, label: "Funding rounds" }));
+    expect(shown).toContain("Board seat");
+    expect(shown).toContain("seat 2");
+    expect(shown).toContain("Fully diluted before");
+  });
+});

@@ -1,0 +1,103 @@
+// The one component that renders a table of the read model (crates/application/src/tables):
+// the same columns the command line prints, the exports write and the board report lays out.
+// A column added to a builder in Rust appears here with no change to the page.
+import type { ComponentChildren } from "preact";
+import { exactMoney, groupDigits, percent, shares } from "./format";
+import type { Cell, Provenance, Table } from "./types";
+import { Amount, Basis } from "./ui";
+
+/** At least `places` decimals, as the column states them ("15" -> "15.00000"). */
+function withDecimals(text: string, places: number): string {
+  const [whole, fraction = ""] = text.split(".");
+  const padded = fraction.padEnd(places, "0");
+  return padded ? `${whole}.${padded}` : whole;
+}
+
+/** A cell as a reader sees it, formatted by its column's kind: the text the command line's
+ * table and the PDF show (crates/application/src/tables/model.rs, `Table::text`). */
+export function cellText(t: Table, row: number, column: number): string {
+  const cell: Cell | undefined = t.rows[row]?.[column];
+  if (cell === null || cell === undefined) return "";
+  const kind = t.columns[column].kind;
+  switch (kind.kind) {
+    case "shares":
+      return typeof cell === "number" ? shares(cell) : String(cell);
+    case "money": {
+      const amount = withDecimals(String(cell), kind.decimals);
+      if (t.currency) return exactMoney({ amount, currency: t.currency });
+      const [whole, fraction] = amount.split(".");
+      return fraction ? `${groupDigits(whole)}.${fraction}` : groupDigits(whole);
+    }
+    case "percent":
+      return percent(String(cell), 4);
+    default:
+      return String(cell);
+  }
+}
+
+function isNumeric(t: Table, column: number): boolean {
+  const k = t.columns[column].kind.kind;
+  return k !== "text" && k !== "date";
+}
+
+const PROVENANCES: readonly string[] = ["recorded", "public", "illustrative"];
+
+/** The cell as the page shows it: cash compact with the exact amount in its tooltip, a basis
+ * as its badge, anything else as `cellText` gives it. */
+function shown(t: Table, row: number, column: number): ComponentChildren {
+  const cell = t.rows[row][column];
+  const col = t.columns[column];
+  if (col.kind.kind === "money" && col.kind.decimals <= 2 && t.currency && cell !== null) {
+    return <Amount m={{ amount: String(cell), currency: t.currency }} />;
+  }
+  // The Basis column holds provenance words; the page marks them as every view does.
+  if (col.header === "Basis" && typeof cell === "string" && PROVENANCES.includes(cell)) {
+    return <Basis p={cell as Provenance} />;
+  }
+  return cellText(t, row, column);
+}
+
+export function ReadTable(props: {
+  table: Table;
+  label: string;
+  /** A column whose cells are buttons (a round's name opens its detail). */
+  link?: { header: string; onClick: (row: number) => void; selected?: number | null };
+}) {
+  const t = props.table;
+  const link = props.link ? t.columns.findIndex((c) => c.header === props.link?.header) : -1;
+  return (
+    <table class="grid-table" aria-label={props.label}>
+      <thead>
+        <tr>
+          {t.columns.map((c, i) => (
+            <th key={c.header} class={isNumeric(t, i) ? "num" : c.note ? "note" : undefined}>
+              {c.header}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {t.rows.map((_, r) => (
+          <tr key={r} class={props.link?.selected === r ? "selected" : undefined}>
+            {t.columns.map((c, i) => (
+              <td key={c.header} class={isNumeric(t, i) ? "num" : c.note ? "note" : undefined}>
+                {i === link ? (
+                  <button
+                    type="button"
+                    class="link"
+                    onClick={() => props.link?.onClick(r)}
+                    aria-pressed={props.link?.selected === r}
+                  >
+                    {cellText(t, r, i)}
+                  </button>
+                ) : (
+                  shown(t, r, i)
+                )}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
