@@ -22,7 +22,7 @@ WORK=$(mktemp -d)
 XVFB_PID=""
 DRIVER_PID=""
 cleanup() {
-    # SIGTERM, not SIGKILL: a killed tauri-driver orphans WebKitWebDriver (PLATFORM.md).
+    # SIGTERM, not SIGKILL: a killed tauri-driver leaves its WebKitWebDriver child running.
     if [ -n "$DRIVER_PID" ]; then kill -TERM "$DRIVER_PID" 2>/dev/null || true; wait "$DRIVER_PID" 2>/dev/null || true; fi
     if [ -n "$XVFB_PID" ]; then kill -TERM "$XVFB_PID" 2>/dev/null || true; wait "$XVFB_PID" 2>/dev/null || true; fi
     rm -rf "$WORK"
