@@ -92,9 +92,9 @@ fn the_cap_table_csv_totals_are_the_cap_tables() {
     let out = dir.path().join("rounds.csv");
     export_csv(&book, &TableRequest::new(TableChoice::Rounds), &out).unwrap();
     let rows = csv_rows(&out);
-    let series_b = rows.iter().find(|r| r[0] == "Series B").unwrap();
+    let series_b = rows.iter().find(|r| r[1] == "Series B").unwrap();
     assert_eq!(
-        &series_b[3..6],
+        &series_b[4..7],
         ["18000000000.00", "6000000000.00", "24000000000.00"]
     );
 }
