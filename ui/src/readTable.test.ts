@@ -80,4 +80,26 @@ describe("the read model's table", () => {
     expect(shown).toContain("seat 2");
     expect(shown).toContain("Fully diluted before");
   });
+
+  it("prints a note column under the table, labelled by its row, as the board report does", () => {
+    const withNote: Table = {
+      ...rounds,
+      columns: [
+        ...rounds.columns,
+        {
+          header: "Note",
+          kind: { kind: "text" },
+          total: "blank",
+          derived: { kind: "stated" },
+          note: true,
+        },
+      ],
+      rows: [[...rounds.rows[0], "Public: announced 2024-05-26"]],
+    };
+    const shown = strings(ReadTable({ table: withNote, label: "Funding rounds" }));
+    expect(shown).not.toContain("Note");
+    // The row's name twice: in its cell and labelling its note.
+    expect(shown.filter((x) => x === "Series B")).toHaveLength(2);
+    expect(shown).toContain("Public: announced 2024-05-26");
+  });
 });

@@ -64,40 +64,68 @@ export function ReadTable(props: {
   link?: { header: string; onClick: (row: number) => void; selected?: number | null };
 }) {
   const t = props.table;
+  // Note columns (free text) go under the table, labelled by the row's first text cell, as the
+  // board report prints them; the grid keeps the rest.
+  const shownColumns = t.columns.map((c, i) => ({ c, i })).filter(({ c }) => !c.note);
+  const labelColumn = t.columns.findIndex((c) => c.kind.kind === "text" && !c.note);
+  const notes = t.rows.flatMap((_, r) =>
+    t.columns
+      .map((c, i) => ({ c, i }))
+      .filter(({ c, i }) => c.note && cellText(t, r, i) !== "")
+      .map(({ i }) => ({
+        label: labelColumn >= 0 ? cellText(t, r, labelColumn) : "",
+        text: cellText(t, r, i),
+      })),
+  );
   const link = props.link ? t.columns.findIndex((c) => c.header === props.link?.header) : -1;
   return (
-    <table class="grid-table" aria-label={props.label}>
-      <thead>
-        <tr>
-          {t.columns.map((c, i) => (
-            <th key={c.header} class={isNumeric(t, i) ? "num" : c.note ? "note" : undefined}>
-              {c.header}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {t.rows.map((_, r) => (
-          <tr key={r} class={props.link?.selected === r ? "selected" : undefined}>
-            {t.columns.map((c, i) => (
-              <td key={c.header} class={isNumeric(t, i) ? "num" : c.note ? "note" : undefined}>
-                {i === link ? (
-                  <button
-                    type="button"
-                    class="link"
-                    onClick={() => props.link?.onClick(r)}
-                    aria-pressed={props.link?.selected === r}
-                  >
-                    {cellText(t, r, i)}
-                  </button>
-                ) : (
-                  shown(t, r, i)
-                )}
-              </td>
+    <>
+      <table class="grid-table" aria-label={props.label}>
+        <thead>
+          <tr>
+            {shownColumns.map(({ c, i }) => (
+              <th key={c.header} class={isNumeric(t, i) ? "num" : undefined}>
+                {c.header}
+              </th>
             ))}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {t.rows.map((_, r) => (
+            <tr
+              key={cellText(t, r, 0) || r}
+              class={props.link?.selected === r ? "selected" : undefined}
+            >
+              {shownColumns.map(({ c, i }) => (
+                <td key={c.header} class={isNumeric(t, i) ? "num" : undefined}>
+                  {i === link ? (
+                    <button
+                      type="button"
+                      class="link"
+                      onClick={() => props.link?.onClick(r)}
+                      aria-pressed={props.link?.selected === r}
+                    >
+                      {cellText(t, r, i)}
+                    </button>
+                  ) : (
+                    shown(t, r, i)
+                  )}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {notes.length > 0 && (
+        <ul class="table-notes" aria-label={`${props.label}: notes`}>
+          {notes.map((n) => (
+            <li key={`${n.label}:${n.text}`}>
+              {n.label && <strong>{n.label}: </strong>}
+              {n.text}
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
   );
 }
