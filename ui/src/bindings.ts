@@ -175,6 +175,9 @@ export type CapTable = {
   totals: Totals;
 };
 
+/**
+ * A cap table's rows: one per holder or one per class.
+ */
 export type CapTableBy = "holder" | "class";
 
 export type CapTableView = {
@@ -2057,6 +2060,7 @@ export type TableChoice =
   | "rounds"
   | "participations"
   | "stakeholders"
+  | "classes"
   | "compute"
   | "simulation-runs"
   | "simulation-fans";

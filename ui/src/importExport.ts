@@ -14,6 +14,7 @@ export const TABLES: [TableChoice, string][] = [
   ["rounds", "Rounds"],
   ["participations", "Round participations"],
   ["stakeholders", "Stakeholders"],
+  ["classes", "Share classes"],
   ["compute", "Compute projection"],
   ["simulation-runs", "Monte Carlo runs"],
   ["simulation-fans", "Monte Carlo fans"],

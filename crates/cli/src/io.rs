@@ -8,29 +8,11 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use roundbook_files::export::csv_text;
-use roundbook_files::{unwatched, CapTableBy, ProjectionRange as Range, TableChoice, TableRequest};
+use roundbook_files::{unwatched, ProjectionRange as Range, TableRequest};
 
-use crate::args::ByArg;
 use crate::CliResult;
 
 use crate::args::files::*;
-
-impl From<TableArg> for TableChoice {
-    fn from(t: TableArg) -> TableChoice {
-        match t {
-            TableArg::Captable => TableChoice::Captable,
-            TableArg::Holdings => TableChoice::Holdings,
-            TableArg::Convertibles => TableChoice::Convertibles,
-            TableArg::Journal => TableChoice::Journal,
-            TableArg::Rounds => TableChoice::Rounds,
-            TableArg::Participations => TableChoice::Participations,
-            TableArg::Stakeholders => TableChoice::Stakeholders,
-            TableArg::Compute => TableChoice::Compute,
-            TableArg::SimulationRuns => TableChoice::SimulationRuns,
-            TableArg::SimulationFans => TableChoice::SimulationFans,
-        }
-    }
-}
 
 impl From<&ProjectionRange> for Range {
     fn from(r: &ProjectionRange) -> Range {
@@ -80,12 +62,9 @@ pub fn import(book: &Path, c: ImportCmd, json: bool, out: &mut String) -> CliRes
 
 fn export_csv(book: &Path, a: ExportCsvArgs, json: bool, out: &mut String) -> CliResult {
     let req = TableRequest {
-        table: a.table.into(),
+        table: a.table,
         as_of: a.as_of.clone(),
-        by: match a.by {
-            ByArg::Holder => CapTableBy::Holder,
-            ByArg::Class => CapTableBy::Class,
-        },
+        by: a.by,
         projection: Range::from(&a.projection),
     };
     if a.out.as_os_str() == "-" {

@@ -12,10 +12,11 @@ use roundbook_store::Store;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::args::{ByArg, CaptableArgs, JournalArgs, WaterfallArgs};
+use crate::args::{CaptableArgs, JournalArgs, WaterfallArgs};
 use crate::table::{cents, pct, price, shares, Align, Table};
 use crate::CliResult;
 use roundbook_application::parse::date;
+use roundbook_application::tables::CapTableBy;
 
 use Align::{Left as L, Right as R};
 
@@ -91,66 +92,20 @@ fn labelled(t: &roundbook_export::Table) -> bool {
 }
 
 pub fn classes(book: &Path, json: bool, out: &mut String) -> CliResult {
-    let b = load(book)?;
+    let store = Store::open(book)?;
     if json {
-        print_json(out, &json!({ "classes": b.classes() }));
+        print_json(out, &json!({ "classes": store.load()?.classes() }));
         return Ok(());
     }
-    let mut t = Table::new(&[
-        ("#", R),
-        ("Class", L),
-        ("Kind", L),
-        ("Orig. issue price", R),
-        ("Pref.", R),
-        ("Participation", L),
-        ("Seniority", R),
-        ("Conv. ratio", R),
-        ("Anti-dilution", L),
-        ("Authorised", R),
-        ("Basis", L),
-    ]);
     // The ratios in force today: anti-dilution adjustments move them.
-    let ratios = b.conversion_ratios(Utc::now().date_naive());
-    for (c, (_, ratio)) in b.classes().iter().zip(&ratios) {
-        let part = match c.participation {
-            Participation::None => "none".to_string(),
-            Participation::Full => "full".to_string(),
-            Participation::Capped { cap_multiple } => format!("capped at {cap_multiple}x"),
-        };
-        t.row(vec![
-            c.id.to_string(),
-            c.name.clone(),
-            c.kind.name().into(),
-            c.original_issue_price
-                .as_ref()
-                .map(price)
-                .unwrap_or_default(),
-            if c.kind == ClassKind::Common {
-                String::new()
-            } else {
-                format!("{}x", c.preference_multiple)
-            },
-            part,
-            c.seniority.to_string(),
-            ratio.normalize().to_string(),
-            c.anti_dilution.name().into(),
-            c.authorized
-                .map(shares)
-                .unwrap_or_else(|| "unlimited".into()),
-            basis(c.provenance),
-        ]);
-    }
-    out.push_str(&t.render());
+    let t = shared_table(&store, TableChoice::Classes)?;
+    out.push_str(&crate::table::render(&t));
     let _ = writeln!(
         out,
-        "\nSeniority: higher is paid first; equal seniority is paid pari passu."
+        "\nSeniority: higher is paid first; equal seniority is paid pari passu. Authorised: blank \
+         where the book sets no limit."
     );
-    footnote(
-        out,
-        b.classes()
-            .iter()
-            .any(|c| c.provenance != Provenance::Recorded),
-    );
+    footnote(out, labelled(&t));
     Ok(())
 }
 
@@ -408,7 +363,7 @@ pub fn captable(book: &Path, a: CaptableArgs, json: bool, out: &mut String) -> C
         out,
         "{}: cap table as of {day}, by {}, {}",
         b.company.name,
-        if a.by == ByArg::Holder {
+        if a.by == CapTableBy::Holder {
             "holder"
         } else {
             "class"
@@ -423,12 +378,12 @@ pub fn captable(book: &Path, a: CaptableArgs, json: bool, out: &mut String) -> C
         .holders
         .iter()
         .any(|h| h.provenance != Provenance::Recorded)
-        || (a.by == ByArg::Class
+        || (a.by == CapTableBy::Class
             && b.classes()
                 .iter()
                 .any(|c| c.provenance != Provenance::Recorded));
     match a.by {
-        ByArg::Holder => {
+        CapTableBy::Holder => {
             let classes: Vec<&ShareClass> = b
                 .classes()
                 .iter()
@@ -535,7 +490,7 @@ pub fn captable(book: &Path, a: CaptableArgs, json: bool, out: &mut String) -> C
             t.row(total);
             out.push_str(&t.render());
         }
-        ByArg::Class => {
+        CapTableBy::Class => {
             let mut headers: Vec<(&str, Align)> = vec![
                 ("Class", L),
                 ("Authorised", R),

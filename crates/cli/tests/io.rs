@@ -46,6 +46,7 @@ fn every_table_exports_as_csv() {
         "rounds",
         "participations",
         "stakeholders",
+        "classes",
         "compute",
         "simulation-runs",
         "simulation-fans",
@@ -167,6 +168,7 @@ fn the_workbook_has_every_sheet_and_its_totals_tie_out() {
             "rounds",
             "participations",
             "stakeholders",
+            "classes",
             "compute",
             "simulation-runs",
             "simulation-fans"

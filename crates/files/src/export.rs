@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, Utc};
 use roundbook_export::tables::{self, StoredRun};
+pub use roundbook_export::tables::{CapTableBy, TableChoice};
 use roundbook_export::{to_csv, workbook, Cell, Table};
 use roundbook_ledger::{Book, CapTable, LedgerError};
 use roundbook_store::Store;
@@ -14,39 +15,6 @@ use serde::{Deserialize, Serialize};
 use crate::error::{FilesError, FilesResult};
 use crate::progress::{step, Watch};
 use crate::write::write_atomically;
-
-/// The tables a CSV can hold, in the user's words (`roundbook export csv TABLE`).
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum TableChoice {
-    /// The cap table as of a date, by holder or by class.
-    Captable,
-    /// Each holder's shares per class as of a date.
-    Holdings,
-    /// SAFEs and notes outstanding as of a date.
-    Convertibles,
-    Journal,
-    Rounds,
-    /// Each investor's shares in each round.
-    Participations,
-    Stakeholders,
-    /// The compute plan's monthly projection.
-    Compute,
-    /// Stored Monte Carlo runs: headline probabilities and means.
-    SimulationRuns,
-    /// Stored Monte Carlo runs: percentile fans per measure and month.
-    SimulationFans,
-}
-
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum CapTableBy {
-    #[default]
-    Holder,
-    Class,
-}
 
 /// The compute projection's range as the user typed it: checked here, so a bad one is named.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -184,6 +152,7 @@ pub fn table(store: &Store, req: &TableRequest) -> FilesResult<Table> {
         }
         TableChoice::Participations => tables::participations(&store.load()?),
         TableChoice::Stakeholders => tables::stakeholders(&store.load()?),
+        TableChoice::Classes => tables::classes(&store.load()?, as_of()?),
         TableChoice::Compute => projection_table(store, &req.projection)?,
         TableChoice::SimulationRuns => tables::simulation_runs(&stored_runs(store)?),
         TableChoice::SimulationFans => tables::simulation_fans(&stored_runs(store)?),
@@ -226,6 +195,7 @@ pub fn workbook_sheets(
         tables::rounds(&whole, Some(as_of)),
         tables::participations(&whole),
         tables::stakeholders(&whole),
+        tables::classes(&whole, as_of),
     ];
     match projection_table(store, projection) {
         Ok(p) => sheets.push(p),

@@ -2,11 +2,11 @@ import { useState } from "preact/hooks";
 import { type AppError, call } from "../api";
 import { ReadTable } from "../readTable";
 import type { StakeholderKind } from "../types";
-import { Basis, ErrorNote, Field, Show, useCommand } from "../ui";
+import { ErrorNote, Field, Show, useCommand } from "../ui";
 
 export function StakeholdersView(props: { rev: number; changed: () => void }) {
-  const loaded = useCommand("people", {}, [props.rev]);
   const table = useCommand("read_table", { form: { table: "stakeholders" } }, [props.rev]);
+  const classes = useCommand("read_table", { form: { table: "classes" } }, [props.rev]);
   const [name, setName] = useState("");
   const [kind, setKind] = useState<StakeholderKind>("institution");
   const [roles, setRoles] = useState("investor");
@@ -31,44 +31,9 @@ export function StakeholdersView(props: { rev: number; changed: () => void }) {
   return (
     <section aria-labelledby="h-people">
       <h1 id="h-people">Stakeholders and investors</h1>
-      <Show loaded={loaded}>
-        {(p) => (
-          <>
-            <Show loaded={table}>{(t) => <ReadTable table={t} label="Stakeholders" />}</Show>
-            <h2>Share classes</h2>
-            <table class="grid-table">
-              <thead>
-                <tr>
-                  <th>Class</th>
-                  <th>Kind</th>
-                  <th>Orig. issue price</th>
-                  <th>Pref.</th>
-                  <th>Seniority</th>
-                  <th>Conv. ratio</th>
-                  <th>Basis</th>
-                </tr>
-              </thead>
-              <tbody>
-                {p.classes.map((c) => (
-                  <tr key={c.id}>
-                    <td>{c.name}</td>
-                    <td>{c.kind}</td>
-                    <td class="num">
-                      {c.original_issue_price ? c.original_issue_price.amount : "—"}
-                    </td>
-                    <td class="num">{c.preference_multiple}x</td>
-                    <td class="num">{c.seniority}</td>
-                    <td class="num">{c.conversion_ratio}</td>
-                    <td>
-                      <Basis p={c.provenance} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </>
-        )}
-      </Show>
+      <Show loaded={table}>{(t) => <ReadTable table={t} label="Stakeholders" />}</Show>
+      <h2>Share classes</h2>
+      <Show loaded={classes}>{(t) => <ReadTable table={t} label="Share classes" />}</Show>
       <form class="card" onSubmit={add} aria-labelledby="h-add-person">
         <h2 id="h-add-person">Add a stakeholder</h2>
         <div class="row">

@@ -520,6 +520,57 @@ pub fn rounds(book: &Book, as_of: Option<NaiveDate>) -> Table {
     table
 }
 
+/// Share classes with their terms; the conversion ratio is the one in force on `as_of`
+/// (anti-dilution adjustments move it).
+pub fn classes(book: &Book, as_of: NaiveDate) -> Table {
+    let mut table = Table::new(
+        "classes",
+        vec![
+            Column::new("#", Kind::Integer),
+            Column::new("Class", Kind::Text),
+            Column::new("Kind", Kind::Text),
+            Column::new("Original issue price", PRICE),
+            Column::new("Preference", Kind::Text),
+            Column::new("Participation", Kind::Text),
+            Column::new("Seniority", Kind::Number),
+            Column::new("Conversion ratio", Kind::Number),
+            Column::new("Anti-dilution", Kind::Text),
+            Column::new("Authorised", Kind::Shares),
+            Column::new("Basis", Kind::Text),
+        ],
+    )
+    .in_currency(book.company.currency);
+    let ratios = book.conversion_ratios(as_of);
+    for (c, (_, ratio)) in book.classes().iter().zip(&ratios) {
+        table.push(vec![
+            u64::try_from(c.id.0).map_or(Cell::Empty, Cell::Integer),
+            Cell::text(&c.name),
+            Cell::text(c.kind.name()),
+            opt_money(c.original_issue_price),
+            match c.kind {
+                roundbook_ledger::ClassKind::Common => Cell::Empty,
+                roundbook_ledger::ClassKind::Preferred => {
+                    Cell::text(format!("{}x", c.preference_multiple.normalize()))
+                }
+            },
+            Cell::text(match c.participation {
+                roundbook_ledger::Participation::None => "none".to_string(),
+                roundbook_ledger::Participation::Full => "full".to_string(),
+                roundbook_ledger::Participation::Capped { cap_multiple } => {
+                    format!("capped at {}x", cap_multiple.normalize())
+                }
+            }),
+            // Higher is paid first; equal is pari passu. A seniority may be negative.
+            Cell::Decimal(Decimal::from(c.seniority)),
+            Cell::Decimal(ratio.normalize()),
+            Cell::text(c.anti_dilution.name()),
+            c.authorized.map_or(Cell::Empty, Cell::Integer),
+            basis(c.provenance),
+        ]);
+    }
+    table
+}
+
 /// Each investor's shares in each round: the round's issuance entries.
 pub fn participations(book: &Book) -> Table {
     let mut table = Table::new(

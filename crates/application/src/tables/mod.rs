@@ -4,7 +4,9 @@
 //! it as it is; a column added to a builder here appears on each of them.
 
 mod build;
+mod catalogue;
 pub mod model;
 
 pub use build::*;
+pub use catalogue::{CapTableBy, TableChoice};
 pub use model::*;

@@ -2,9 +2,11 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use clap::{Args, Subcommand};
+use roundbook_application::tables::{CapTableBy, TableChoice};
 
-use super::ByArg;
+use super::cap_table_by;
 
 #[derive(Subcommand)]
 pub enum ExportCmd {
@@ -51,30 +53,17 @@ pub enum ImportCmd {
     },
 }
 
-#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum TableArg {
-    /// The cap table as of a date (--by holder or class).
-    Captable,
-    /// Each holder's shares per class as of a date.
-    Holdings,
-    /// SAFEs and notes outstanding as of a date.
-    Convertibles,
-    Journal,
-    Rounds,
-    /// Each investor's shares in each round.
-    Participations,
-    Stakeholders,
-    /// The compute plan's monthly projection.
-    Compute,
-    /// Stored Monte Carlo runs: headline probabilities and means.
-    SimulationRuns,
-    /// Stored Monte Carlo runs: percentile fans per measure and month.
-    SimulationFans,
+/// The read model's table names, each with its help, as clap's possible values.
+fn table_choice() -> impl TypedValueParser<Value = TableChoice> {
+    let names = TableChoice::ALL.map(|t| PossibleValue::new(t.name()).help(t.help()));
+    PossibleValuesParser::new(names)
+        .map(|name| TableChoice::from_name(&name).expect("clap passes only the names listed"))
 }
 
 #[derive(Args)]
 pub struct ExportCsvArgs {
-    pub table: TableArg,
+    #[arg(value_parser = table_choice())]
+    pub table: TableChoice,
     /// The file to write, or - for standard output.
     #[arg(long)]
     pub out: PathBuf,
@@ -82,8 +71,8 @@ pub struct ExportCsvArgs {
     #[arg(long)]
     pub as_of: Option<String>,
     /// The cap table by holder or by class.
-    #[arg(long, value_enum, default_value = "holder")]
-    pub by: ByArg,
+    #[arg(long, value_parser = cap_table_by(), default_value = "holder")]
+    pub by: CapTableBy,
     #[command(flatten)]
     pub projection: ProjectionRange,
 }

@@ -7,6 +7,7 @@ pub mod files;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use roundbook_application::tables::CapTableBy;
 
 #[derive(Parser)]
 #[command(
@@ -607,10 +608,13 @@ pub struct ReverseArgs {
     pub date: Option<String>,
 }
 
-#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum ByArg {
-    Holder,
-    Class,
+/// `--by holder|class`, parsed into the read model's own grouping.
+pub fn cap_table_by() -> impl clap::builder::TypedValueParser<Value = CapTableBy> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(["holder", "class"]).map(|by| match by.as_str() {
+        "class" => CapTableBy::Class,
+        _ => CapTableBy::Holder,
+    })
 }
 
 #[derive(Args)]
@@ -618,8 +622,8 @@ pub struct CaptableArgs {
     /// Default: today.
     #[arg(long)]
     pub as_of: Option<String>,
-    #[arg(long, value_enum, default_value = "holder")]
-    pub by: ByArg,
+    #[arg(long, value_parser = cap_table_by(), default_value = "holder")]
+    pub by: CapTableBy,
     /// Include options and the unallocated pool (see docs/captable.md for the definition).
     #[arg(long)]
     pub fully_diluted: bool,

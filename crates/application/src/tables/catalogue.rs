@@ -1,0 +1,93 @@
+//! Which table: the catalogue of the read model's tables, in the user's words, for the command
+//! line's `export csv TABLE`, the app's table choices and the workbook.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// The tables a CSV can hold, in the user's words (`roundbook export csv TABLE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum TableChoice {
+    /// The cap table as of a date, by holder or by class.
+    Captable,
+    /// Each holder's shares per class as of a date.
+    Holdings,
+    /// SAFEs and notes outstanding as of a date.
+    Convertibles,
+    Journal,
+    Rounds,
+    /// Each investor's shares in each round.
+    Participations,
+    Stakeholders,
+    /// Share classes with their terms, the conversion ratio in force on the date.
+    Classes,
+    /// The compute plan's monthly projection.
+    Compute,
+    /// Stored Monte Carlo runs: headline probabilities and means.
+    SimulationRuns,
+    /// Stored Monte Carlo runs: percentile fans per measure and month.
+    SimulationFans,
+}
+
+/// A cap table's rows: one per holder or one per class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum CapTableBy {
+    #[default]
+    Holder,
+    Class,
+}
+
+impl TableChoice {
+    pub const ALL: [TableChoice; 11] = [
+        TableChoice::Captable,
+        TableChoice::Holdings,
+        TableChoice::Convertibles,
+        TableChoice::Journal,
+        TableChoice::Rounds,
+        TableChoice::Participations,
+        TableChoice::Stakeholders,
+        TableChoice::Classes,
+        TableChoice::Compute,
+        TableChoice::SimulationRuns,
+        TableChoice::SimulationFans,
+    ];
+
+    /// The name a user types (`simulation-fans`), as serialised.
+    pub fn name(self) -> &'static str {
+        match self {
+            TableChoice::Captable => "captable",
+            TableChoice::Holdings => "holdings",
+            TableChoice::Convertibles => "convertibles",
+            TableChoice::Journal => "journal",
+            TableChoice::Rounds => "rounds",
+            TableChoice::Participations => "participations",
+            TableChoice::Stakeholders => "stakeholders",
+            TableChoice::Classes => "classes",
+            TableChoice::Compute => "compute",
+            TableChoice::SimulationRuns => "simulation-runs",
+            TableChoice::SimulationFans => "simulation-fans",
+        }
+    }
+
+    /// What the table holds, for a command line's help.
+    pub fn help(self) -> &'static str {
+        match self {
+            TableChoice::Captable => "the cap table as of a date, by holder or by class",
+            TableChoice::Holdings => "each holder's shares per class as of a date",
+            TableChoice::Convertibles => "SAFEs and notes outstanding as of a date",
+            TableChoice::Journal => "every entry, with its description",
+            TableChoice::Rounds => "funding rounds with their terms, standing or reversed",
+            TableChoice::Participations => "each investor's shares in each round",
+            TableChoice::Stakeholders => "stakeholders with their kind and relationships",
+            TableChoice::Classes => "share classes with their terms",
+            TableChoice::Compute => "the compute plan's monthly projection",
+            TableChoice::SimulationRuns => "stored Monte Carlo runs: probabilities and means",
+            TableChoice::SimulationFans => "stored Monte Carlo runs: percentile fans",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<TableChoice> {
+        TableChoice::ALL.into_iter().find(|t| t.name() == name)
+    }
+}
