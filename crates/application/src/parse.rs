@@ -98,6 +98,13 @@ pub fn stakeholder(book: &Book, field: &str, text: &str) -> Result<StakeholderId
         .map_err(|e| Error::from(e).on_field(field))
 }
 
+/// A stakeholder, or none for an empty field (a round's lead).
+pub fn optional_stakeholder(book: &Book, field: &str, text: &str) -> Result<Option<StakeholderId>> {
+    optional(text)
+        .map(|t| stakeholder(book, field, t))
+        .transpose()
+}
+
 /// A share class by name or #id.
 pub fn class(book: &Book, field: &str, text: &str) -> Result<ClassId> {
     let t = required(field, text)?;

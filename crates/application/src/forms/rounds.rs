@@ -126,10 +126,7 @@ impl Form for PricedRoundForm {
                 Some(priced.new_shares),
             ))?)
         })?;
-        terms.lead = match self.lead.trim() {
-            "" => None,
-            l => Some(stakeholder(book, "lead", l)?),
-        };
+        terms.lead = optional_stakeholder(book, "lead", &self.lead)?;
         let round = book.record_priced_round(&terms)?;
         let unconverted_instruments = book.cap_table(day, &terms.rounding)?.convertibles;
         Ok(RecordedRound {
@@ -235,10 +232,7 @@ impl RoundForm {
                 .iter()
                 .map(|n| stakeholder(book, "pro_rata", n))
                 .collect::<Result<_>>()?,
-            lead: match self.lead.trim() {
-                "" => None,
-                l => Some(stakeholder(book, "lead", l)?),
-            },
+            lead: optional_stakeholder(book, "lead", &self.lead)?,
             pool,
             conversions,
             capitalisation: Default::default(),
