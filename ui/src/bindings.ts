@@ -2061,6 +2061,7 @@ export type TableChoice =
   | "participations"
   | "stakeholders"
   | "classes"
+  | "plans"
   | "compute"
   | "simulation-runs"
   | "simulation-fans";

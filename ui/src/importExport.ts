@@ -15,6 +15,7 @@ export const TABLES: [TableChoice, string][] = [
   ["participations", "Round participations"],
   ["stakeholders", "Stakeholders"],
   ["classes", "Share classes"],
+  ["plans", "Equity plans"],
   ["compute", "Compute projection"],
   ["simulation-runs", "Monte Carlo runs"],
   ["simulation-fans", "Monte Carlo fans"],

@@ -117,39 +117,19 @@ fn as_of_or_today(s: Option<&str>) -> CliResult<NaiveDate> {
 }
 
 pub fn plans(book: &Path, as_of: Option<String>, json: bool, out: &mut String) -> CliResult {
-    let b = load(book)?;
     let day = as_of_or_today(as_of.as_deref())?;
-    let ct = b.cap_table(day, &b.default_rounding())?;
+    let store = Store::open(book)?;
     if json {
+        let b = store.load()?;
+        let ct = b.cap_table(day, &b.default_rounding())?;
         print_json(out, &json!({ "as_of": day, "plans": ct.plans }));
         return Ok(());
     }
-    let mut t = Table::new(&[
-        ("#", R),
-        ("Plan", L),
-        ("Class", L),
-        ("Reserved", R),
-        ("Granted (outstanding)", R),
-        ("Exercised", R),
-        ("Expired", R),
-        ("Available", R),
-        ("% of FD", R),
-    ]);
-    for p in &ct.plans {
-        t.row(vec![
-            p.plan.to_string(),
-            p.name.clone(),
-            b.class_name(p.class).into(),
-            shares(p.reserved),
-            shares(p.granted_outstanding),
-            shares(p.exercised),
-            shares(p.expired),
-            shares(p.available),
-            pct(p.available_pct),
-        ]);
-    }
+    let mut req = TableRequest::new(TableChoice::Plans);
+    req.as_of = Some(day.to_string());
+    let t = roundbook_files::export::table(&store, &req)?;
     let _ = writeln!(out, "Equity plans as of {day}");
-    out.push_str(&t.render());
+    out.push_str(&crate::table::render(&t));
     Ok(())
 }
 

@@ -47,6 +47,7 @@ fn every_table_exports_as_csv() {
         "participations",
         "stakeholders",
         "classes",
+        "plans",
         "compute",
         "simulation-runs",
         "simulation-fans",
@@ -169,6 +170,7 @@ fn the_workbook_has_every_sheet_and_its_totals_tie_out() {
             "participations",
             "stakeholders",
             "classes",
+            "plans",
             "compute",
             "simulation-runs",
             "simulation-fans"

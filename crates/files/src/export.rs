@@ -153,6 +153,10 @@ pub fn table(store: &Store, req: &TableRequest) -> FilesResult<Table> {
         TableChoice::Participations => tables::participations(&store.load()?),
         TableChoice::Stakeholders => tables::stakeholders(&store.load()?),
         TableChoice::Classes => tables::classes(&store.load()?, as_of()?),
+        TableChoice::Plans => {
+            let (b, t) = cap_table_book(store, as_of()?)?;
+            tables::plans(&t, &b)
+        }
         TableChoice::Compute => projection_table(store, &req.projection)?,
         TableChoice::SimulationRuns => tables::simulation_runs(&stored_runs(store)?),
         TableChoice::SimulationFans => tables::simulation_fans(&stored_runs(store)?),
@@ -196,6 +200,7 @@ pub fn workbook_sheets(
         tables::participations(&whole),
         tables::stakeholders(&whole),
         tables::classes(&whole, as_of),
+        tables::plans(&t, &b),
     ];
     match projection_table(store, projection) {
         Ok(p) => sheets.push(p),

@@ -7,6 +7,7 @@ import { ErrorNote, Field, Show, useCommand } from "../ui";
 export function StakeholdersView(props: { rev: number; changed: () => void }) {
   const table = useCommand("read_table", { form: { table: "stakeholders" } }, [props.rev]);
   const classes = useCommand("read_table", { form: { table: "classes" } }, [props.rev]);
+  const plans = useCommand("read_table", { form: { table: "plans" } }, [props.rev]);
   const [name, setName] = useState("");
   const [kind, setKind] = useState<StakeholderKind>("institution");
   const [roles, setRoles] = useState("investor");
@@ -34,6 +35,8 @@ export function StakeholdersView(props: { rev: number; changed: () => void }) {
       <Show loaded={table}>{(t) => <ReadTable table={t} label="Stakeholders" />}</Show>
       <h2>Share classes</h2>
       <Show loaded={classes}>{(t) => <ReadTable table={t} label="Share classes" />}</Show>
+      <h2>Equity plans</h2>
+      <Show loaded={plans}>{(t) => <ReadTable table={t} label="Equity plans" />}</Show>
       <form class="card" onSubmit={add} aria-labelledby="h-add-person">
         <h2 id="h-add-person">Add a stakeholder</h2>
         <div class="row">

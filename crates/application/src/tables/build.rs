@@ -571,6 +571,39 @@ pub fn classes(book: &Book, as_of: NaiveDate) -> Table {
     table
 }
 
+/// Equity plans on the cap table's date: reserved, granted and outstanding, exercised,
+/// expired back into the pool, available, and what is available as a share of fully diluted.
+pub fn plans(t: &CapTable, book: &Book) -> Table {
+    let mut table = Table::new(
+        "plans",
+        vec![
+            Column::new("#", Kind::Integer),
+            Column::new("Plan", Kind::Text),
+            Column::new("Class", Kind::Text),
+            Column::new("Reserved", Kind::Shares),
+            Column::new("Granted (outstanding)", Kind::Shares),
+            Column::new("Exercised", Kind::Shares),
+            Column::new("Expired", Kind::Shares),
+            Column::new("Available", Kind::Shares),
+            Column::new("Available % of fully diluted", Kind::Percent),
+        ],
+    );
+    for p in &t.plans {
+        table.push(vec![
+            u64::try_from(p.plan.0).map_or(Cell::Empty, Cell::Integer),
+            Cell::text(&p.name),
+            Cell::text(book.class_name(p.class)),
+            shares(p.reserved),
+            shares(p.granted_outstanding),
+            shares(p.exercised),
+            shares(p.expired),
+            shares(p.available),
+            Cell::Decimal(p.available_pct),
+        ]);
+    }
+    table
+}
+
 /// Each investor's shares in each round: the round's issuance entries.
 pub fn participations(book: &Book) -> Table {
     let mut table = Table::new(

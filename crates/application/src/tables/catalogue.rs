@@ -21,6 +21,8 @@ pub enum TableChoice {
     Stakeholders,
     /// Share classes with their terms, the conversion ratio in force on the date.
     Classes,
+    /// Equity plans on a date: reserved, granted, exercised, expired, available.
+    Plans,
     /// The compute plan's monthly projection.
     Compute,
     /// Stored Monte Carlo runs: headline probabilities and means.
@@ -39,7 +41,7 @@ pub enum CapTableBy {
 }
 
 impl TableChoice {
-    pub const ALL: [TableChoice; 11] = [
+    pub const ALL: [TableChoice; 12] = [
         TableChoice::Captable,
         TableChoice::Holdings,
         TableChoice::Convertibles,
@@ -48,6 +50,7 @@ impl TableChoice {
         TableChoice::Participations,
         TableChoice::Stakeholders,
         TableChoice::Classes,
+        TableChoice::Plans,
         TableChoice::Compute,
         TableChoice::SimulationRuns,
         TableChoice::SimulationFans,
@@ -64,6 +67,7 @@ impl TableChoice {
             TableChoice::Participations => "participations",
             TableChoice::Stakeholders => "stakeholders",
             TableChoice::Classes => "classes",
+            TableChoice::Plans => "plans",
             TableChoice::Compute => "compute",
             TableChoice::SimulationRuns => "simulation-runs",
             TableChoice::SimulationFans => "simulation-fans",
@@ -81,6 +85,7 @@ impl TableChoice {
             TableChoice::Participations => "each investor's shares in each round",
             TableChoice::Stakeholders => "stakeholders with their kind and relationships",
             TableChoice::Classes => "share classes with their terms",
+            TableChoice::Plans => "equity plans as of a date: granted, exercised, available",
             TableChoice::Compute => "the compute plan's monthly projection",
             TableChoice::SimulationRuns => "stored Monte Carlo runs: probabilities and means",
             TableChoice::SimulationFans => "stored Monte Carlo runs: percentile fans",
