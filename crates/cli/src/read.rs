@@ -65,14 +65,12 @@ fn footnote(out: &mut String, any_labelled: bool) {
 
 pub fn stakeholders(book: &Path, json: bool, out: &mut String) -> CliResult {
     let store = Store::open(book)?;
+    let t = shared_table(&store, TableChoice::Stakeholders)?;
     if json {
-        print_json(
-            out,
-            &json!({ "stakeholders": store.load()?.stakeholders() }),
-        );
+        let stakeholders = store.load()?.stakeholders().to_vec();
+        print_json(out, &json!({ "stakeholders": stakeholders, "table": t }));
         return Ok(());
     }
-    let t = shared_table(&store, TableChoice::Stakeholders)?;
     out.push_str(&crate::table::render(&t));
     footnote(out, labelled(&t));
     Ok(())
@@ -93,12 +91,13 @@ fn labelled(t: &roundbook_export::Table) -> bool {
 
 pub fn classes(book: &Path, json: bool, out: &mut String) -> CliResult {
     let store = Store::open(book)?;
+    let t = shared_table(&store, TableChoice::Classes)?;
     if json {
-        print_json(out, &json!({ "classes": store.load()?.classes() }));
+        let classes = store.load()?.classes().to_vec();
+        print_json(out, &json!({ "classes": classes, "table": t }));
         return Ok(());
     }
     // The ratios in force today: anti-dilution adjustments move them.
-    let t = shared_table(&store, TableChoice::Classes)?;
     out.push_str(&crate::table::render(&t));
     let _ = writeln!(
         out,
@@ -119,15 +118,15 @@ fn as_of_or_today(s: Option<&str>) -> CliResult<NaiveDate> {
 pub fn plans(book: &Path, as_of: Option<String>, json: bool, out: &mut String) -> CliResult {
     let day = as_of_or_today(as_of.as_deref())?;
     let store = Store::open(book)?;
-    if json {
-        let b = store.load()?;
-        let ct = b.cap_table(day, &b.default_rounding())?;
-        print_json(out, &json!({ "as_of": day, "plans": ct.plans }));
-        return Ok(());
-    }
     let mut req = TableRequest::new(TableChoice::Plans);
     req.as_of = Some(day.to_string());
     let t = roundbook_files::export::table(&store, &req)?;
+    if json {
+        let b = store.load()?;
+        let ct = b.cap_table(day, &b.default_rounding())?;
+        print_json(out, &json!({ "as_of": day, "plans": ct.plans, "table": t }));
+        return Ok(());
+    }
     let _ = writeln!(out, "Equity plans as of {day}");
     out.push_str(&crate::table::render(&t));
     Ok(())
@@ -135,11 +134,12 @@ pub fn plans(book: &Path, as_of: Option<String>, json: bool, out: &mut String) -
 
 pub fn rounds(book: &Path, json: bool, out: &mut String) -> CliResult {
     let store = Store::open(book)?;
+    let t = shared_table(&store, TableChoice::Rounds)?;
     if json {
-        print_json(out, &json!({ "rounds": store.load()?.rounds() }));
+        let rounds = store.load()?.rounds().to_vec();
+        print_json(out, &json!({ "rounds": rounds, "table": t }));
         return Ok(());
     }
-    let t = shared_table(&store, TableChoice::Rounds)?;
     out.push_str(&crate::table::render(&t));
     footnote(out, labelled(&t));
     Ok(())
