@@ -168,7 +168,7 @@ await step("reverse an entry with a reason", async () => {
   assert(n > entriesBefore, `the round added entries (${entriesBefore} -> ${n})`);
   // The newest stock issuance: the Series C shares just recorded.
   const id = await s.exec(
-    "const rows = [...document.querySelectorAll('table.journal tbody tr')].filter(r => r.cells[2].textContent === 'stock-issuance'); return rows[rows.length - 1].dataset.entry",
+    "const rows = [...document.querySelectorAll('table.journal tbody tr')].filter(r => r.cells[3].textContent === 'stock-issuance'); return rows[rows.length - 1].dataset.entry",
   );
   await s.click(`button[name="reverse-${id}"]`);
   await s.click(`form[aria-label="Reverse entry ${id}"] button[type=submit]`);

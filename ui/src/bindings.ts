@@ -294,6 +294,12 @@ export type Column = {
    * than in a cell; a text table and a spreadsheet keep it as a column.
    */
   note: boolean;
+  /**
+   * A field a spreadsheet filters and sums on, which the row's description already says in
+   * words (the journal's holder, class, shares): CSV, XLSX and JSON carry it; a text table,
+   * the app and a page leave it out. Declared here, so no surface decides it on its own.
+   */
+  detail: boolean;
 };
 
 export type Company = {

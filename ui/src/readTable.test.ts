@@ -15,6 +15,7 @@ const rounds: Table = {
       total: "blank",
       derived: { kind: "stated" },
       note: false,
+      detail: false,
     },
     {
       header: "Round",
@@ -22,6 +23,7 @@ const rounds: Table = {
       total: "blank",
       derived: { kind: "stated" },
       note: false,
+      detail: false,
     },
     {
       header: "Pre-money",
@@ -29,6 +31,7 @@ const rounds: Table = {
       total: "blank",
       derived: { kind: "stated" },
       note: false,
+      detail: false,
     },
     {
       header: "Price per share",
@@ -36,6 +39,7 @@ const rounds: Table = {
       total: "blank",
       derived: { kind: "stated" },
       note: false,
+      detail: false,
     },
     {
       header: "Fully diluted before",
@@ -43,6 +47,7 @@ const rounds: Table = {
       total: "blank",
       derived: { kind: "stated" },
       note: false,
+      detail: false,
     },
     {
       header: "Board seat",
@@ -50,6 +55,7 @@ const rounds: Table = {
       total: "blank",
       derived: { kind: "stated" },
       note: false,
+      detail: false,
     },
   ],
   rows: [[2, "Series B", "18000000000", "15", 1200000000, "seat 2"]],
@@ -92,6 +98,7 @@ describe("the read model's table", () => {
           total: "blank",
           derived: { kind: "stated" },
           note: true,
+          detail: false,
         },
       ],
       rows: [[...rounds.rows[0], "Public: announced 2024-05-26"]],
@@ -101,5 +108,26 @@ describe("the read model's table", () => {
     // The row's name twice: in its cell and labelling its note.
     expect(shown.filter((x) => x === "Series B")).toHaveLength(2);
     expect(shown).toContain("Public: announced 2024-05-26");
+  });
+
+  it("leaves a spreadsheet's detail column to the exports", () => {
+    const withDetail: Table = {
+      ...rounds,
+      columns: [
+        ...rounds.columns,
+        {
+          header: "Holder",
+          kind: { kind: "text" },
+          total: "blank",
+          derived: { kind: "stated" },
+          note: false,
+          detail: true,
+        },
+      ],
+      rows: [[...rounds.rows[0], "Valor Equity Partners"]],
+    };
+    const shown = strings(ReadTable({ table: withDetail, label: "Journal" }));
+    expect(shown).not.toContain("Holder");
+    expect(shown).not.toContain("Valor Equity Partners");
   });
 });

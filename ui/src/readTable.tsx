@@ -57,18 +57,34 @@ function shown(t: Table, row: number, column: number): ComponentChildren {
   return cellText(t, row, column);
 }
 
+/** The index of the column with this header; -1 when the table has none. */
+export function columnOf(t: Table, header: string): number {
+  return t.columns.findIndex((c) => c.header === header);
+}
+
 export function ReadTable(props: {
   table: Table;
   label: string;
+  /** Extra classes for the table element (the journal's "journal"). */
+  class?: string;
   /** A column whose cells are buttons (a round's name opens its detail). */
   link?: { header: string; onClick: (row: number) => void; selected?: number | null };
+  /** Rows to show (a view's filter); all by default. */
+  show?: (row: number) => boolean;
+  /** A row's class and its `data-entry` (a journal entry's number), for views that mark rows. */
+  rowClass?: (row: number) => string | undefined;
+  rowEntry?: (row: number) => string | undefined;
+  /** A trailing cell the view fills (actions on a row), with its header. */
+  after?: { header: string; cell: (row: number) => ComponentChildren };
 }) {
   const t = props.table;
   // Note columns (free text) go under the table, labelled by the row's first text cell, as the
-  // board report prints them; the grid keeps the rest.
-  const shownColumns = t.columns.map((c, i) => ({ c, i })).filter(({ c }) => !c.note);
+  // board report prints them; detail columns (a spreadsheet's fields, said in the row's
+  // description) are left to the exports; the grid keeps the rest.
+  const shownColumns = t.columns.map((c, i) => ({ c, i })).filter(({ c }) => !c.note && !c.detail);
+  const rows = t.rows.map((_, r) => r).filter((r) => !props.show || props.show(r));
   const labelColumn = t.columns.findIndex((c) => c.kind.kind === "text" && !c.note);
-  const notes = t.rows.flatMap((_, r) =>
+  const notes = rows.flatMap((r) =>
     t.columns
       .map((c, i) => ({ c, i }))
       .filter(({ c, i }) => c.note && cellText(t, r, i) !== "")
@@ -77,10 +93,13 @@ export function ReadTable(props: {
         text: cellText(t, r, i),
       })),
   );
-  const link = props.link ? t.columns.findIndex((c) => c.header === props.link?.header) : -1;
+  const link = props.link ? columnOf(t, props.link.header) : -1;
   return (
     <>
-      <table class="grid-table" aria-label={props.label}>
+      <table
+        class={props.class ? `grid-table ${props.class}` : "grid-table"}
+        aria-label={props.label}
+      >
         <thead>
           <tr>
             {shownColumns.map(({ c, i }) => (
@@ -88,16 +107,25 @@ export function ReadTable(props: {
                 {c.header}
               </th>
             ))}
+            {props.after && <th>{props.after.header}</th>}
           </tr>
         </thead>
         <tbody>
-          {t.rows.map((_, r) => (
+          {rows.map((r) => (
             <tr
               key={cellText(t, r, 0) || r}
-              class={props.link?.selected === r ? "selected" : undefined}
+              class={
+                [props.link?.selected === r ? "selected" : "", props.rowClass?.(r) ?? ""]
+                  .join(" ")
+                  .trim() || undefined
+              }
+              data-entry={props.rowEntry?.(r)}
             >
               {shownColumns.map(({ c, i }) => (
-                <td key={c.header} class={isNumeric(t, i) ? "num" : undefined}>
+                <td
+                  key={c.header}
+                  class={isNumeric(t, i) ? "num" : c.kind.kind === "date" ? "date" : undefined}
+                >
                   {i === link ? (
                     <button
                       type="button"
@@ -112,6 +140,7 @@ export function ReadTable(props: {
                   )}
                 </td>
               ))}
+              {props.after && <td>{props.after.cell(r)}</td>}
             </tr>
           ))}
         </tbody>

@@ -5,7 +5,6 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use chrono::{NaiveDate, Utc};
-use roundbook_application::words;
 use roundbook_files::{TableChoice, TableRequest};
 use roundbook_ledger::*;
 use roundbook_store::Store;
@@ -579,57 +578,33 @@ pub fn captable(book: &Path, a: CaptableArgs, json: bool, out: &mut String) -> C
 }
 
 pub fn journal(book: &Path, a: JournalArgs, json: bool, out: &mut String) -> CliResult {
-    let b = load(book)?;
-    let as_of = a.as_of.as_deref().map(|s| date("as_of", s)).transpose()?;
-    let entries: Vec<&Entry> = b
-        .entries()
-        .iter()
-        .filter(|e| as_of.is_none_or(|d| e.effective <= d))
-        .collect();
+    let store = Store::open(book)?;
+    let mut req = TableRequest::new(TableChoice::Journal);
+    req.as_of.clone_from(&a.as_of);
+    let t = roundbook_files::export::table(&store, &req)?;
     if json {
+        let b = store.load()?;
+        let as_of = a.as_of.as_deref().map(|s| date("as_of", s)).transpose()?;
         #[derive(Serialize)]
         struct Row<'a> {
             #[serde(flatten)]
             entry: &'a Entry,
             reversed_by: Option<EntryId>,
         }
-        let rows: Vec<Row> = entries
+        let rows: Vec<Row> = b
+            .entries()
             .iter()
+            .filter(|e| as_of.is_none_or(|d| e.effective <= d))
             .map(|e| Row {
                 entry: e,
                 reversed_by: b.reversal_of(e.id),
             })
             .collect();
-        print_json(out, &json!({ "entries": rows }));
+        print_json(out, &json!({ "entries": rows, "table": t }));
         return Ok(());
     }
-    let mut t = Table::new(&[
-        ("#", R),
-        ("Effective", L),
-        ("Recorded (UTC)", L),
-        ("Kind", L),
-        ("Details", L),
-        ("Basis", L),
-        ("Status", L),
-    ]);
-    for e in &entries {
-        t.row(vec![
-            e.id.to_string(),
-            e.effective.to_string(),
-            e.recorded_at.format("%Y-%m-%d %H:%M:%S").to_string(),
-            e.movement.kind().into(),
-            words::entry(&b, &e.movement),
-            basis(e.provenance),
-            b.reversal_of(e.id)
-                .map(|r| format!("reversed by #{r}"))
-                .unwrap_or_default(),
-        ]);
-    }
-    out.push_str(&t.render());
-    footnote(
-        out,
-        entries.iter().any(|e| e.provenance != Provenance::Recorded),
-    );
+    out.push_str(&crate::table::render(&t));
+    footnote(out, labelled(&t));
     Ok(())
 }
 

@@ -104,21 +104,23 @@ pub use roundbook_application::words::{cents, price, shares};
 /// A table of the read model (roundbook_application::tables) as text: the one renderer the
 /// command line uses for the tables it shares with the app, the exports and the report.
 pub fn render(t: &roundbook_application::tables::Table) -> String {
-    let headers: Vec<(&str, Align)> = t
-        .columns
+    // A reader's columns: the spreadsheet's detail fields are in each row's description.
+    let shown = t.read_columns();
+    let headers: Vec<(&str, Align)> = shown
         .iter()
-        .map(|c| {
-            let align = if c.kind.is_numeric() {
+        .map(|&c| {
+            let col = &t.columns[c];
+            let align = if col.kind.is_numeric() {
                 Align::Right
             } else {
                 Align::Left
             };
-            (c.header.as_str(), align)
+            (col.header.as_str(), align)
         })
         .collect();
     let mut out = Table::new(&headers);
     for row in t.texts() {
-        out.row(row);
+        out.row(shown.iter().map(|&c| row[c].clone()).collect());
     }
     out.render()
 }
@@ -245,5 +247,38 @@ mod tests {
         for seat in seats {
             assert!(page.contains(seat), "{page}");
         }
+    }
+}
+
+#[cfg(test)]
+mod detail_tests {
+    //! A column declared a spreadsheet's detail (the journal's holder, class, shares) is carried by
+    //! CSV and JSON and left out of the text table, which says it in the row's description.
+
+    use roundbook_application::tables::{Cell, Column, Kind, Table};
+
+    #[test]
+    fn a_detail_column_is_the_exports_alone() {
+        let mut t = Table::new(
+            "journal",
+            vec![
+                Column::new("#", Kind::Integer),
+                Column::new("Description", Kind::Text),
+                Column::new("Holder", Kind::Text).detail(),
+            ],
+        );
+        t.push(vec![
+            Cell::Integer(5),
+            Cell::text("Issued 1,500,000 Series B Preferred to Valor Equity Partners"),
+            Cell::text("Valor Equity Partners"),
+        ]);
+        let text = super::render(&t);
+        assert!(!text.contains("Holder"), "{text}");
+        assert!(text.contains("Issued 1,500,000"), "{text}");
+        let csv = roundbook_export::to_csv(&t);
+        assert!(csv.starts_with("#,Description,Holder"), "{csv}");
+        let v = serde_json::to_value(&t).unwrap();
+        assert_eq!(v["columns"][2]["detail"], true);
+        assert_eq!(v["rows"][0][2], "Valor Equity Partners");
     }
 }

@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import { type AppError, call } from "../api";
-import { Basis, ErrorNote, Field, Show, useCommand } from "../ui";
+import { cellText, columnOf, ReadTable } from "../readTable";
+import { ErrorNote, Field, Show, useCommand } from "../ui";
 
 function ReverseForm(props: { entry: number; done: () => void; cancel: () => void }) {
   const [reason, setReason] = useState("");
@@ -34,7 +35,7 @@ function ReverseForm(props: { entry: number; done: () => void; cancel: () => voi
 }
 
 export function JournalView(props: { rev: number; changed: () => void }) {
-  const loaded = useCommand("journal", {}, [props.rev]);
+  const loaded = useCommand("read_table", { form: { table: "journal" } }, [props.rev]);
   const [reversing, setReversing] = useState<number | null>(null);
   const [filter, setFilter] = useState("");
   return (
@@ -54,69 +55,60 @@ export function JournalView(props: { rev: number; changed: () => void }) {
         />
       </label>
       <Show loaded={loaded}>
-        {(lines) => (
-          <table class="grid-table journal">
-            <thead>
-              <tr>
-                <th class="num">#</th>
-                <th>Effective</th>
-                <th>Kind</th>
-                <th>Entry</th>
-                <th>Basis</th>
-                <th>Recorded</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {lines
-                .filter(
-                  (l) =>
-                    !filter ||
-                    `${l.summary} ${l.kind}`.toLowerCase().includes(filter.toLowerCase()),
-                )
-                .map((l) => (
-                  <tr key={l.id} class={l.reversed_by ? "reversed" : ""} data-entry={l.id}>
-                    <td class="num">{l.id}</td>
-                    <td>{l.effective}</td>
-                    <td>{l.kind}</td>
-                    <td>
-                      {l.summary}
-                      {l.memo ? <span class="muted"> — {l.memo}</span> : null}
-                      {l.reversed_by ? (
-                        <span class="muted"> (reversed by #{l.reversed_by})</span>
-                      ) : null}
-                      {reversing === l.id && (
-                        <ReverseForm
-                          entry={l.id}
-                          cancel={() => setReversing(null)}
-                          done={() => {
-                            setReversing(null);
-                            props.changed();
-                          }}
-                        />
-                      )}
-                    </td>
-                    <td>
-                      <Basis p={l.provenance} />
-                    </td>
-                    <td class="muted">{l.recorded_at.slice(0, 19).replace("T", " ")}</td>
-                    <td>
-                      {!l.reversed_by && l.kind !== "reversal" && reversing !== l.id && (
-                        <button
-                          type="button"
-                          class="secondary"
-                          name={`reverse-${l.id}`}
-                          onClick={() => setReversing(l.id)}
-                        >
-                          Reverse…
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-            </tbody>
-          </table>
-        )}
+        {(t) => {
+          // The read model's journal (as `roundbook journal` prints it); the view adds the
+          // filter and a Reverse action per entry.
+          const [entry, kind, description, reversedBy] = [
+            "#",
+            "Kind",
+            "Description",
+            "Reversed by entry",
+          ].map((h) => columnOf(t, h));
+          const id = (r: number) => Number(t.rows[r][entry]);
+          const reversed = (r: number) => t.rows[r][reversedBy] !== null;
+          const wanted = filter.toLowerCase();
+          return (
+            <ReadTable
+              table={t}
+              label="Journal"
+              class="journal"
+              show={(r) =>
+                !wanted ||
+                `${cellText(t, r, description)} ${cellText(t, r, kind)}`
+                  .toLowerCase()
+                  .includes(wanted)
+              }
+              rowClass={(r) => (reversed(r) ? "reversed" : undefined)}
+              rowEntry={(r) => String(id(r))}
+              after={{
+                header: "",
+                cell: (r) =>
+                  reversing === id(r) ? (
+                    <ReverseForm
+                      entry={id(r)}
+                      cancel={() => setReversing(null)}
+                      done={() => {
+                        setReversing(null);
+                        props.changed();
+                      }}
+                    />
+                  ) : (
+                    !reversed(r) &&
+                    cellText(t, r, kind) !== "reversal" && (
+                      <button
+                        type="button"
+                        class="secondary"
+                        name={`reverse-${id(r)}`}
+                        onClick={() => setReversing(id(r))}
+                      >
+                        Reverse…
+                      </button>
+                    )
+                  ),
+              }}
+            />
+          );
+        }}
       </Show>
     </section>
   );

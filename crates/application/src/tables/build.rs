@@ -412,26 +412,27 @@ pub fn journal(book: &Book, as_of: Option<NaiveDate>) -> Table {
     let mut table = Table::new(
         "journal",
         vec![
-            Column::new("Entry", Kind::Integer),
+            Column::new("#", Kind::Integer),
             Column::new("Effective", Kind::Date),
             Column::new("Recorded at (UTC)", Kind::Text),
             Column::new("Kind", Kind::Text),
             Column::new("Description", Kind::Text),
-            Column::new("Holder", Kind::Text),
-            Column::new("To holder", Kind::Text),
-            Column::new("Class", Kind::Text),
-            Column::new("Plan", Kind::Text),
-            Column::new("Shares or options", Kind::Shares),
-            Column::new("Resulting shares", Kind::Shares),
-            Column::new("Price per share", PRICE),
-            Column::new("Amount", CASH),
-            Column::new("Detail", Kind::Text),
-            Column::new("Reverses entry", Kind::Integer),
+            Column::new("Holder", Kind::Text).detail(),
+            Column::new("To holder", Kind::Text).detail(),
+            Column::new("Class", Kind::Text).detail(),
+            Column::new("Plan", Kind::Text).detail(),
+            Column::new("Shares or options", Kind::Shares).detail(),
+            Column::new("Resulting shares", Kind::Shares).detail(),
+            Column::new("Price per share", PRICE).detail(),
+            Column::new("Amount", CASH).detail(),
+            Column::new("Detail", Kind::Text).detail(),
+            Column::new("Reverses entry", Kind::Integer).detail(),
             Column::new("Reversed by entry", Kind::Integer),
             Column::new("Memo", Kind::Text),
             Column::new("Basis", Kind::Text),
         ],
-    );
+    )
+    .in_currency(book.company.currency);
     for e in book
         .entries()
         .iter()
@@ -441,10 +442,8 @@ pub fn journal(book: &Book, as_of: Option<NaiveDate>) -> Table {
         table.push(vec![
             entry_number(e.id),
             Cell::Date(e.effective),
-            Cell::text(
-                e.recorded_at
-                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            ),
+            // As the command line always printed it; the header says UTC.
+            Cell::text(e.recorded_at.format("%Y-%m-%d %H:%M:%S").to_string()),
             Cell::text(e.movement.kind()),
             // The same words as the command line's journal and the app's.
             Cell::text(crate::words::entry(book, &e.movement)),

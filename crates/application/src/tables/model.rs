@@ -59,6 +59,10 @@ pub struct Column {
     /// Free text of any length (a note): a page prints it under the table, numbered, rather
     /// than in a cell; a text table and a spreadsheet keep it as a column.
     pub note: bool,
+    /// A field a spreadsheet filters and sums on, which the row's description already says in
+    /// words (the journal's holder, class, shares): CSV, XLSX and JSON carry it; a text table,
+    /// the app and a page leave it out. Declared here, so no surface decides it on its own.
+    pub detail: bool,
 }
 
 impl Column {
@@ -69,7 +73,13 @@ impl Column {
             total: Total::Blank,
             derived: Derived::Stated,
             note: false,
+            detail: false,
         }
+    }
+    /// The column is a spreadsheet's field; readers see it in the row's description.
+    pub fn detail(mut self) -> Column {
+        self.detail = true;
+        self
     }
     /// The column is free text a page prints under the table.
     pub fn note(mut self) -> Column {
@@ -232,6 +242,16 @@ impl Table {
             })
             .collect();
         Some(row)
+    }
+}
+
+impl Table {
+    /// The columns a reader's surface shows (a text table, the app, a page): all but the
+    /// spreadsheet's detail fields.
+    pub fn read_columns(&self) -> Vec<usize> {
+        (0..self.columns.len())
+            .filter(|&c| !self.columns[c].detail)
+            .collect()
     }
 }
 
