@@ -122,10 +122,7 @@ export function ReadTable(props: {
               data-entry={props.rowEntry?.(r)}
             >
               {shownColumns.map(({ c, i }) => (
-                <td
-                  key={c.header}
-                  class={isNumeric(t, i) ? "num" : c.kind.kind === "date" ? "date" : undefined}
-                >
+                <td key={c.header} class={isNumeric(t, i) ? "num" : undefined}>
                   {i === link ? (
                     <button
                       type="button"

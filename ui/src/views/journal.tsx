@@ -1,10 +1,16 @@
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { type AppError, call } from "../api";
 import { cellText, columnOf, ReadTable } from "../readTable";
 import { ErrorNote, Field, Show, useCommand } from "../ui";
 
 function ReverseForm(props: { entry: number; done: () => void; cancel: () => void }) {
   const [reason, setReason] = useState("");
+  const form = useRef<HTMLFormElement>(null);
+  // The form opens above the journal: bring it into view and put the cursor in the reason.
+  useEffect(() => {
+    form.current?.scrollIntoView({ block: "nearest" });
+    form.current?.querySelector("input")?.focus();
+  }, []);
   const [error, setError] = useState<AppError | null>(null);
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -17,7 +23,12 @@ function ReverseForm(props: { entry: number; done: () => void; cancel: () => voi
     }
   };
   return (
-    <form class="inline-form" onSubmit={submit} aria-label={`Reverse entry ${props.entry}`}>
+    <form
+      ref={form}
+      class="inline-form"
+      onSubmit={submit}
+      aria-label={`Reverse entry ${props.entry}`}
+    >
       <Field
         label={`Why reverse #${props.entry}?`}
         name="reason"
@@ -54,6 +65,16 @@ export function JournalView(props: { rev: number; changed: () => void }) {
           onInput={(e) => setFilter((e.target as HTMLInputElement).value)}
         />
       </label>
+      {reversing !== null && (
+        <ReverseForm
+          entry={reversing}
+          cancel={() => setReversing(null)}
+          done={() => {
+            setReversing(null);
+            props.changed();
+          }}
+        />
+      )}
       <Show loaded={loaded}>
         {(t) => {
           // The read model's journal (as `roundbook journal` prints it); the view adds the
@@ -83,27 +104,17 @@ export function JournalView(props: { rev: number; changed: () => void }) {
               after={{
                 header: "",
                 cell: (r) =>
-                  reversing === id(r) ? (
-                    <ReverseForm
-                      entry={id(r)}
-                      cancel={() => setReversing(null)}
-                      done={() => {
-                        setReversing(null);
-                        props.changed();
-                      }}
-                    />
-                  ) : (
-                    !reversed(r) &&
-                    cellText(t, r, kind) !== "reversal" && (
-                      <button
-                        type="button"
-                        class="secondary"
-                        name={`reverse-${id(r)}`}
-                        onClick={() => setReversing(id(r))}
-                      >
-                        Reverse…
-                      </button>
-                    )
+                  !reversed(r) &&
+                  cellText(t, r, kind) !== "reversal" &&
+                  reversing !== id(r) && (
+                    <button
+                      type="button"
+                      class="secondary"
+                      name={`reverse-${id(r)}`}
+                      onClick={() => setReversing(id(r))}
+                    >
+                      Reverse…
+                    </button>
                   ),
               }}
             />
