@@ -2068,6 +2068,7 @@ export type TableChoice =
   | "stakeholders"
   | "classes"
   | "plans"
+  | "gpu-orders"
   | "compute"
   | "simulation-runs"
   | "simulation-fans";

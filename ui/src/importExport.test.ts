@@ -38,7 +38,7 @@ describe("import and export messages", () => {
 
   it("offers every table the CLI exports, each once", () => {
     const ids = TABLES.map(([id]) => id);
-    expect(new Set(ids).size).toBe(12);
+    expect(new Set(ids).size).toBe(13);
     expect(ids).toContain("captable");
     expect(ids).toContain("simulation-fans");
     expect(ids).toContain("classes");

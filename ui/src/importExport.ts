@@ -16,6 +16,7 @@ export const TABLES: [TableChoice, string][] = [
   ["stakeholders", "Stakeholders"],
   ["classes", "Share classes"],
   ["plans", "Equity plans"],
+  ["gpu-orders", "GPU orders"],
   ["compute", "Compute projection"],
   ["simulation-runs", "Monte Carlo runs"],
   ["simulation-fans", "Monte Carlo fans"],

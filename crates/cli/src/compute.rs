@@ -6,11 +6,11 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use roundbook_compute::{
-    month_text, parse_month, projection, use_of_proceeds, GpuOrder, NewGpuOrder, Projection,
-    Runway, Terms, UseOfProceeds,
+    month_text, parse_month, projection, use_of_proceeds, GpuOrder, Projection, Runway, Terms,
+    UseOfProceeds,
 };
 use roundbook_ledger::money::group_thousands;
-use roundbook_ledger::{FundingRound, LedgerError, Provenance, RoundId};
+use roundbook_ledger::{LedgerError, Provenance};
 use roundbook_store::{ComputeBook, Store};
 use rust_decimal::Decimal;
 
@@ -92,23 +92,6 @@ fn order_add(book: &Path, a: OrderAddArgs, json: bool, out: &mut String) -> CliR
     Ok(())
 }
 
-fn deliveries_text(o: &NewGpuOrder) -> String {
-    o.deliveries
-        .iter()
-        .map(|d| format!("{} {}", month_text(d.month), shares(d.quantity)))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn round_name(rounds: &[FundingRound], id: Option<RoundId>) -> String {
-    id.map_or(String::new(), |id| {
-        rounds
-            .iter()
-            .find(|r| r.id == id)
-            .map_or_else(|| format!("#{id}"), |r| r.name.clone())
-    })
-}
-
 fn proceeds_table(u: &[UseOfProceeds], out: &mut String) {
     if u.is_empty() {
         return;
@@ -138,12 +121,17 @@ fn proceeds_table(u: &[UseOfProceeds], out: &mut String) {
 }
 
 fn order_list(book: &Path, json: bool, out: &mut String) -> CliResult {
-    let cb = open(book)?.load_compute()?;
+    let store = open(book)?;
+    let cb = store.load_compute()?;
     let proceeds = use_of_proceeds(&cb.plan, &cb.rounds)?;
+    let t = roundbook_files::export::table(
+        &store,
+        &roundbook_files::TableRequest::new(roundbook_files::TableChoice::GpuOrders),
+    )?;
     if json {
         print_json(
             out,
-            serde_json::json!({"orders": to_json(&cb.plan.orders), "use_of_proceeds": to_json(&proceeds)}),
+            serde_json::json!({"orders": to_json(&cb.plan.orders), "use_of_proceeds": to_json(&proceeds), "table": to_json(&t)}),
         );
         return Ok(());
     }
@@ -154,43 +142,8 @@ fn order_list(book: &Path, json: bool, out: &mut String) -> CliResult {
         );
         return Ok(());
     }
-    let mut t = Table::new(&[
-        ("#", Align::Right),
-        ("Model", Align::Left),
-        ("Vendor", Align::Left),
-        ("GPUs", Align::Right),
-        ("Unit price", Align::Right),
-        ("Amount", Align::Right),
-        ("Ordered", Align::Left),
-        ("Deliveries", Align::Left),
-        ("Round", Align::Left),
-        ("Basis", Align::Left),
-    ]);
-    for o in &cb.plan.orders {
-        let r = &o.order;
-        t.row(vec![
-            o.id.to_string(),
-            r.model.clone(),
-            r.vendor.clone(),
-            shares(r.quantity),
-            cents(&r.unit_price),
-            r.amount().map(|m| cents(&m)).unwrap_or_default(),
-            r.ordered.to_string(),
-            deliveries_text(r),
-            round_name(&cb.rounds, r.round),
-            r.provenance.name().into(),
-        ]);
-    }
-    out.push_str(&t.render());
+    out.push_str(&crate::table::render(&t));
     proceeds_table(&proceeds, out);
-    for o in cb.plan.orders.iter().filter(|o| o.order.note.is_some()) {
-        let _ = writeln!(
-            out,
-            "\n#{}: {}",
-            o.id,
-            o.order.note.as_deref().unwrap_or_default()
-        );
-    }
     Ok(())
 }
 

@@ -104,7 +104,8 @@ pub use roundbook_application::words::{cents, price, shares};
 /// A table of the read model (roundbook_application::tables) as text: the one renderer the
 /// command line uses for the tables it shares with the app, the exports and the report.
 pub fn render(t: &roundbook_application::tables::Table) -> String {
-    // A reader's columns: the spreadsheet's detail fields are in each row's description.
+    // A reader's columns: the spreadsheet's detail fields are in each row's description, the
+    // notes under the grid.
     let shown = t.read_columns();
     let headers: Vec<(&str, Align)> = shown
         .iter()
@@ -122,7 +123,16 @@ pub fn render(t: &roundbook_application::tables::Table) -> String {
     for row in t.texts() {
         out.row(shown.iter().map(|&c| row[c].clone()).collect());
     }
-    out.render()
+    let mut text = out.render();
+    // Notes under the grid, as the app and the board report print them.
+    let notes = t.notes();
+    if !notes.is_empty() {
+        text.push('\n');
+        for n in notes {
+            text.push_str(&format!("{n}\n"));
+        }
+    }
+    text
 }
 
 /// "25.0000%": four decimals for reading; JSON carries ten.

@@ -48,6 +48,7 @@ fn every_table_exports_as_csv() {
         "stakeholders",
         "classes",
         "plans",
+        "gpu-orders",
         "compute",
         "simulation-runs",
         "simulation-fans",
@@ -171,6 +172,7 @@ fn the_workbook_has_every_sheet_and_its_totals_tie_out() {
             "stakeholders",
             "classes",
             "plans",
+            "gpu-orders",
             "compute",
             "simulation-runs",
             "simulation-fans"

@@ -157,6 +157,10 @@ pub fn table(store: &Store, req: &TableRequest) -> FilesResult<Table> {
             let (b, t) = cap_table_book(store, as_of()?)?;
             tables::plans(&t, &b)
         }
+        TableChoice::GpuOrders => {
+            let cb = store.load_compute()?;
+            tables::gpu_orders(&cb.plan, &cb.rounds)
+        }
         TableChoice::Compute => projection_table(store, &req.projection)?,
         TableChoice::SimulationRuns => tables::simulation_runs(&stored_runs(store)?),
         TableChoice::SimulationFans => tables::simulation_fans(&stored_runs(store)?),
@@ -202,6 +206,8 @@ pub fn workbook_sheets(
         tables::classes(&whole, as_of),
         tables::plans(&t, &b),
     ];
+    let cb = store.load_compute()?;
+    sheets.push(tables::gpu_orders(&cb.plan, &cb.rounds));
     match projection_table(store, projection) {
         Ok(p) => sheets.push(p),
         Err(e) => sheets[0].push(vec![

@@ -112,9 +112,7 @@ impl Table {
     /// non-empty note comes back as "label: note" (the row's first text cell labels it), for
     /// the page to print under the table.
     pub fn from_read_model(t: &roundbook_application::tables::Table) -> (Table, Vec<String>) {
-        let kept: Vec<usize> = (0..t.columns.len())
-            .filter(|&c| !t.columns[c].note)
-            .collect();
+        let kept = t.read_columns();
         let columns: Vec<(&str, Align)> = kept
             .iter()
             .map(|&c| {
@@ -128,22 +126,10 @@ impl Table {
             })
             .collect();
         let mut out = Table::new(&columns);
-        let texts = t.texts();
-        let label = t
-            .columns
-            .iter()
-            .position(|c| c.kind == roundbook_application::tables::Kind::Text && !c.note);
-        let mut notes = vec![];
-        for row in &texts {
+        for row in t.texts() {
             out.row(kept.iter().map(|&c| row[c].clone()).collect());
-            for (c, col) in t.columns.iter().enumerate() {
-                if col.note && !row[c].is_empty() {
-                    let by = label.map_or(String::new(), |l| format!("{}: ", row[l]));
-                    notes.push(format!("{by}{}", row[c]));
-                }
-            }
         }
-        (out, notes)
+        (out, t.notes())
     }
 
     pub fn new(columns: &[(&str, Align)]) -> Table {

@@ -1,11 +1,13 @@
 import { useState } from "preact/hooks";
 import { LineChart } from "../charts";
 import { compactNumber, runwayText, shares } from "../format";
-import { Amount, Basis, Show, useCommand } from "../ui";
+import { ReadTable } from "../readTable";
+import { Amount, Show, useCommand } from "../ui";
 
 export function ComputeView(props: { rev: number }) {
   const [months, setMonths] = useState(36);
   const loaded = useCommand("compute", { months }, [props.rev, months]);
+  const orders = useCommand("read_table", { form: { table: "gpu-orders" } }, [props.rev]);
   return (
     <section aria-labelledby="h-compute">
       <h1 id="h-compute">Compute</h1>
@@ -31,42 +33,7 @@ export function ComputeView(props: { rev: number }) {
           return (
             <>
               <h2>GPU orders</h2>
-              <table class="grid-table">
-                <thead>
-                  <tr>
-                    <th>#</th>
-                    <th>Model</th>
-                    <th>Vendor</th>
-                    <th class="num">Quantity</th>
-                    <th class="num">Unit price</th>
-                    <th>Ordered</th>
-                    <th>Deliveries</th>
-                    <th>Basis</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {c.orders.map((o) => (
-                    <tr key={o.id}>
-                      <td class="num">{o.id}</td>
-                      <td>{o.model}</td>
-                      <td>{o.vendor}</td>
-                      <td class="num">{shares(o.quantity)}</td>
-                      <td class="num">
-                        <Amount m={o.unit_price} />
-                      </td>
-                      <td>{o.ordered}</td>
-                      <td>
-                        {o.deliveries
-                          .map((d) => `${d.month.slice(0, 7)}: ${shares(d.quantity)}`)
-                          .join(", ")}
-                      </td>
-                      <td>
-                        <Basis p={o.provenance} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <Show loaded={orders}>{(t) => <ReadTable table={t} label="GPU orders" />}</Show>
               {c.projection ? (
                 <>
                   <h2>Spend and cash by month</h2>

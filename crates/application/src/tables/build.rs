@@ -2,7 +2,7 @@
 //! the ledger, the compute plan or a stored run already computed; none reads a file.
 
 use chrono::NaiveDate;
-use roundbook_compute::{Projection, Runway};
+use roundbook_compute::{month_text, Plan, Projection, Runway};
 use roundbook_ledger::captable::{percent, CapTable};
 use roundbook_ledger::{Book, ConvertibleTerms, EntryId, Money, Movement, Provenance};
 use rust_decimal::Decimal;
@@ -598,6 +598,62 @@ pub fn plans(t: &CapTable, book: &Book) -> Table {
             shares(p.expired),
             shares(p.available),
             Cell::Decimal(p.available_pct),
+        ]);
+    }
+    table
+}
+
+/// The compute plan's GPU orders (a cancelled order is left out, as the plan leaves it out):
+/// what was ordered, at what price, delivered when, and paid for by which round.
+pub fn gpu_orders(plan: &Plan, rounds: &[roundbook_ledger::FundingRound]) -> Table {
+    let mut table = Table::new(
+        "gpu-orders",
+        vec![
+            Column::new("#", Kind::Integer),
+            Column::new("Model", Kind::Text),
+            Column::new("Vendor", Kind::Text),
+            Column::new("GPUs", Kind::Shares),
+            Column::new("Unit price", CASH),
+            Column::new("Amount", CASH),
+            Column::new("Ordered", Kind::Date),
+            Column::new("Deliveries", Kind::Text),
+            Column::new("Round", Kind::Text),
+            Column::new("Basis", Kind::Text),
+            Column::new("Note", Kind::Text).note(),
+        ],
+    )
+    .in_currency(plan.currency);
+    for o in &plan.orders {
+        let n = &o.order;
+        let deliveries: Vec<String> = n
+            .deliveries
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {}",
+                    month_text(d.month),
+                    crate::words::shares(d.quantity)
+                )
+            })
+            .collect();
+        let round = n.round.map(|id| {
+            rounds
+                .iter()
+                .find(|r| r.id == id)
+                .map_or_else(|| format!("#{id}"), |r| r.name.clone())
+        });
+        table.push(vec![
+            u64::try_from(o.id.0).map_or(Cell::Empty, Cell::Integer),
+            Cell::text(&n.model),
+            Cell::text(&n.vendor),
+            shares(n.quantity),
+            money(n.unit_price),
+            n.amount().map_or(Cell::Empty, money),
+            Cell::Date(n.ordered),
+            Cell::text(deliveries.join(", ")),
+            Cell::opt_text(round),
+            basis(n.provenance),
+            Cell::opt_text(n.note.clone()),
         ]);
     }
     table

@@ -23,6 +23,8 @@ pub enum TableChoice {
     Classes,
     /// Equity plans on a date: reserved, granted, exercised, expired, available.
     Plans,
+    /// The compute plan's GPU orders.
+    GpuOrders,
     /// The compute plan's monthly projection.
     Compute,
     /// Stored Monte Carlo runs: headline probabilities and means.
@@ -41,7 +43,7 @@ pub enum CapTableBy {
 }
 
 impl TableChoice {
-    pub const ALL: [TableChoice; 12] = [
+    pub const ALL: [TableChoice; 13] = [
         TableChoice::Captable,
         TableChoice::Holdings,
         TableChoice::Convertibles,
@@ -51,6 +53,7 @@ impl TableChoice {
         TableChoice::Stakeholders,
         TableChoice::Classes,
         TableChoice::Plans,
+        TableChoice::GpuOrders,
         TableChoice::Compute,
         TableChoice::SimulationRuns,
         TableChoice::SimulationFans,
@@ -68,6 +71,7 @@ impl TableChoice {
             TableChoice::Stakeholders => "stakeholders",
             TableChoice::Classes => "classes",
             TableChoice::Plans => "plans",
+            TableChoice::GpuOrders => "gpu-orders",
             TableChoice::Compute => "compute",
             TableChoice::SimulationRuns => "simulation-runs",
             TableChoice::SimulationFans => "simulation-fans",
@@ -86,6 +90,7 @@ impl TableChoice {
             TableChoice::Stakeholders => "stakeholders with their kind and relationships",
             TableChoice::Classes => "share classes with their terms",
             TableChoice::Plans => "equity plans as of a date: granted, exercised, available",
+            TableChoice::GpuOrders => "the compute plan's GPU orders and their deliveries",
             TableChoice::Compute => "the compute plan's monthly projection",
             TableChoice::SimulationRuns => "stored Monte Carlo runs: probabilities and means",
             TableChoice::SimulationFans => "stored Monte Carlo runs: percentile fans",

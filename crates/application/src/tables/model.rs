@@ -246,12 +246,34 @@ impl Table {
 }
 
 impl Table {
-    /// The columns a reader's surface shows (a text table, the app, a page): all but the
-    /// spreadsheet's detail fields.
+    /// The columns a reader's grid shows (a text table, the app, a page): all but the
+    /// spreadsheet's detail fields and the notes, which go under the grid.
     pub fn read_columns(&self) -> Vec<usize> {
         (0..self.columns.len())
-            .filter(|&c| !self.columns[c].detail)
+            .filter(|&c| !self.columns[c].detail && !self.columns[c].note)
             .collect()
+    }
+
+    /// The notes a reader sees under the grid, each labelled by its row's first text cell:
+    /// "Series B: Public: announced 2024-05-26, ...".
+    pub fn notes(&self) -> Vec<String> {
+        let label = self
+            .columns
+            .iter()
+            .position(|c| c.kind == Kind::Text && !c.note && !c.detail);
+        let mut out = vec![];
+        for r in 0..self.rows.len() {
+            for (c, col) in self.columns.iter().enumerate() {
+                let text = self.text(r, c);
+                if col.note && !text.is_empty() {
+                    match label.map(|l| self.text(r, l)) {
+                        Some(l) if !l.is_empty() => out.push(format!("{l}: {text}")),
+                        _ => out.push(text),
+                    }
+                }
+            }
+        }
+        out
     }
 }
 

@@ -5,11 +5,11 @@ use roundbook_compute::{month_text, Runway};
 use roundbook_ledger::Money;
 use rust_decimal::Decimal;
 
-use super::helpers::{full_width_chart, money_coordinate, source, super_remaining};
+use super::helpers::{full_width_chart, money_coordinate, super_remaining};
 use super::Ctx;
 use crate::chart::{Chart, Series, BLUE, ORANGE};
 use crate::format::{exact_money, shares};
-use crate::layout::{Align, Doc, Table, GREY};
+use crate::layout::{Align, Doc, Table, BODY_SIZE, GREY};
 use crate::ComputeInput;
 
 pub(super) fn runway_headline(c: ComputeInput) -> String {
@@ -40,40 +40,14 @@ pub(super) fn compute_section(doc: &mut Doc, ctx: &Ctx, c: ComputeInput) {
     let plan = c.plan;
     let p = c.projection;
     let terms = &plan.terms;
-    let mut orders = Table::new(&[
-        ("Order", Align::Left),
-        ("GPUs", Align::Right),
-        ("Unit price", Align::Right),
-        ("GPU capex", Align::Right),
-        ("Delivered", Align::Left),
-        ("Funded by", Align::Left),
-        ("Source", Align::Left),
-    ]);
-    for o in &plan.orders {
-        let n = &o.order;
-        let delivered = match (n.deliveries.first(), n.deliveries.last()) {
-            (Some(a), Some(b)) if a.month == b.month => month_text(a.month),
-            (Some(a), Some(b)) => format!("{} to {}", month_text(a.month), month_text(b.month)),
-            _ => "-".into(),
-        };
-        let funded = n
-            .round
-            .and_then(|id| ctx.book.round(id))
-            .map(|r| r.name.clone())
-            .unwrap_or_else(|| "-".into());
-        orders.row(vec![
-            format!("#{} {} {}", o.id, n.vendor, n.model),
-            shares(n.quantity),
-            exact_money(n.unit_price),
-            n.amount()
-                .map(exact_money)
-                .unwrap_or_else(|_| "too large".into()),
-            delivered,
-            funded,
-            source(n.provenance),
-        ]);
-    }
+    // The read model's GPU orders table, as `compute order list`, the app and the CSV show it.
+    let rounds: Vec<_> = ctx.book.rounds().to_vec();
+    let (orders, notes) =
+        Table::from_read_model(&roundbook_application::tables::gpu_orders(plan, &rounds));
     doc.table(&orders);
+    for note in &notes {
+        doc.paragraph(note, BODY_SIZE, GREY);
+    }
     doc.space(4.0);
 
     let op = &terms.operating;
