@@ -163,7 +163,7 @@ pub fn cap_table(s: State<'_, Session>, as_of: String) -> AppResult<CapTableView
 pub fn read_table(
     s: State<'_, Session>,
     form: crate::import_export::TableForm,
-) -> AppResult<roundbook_application::tables::Table> {
+) -> AppResult<roundbook_application::tables::TableView> {
     crate::import_export::read_table(&s.book(), &form)
 }
 

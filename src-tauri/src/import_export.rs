@@ -76,9 +76,9 @@ fn exported(w: Written, what: &str) -> Exported {
 pub fn read_table(
     book: &Path,
     form: &TableForm,
-) -> AppResult<roundbook_application::tables::Table> {
+) -> AppResult<roundbook_application::tables::TableView> {
     let store = roundbook_store::Store::open(book)?;
-    roundbook_files::export::table(&store, &form.request())
+    Ok(roundbook_files::export::table(&store, &form.request())?.into())
 }
 
 impl TableForm {

@@ -55,6 +55,7 @@ fn roots(v: &mut Collect) {
     v.visit::<views::CapTableView>();
     v.visit::<views::JournalLine>();
     v.visit::<roundbook_application::tables::Table>();
+    v.visit::<roundbook_application::tables::TableView>();
     v.visit::<views::ComputeView>();
     v.visit::<views::ExitForm>();
     v.visit::<views::ExitView>();

@@ -55,8 +55,8 @@ import type {
   SplitForm,
   StakeholderForm,
   StoredRun,
-  Table,
   TableForm,
+  TableView,
   TransferForm,
   ValuationForm,
 } from "./types";
@@ -79,7 +79,7 @@ export interface Commands {
   round_detail: [{ round: number }, RoundDetail];
   cap_table: [{ asOf: string }, CapTableView];
   journal: [Record<string, never>, JournalLine[]];
-  read_table: [{ form: Sent<TableForm, "table"> }, Table];
+  read_table: [{ form: Sent<TableForm, "table"> }, TableView];
   compute: [{ months: number }, ComputeView];
   exit_waterfall: [{ form: Sent<ExitForm, "exit_value"> }, ExitView];
   model_round: [{ form: Sent<RoundForm> }, RoundPreview];

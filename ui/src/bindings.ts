@@ -2095,6 +2095,24 @@ export type TableRows = {
 };
 
 /**
+ * A table as a reader's surface receives it (the app's page, `--json`): the table, and its
+ * totals row as the table computes it from its rows.
+ */
+export type TableView = {
+  totals: Array<Cell> | null;
+  /**
+   * Short and stable: the CLI's table name and the workbook's sheet name.
+   */
+  name: string;
+  /**
+   * The currency of its money columns, where the renderer shows one ("$1,000.00").
+   */
+  currency: string | null;
+  columns: Array<Column>;
+  rows: Array<Array<Cell>>;
+};
+
+/**
  * Every assumption of the plan besides the orders. Each group is recorded on its own;
  * the latest recorded value of a group is in force.
  */

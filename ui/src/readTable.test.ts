@@ -130,4 +130,15 @@ describe("the read model's table", () => {
     expect(shown).not.toContain("Holder");
     expect(shown).not.toContain("Valor Equity Partners");
   });
+
+  it("shows the totals row the table computes", () => {
+    const shown = strings(
+      ReadTable({
+        table: { ...rounds, totals: ["Total", null, null, null, 1200000000, null] },
+        label: "x",
+      }),
+    );
+    expect(shown).toContain("Total");
+    expect(shown).toContain("1,200,000,000");
+  });
 });

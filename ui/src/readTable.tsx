@@ -3,7 +3,7 @@
 // A column added to a builder in Rust appears here with no change to the page.
 import type { ComponentChildren } from "preact";
 import { exactMoney, groupDigits, percent, shares } from "./format";
-import type { Cell, Provenance, Table } from "./types";
+import type { Cell, Provenance, Table, TableView } from "./types";
 import { Amount, Basis } from "./ui";
 
 /** At least `places` decimals, as the column states them ("15" -> "15.00000"). */
@@ -16,7 +16,11 @@ function withDecimals(text: string, places: number): string {
 /** A cell as a reader sees it, formatted by its column's kind: the text the command line's
  * table and the PDF show (crates/application/src/tables/model.rs, `Table::text`). */
 export function cellText(t: Table, row: number, column: number): string {
-  const cell: Cell | undefined = t.rows[row]?.[column];
+  return cellOf(t, t.rows[row]?.[column], column);
+}
+
+/** A cell of the table's column (a row's, or the totals row's) as a reader sees it. */
+function cellOf(t: Table, cell: Cell | undefined, column: number): string {
   if (cell === null || cell === undefined) return "";
   const kind = t.columns[column].kind;
   switch (kind.kind) {
@@ -63,7 +67,8 @@ export function columnOf(t: Table, header: string): number {
 }
 
 export function ReadTable(props: {
-  table: Table;
+  /** A table of the read model; with its totals row when the command sends one. */
+  table: Table | TableView;
   label: string;
   /** Extra classes for the table element (the journal's "journal"). */
   class?: string;
@@ -94,6 +99,7 @@ export function ReadTable(props: {
       })),
   );
   const link = props.link ? columnOf(t, props.link.header) : -1;
+  const totals = "totals" in t ? t.totals : null;
   return (
     <>
       <table
@@ -141,6 +147,18 @@ export function ReadTable(props: {
             </tr>
           ))}
         </tbody>
+        {totals && (
+          <tfoot>
+            <tr>
+              {shownColumns.map(({ c, i }) => (
+                <td key={c.header} class={isNumeric(t, i) ? "num total" : "total"}>
+                  {cellOf(t, totals[i], i)}
+                </td>
+              ))}
+              {props.after && <td />}
+            </tr>
+          </tfoot>
+        )}
       </table>
       {notes.length > 0 && (
         <ul class="table-notes" aria-label={`${props.label}: notes`}>

@@ -6,10 +6,9 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use roundbook_compute::{
-    month_text, parse_month, projection, use_of_proceeds, GpuOrder, Projection, Runway, Terms,
+    month_text, parse_month, projection, use_of_proceeds, GpuOrder, Projection, Terms,
     UseOfProceeds,
 };
-use roundbook_ledger::money::group_thousands;
 use roundbook_ledger::{LedgerError, Provenance};
 use roundbook_store::{ComputeBook, Store};
 use rust_decimal::Decimal;
@@ -311,14 +310,6 @@ fn show_projection(book: &Path, a: ProjectionArgs, json: bool, out: &mut String)
     Ok(())
 }
 
-fn runway_text(r: &Runway) -> String {
-    match r {
-        Runway::Months { months } => format!("{months} mo"),
-        Runway::CashPositive => "cash positive".into(),
-        Runway::OutOfCash => "out of cash".into(),
-    }
-}
-
 fn projection_table(cb: &ComputeBook, p: &Projection, out: &mut String) {
     let _ = writeln!(
         out,
@@ -328,57 +319,11 @@ fn projection_table(cb: &ComputeBook, p: &Projection, out: &mut String) {
         month_text(p.from),
         month_text(p.cash_month)
     );
-    let mut t = Table::new(&[
-        ("Month", Align::Left),
-        ("Delivered", Align::Right),
-        ("Installed", Align::Right),
-        ("MW", Align::Right),
-        ("Capex", Align::Right),
-        ("Power", Align::Right),
-        ("Depreciation", Align::Right),
-        ("Other burn", Align::Right),
-        ("Revenue", Align::Right),
-        ("Net cash flow", Align::Right),
-        ("Closing cash", Align::Right),
-        ("Runway", Align::Right),
-    ]);
-    for r in &p.rows {
-        t.row(vec![
-            month_text(r.month),
-            shares(r.delivered),
-            shares(r.installed),
-            {
-                let mut mw = r.power_mw.round_dp(1);
-                mw.rescale(1);
-                group_thousands(&mw.to_string())
-            },
-            cents(&r.capex),
-            cents(&r.power),
-            cents(&r.depreciation),
-            cents(&r.other_burn),
-            cents(&r.revenue),
-            cents(&r.net_cash_flow),
-            cents(&r.closing_cash),
-            runway_text(&r.runway),
-        ]);
-    }
-    t.rule();
     let s = &p.totals;
-    t.row(vec![
-        "Total".into(),
-        shares(p.rows.iter().map(|r| r.delivered).sum()),
-        String::new(),
-        String::new(),
-        cents(&s.capex),
-        cents(&s.power),
-        cents(&s.depreciation),
-        cents(&s.other_burn),
-        cents(&s.revenue),
-        cents(&s.net_cash_flow),
-        cents(&p.closing_cash),
-        String::new(),
-    ]);
-    out.push_str(&t.render());
+    // The read model's projection, as the app, the CSV and the board report show it.
+    out.push_str(&crate::table::render(
+        &roundbook_application::tables::compute_projection(p),
+    ));
     let _ = writeln!(
         out,
         "Opening cash {} + net cash flow {} = closing cash {}.",

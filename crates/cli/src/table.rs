@@ -123,6 +123,10 @@ pub fn render(t: &roundbook_application::tables::Table) -> String {
     for row in t.texts() {
         out.row(shown.iter().map(|&c| row[c].clone()).collect());
     }
+    if let Some(totals) = t.totals_text() {
+        out.rule();
+        out.row(shown.iter().map(|&c| totals[c].clone()).collect());
+    }
     let mut text = out.render();
     // Notes under the grid, as the app and the board report print them.
     let notes = t.notes();

@@ -129,6 +129,9 @@ impl Table {
         for row in t.texts() {
             out.row(kept.iter().map(|&c| row[c].clone()).collect());
         }
+        if let Some(totals) = t.totals_text() {
+            out.total(kept.iter().map(|&c| totals[c].clone()).collect());
+        }
         (out, t.notes())
     }
 

@@ -1,13 +1,18 @@
 import { useState } from "preact/hooks";
 import { LineChart } from "../charts";
-import { compactNumber, runwayText, shares } from "../format";
+import { compactNumber } from "../format";
 import { ReadTable } from "../readTable";
-import { Amount, Show, useCommand } from "../ui";
+import { Show, useCommand } from "../ui";
 
 export function ComputeView(props: { rev: number }) {
   const [months, setMonths] = useState(36);
   const loaded = useCommand("compute", { months }, [props.rev, months]);
   const orders = useCommand("read_table", { form: { table: "gpu-orders" } }, [props.rev]);
+  const projection = useCommand(
+    "read_table",
+    { form: { table: "compute", months: String(months) } },
+    [props.rev, months],
+  );
   return (
     <section aria-labelledby="h-compute">
       <h1 id="h-compute">Compute</h1>
@@ -73,38 +78,9 @@ export function ComputeView(props: { rev: number }) {
                     xFormat={label}
                     yFormat={(v) => `${compactNumber(v)} MW`}
                   />
-                  <table class="grid-table">
-                    <thead>
-                      <tr>
-                        <th>Month</th>
-                        <th class="num">Installed</th>
-                        <th class="num">MW</th>
-                        <th class="num">Capex</th>
-                        <th class="num">Power</th>
-                        <th class="num">Closing cash</th>
-                        <th>Runway</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {rows.map((r) => (
-                        <tr key={r.month}>
-                          <td>{r.month.slice(0, 7)}</td>
-                          <td class="num">{shares(r.installed)}</td>
-                          <td class="num">{r.power_mw}</td>
-                          <td class="num">
-                            <Amount m={r.capex} />
-                          </td>
-                          <td class="num">
-                            <Amount m={r.power} />
-                          </td>
-                          <td class="num">
-                            <Amount m={r.closing_cash} />
-                          </td>
-                          <td>{runwayText(r.runway)}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
+                  <Show loaded={projection}>
+                    {(t) => <ReadTable table={t} label="Monthly projection" />}
+                  </Show>
                 </>
               ) : (
                 <p class="muted">

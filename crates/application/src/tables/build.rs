@@ -752,28 +752,36 @@ pub fn compute_projection(p: &Projection) -> Table {
             Column::new("GPUs delivered", Kind::Shares).summed(),
             Column::new("GPUs installed", Kind::Shares),
             Column::new("Power draw (MW)", Kind::Number),
-            Column::new("GPU capex", CASH).summed(),
-            Column::new("Infra capex", CASH).summed(),
+            Column::new("GPU capex", CASH).summed().detail(),
+            Column::new("Infra capex", CASH).summed().detail(),
             Column::new("Capex", CASH).summed(),
             Column::new("Power", CASH).summed(),
             Column::new("Depreciation", CASH).summed(),
-            Column::new("Accumulated depreciation", CASH),
+            Column::new("Accumulated depreciation", CASH).detail(),
             Column::new("Other burn", CASH).summed(),
             Column::new("Revenue", CASH).summed(),
             Column::new("Net cash flow", CASH).summed(),
-            Column::new("Opening cash", CASH),
+            Column::new("Opening cash", CASH).detail(),
             Column::new("Closing cash", CASH),
-            Column::new("Cumulative compute spend", CASH),
-            Column::new("Net burn", CASH),
+            Column::new("Cumulative compute spend", CASH).detail(),
+            Column::new("Net burn", CASH).detail(),
             Column::new("Runway", Kind::Text),
         ],
     );
+    if let Some(first) = p.rows.first() {
+        table = table.in_currency(first.closing_cash.currency);
+    }
     for r in &p.rows {
         table.push(vec![
             Cell::Date(r.month),
             shares(r.delivered),
             shares(r.installed),
-            Cell::Decimal(r.power_mw),
+            // To 0.1 MW, as a power plan is read.
+            Cell::Decimal({
+                let mut mw = r.power_mw.round_dp(1);
+                mw.rescale(1);
+                mw
+            }),
             money(r.gpu_capex),
             money(r.infra_capex),
             money(r.capex),

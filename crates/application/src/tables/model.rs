@@ -245,6 +245,23 @@ impl Table {
     }
 }
 
+/// A table as a reader's surface receives it (the app's page, `--json`): the table, and its
+/// totals row as the table computes it from its rows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct TableView {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub table: Table,
+    pub totals: Option<Vec<Cell>>,
+}
+
+impl From<Table> for TableView {
+    fn from(table: Table) -> TableView {
+        let totals = table.totals();
+        TableView { table, totals }
+    }
+}
+
 impl Table {
     /// The columns a reader's grid shows (a text table, the app, a page): all but the
     /// spreadsheet's detail fields and the notes, which go under the grid.
@@ -290,10 +307,15 @@ impl Table {
     /// the value has them: a price keeps the decimals its rounding gave it), percentages to four
     /// decimals, dates as YYYY-MM-DD.
     pub fn text(&self, row: usize, column: usize) -> String {
+        match self.rows.get(row).and_then(|r| r.get(column)) {
+            Some(cell) => self.cell_text(cell, column),
+            None => String::new(),
+        }
+    }
+
+    /// A cell of this table's column as a reader sees it (see `text`).
+    pub fn cell_text(&self, cell: &Cell, column: usize) -> String {
         let kind = self.columns[column].kind;
-        let Some(cell) = self.rows.get(row).and_then(|r| r.get(column)) else {
-            return String::new();
-        };
         match (cell, kind) {
             (Cell::Empty, _) => String::new(),
             (Cell::Text(t), _) => t.clone(),
@@ -316,6 +338,18 @@ impl Table {
             ),
             (Cell::Decimal(d), _) => d.to_string(),
         }
+    }
+
+    /// The totals row as a reader sees it, when the table has one.
+    pub fn totals_text(&self) -> Option<Vec<String>> {
+        let totals = self.totals()?;
+        Some(
+            totals
+                .iter()
+                .enumerate()
+                .map(|(c, cell)| self.cell_text(cell, c))
+                .collect(),
+        )
     }
 
     /// Every row's cells as `text` gives them.

@@ -8,8 +8,8 @@ use rust_decimal::Decimal;
 use super::helpers::{full_width_chart, money_coordinate, super_remaining};
 use super::Ctx;
 use crate::chart::{Chart, Series, BLUE, ORANGE};
-use crate::format::{exact_money, shares};
-use crate::layout::{Align, Doc, Table, BODY_SIZE, GREY};
+use crate::format::exact_money;
+use crate::layout::{Doc, Table, BODY_SIZE, GREY};
 use crate::ComputeInput;
 
 pub(super) fn runway_headline(c: ComputeInput) -> String {
@@ -162,48 +162,8 @@ pub(super) fn compute_section(doc: &mut Doc, ctx: &Ctx, c: ComputeInput) {
         p.months,
         month_text(p.from)
     ));
-    let mut t = Table::new(&[
-        ("Month", Align::Left),
-        ("Delivered", Align::Right),
-        ("Installed", Align::Right),
-        ("MW", Align::Right),
-        ("Capex", Align::Right),
-        ("Power", Align::Right),
-        ("Other burn", Align::Right),
-        ("Revenue", Align::Right),
-        ("Net cash flow", Align::Right),
-        ("Closing cash", Align::Right),
-        ("Runway", Align::Right),
-    ]);
-    for r in &p.rows {
-        t.row(vec![
-            month_text(r.month),
-            shares(r.delivered),
-            shares(r.installed),
-            r.power_mw.round_dp(1).to_string(),
-            exact_money(r.capex),
-            exact_money(r.power),
-            exact_money(r.other_burn),
-            exact_money(r.revenue),
-            exact_money(r.net_cash_flow),
-            exact_money(r.closing_cash),
-            r.runway.describe(),
-        ]);
-    }
-    let tot = &p.totals;
-    t.total(vec![
-        "Total".into(),
-        String::new(),
-        String::new(),
-        String::new(),
-        exact_money(tot.capex),
-        exact_money(tot.power),
-        exact_money(tot.other_burn),
-        exact_money(tot.revenue),
-        exact_money(tot.net_cash_flow),
-        exact_money(p.closing_cash),
-        String::new(),
-    ]);
+    // The read model's projection, as `compute projection`, the app and the CSV show it.
+    let (t, _) = Table::from_read_model(&roundbook_application::tables::compute_projection(p));
     doc.table(&t);
     doc.paragraph(
         &format!(
