@@ -123,10 +123,7 @@ fn order_list(book: &Path, json: bool, out: &mut String) -> CliResult {
     let store = open(book)?;
     let cb = store.load_compute()?;
     let proceeds = use_of_proceeds(&cb.plan, &cb.rounds)?;
-    let t = roundbook_files::export::table(
-        &store,
-        &roundbook_files::TableRequest::new(roundbook_files::TableChoice::GpuOrders),
-    )?;
+    let t = roundbook_application::tables::gpu_orders(&cb.plan, &cb.rounds);
     if json {
         print_json(
             out,

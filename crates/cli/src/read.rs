@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use chrono::{NaiveDate, Utc};
-use roundbook_files::{TableChoice, TableRequest};
+use roundbook_application::tables;
 use roundbook_ledger::*;
 use roundbook_store::Store;
 use serde::Serialize;
@@ -63,11 +63,13 @@ fn footnote(out: &mut String, any_labelled: bool) {
 }
 
 pub fn stakeholders(book: &Path, json: bool, out: &mut String) -> CliResult {
-    let store = Store::open(book)?;
-    let t = shared_table(&store, TableChoice::Stakeholders)?;
+    let b = load(book)?;
+    let t = tables::stakeholders(&b);
     if json {
-        let stakeholders = store.load()?.stakeholders().to_vec();
-        print_json(out, &json!({ "stakeholders": stakeholders, "table": t }));
+        print_json(
+            out,
+            &json!({ "stakeholders": b.stakeholders(), "table": t }),
+        );
         return Ok(());
     }
     out.push_str(&crate::table::render(&t));
@@ -75,13 +77,8 @@ pub fn stakeholders(book: &Path, json: bool, out: &mut String) -> CliResult {
     Ok(())
 }
 
-/// One of the book's tables from the read model, as every surface shows it.
-fn shared_table(store: &Store, table: TableChoice) -> CliResult<roundbook_export::Table> {
-    roundbook_files::export::table(store, &TableRequest::new(table))
-}
-
 /// Whether a table's Basis column labels any row public or illustrative.
-fn labelled(t: &roundbook_export::Table) -> bool {
+fn labelled(t: &tables::Table) -> bool {
     let Some(c) = t.columns.iter().position(|c| c.header == "Basis") else {
         return false;
     };
@@ -89,14 +86,13 @@ fn labelled(t: &roundbook_export::Table) -> bool {
 }
 
 pub fn classes(book: &Path, json: bool, out: &mut String) -> CliResult {
-    let store = Store::open(book)?;
-    let t = shared_table(&store, TableChoice::Classes)?;
+    let b = load(book)?;
+    // The ratios in force today: anti-dilution adjustments move them.
+    let t = tables::classes(&b, Utc::now().date_naive());
     if json {
-        let classes = store.load()?.classes().to_vec();
-        print_json(out, &json!({ "classes": classes, "table": t }));
+        print_json(out, &json!({ "classes": b.classes(), "table": t }));
         return Ok(());
     }
-    // The ratios in force today: anti-dilution adjustments move them.
     out.push_str(&crate::table::render(&t));
     let _ = writeln!(
         out,
@@ -116,13 +112,10 @@ fn as_of_or_today(s: Option<&str>) -> CliResult<NaiveDate> {
 
 pub fn plans(book: &Path, as_of: Option<String>, json: bool, out: &mut String) -> CliResult {
     let day = as_of_or_today(as_of.as_deref())?;
-    let store = Store::open(book)?;
-    let mut req = TableRequest::new(TableChoice::Plans);
-    req.as_of = Some(day.to_string());
-    let t = roundbook_files::export::table(&store, &req)?;
+    let b = load(book)?;
+    let ct = b.cap_table(day, &b.default_rounding())?;
+    let t = tables::plans(&ct, &b);
     if json {
-        let b = store.load()?;
-        let ct = b.cap_table(day, &b.default_rounding())?;
         print_json(out, &json!({ "as_of": day, "plans": ct.plans, "table": t }));
         return Ok(());
     }
@@ -132,11 +125,10 @@ pub fn plans(book: &Path, as_of: Option<String>, json: bool, out: &mut String) -
 }
 
 pub fn rounds(book: &Path, json: bool, out: &mut String) -> CliResult {
-    let store = Store::open(book)?;
-    let t = shared_table(&store, TableChoice::Rounds)?;
+    let b = load(book)?;
+    let t = tables::rounds(&b, None);
     if json {
-        let rounds = store.load()?.rounds().to_vec();
-        print_json(out, &json!({ "rounds": rounds, "table": t }));
+        print_json(out, &json!({ "rounds": b.rounds(), "table": t }));
         return Ok(());
     }
     out.push_str(&crate::table::render(&t));
@@ -578,13 +570,10 @@ pub fn captable(book: &Path, a: CaptableArgs, json: bool, out: &mut String) -> C
 }
 
 pub fn journal(book: &Path, a: JournalArgs, json: bool, out: &mut String) -> CliResult {
-    let store = Store::open(book)?;
-    let mut req = TableRequest::new(TableChoice::Journal);
-    req.as_of.clone_from(&a.as_of);
-    let t = roundbook_files::export::table(&store, &req)?;
+    let b = load(book)?;
+    let as_of = a.as_of.as_deref().map(|s| date("as_of", s)).transpose()?;
+    let t = tables::journal(&b, as_of);
     if json {
-        let b = store.load()?;
-        let as_of = a.as_of.as_deref().map(|s| date("as_of", s)).transpose()?;
         #[derive(Serialize)]
         struct Row<'a> {
             #[serde(flatten)]

@@ -5,24 +5,13 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use chrono::NaiveDate;
 use roundbook_application::forms::*;
+use roundbook_application::parse::date;
 use roundbook_ledger::*;
 use roundbook_store::Store;
 
 use crate::args::*;
 use crate::{CliError, CliResult};
-
-// ---- parsing, shared with read.rs -------------------------------------------
-
-pub fn date(field: &'static str, s: &str) -> Result<NaiveDate, LedgerError> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
-        LedgerError::invalid(
-            field,
-            format!("'{s}' is not a date (write YYYY-MM-DD, e.g. 2024-05-26)"),
-        )
-    })
-}
 
 fn open(book: &Path) -> CliResult<Store> {
     Ok(Store::open(book)?)

@@ -4,11 +4,12 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, Utc};
+use roundbook_application::parse::date;
 use roundbook_export::tables::{self, StoredRun};
 pub use roundbook_export::tables::{CapTableBy, TableChoice};
 use roundbook_export::{to_csv, workbook, Cell, Table};
 use roundbook_ledger::{Book, CapTable, LedgerError};
-use roundbook_store::Store;
+use roundbook_store::{ComputeBook, Store};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -62,16 +63,7 @@ pub struct Written {
     pub tables: Vec<(String, usize)>,
 }
 
-pub(crate) fn date(field: &'static str, s: &str) -> Result<NaiveDate, LedgerError> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
-        LedgerError::invalid(
-            field,
-            format!("'{s}' is not a date (write YYYY-MM-DD, e.g. 2024-05-26)"),
-        )
-    })
-}
-
-fn as_of_or_today(s: Option<&str>) -> Result<NaiveDate, LedgerError> {
+fn as_of_or_today(s: Option<&str>) -> FilesResult<NaiveDate> {
     s.map_or_else(|| Ok(Utc::now().date_naive()), |s| date("as_of", s))
 }
 
@@ -102,9 +94,8 @@ fn projection_months(r: &ProjectionRange) -> FilesResult<(Option<NaiveDate>, u32
     Ok((from, months))
 }
 
-fn projection_table(store: &Store, r: &ProjectionRange) -> FilesResult<Table> {
+fn projection_table(cb: &ComputeBook, r: &ProjectionRange) -> FilesResult<Table> {
     let (from, months) = projection_months(r)?;
-    let cb = store.load_compute()?;
     let p = roundbook_compute::projection(&cb.plan, from, months)?;
     Ok(tables::compute_projection(&p))
 }
@@ -161,7 +152,7 @@ pub fn table(store: &Store, req: &TableRequest) -> FilesResult<Table> {
             let cb = store.load_compute()?;
             tables::gpu_orders(&cb.plan, &cb.rounds)
         }
-        TableChoice::Compute => projection_table(store, &req.projection)?,
+        TableChoice::Compute => projection_table(&store.load_compute()?, &req.projection)?,
         TableChoice::SimulationRuns => tables::simulation_runs(&stored_runs(store)?),
         TableChoice::SimulationFans => tables::simulation_fans(&stored_runs(store)?),
     })
@@ -208,7 +199,7 @@ pub fn workbook_sheets(
     ];
     let cb = store.load_compute()?;
     sheets.push(tables::gpu_orders(&cb.plan, &cb.rounds));
-    match projection_table(store, projection) {
+    match projection_table(&cb, projection) {
         Ok(p) => sheets.push(p),
         Err(e) => sheets[0].push(vec![
             Cell::text("Compute projection"),
