@@ -104,36 +104,28 @@ pub use roundbook_application::words::{cents, price, shares};
 /// A table of the read model (roundbook_application::tables) as text: the one renderer the
 /// command line uses for the tables it shares with the app, the exports and the report.
 pub fn render(t: &roundbook_application::tables::Table) -> String {
-    // A reader's columns: the spreadsheet's detail fields are in each row's description, the
-    // notes under the grid.
-    let shown = t.read_columns();
-    let headers: Vec<(&str, Align)> = shown
+    let grid = t.grid();
+    let align = |numeric: bool| if numeric { Align::Right } else { Align::Left };
+    let headers: Vec<(&str, Align)> = grid
+        .columns
         .iter()
-        .map(|&c| {
-            let col = &t.columns[c];
-            let align = if col.kind.is_numeric() {
-                Align::Right
-            } else {
-                Align::Left
-            };
-            (col.header.as_str(), align)
-        })
+        .map(|(h, numeric)| (h.as_str(), align(*numeric)))
         .collect();
     let mut out = Table::new(&headers);
-    for row in t.texts() {
-        out.row(shown.iter().map(|&c| row[c].clone()).collect());
+    for row in grid.rows {
+        out.row(row);
     }
-    if let Some(totals) = t.totals_text() {
+    if let Some(totals) = grid.totals {
         out.rule();
-        out.row(shown.iter().map(|&c| totals[c].clone()).collect());
+        out.row(totals);
     }
     let mut text = out.render();
     // Notes under the grid, as the app and the board report print them.
-    let notes = t.notes();
-    if !notes.is_empty() {
+    if !grid.notes.is_empty() {
         text.push('\n');
-        for n in notes {
-            text.push_str(&format!("{n}\n"));
+        for n in grid.notes {
+            text.push_str(&n);
+            text.push('\n');
         }
     }
     text

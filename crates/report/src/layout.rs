@@ -112,27 +112,22 @@ impl Table {
     /// non-empty note comes back as "label: note" (the row's first text cell labels it), for
     /// the page to print under the table.
     pub fn from_read_model(t: &roundbook_application::tables::Table) -> (Table, Vec<String>) {
-        let kept = t.read_columns();
-        let columns: Vec<(&str, Align)> = kept
-            .iter()
-            .map(|&c| {
-                let col = &t.columns[c];
-                let align = if col.kind.is_numeric() {
-                    Align::Right
-                } else {
-                    Align::Left
-                };
-                (col.header.as_str(), align)
-            })
-            .collect();
-        let mut out = Table::new(&columns);
-        for row in t.texts() {
-            out.row(kept.iter().map(|&c| row[c].clone()).collect());
+        let grid = t.grid();
+        let mut out = Table {
+            columns: grid
+                .columns
+                .into_iter()
+                .map(|(h, numeric)| (h, if numeric { Align::Right } else { Align::Left }))
+                .collect(),
+            rows: vec![],
+        };
+        for row in grid.rows {
+            out.row(row);
         }
-        if let Some(totals) = t.totals_text() {
-            out.total(kept.iter().map(|&c| totals[c].clone()).collect());
+        if let Some(totals) = grid.totals {
+            out.total(totals);
         }
-        (out, t.notes())
+        (out, grid.notes)
     }
 
     pub fn new(columns: &[(&str, Align)]) -> Table {

@@ -262,35 +262,60 @@ impl From<Table> for TableView {
     }
 }
 
-impl Table {
-    /// The columns a reader's grid shows (a text table, the app, a page): all but the
-    /// spreadsheet's detail fields and the notes, which go under the grid.
-    pub fn read_columns(&self) -> Vec<usize> {
-        (0..self.columns.len())
-            .filter(|&c| !self.columns[c].detail && !self.columns[c].note)
-            .collect()
-    }
+/// A table as a reader's surface lays it out (the command line's text, the app, a page): the
+/// grid's columns (a header, and whether it reads as a number, right-aligned), its rows and totals
+/// as text, and the notes printed under it. Detail fields are left to the exports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grid {
+    pub columns: Vec<(String, bool)>,
+    pub rows: Vec<Vec<String>>,
+    pub totals: Option<Vec<String>>,
+    /// Each note labelled by its row's first text cell: "Series B: Public: announced ...".
+    pub notes: Vec<String>,
+}
 
-    /// The notes a reader sees under the grid, each labelled by its row's first text cell:
-    /// "Series B: Public: announced 2024-05-26, ...".
-    pub fn notes(&self) -> Vec<String> {
+impl Table {
+    pub fn grid(&self) -> Grid {
+        let shown: Vec<usize> = (0..self.columns.len())
+            .filter(|&c| !self.columns[c].detail && !self.columns[c].note)
+            .collect();
+        let line = |cells: &[Cell]| -> Vec<String> {
+            shown
+                .iter()
+                .map(|&c| self.cell_text(&cells[c], c))
+                .collect()
+        };
         let label = self
             .columns
             .iter()
             .position(|c| c.kind == Kind::Text && !c.note && !c.detail);
-        let mut out = vec![];
-        for r in 0..self.rows.len() {
-            for (c, col) in self.columns.iter().enumerate() {
-                let text = self.text(r, c);
-                if col.note && !text.is_empty() {
-                    match label.map(|l| self.text(r, l)) {
-                        Some(l) if !l.is_empty() => out.push(format!("{l}: {text}")),
-                        _ => out.push(text),
-                    }
+        let mut notes = vec![];
+        for (r, row) in self.rows.iter().enumerate() {
+            for c in (0..self.columns.len()).filter(|&c| self.columns[c].note) {
+                let text = self.cell_text(&row[c], c);
+                if text.is_empty() {
+                    continue;
+                }
+                match label.map(|l| self.text(r, l)).filter(|l| !l.is_empty()) {
+                    Some(l) => notes.push(format!("{l}: {text}")),
+                    None => notes.push(text),
                 }
             }
         }
-        out
+        Grid {
+            columns: shown
+                .iter()
+                .map(|&c| {
+                    (
+                        self.columns[c].header.clone(),
+                        self.columns[c].kind.is_numeric(),
+                    )
+                })
+                .collect(),
+            rows: self.rows.iter().map(|r| line(r)).collect(),
+            totals: self.totals().map(|t| line(&t)),
+            notes,
+        }
     }
 }
 
@@ -338,24 +363,5 @@ impl Table {
             ),
             (Cell::Decimal(d), _) => d.to_string(),
         }
-    }
-
-    /// The totals row as a reader sees it, when the table has one.
-    pub fn totals_text(&self) -> Option<Vec<String>> {
-        let totals = self.totals()?;
-        Some(
-            totals
-                .iter()
-                .enumerate()
-                .map(|(c, cell)| self.cell_text(cell, c))
-                .collect(),
-        )
-    }
-
-    /// Every row's cells as `text` gives them.
-    pub fn texts(&self) -> Vec<Vec<String>> {
-        (0..self.rows.len())
-            .map(|r| (0..self.columns.len()).map(|c| self.text(r, c)).collect())
-            .collect()
     }
 }
