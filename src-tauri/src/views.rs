@@ -67,9 +67,10 @@ pub fn overview(book: &Path) -> AppResult<Overview> {
     let today = Utc::now().date_naive();
     let table = b.cap_table(today, &b.default_rounding())?;
     // The ledger's rule: a round whose every issuance was reversed raised nothing.
-    let rounds = b.standing_rounds(today).len();
-    let total = b.total_raised(today)?;
-    let last_round = b.last_round(today).map(|r| LastRound {
+    let standing = b.standing_rounds(today);
+    let rounds = standing.len();
+    let total = roundbook_ledger::standing::raised(b.company.currency, &standing)?;
+    let last_round = standing.last().map(|r| LastRound {
         name: r.name.clone(),
         date: r.date,
         amount_raised: r.amount_raised,

@@ -494,8 +494,8 @@ pub fn rounds(book: &Book, as_of: Option<NaiveDate>) -> Table {
         .filter(|r| as_of.is_none_or(|d| r.date <= d))
         .collect();
     rounds.sort_by_key(|r| (r.date, r.id));
+    let standing = book.standing_round_ids(as_of.unwrap_or(NaiveDate::MAX));
     for r in rounds {
-        let on = as_of.unwrap_or(NaiveDate::MAX);
         table.push(vec![
             u64::try_from(r.id.0).map_or(Cell::Empty, Cell::Integer),
             Cell::text(&r.name),
@@ -508,7 +508,7 @@ pub fn rounds(book: &Book, as_of: Option<NaiveDate>) -> Table {
             shares(r.pre_money_fd_shares),
             Cell::opt_text(r.lead.map(|l| book.stakeholder_name(l).to_string())),
             Cell::text(crate::words::round_basis(r)),
-            Cell::text(if book.round_stands(r.id, on) {
+            Cell::text(if standing.contains(&r.id) {
                 "standing"
             } else {
                 "reversed"
