@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use roundbook_ledger::money::parse_decimal;
-use roundbook_ledger::{Book, ClassId, EntryId, Money, PlanId, StakeholderId};
+use roundbook_ledger::{Book, ClassId, Currency, EntryId, Money, PlanId, StakeholderId};
 use rust_decimal::Decimal;
 
 use crate::{Error, Result};
@@ -66,13 +66,24 @@ pub fn optional_decimal(field: &str, text: &str) -> Result<Option<Decimal>> {
 
 /// An amount in the book's currency ("6000000000", or "USD 6000000000").
 pub fn money(book: &Book, field: &str, text: &str) -> Result<Money> {
-    let t = required(field, text)?;
-    Money::parse("amount", t, book.company.currency).map_err(|e| Error::from(e).on_field(field))
+    money_in(book.company.currency, field, text)
 }
 
 /// A money field the user may leave empty (a gift of shares has no price).
 pub fn optional_money(book: &Book, field: &str, text: &str) -> Result<Option<Money>> {
-    optional(text).map(|t| money(book, field, t)).transpose()
+    optional_money_in(book.company.currency, field, text)
+}
+
+/// An amount in `currency` (the compute plan's, read without the whole book).
+pub fn money_in(currency: Currency, field: &str, text: &str) -> Result<Money> {
+    let t = required(field, text)?;
+    Money::parse("amount", t, currency).map_err(|e| Error::from(e).on_field(field))
+}
+
+pub fn optional_money_in(currency: Currency, field: &str, text: &str) -> Result<Option<Money>> {
+    optional(text)
+        .map(|t| money_in(currency, field, t))
+        .transpose()
 }
 
 /// A journal entry number, with or without its '#'.

@@ -84,9 +84,7 @@ pub struct RecordedOrder {
 impl GpuOrderForm {
     pub fn order(&self, cb: &ComputeBook) -> Result<NewGpuOrder> {
         let quantity = count("quantity", &self.quantity)?;
-        required("unit_price", &self.unit_price)?;
-        let unit_price = optional_money_in(cb.plan.currency, "unit_price", &self.unit_price)?
-            .unwrap_or_else(|| roundbook_ledger::Money::zero(cb.plan.currency));
+        let unit_price = money_in(cb.plan.currency, "unit_price", &self.unit_price)?;
         let ordered = date("date", &self.date)?;
         let mut deliveries = self
             .deliveries
@@ -273,19 +271,5 @@ impl ComputeTermsForm {
         })?;
         let terms = new_terms.ok_or_else(|| Error::invalid("terms", "nothing was recorded"))?;
         Ok(RecordedTerms { recorded, terms })
-    }
-}
-
-/// An amount in a currency the plan keeps; empty is none.
-fn optional_money_in(
-    currency: roundbook_ledger::Currency,
-    field: &str,
-    text: &str,
-) -> Result<Option<roundbook_ledger::Money>> {
-    match text.trim() {
-        "" => Ok(None),
-        t => roundbook_ledger::Money::parse("amount", t, currency)
-            .map(Some)
-            .map_err(|e| Error::from(e).on_field(field)),
     }
 }

@@ -101,3 +101,22 @@ impl TableChoice {
         TableChoice::ALL.into_iter().find(|t| t.name() == name)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::TableChoice;
+
+    /// The names clap offers are the ones the page and the JSON send: one list, two spellings
+    /// that must not drift apart.
+    #[test]
+    fn every_table_is_listed_once_under_its_serialised_name() {
+        for t in TableChoice::ALL {
+            assert_eq!(serde_json::to_value(t).unwrap(), t.name(), "{t:?}");
+            assert_eq!(TableChoice::from_name(t.name()), Some(t));
+        }
+        let mut names: Vec<_> = TableChoice::ALL.map(TableChoice::name).to_vec();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), TableChoice::ALL.len());
+    }
+}
