@@ -15,7 +15,7 @@ use crate::books::{self, BookInfo, NewBookForm};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::scenarios::{self, RunRequest, RunResult, StoredRun};
 use crate::session::Session;
-use crate::views::{self, CapTableView, ComputeView, ExitForm, ExitView, JournalLine, Overview};
+use crate::views::{self, ComputeView, ExitForm, ExitView, JournalLine, Overview};
 use roundbook_application::forms::*;
 
 /// The event the Scenarios view's progress bar listens to.
@@ -151,11 +151,6 @@ pub fn rounds(s: State<'_, Session>) -> AppResult<Vec<views::RoundRow>> {
 #[tauri::command]
 pub fn round_detail(s: State<'_, Session>, round: i64) -> AppResult<views::RoundDetail> {
     views::round_detail(&s.book(), round)
-}
-
-#[tauri::command]
-pub fn cap_table(s: State<'_, Session>, as_of: String) -> AppResult<CapTableView> {
-    views::cap_table(&s.book(), &as_of)
 }
 
 /// A table of the read model, rendered by the page's one table component.

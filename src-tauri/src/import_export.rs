@@ -5,7 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
-use roundbook_files::{CapTableBy, ProjectionRange, TableChoice, TableRequest, Watch, Written};
+use roundbook_files::{
+    CapTableBy, CapTableShares, ProjectionRange, TableChoice, TableRequest, Watch, Written,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppResult;
@@ -21,6 +23,9 @@ pub struct TableForm {
     pub as_of: String,
     #[serde(default)]
     pub by: CapTableBy,
+    /// What the cap table counts; fully diluted by default.
+    #[serde(default)]
+    pub shares: CapTableShares,
     /// The compute projection's months; empty for 36.
     #[serde(default)]
     pub months: String,
@@ -87,6 +92,7 @@ impl TableForm {
             table: self.table,
             as_of: given(&self.as_of).map(str::to_string),
             by: self.by,
+            shares: self.shares,
             projection: ProjectionRange {
                 months: given(&self.months).unwrap_or("36").to_string(),
                 from: None,

@@ -42,7 +42,6 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, session: Session) -> Builder<R
             people,
             rounds,
             round_detail,
-            cap_table,
             journal,
             read_table,
             compute,

@@ -206,22 +206,6 @@ pub fn round_detail(book: &Path, round: i64) -> AppResult<RoundDetail> {
 }
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
-pub struct CapTableView {
-    pub company: String,
-    pub cap_table: CapTable,
-}
-
-pub fn cap_table(book: &Path, as_of_text: &str) -> AppResult<CapTableView> {
-    let day = as_of("as_of", as_of_text)?;
-    let b = Store::open(book)?.load_as_of(day)?;
-    let cap_table = b.cap_table(day, &b.default_rounding())?;
-    Ok(CapTableView {
-        company: b.company.name.clone(),
-        cap_table,
-    })
-}
-
-#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct JournalLine {
     #[serde(flatten)]
     pub entry: Entry,

@@ -52,7 +52,6 @@ fn roots(v: &mut Collect) {
     v.visit::<views::People>();
     v.visit::<views::RoundRow>();
     v.visit::<views::RoundDetail>();
-    v.visit::<views::CapTableView>();
     v.visit::<views::JournalLine>();
     v.visit::<roundbook_application::tables::Table>();
     v.visit::<roundbook_application::tables::TableView>();

@@ -19,11 +19,31 @@ impl common::Harness {
         self.ok("journal", json!({})).as_array().unwrap().len()
     }
 
-    fn fully_diluted(&self, as_of: &str) -> u64 {
-        self.ok("cap_table", json!({ "asOf": as_of }))["cap_table"]["totals"]["fully_diluted"]
-            .as_u64()
-            .unwrap()
+    /// The cap table by holder as the page shows it on `as_of`.
+    fn cap_table(&self, as_of: &str, by: &str) -> Value {
+        self.ok(
+            "read_table",
+            json!({ "form": { "table": "captable", "as_of": as_of, "by": by } }),
+        )
     }
+
+    fn fully_diluted(&self, as_of: &str) -> u64 {
+        fully_diluted(&self.cap_table(as_of, "holder"))
+    }
+}
+
+fn column(t: &Value, header: &str) -> usize {
+    t["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|c| c["header"] == header)
+        .unwrap_or_else(|| panic!("no column {header}"))
+}
+
+/// The fully diluted total of a cap table as the read model sends it.
+fn fully_diluted(t: &Value) -> u64 {
+    t["totals"][column(t, "Fully diluted")].as_u64().unwrap()
 }
 
 fn dec(v: &Value) -> Decimal {
@@ -167,18 +187,9 @@ fn a_modelled_round_is_exactly_what_commit_records() {
         fd_after,
         fd_before + new_shares + o["pool_increase"].as_u64().unwrap()
     );
-    assert_eq!(
-        committed["after"]["totals"]["fully_diluted"]
-            .as_u64()
-            .unwrap(),
-        fd_after
-    );
-    assert_eq!(
-        committed["before"]["totals"]["fully_diluted"]
-            .as_u64()
-            .unwrap(),
-        fd_before
-    );
+    assert_eq!(fully_diluted(&committed["after"]), fd_after);
+    assert_eq!(committed["as_of"], "2024-12-23");
+    assert_eq!(fully_diluted(&committed["before"]), fd_before);
     // The price times the new shares is within one share's price of the new money.
     let price = dec(&o["price_per_share"]["amount"]);
     let paid = price * Decimal::from(new_shares);
@@ -236,19 +247,23 @@ fn reversing_an_entry_needs_a_reason_and_appends_one_entry() {
 fn the_cap_table_as_of_a_date_and_a_bad_date() {
     let h = harness();
     // Before the Series B (2024-05-26) the table has no Series B holders.
-    let early = h.ok("cap_table", json!({ "asOf": "2024-01-01" }));
-    let classes = early["cap_table"]["classes"].as_array().unwrap();
-    let b = classes
+    let early = h.cap_table("2024-01-01", "class");
+    let b = early["rows"]
+        .as_array()
+        .unwrap()
         .iter()
-        .find(|c| c["name"] == "Series B Preferred")
+        .find(|c| c[0] == "Series B Preferred")
         .unwrap();
-    assert_eq!(b["shares"], 0);
+    assert_eq!(b[column(&early, "Shares")], 0);
     assert!(h.fully_diluted("2024-01-01") < h.fully_diluted("2024-06-01"));
-    let e = h.err("cap_table", json!({ "asOf": "2024-13-01" }));
+    let e = h.err(
+        "read_table",
+        json!({ "form": { "table": "captable", "as_of": "2024-13-01" } }),
+    );
     assert_eq!(e["field"], "as_of");
     assert!(e["message"].as_str().unwrap().contains("2024-13-01"));
     // Tauri's own refusal (a missing argument) also reaches the page, as a string.
-    let e = h.err("cap_table", json!({}));
+    let e = h.err("read_table", json!({}));
     assert!(e.is_string(), "{e}");
 }
 

@@ -29,48 +29,71 @@ fn book_bytes(p: &Path) -> Vec<u8> {
     bytes
 }
 
+/// The cap table as the page shows it on DAY: the read model's tables by holder and by class
+/// (fully diluted), and the SAFEs and notes outstanding.
 fn cap_table(h: &Harness) -> Value {
-    h.ok("cap_table", json!({ "asOf": DAY }))["cap_table"].clone()
+    let table = |table: &str, by: &str| {
+        h.ok(
+            "read_table",
+            json!({ "form": { "table": table, "as_of": DAY, "by": by } }),
+        )
+    };
+    json!({
+        "holders": table("captable", "holder"),
+        "classes": table("captable", "class"),
+        "convertibles": table("convertibles", "holder"),
+    })
 }
 
-fn holder<'a>(t: &'a Value, name: &str) -> Option<&'a Value> {
-    t["holders"]
+fn column(t: &Value, header: &str) -> usize {
+    t["columns"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["name"] == name)
+        .position(|c| c["header"] == header)
+        .unwrap_or_else(|| panic!("no column {header}"))
+}
+
+/// The row whose first cell is `name`.
+fn row<'a>(t: &'a Value, name: &str) -> Option<&'a Value> {
+    t["rows"].as_array().unwrap().iter().find(|r| r[0] == name)
+}
+
+/// A count in `name`'s row; zero where the cell is blank, the row or the column absent.
+fn count(t: &Value, name: &str, header: &str) -> u64 {
+    let Some(c) = t["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|c| c["header"] == header)
+    else {
+        return 0;
+    };
+    row(t, name).map_or(0, |r| r[c].as_u64().unwrap_or(0))
 }
 
 /// Shares of `class` that `name` holds; zero when they hold none.
 fn shares_of(t: &Value, name: &str, class: &str) -> u64 {
-    holder(t, name)
-        .and_then(|r| {
-            r["holdings"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|h| h["class_name"] == class)
-        })
-        .map_or(0, |h| h["shares"].as_u64().unwrap())
+    count(&t["holders"], name, class)
 }
 
 fn options_of(t: &Value, name: &str) -> u64 {
-    holder(t, name).map_or(0, |r| r["options"].as_u64().unwrap())
+    count(&t["holders"], name, "Options")
 }
 
 fn class_shares(t: &Value, class: &str) -> u64 {
-    t["classes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == class)
-        .unwrap_or_else(|| panic!("no class {class}"))["shares"]
-        .as_u64()
-        .unwrap()
+    assert!(row(&t["classes"], class).is_some(), "no class {class}");
+    count(&t["classes"], class, "Shares")
 }
 
-fn total(t: &Value, what: &str) -> u64 {
-    t["totals"][what].as_u64().unwrap()
+/// A figure of the totals row: by holder, or by class for the pool.
+fn total(t: &Value, header: &str) -> u64 {
+    let table = if header == "Pool available" {
+        &t["classes"]
+    } else {
+        &t["holders"]
+    };
+    table["totals"][column(table, header)].as_u64().unwrap()
 }
 
 fn journal_len(h: &Harness) -> usize {
@@ -118,8 +141,8 @@ fn issuing_shares_adds_exactly_those_shares_to_the_holder() {
         shares_of(&before, "Elon Musk", "Common") + 1_250_000
     );
     assert_eq!(
-        total(&after, "outstanding"),
-        total(&before, "outstanding") + 1_250_000
+        total(&after, "Outstanding"),
+        total(&before, "Outstanding") + 1_250_000
     );
     let journal = h.ok("journal", json!({}));
     assert_eq!(journal.as_array().unwrap().len(), entries + 1);
@@ -188,17 +211,17 @@ fn granting_options_adds_exactly_those_options_from_the_pool() {
         options_of(&before, "Employees (aggregate)") + 400_000
     );
     assert_eq!(
-        total(&after, "options"),
-        total(&before, "options") + 400_000
+        total(&after, "Options"),
+        total(&before, "Options") + 400_000
     );
     assert_eq!(
-        total(&after, "pool_available"),
-        total(&before, "pool_available") - 400_000
+        total(&after, "Pool available"),
+        total(&before, "Pool available") - 400_000
     );
     // A grant from the pool moves shares between columns; fully diluted stays the same.
     assert_eq!(
-        total(&after, "fully_diluted"),
-        total(&before, "fully_diluted")
+        total(&after, "Fully diluted"),
+        total(&before, "Fully diluted")
     );
 }
 
@@ -238,7 +261,7 @@ fn a_transfer_moves_exactly_those_shares_and_no_more() {
         shares_of(&after, "Valor Equity Partners", "Common"),
         shares_of(&before, "Valor Equity Partners", "Common") + 3_000_000
     );
-    assert_eq!(total(&after, "outstanding"), total(&before, "outstanding"));
+    assert_eq!(total(&after, "Outstanding"), total(&before, "Outstanding"));
 }
 
 #[test]
@@ -282,21 +305,22 @@ fn a_safe_is_listed_with_its_amount_and_adds_no_shares_until_it_converts() {
     let e = h.ok("record_safe", json!({ "form": safe("250000000", "0.20") }));
     assert_eq!(e["kind"], "convertible-issuance");
     let after = cap_table(&h);
-    let safes: Vec<&Value> = after["convertibles"]
+    let listed = &after["convertibles"];
+    let safes: Vec<&Value> = listed["rows"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|c| c["instrument"] == e["id"])
+        .filter(|r| r[column(listed, "Entry")] == e["id"])
         .collect();
     assert_eq!(safes.len(), 1, "{after}");
-    assert_eq!(safes[0]["name"], "Fidelity");
-    assert_eq!(safes[0]["amount"]["amount"], "250000000");
-    assert_eq!(safes[0]["issued"], DAY);
+    assert_eq!(safes[0][column(listed, "Holder")], "Fidelity");
+    assert_eq!(safes[0][column(listed, "Amount")], "250000000");
+    assert_eq!(safes[0][column(listed, "Issued")], DAY);
     assert_eq!(
-        after["convertibles"].as_array().unwrap().len(),
-        before["convertibles"].as_array().unwrap().len() + 1
+        listed["rows"].as_array().unwrap().len(),
+        before["convertibles"]["rows"].as_array().unwrap().len() + 1
     );
-    assert_eq!(total(&after, "outstanding"), total(&before, "outstanding"));
+    assert_eq!(total(&after, "Outstanding"), total(&before, "Outstanding"));
 }
 
 #[test]
@@ -370,7 +394,7 @@ proptest::proptest! {
             shares_of(&after, "Valor Equity Partners", "Common"),
             shares_of(&before, "Valor Equity Partners", "Common") + moved
         );
-        proptest::prop_assert_eq!(total(&after, "outstanding"), total(&before, "outstanding") + issued);
+        proptest::prop_assert_eq!(total(&after, "Outstanding"), total(&before, "Outstanding") + issued);
     }
 }
 

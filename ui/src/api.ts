@@ -9,7 +9,6 @@ import type {
   AsOfForm,
   BookInfo,
   CancelForm,
-  CapTableView,
   ClassForm,
   ComputeTermsForm,
   ComputeView,
@@ -77,7 +76,6 @@ export interface Commands {
   people: [Record<string, never>, People];
   rounds: [Record<string, never>, RoundRow[]];
   round_detail: [{ round: number }, RoundDetail];
-  cap_table: [{ asOf: string }, CapTableView];
   journal: [Record<string, never>, JournalLine[]];
   read_table: [{ form: Sent<TableForm, "table"> }, TableView];
   compute: [{ months: number }, ComputeView];

@@ -180,10 +180,11 @@ export type CapTable = {
  */
 export type CapTableBy = "holder" | "class";
 
-export type CapTableView = {
-  company: string;
-  cap_table: CapTable;
-};
+/**
+ * What a cap table counts: the shares issued (as converted to common), or those plus every
+ * option granted and still available for grant.
+ */
+export type CapTableShares = "outstanding" | "fully-diluted";
 
 /**
  * Where a run's start classes came from.
@@ -1731,12 +1732,14 @@ export type RoundParticipation = {
 };
 
 /**
- * The round beside the cap table it changes.
+ * The round beside the cap table it changes: the read model's cap table by holder, fully
+ * diluted, on the round's date before and after it.
  */
 export type RoundPreview = {
   outcome: ModelOutcome;
-  before: CapTable;
-  after: CapTable;
+  as_of: string;
+  before: TableView;
+  after: TableView;
 };
 
 export type RoundRow = {
@@ -2051,6 +2054,10 @@ export type Table = {
    * The currency of its money columns, where the renderer shows one ("$1,000.00").
    */
   currency: string | null;
+  /**
+   * The date its figures stand on, where they depend on one (a cap table, the plans).
+   */
+  as_of: string | null;
   columns: Array<Column>;
   rows: Array<Array<Cell>>;
 };
@@ -2084,6 +2091,10 @@ export type TableForm = {
   as_of: string;
   by: CapTableBy;
   /**
+   * What the cap table counts; fully diluted by default.
+   */
+  shares: CapTableShares;
+  /**
    * The compute projection's months; empty for 36.
    */
   months: string;
@@ -2108,6 +2119,10 @@ export type TableView = {
    * The currency of its money columns, where the renderer shows one ("$1,000.00").
    */
   currency: string | null;
+  /**
+   * The date its figures stand on, where they depend on one (a cap table, the plans).
+   */
+  as_of: string | null;
   columns: Array<Column>;
   rows: Array<Array<Cell>>;
 };

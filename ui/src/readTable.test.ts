@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cellText, ReadTable } from "./readTable";
+import { cellText, ReadTable, sortedRows } from "./readTable";
 import type { Table } from "./types";
 
 // The rounds table of the xAI example book as the app receives it from `read_table`
@@ -8,6 +8,7 @@ import type { Table } from "./types";
 const rounds: Table = {
   name: "rounds",
   currency: "USD",
+  as_of: null,
   columns: [
     {
       header: "#",
@@ -141,5 +142,73 @@ describe("the read model's table", () => {
     expect(shown).toContain("Total");
     // A figure no row holds: it can only come from the totals row.
     expect(shown).toContain("1,234,567");
+  });
+});
+
+describe("sorting a table by a column", () => {
+  // Three holders of the xAI example book's Series B (illustrative share counts).
+  const holders: Table = {
+    name: "captable",
+    currency: null,
+    as_of: "2024-05-26",
+    columns: [
+      {
+        header: "Holder",
+        kind: { kind: "text" },
+        total: "blank",
+        derived: { kind: "stated" },
+        note: false,
+        detail: false,
+      },
+      {
+        header: "Fully diluted",
+        kind: { kind: "shares" },
+        total: "sum",
+        derived: { kind: "stated" },
+        note: false,
+        detail: false,
+      },
+    ],
+    rows: [
+      ["Vy Capital", 70000000],
+      ["Valor Equity Partners", 100000000],
+      ["Fidelity", 50000000],
+      ["Available for grant", null],
+    ],
+  };
+  const names = (rows: number[]) => rows.map((r) => holders.rows[r][0]);
+
+  it("orders numbers by value, largest first when descending, a blank as zero", () => {
+    const order = sortedRows(holders, [0, 1, 2, 3], { column: 1, descending: true });
+    expect(names(order)).toEqual([
+      "Valor Equity Partners",
+      "Vy Capital",
+      "Fidelity",
+      "Available for grant",
+    ]);
+  });
+
+  it("orders text alphabetically, and keeps the given order without a sort", () => {
+    expect(names(sortedRows(holders, [0, 1, 2], { column: 0, descending: false }))).toEqual([
+      "Fidelity",
+      "Valor Equity Partners",
+      "Vy Capital",
+    ]);
+    expect(names(sortedRows(holders, [2, 0], null))).toEqual(["Fidelity", "Vy Capital"]);
+  });
+
+  it("marks the sorted column and makes each header a button when the view can sort", () => {
+    const tree = ReadTable({
+      table: holders,
+      label: "Cap table",
+      sort: { header: "Fully diluted", descending: true },
+      onSort: () => {},
+    });
+    const shown = strings(tree);
+    expect(shown).toContain("▼");
+    // The rows in the sorted order.
+    const first = shown.indexOf("Valor Equity Partners");
+    expect(first).toBeGreaterThan(-1);
+    expect(first).toBeLessThan(shown.indexOf("Vy Capital"));
   });
 });

@@ -2,6 +2,7 @@
 // the same columns the command line prints, the exports write and the board report lays out.
 // A column added to a builder in Rust appears here with no change to the page.
 import type { ComponentChildren } from "preact";
+import { useState } from "preact/hooks";
 import { exactMoney, groupDigits, percent, shares } from "./format";
 import type { Cell, Provenance, Table, TableView } from "./types";
 import { Amount, Basis } from "./ui";
@@ -61,12 +62,37 @@ function shown(t: Table, row: number, column: number): ComponentChildren {
   return cellText(t, row, column);
 }
 
+/** How two cells of a column order: numbers by value, anything else as text. Blank sorts
+ * as zero or as empty text. */
+export function compareCells(t: Table, column: number, a: Cell, b: Cell): number {
+  if (isNumeric(t, column)) {
+    const n = (c: Cell) => (c === null ? 0 : Number(c));
+    return n(a) - n(b);
+  }
+  return String(a ?? "").localeCompare(String(b ?? ""));
+}
+
+/** The rows' order: sorted by a column, or as the table gives them. */
+export function sortedRows(
+  t: Table,
+  rows: number[],
+  sort: { column: number; descending: boolean } | null,
+): number[] {
+  if (!sort || sort.column < 0) return rows;
+  const sign = sort.descending ? -1 : 1;
+  return [...rows].sort(
+    (a, b) => sign * compareCells(t, sort.column, t.rows[a][sort.column], t.rows[b][sort.column]),
+  );
+}
+
 /** The index of the column with this header; -1 when the table has none. */
 export function columnOf(t: Table, header: string): number {
   return t.columns.findIndex((c) => c.header === header);
 }
 
-export function ReadTable(props: {
+type Sort = { header: string; descending: boolean };
+
+interface ReadTableProps {
   /** A table of the read model; with its totals row when the command sends one. */
   table: Table | TableView;
   label: string;
@@ -81,13 +107,32 @@ export function ReadTable(props: {
   rowEntry?: (row: number) => string | undefined;
   /** A trailing cell the view fills (actions on a row), with its header. */
   after?: { header: string; cell: (row: number) => ComponentChildren };
-}) {
+  /** The rows' order; with `onSort`, the headers are buttons that change it. */
+  sort?: Sort;
+  onSort?: (sort: Sort) => void;
+  /** The date the table is as of, for the page's readers (`data-as-of`). */
+  asOf?: string;
+}
+
+/** A read model table whose headers sort it, starting with `sortBy`. */
+export function SortableTable(props: Omit<ReadTableProps, "sort" | "onSort"> & { sortBy: Sort }) {
+  const [sort, setSort] = useState<Sort>(props.sortBy);
+  return <ReadTable {...props} sort={sort} onSort={setSort} />;
+}
+
+export function ReadTable(props: ReadTableProps) {
   const t = props.table;
+  const sort = props.sort ?? null;
+  const onSort = props.onSort;
   // Note columns (free text) go under the table, labelled by the row's first text cell, as the
   // board report prints them; detail columns (a spreadsheet's fields, said in the row's
   // description) are left to the exports; the grid keeps the rest.
   const shownColumns = t.columns.map((c, i) => ({ c, i })).filter(({ c }) => !c.note && !c.detail);
-  const rows = t.rows.map((_, r) => r).filter((r) => !props.show || props.show(r));
+  const rows = sortedRows(
+    t,
+    t.rows.map((_, r) => r).filter((r) => !props.show || props.show(r)),
+    sort && { column: columnOf(t, sort.header), descending: sort.descending },
+  );
   const labelColumn = t.columns.findIndex((c) => c.kind.kind === "text" && !c.note);
   const notes = rows.flatMap((r) =>
     t.columns
@@ -102,64 +147,99 @@ export function ReadTable(props: {
   const totals = "totals" in t ? t.totals : null;
   return (
     <>
-      <table
-        class={props.class ? `grid-table ${props.class}` : "grid-table"}
-        aria-label={props.label}
-      >
-        <thead>
-          <tr>
-            {shownColumns.map(({ c, i }) => (
-              <th key={c.header} class={isNumeric(t, i) ? "num" : undefined}>
-                {c.header}
-              </th>
-            ))}
-            {props.after && <th>{props.after.header}</th>}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr
-              key={cellText(t, r, 0) || r}
-              class={
-                [props.link?.selected === r ? "selected" : "", props.rowClass?.(r) ?? ""]
-                  .join(" ")
-                  .trim() || undefined
-              }
-              data-entry={props.rowEntry?.(r)}
-            >
-              {shownColumns.map(({ c, i }) => (
-                <td key={c.header} class={isNumeric(t, i) ? "num" : undefined}>
-                  {i === link ? (
-                    <button
-                      type="button"
-                      class="link"
-                      onClick={() => props.link?.onClick(r)}
-                      aria-pressed={props.link?.selected === r}
-                    >
-                      {cellText(t, r, i)}
-                    </button>
-                  ) : (
-                    shown(t, r, i)
-                  )}
-                </td>
-              ))}
-              {props.after && <td>{props.after.cell(r)}</td>}
-            </tr>
-          ))}
-        </tbody>
-        {totals && (
-          <tfoot>
+      {/* A table wider than the page scrolls on its own; the page does not. */}
+      <div class="table-scroll">
+        <table
+          class={props.class ? `grid-table ${props.class}` : "grid-table"}
+          aria-label={props.label}
+          data-as-of={props.asOf}
+        >
+          <thead>
             <tr>
               {shownColumns.map(({ c, i }) => (
-                <td key={c.header} class={isNumeric(t, i) ? "num total" : "total"}>
-                  {cellOf(t, totals[i], i)}
-                </td>
+                <th
+                  key={c.header}
+                  class={isNumeric(t, i) ? "num" : undefined}
+                  aria-sort={
+                    sort?.header === c.header
+                      ? sort.descending
+                        ? "descending"
+                        : "ascending"
+                      : onSort && "none"
+                  }
+                >
+                  {onSort ? (
+                    <button
+                      type="button"
+                      class="sort"
+                      onClick={() =>
+                        onSort({
+                          header: c.header,
+                          // Numbers read largest first; a second click turns the order round.
+                          descending:
+                            sort?.header === c.header ? !sort.descending : isNumeric(t, i),
+                        })
+                      }
+                    >
+                      {c.header} {sort?.header === c.header ? (sort.descending ? "▼" : "▲") : ""}
+                    </button>
+                  ) : (
+                    c.header
+                  )}
+                </th>
               ))}
-              {props.after && <td />}
+              {props.after && <th>{props.after.header}</th>}
             </tr>
-          </tfoot>
-        )}
-      </table>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr
+                key={cellText(t, r, 0) || r}
+                class={
+                  [props.link?.selected === r ? "selected" : "", props.rowClass?.(r) ?? ""]
+                    .join(" ")
+                    .trim() || undefined
+                }
+                data-entry={props.rowEntry?.(r)}
+              >
+                {shownColumns.map(({ c, i }) => (
+                  <td key={c.header} class={isNumeric(t, i) ? "num" : undefined}>
+                    {i === link ? (
+                      <button
+                        type="button"
+                        class="link"
+                        onClick={() => props.link?.onClick(r)}
+                        aria-pressed={props.link?.selected === r}
+                      >
+                        {cellText(t, r, i)}
+                      </button>
+                    ) : (
+                      shown(t, r, i)
+                    )}
+                  </td>
+                ))}
+                {props.after && <td>{props.after.cell(r)}</td>}
+              </tr>
+            ))}
+          </tbody>
+          {totals && (
+            <tfoot>
+              <tr>
+                {shownColumns.map(({ c, i }) => (
+                  <td
+                    key={c.header}
+                    class={isNumeric(t, i) ? "num total" : "total"}
+                    data-header={c.header}
+                  >
+                    {cellOf(t, totals[i], i)}
+                  </td>
+                ))}
+                {props.after && <td />}
+              </tr>
+            </tfoot>
+          )}
+        </table>
+      </div>
       {notes.length > 0 && (
         <ul class="table-notes" aria-label={`${props.label}: notes`}>
           {notes.map((n) => (

@@ -65,6 +65,7 @@ fn export_csv(book: &Path, a: ExportCsvArgs, json: bool, out: &mut String) -> Cl
         table: a.table,
         as_of: a.as_of.clone(),
         by: a.by,
+        shares: a.shares,
         projection: Range::from(&a.projection),
     };
     if a.out.as_os_str() == "-" {

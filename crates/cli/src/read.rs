@@ -15,7 +15,7 @@ use crate::args::{CaptableArgs, JournalArgs, WaterfallArgs};
 use crate::table::{cents, pct, price, shares, Align, Table};
 use crate::CliResult;
 use roundbook_application::parse::date;
-use roundbook_application::tables::CapTableBy;
+use roundbook_application::tables::{CapTableBy, CapTableShares};
 
 use Align::{Left as L, Right as R};
 
@@ -325,19 +325,28 @@ pub fn captable(book: &Path, a: CaptableArgs, json: bool, out: &mut String) -> C
     let store = Store::open(book)?;
     let b = store.load_as_of(day)?;
     let ct = b.cap_table(day, &b.default_rounding())?;
+    let t = tables::cap_table(&ct, &b, a.by, a.shares());
+    let convertibles = tables::convertibles(&ct);
     if json {
-        print_json(out, &json!({ "company": b.company.name, "cap_table": ct }));
+        print_json(
+            out,
+            &json!({
+                "company": b.company.name,
+                "cap_table": ct,
+                "table": t,
+                "convertibles": convertibles,
+            }),
+        );
         return Ok(());
     }
-    let fd = a.fully_diluted;
+    let fd = a.shares() == CapTableShares::FullyDiluted;
     let _ = writeln!(
         out,
         "{}: cap table as of {day}, by {}, {}",
         b.company.name,
-        if a.by == CapTableBy::Holder {
-            "holder"
-        } else {
-            "class"
+        match a.by {
+            CapTableBy::Holder => "holder",
+            CapTableBy::Class => "class",
         },
         if fd {
             "fully diluted"
@@ -345,206 +354,10 @@ pub fn captable(book: &Path, a: CaptableArgs, json: bool, out: &mut String) -> C
             "outstanding shares"
         }
     );
-    let labelled = ct
-        .holders
-        .iter()
-        .any(|h| h.provenance != Provenance::Recorded)
-        || (a.by == CapTableBy::Class
-            && b.classes()
-                .iter()
-                .any(|c| c.provenance != Provenance::Recorded));
-    match a.by {
-        CapTableBy::Holder => {
-            let classes: Vec<&ShareClass> = b
-                .classes()
-                .iter()
-                .filter(|c| {
-                    ct.holders
-                        .iter()
-                        .any(|h| h.holdings.iter().any(|x| x.class == c.id))
-                })
-                .collect();
-            let mut headers: Vec<(&str, Align)> = vec![("Holder", L), ("Basis", L)];
-            for c in &classes {
-                headers.push((c.name.as_str(), R));
-            }
-            if fd {
-                headers.extend([
-                    ("Options", R),
-                    ("Outstanding", R),
-                    ("% Outstanding", R),
-                    ("Fully diluted", R),
-                    ("% FD", R),
-                ]);
-            } else {
-                headers.extend([("Outstanding", R), ("% Outstanding", R)]);
-            }
-            let mut t = Table::new(&headers);
-            for h in ct.holders.iter().filter(|h| fd || h.outstanding > 0) {
-                let mut row = vec![h.name.clone(), basis(h.provenance)];
-                for c in &classes {
-                    row.push(
-                        h.holdings
-                            .iter()
-                            .find(|x| x.class == c.id)
-                            .map(|x| shares(x.shares))
-                            .unwrap_or_default(),
-                    );
-                }
-                if fd {
-                    row.extend([
-                        if h.options > 0 {
-                            shares(h.options)
-                        } else {
-                            String::new()
-                        },
-                        shares(h.outstanding),
-                        pct(h.outstanding_pct),
-                        shares(h.fully_diluted),
-                        pct(h.fully_diluted_pct),
-                    ]);
-                } else {
-                    row.extend([shares(h.outstanding), pct(h.outstanding_pct)]);
-                }
-                t.row(row);
-            }
-            if fd {
-                for p in ct.plans.iter().filter(|p| p.available > 0) {
-                    let mut row = vec![format!("Available for grant: {}", p.name), String::new()];
-                    row.extend(classes.iter().map(|_| String::new()));
-                    row.extend([
-                        String::new(),
-                        String::new(),
-                        String::new(),
-                        shares(p.available),
-                        pct(p.available_pct),
-                    ]);
-                    t.row(row);
-                }
-            }
-            t.rule();
-            let mut total = vec!["Total".to_string(), String::new()];
-            for c in &classes {
-                total.push(shares(
-                    ct.classes
-                        .iter()
-                        .find(|r| r.class == c.id)
-                        .map_or(0, |r| r.shares),
-                ));
-            }
-            if fd {
-                total.extend([
-                    shares(ct.totals.options),
-                    shares(ct.totals.outstanding),
-                    pct(if ct.totals.outstanding > 0 {
-                        100.into()
-                    } else {
-                        0.into()
-                    }),
-                    shares(ct.totals.fully_diluted),
-                    pct(if ct.totals.fully_diluted > 0 {
-                        100.into()
-                    } else {
-                        0.into()
-                    }),
-                ]);
-            } else {
-                total.extend([
-                    shares(ct.totals.outstanding),
-                    pct(if ct.totals.outstanding > 0 {
-                        100.into()
-                    } else {
-                        0.into()
-                    }),
-                ]);
-            }
-            t.row(total);
-            out.push_str(&t.render());
-        }
-        CapTableBy::Class => {
-            let mut headers: Vec<(&str, Align)> = vec![
-                ("Class", L),
-                ("Authorised", R),
-                ("Shares", R),
-                ("As converted", R),
-                ("% Outstanding", R),
-            ];
-            if fd {
-                headers.extend([
-                    ("Options", R),
-                    ("Pool available", R),
-                    ("Fully diluted", R),
-                    ("% FD", R),
-                ]);
-            }
-            let mut t = Table::new(&headers);
-            for c in &ct.classes {
-                let mut row = vec![
-                    c.name.clone(),
-                    c.authorized
-                        .map(shares)
-                        .unwrap_or_else(|| "unlimited".into()),
-                    shares(c.shares),
-                    shares(c.as_converted),
-                    pct(c.outstanding_pct),
-                ];
-                if fd {
-                    row.extend([
-                        shares(c.options),
-                        shares(c.pool_available),
-                        shares(c.fully_diluted),
-                        pct(c.fully_diluted_pct),
-                    ]);
-                }
-                t.row(row);
-            }
-            t.rule();
-            let mut total = vec![
-                "Total".to_string(),
-                String::new(),
-                shares(ct.classes.iter().map(|c| c.shares).sum()),
-                shares(ct.totals.outstanding),
-                pct(if ct.totals.outstanding > 0 {
-                    100.into()
-                } else {
-                    0.into()
-                }),
-            ];
-            if fd {
-                total.extend([
-                    shares(ct.totals.options),
-                    shares(ct.totals.pool_available),
-                    shares(ct.totals.fully_diluted),
-                    pct(if ct.totals.fully_diluted > 0 {
-                        100.into()
-                    } else {
-                        0.into()
-                    }),
-                ]);
-            }
-            t.row(total);
-            out.push_str(&t.render());
-        }
-    }
-    if !ct.convertibles.is_empty() {
+    out.push_str(&crate::table::render(&t));
+    if !convertibles.rows.is_empty() {
         let _ = writeln!(out, "\nSAFEs and notes outstanding (not in fully diluted shares until a priced round converts them):");
-        let mut t = Table::new(&[
-            ("Entry", R),
-            ("Holder", L),
-            ("Instrument", L),
-            ("Amount", R),
-            ("Issued", L),
-        ]);
-        for c in &ct.convertibles {
-            t.row(vec![
-                format!("#{}", c.instrument),
-                c.name.clone(),
-                c.kind.into(),
-                cents(&c.amount),
-                c.issued.to_string(),
-            ]);
-        }
-        out.push_str(&t.render());
+        out.push_str(&crate::table::render(&convertibles));
     }
     let _ = writeln!(
         out,
@@ -565,7 +378,7 @@ pub fn captable(book: &Path, a: CaptableArgs, json: bool, out: &mut String) -> C
             "This book contains ILLUSTRATIVE figures (see the Basis column and `journal`)."
         );
     }
-    footnote(out, labelled);
+    footnote(out, labelled(&t));
     Ok(())
 }
 

@@ -105,7 +105,7 @@ fn the_cap_table_csv_ties_out_to_the_cap_table_command() {
         let rows = csv_rows(&out);
         let total = rows.last().unwrap();
         assert_eq!(total[0], "Total");
-        let fd = column(&rows, "Fully diluted shares");
+        let fd = column(&rows, "Fully diluted");
         assert_eq!(
             total[fd],
             u(&ct["cap_table"]["totals"]["fully_diluted"]).to_string(),
@@ -114,13 +114,45 @@ fn the_cap_table_csv_ties_out_to_the_cap_table_command() {
     }
     // Holder rows carry the ledger's exact percentages.
     let rows = csv_rows(&dir.path().join("by-holder.csv"));
-    let pct = column(&rows, "Fully diluted %");
+    let pct = column(&rows, "% FD");
     for h in ct["cap_table"]["holders"].as_array().unwrap() {
         let row = rows
             .iter()
             .find(|r| r[0] == h["name"].as_str().unwrap())
             .unwrap();
         assert_eq!(row[pct], h["fully_diluted_pct"].as_str().unwrap());
+    }
+    // Outstanding shares only: the command's own table, cell for cell, and its totals row.
+    let out = dir.path().join("outstanding.csv");
+    ok(
+        &book,
+        &[
+            "export",
+            "csv",
+            "captable",
+            "--shares",
+            "outstanding",
+            "--as-of",
+            "2024-06-01",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let rows = csv_rows(&out);
+    let shown = json(&book, &["captable", "--as-of", "2024-06-01"]);
+    let table = &shown["table"];
+    let headers: Vec<&str> = table["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["header"].as_str().unwrap())
+        .collect();
+    assert_eq!(rows[0], headers);
+    assert!(!headers.contains(&"Fully diluted"), "{headers:?}");
+    let listed = table["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 1 + listed.len() + 1, "header, rows, totals");
+    for (csv, row) in rows[1..].iter().zip(listed) {
+        assert_eq!(csv[0], row[0].as_str().unwrap());
     }
     // The Series B's public terms (xAI, 2024-05-26: $6B at $18B pre-money, $24B post-money).
     let out = dir.path().join("rounds.csv");
@@ -189,12 +221,16 @@ fn the_workbook_has_every_sheet_and_its_totals_tie_out() {
         range.get_value((last, 0)),
         Some(&Data::String("Total".into()))
     );
+    let fd = (0..range.width() as u32)
+        .find(|&c| range.get_value((0, c)) == Some(&Data::String("Fully diluted".into())))
+        .unwrap();
+    let letter = char::from(b'A' + fd as u8);
     assert!(formulas
-        .get_value((last, 4))
+        .get_value((last, fd))
         .unwrap()
-        .starts_with("SUM(E2:E"));
+        .starts_with(&format!("SUM({letter}2:{letter}")));
     assert_eq!(
-        range.get_value((last, 4)),
+        range.get_value((last, fd)),
         Some(&Data::Float(
             u(&ct["cap_table"]["totals"]["fully_diluted"]) as f64
         ))

@@ -7,7 +7,7 @@ use std::io::Cursor;
 
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 use chrono::NaiveDate;
-use roundbook_export::tables;
+use roundbook_export::tables::{self, CapTableBy, CapTableShares};
 use roundbook_export::xlsx::to_double;
 use roundbook_export::{to_csv, workbook, Cell, Kind, Table};
 use roundbook_ledger::{example, Book};
@@ -63,30 +63,32 @@ fn cap_table_columns_add_up_to_the_ledgers_totals() {
     let b = xai();
     let ct = b.cap_table(as_of(), &b.default_rounding()).unwrap();
     for t in [
-        tables::cap_table_by_holder(&ct, &b),
-        tables::cap_table_by_class(&ct, &b),
+        tables::cap_table(&ct, &b, CapTableBy::Holder, CapTableShares::FullyDiluted),
+        tables::cap_table(&ct, &b, CapTableBy::Class, CapTableShares::FullyDiluted),
     ] {
         let totals = t.totals().unwrap();
         let col = |h: &str| t.columns.iter().position(|c| c.header == h).unwrap();
         assert_eq!(
-            totals[col("Fully diluted shares")],
+            totals[col("Fully diluted")],
             Cell::Integer(ct.totals.fully_diluted),
             "{}",
             t.name
         );
         let outstanding = if t.name == "captable" {
-            "Outstanding shares"
+            "Outstanding"
         } else {
-            "Outstanding as converted"
+            "As converted"
         };
         assert_eq!(
             totals[col(outstanding)],
             Cell::Integer(ct.totals.outstanding)
         );
+        // The whole is 100% of itself, exactly.
+        assert_eq!(totals[col("% FD")], Cell::Decimal(Decimal::ONE_HUNDRED));
         // Each percentage is within the ledger's rounding (10 places) of shares / total.
-        let fd = col("Fully diluted %");
+        let fd = col("% FD");
         for row in &t.rows {
-            let shares = row[col("Fully diluted shares")].number().unwrap();
+            let shares = row[col("Fully diluted")].number().unwrap();
             let exact = shares * Decimal::ONE_HUNDRED / Decimal::from(ct.totals.fully_diluted);
             let stated = row[fd].number().unwrap();
             assert!(
@@ -102,8 +104,8 @@ fn every_builder_gives_rows_that_fit_its_columns() {
     let b = xai();
     let ct = b.cap_table(as_of(), &b.default_rounding()).unwrap();
     let built: Vec<Table> = vec![
-        tables::cap_table_by_holder(&ct, &b),
-        tables::cap_table_by_class(&ct, &b),
+        tables::cap_table(&ct, &b, CapTableBy::Holder, CapTableShares::FullyDiluted),
+        tables::cap_table(&ct, &b, CapTableBy::Class, CapTableShares::FullyDiluted),
         tables::holdings(&ct),
         tables::convertibles(&ct),
         tables::journal(&b, None),
@@ -134,7 +136,10 @@ fn every_builder_gives_rows_that_fit_its_columns() {
 fn the_workbook_has_formulas_whose_cached_results_are_the_figures() {
     let b = xai();
     let ct = b.cap_table(as_of(), &b.default_rounding()).unwrap();
-    let holders = tables::cap_table_by_holder(&ct, &b);
+    let holders = tables::cap_table(&ct, &b, CapTableBy::Holder, CapTableShares::FullyDiluted);
+    let col = |h: &str| holders.columns.iter().position(|c| c.header == h).unwrap() as u16;
+    let (outstanding, fd, fd_pct) = (col("Outstanding"), col("Fully diluted"), col("% FD"));
+    let letter = |c: u16| char::from(b'A' + c as u8);
     let rounds = tables::rounds(&b, None);
     let bytes = workbook(&[holders.clone(), rounds.clone()], "USD").unwrap();
     let mut wb = read(bytes);
@@ -144,31 +149,36 @@ fn the_workbook_has_formulas_whose_cached_results_are_the_figures() {
     let formulas = wb.worksheet_formula("captable").unwrap();
     let n = holders.rows.len() as u32;
     let total_row = n + 1;
-    let header: Vec<String> = (0..7)
-        .map(|c| values.get_value((0, c)).unwrap().to_string())
-        .collect();
-    assert_eq!(header[4], "Fully diluted shares");
+    assert_eq!(
+        values.get_value((0, fd as u32)).unwrap().to_string(),
+        "Fully diluted"
+    );
     // Totals: SUM formulas, cached at the ledger's totals.
     assert_eq!(
-        formulas.get_value((total_row, 4)).unwrap(),
-        &format!("SUM(E2:E{})", n + 1)
+        formulas.get_value((total_row, fd as u32)).unwrap(),
+        &format!("SUM({0}2:{0}{1})", letter(fd), n + 1)
     );
     assert_eq!(
-        number(values.get_value((total_row, 4)).unwrap()),
+        number(values.get_value((total_row, fd as u32)).unwrap()),
         ct.totals.fully_diluted as f64
     );
     assert_eq!(
-        number(values.get_value((total_row, 2)).unwrap()),
+        number(values.get_value((total_row, outstanding as u32)).unwrap()),
         ct.totals.outstanding as f64
     );
     // Ownership: this row's shares over the total, as a formula, cached at the exact fraction.
     for (r, h) in ct.holders.iter().enumerate() {
         let row = r as u32 + 1;
         assert_eq!(
-            formulas.get_value((row, 6)).unwrap(),
-            &format!("IF(E${0}=0,0,E{1}/E${0})", total_row + 1, row + 1)
+            formulas.get_value((row, fd_pct as u32)).unwrap(),
+            &format!(
+                "IF({2}${0}=0,0,{2}{1}/{2}${0})",
+                total_row + 1,
+                row + 1,
+                letter(fd)
+            )
         );
-        let cached = number(values.get_value((row, 6)).unwrap());
+        let cached = number(values.get_value((row, fd_pct as u32)).unwrap());
         let exact = h.fully_diluted as f64 / ct.totals.fully_diluted as f64;
         assert!(
             (cached - exact).abs() < 1e-15,
@@ -183,12 +193,12 @@ fn the_workbook_has_formulas_whose_cached_results_are_the_figures() {
         );
         // Plain values: the shares as numbers.
         assert_eq!(
-            number(values.get_value((row, 4)).unwrap()),
+            number(values.get_value((row, fd as u32)).unwrap()),
             h.fully_diluted as f64
         );
     }
     // The fully diluted % column sums to 100%.
-    assert!((number(values.get_value((total_row, 6)).unwrap()) - 1.0).abs() < 1e-12);
+    assert!((number(values.get_value((total_row, fd_pct as u32)).unwrap()) - 1.0).abs() < 1e-12);
 
     let r = wb.worksheet_range("rounds").unwrap();
     let series_b = (1..r.height() as u32)
@@ -213,7 +223,7 @@ fn the_workbook_carries_the_number_formats_and_a_frozen_header() {
     let ct = b.cap_table(as_of(), &b.default_rounding()).unwrap();
     let bytes = workbook(
         &[
-            tables::cap_table_by_holder(&ct, &b),
+            tables::cap_table(&ct, &b, CapTableBy::Holder, CapTableShares::FullyDiluted),
             tables::rounds(&b, None),
         ],
         "USD",

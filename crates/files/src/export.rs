@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use chrono::{NaiveDate, Utc};
 use roundbook_application::parse::date;
 use roundbook_export::tables::{self, StoredRun};
-pub use roundbook_export::tables::{CapTableBy, TableChoice};
+pub use roundbook_export::tables::{CapTableBy, CapTableShares, TableChoice};
 use roundbook_export::{to_csv, workbook, Cell, Table};
 use roundbook_ledger::{Book, CapTable, LedgerError};
 use roundbook_store::{ComputeBook, Store};
@@ -42,6 +42,8 @@ pub struct TableRequest {
     /// The cap table's date (None: today); for the journal, only entries effective by then.
     pub as_of: Option<String>,
     pub by: CapTableBy,
+    /// What the cap table counts (fully diluted by default: every column).
+    pub shares: CapTableShares,
     pub projection: ProjectionRange,
 }
 
@@ -51,6 +53,7 @@ impl TableRequest {
             table,
             as_of: None,
             by: CapTableBy::Holder,
+            shares: CapTableShares::FullyDiluted,
             projection: ProjectionRange::default(),
         }
     }
@@ -126,10 +129,7 @@ pub fn table(store: &Store, req: &TableRequest) -> FilesResult<Table> {
     Ok(match req.table {
         TableChoice::Captable => {
             let (b, t) = cap_table_book(store, as_of()?)?;
-            match req.by {
-                CapTableBy::Holder => tables::cap_table_by_holder(&t, &b),
-                CapTableBy::Class => tables::cap_table_by_class(&t, &b),
-            }
+            tables::cap_table(&t, &b, req.by, req.shares)
         }
         TableChoice::Holdings => tables::holdings(&cap_table_book(store, as_of()?)?.1),
         TableChoice::Convertibles => tables::convertibles(&cap_table_book(store, as_of()?)?.1),
@@ -186,8 +186,8 @@ pub fn workbook_sheets(
     let whole = store.load()?;
     let mut sheets = vec![
         tables::about(&b, as_of),
-        tables::cap_table_by_holder(&t, &b),
-        tables::cap_table_by_class(&t, &b),
+        tables::cap_table(&t, &b, CapTableBy::Holder, CapTableShares::FullyDiluted),
+        tables::cap_table(&t, &b, CapTableBy::Class, CapTableShares::FullyDiluted),
         tables::holdings(&t),
         tables::convertibles(&t),
         tables::journal(&whole, None),

@@ -19,8 +19,8 @@ pub mod write;
 
 pub use error::{FilesError, FilesResult};
 pub use export::{
-    export_csv, export_ocf, export_pdf, export_xlsx, table, CapTableBy, ProjectionRange,
-    TableChoice, TableRequest, Written,
+    export_csv, export_ocf, export_pdf, export_xlsx, table, CapTableBy, CapTableShares,
+    ProjectionRange, TableChoice, TableRequest, Written,
 };
 pub use import::{
     import_captable_csv, import_ocf, import_scenario, CsvImported, OcfImported, ScenarioImported,

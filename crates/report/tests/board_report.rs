@@ -174,7 +174,13 @@ fn the_demo_report_shows_the_books_figures_on_every_page() {
         .cap_table(xai_series_b_date(), &d.book.default_rounding())
         .unwrap();
     assert_eq!(table.totals.fully_diluted, 1_600_000_000);
-    assert!(text.contains("Total 1,480,000,000 40,000,000 80,000,000 1,600,000,000 100.00%"));
+    // By class, the read model's table (as `roundbook captable --by class --fully-diluted`).
+    assert!(text.contains(
+        "Total 1,480,000,000 1,480,000,000 100.0000% 40,000,000 80,000,000 1,600,000,000 100.0000%"
+    ));
+    // The largest holders, and the rest in one row.
+    assert!(text.contains("Largest holders (10 of 11 rows)"));
+    assert!(text.contains("Other holders (1) 40,000,000 0 0.0000% 40,000,000 2.5000%"));
     // Valor's 100,000,000 Series B shares at $15.00 (illustrative) = $1.5B, and the lead.
     assert!(text.contains("Valor Equity Partners 100,000,000 $15.00 $1,500,000,000.00 25.00% lead"));
 

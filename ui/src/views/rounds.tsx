@@ -1,10 +1,9 @@
 import { useState } from "preact/hooks";
 import { type AppError, call } from "../api";
 import { exactMoney, shares } from "../format";
-import { ReadTable } from "../readTable";
+import { ReadTable, SortableTable } from "../readTable";
 import type { RoundForm, RoundPreview } from "../types";
 import { Amount, Basis, ErrorNote, Exact, Field, Show, useCommand } from "../ui";
-import { CapTableTable } from "./captable";
 
 /** The fields the form edits; the app defaults the rest (pro rata, pool timing, conversions,
  * rounding). */
@@ -135,18 +134,24 @@ function Preview(props: { p: RoundPreview; committed: boolean }) {
         </dd>
       </dl>
       <div class="side-by-side">
-        <CapTableTable
-          table={props.p.before}
-          by="holder"
-          basis="fully-diluted"
-          caption={`Before, ${props.p.before.as_of}`}
-        />
-        <CapTableTable
-          table={props.p.after}
-          by="holder"
-          basis="fully-diluted"
-          caption={`After the round`}
-        />
+        <div>
+          <h3>Before, {props.p.as_of}</h3>
+          <SortableTable
+            table={props.p.before}
+            label={`Cap table before, ${props.p.as_of}`}
+            class="captable"
+            sortBy={{ header: "Fully diluted", descending: true }}
+          />
+        </div>
+        <div>
+          <h3>After the round</h3>
+          <SortableTable
+            table={props.p.after}
+            label="Cap table after the round"
+            class="captable"
+            sortBy={{ header: "Fully diluted", descending: true }}
+          />
+        </div>
       </div>
     </div>
   );

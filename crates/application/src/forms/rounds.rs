@@ -3,9 +3,9 @@
 //! the app's Rounds view), which is the same form committed on a copy or on the book.
 
 use roundbook_ledger::{
-    captable::ConvertibleRow, price_round, Book, CapTable, ClassId, Conversions, Investment,
-    ModelOutcome, NewClass, PoolTarget, PoolTiming, PricedRound, PricedRoundOutcome, Provenance,
-    RoundModel, RoundValuation,
+    captable::ConvertibleRow, price_round, Book, ClassId, Conversions, Investment, ModelOutcome,
+    NewClass, PoolTarget, PoolTiming, PricedRound, PricedRoundOutcome, Provenance, RoundModel,
+    RoundValuation,
 };
 use roundbook_store::Store;
 use serde::{Deserialize, Serialize};
@@ -13,6 +13,7 @@ use ts_rs::TS;
 
 use super::{Form, RoundingForm};
 use crate::parse::*;
+use crate::tables::{cap_table, CapTableBy, CapTableShares, TableView};
 use crate::{Error, Result};
 
 /// Whether the round's class is one the book has, or one the round creates.
@@ -175,12 +176,15 @@ pub struct RoundForm {
     pub note: String,
 }
 
-/// The round beside the cap table it changes.
+/// The round beside the cap table it changes: the read model's cap table by holder, fully
+/// diluted, on the round's date before and after it.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct RoundPreview {
     pub outcome: ModelOutcome,
-    pub before: CapTable,
-    pub after: CapTable,
+    #[ts(type = "string")]
+    pub as_of: chrono::NaiveDate,
+    pub before: TableView,
+    pub after: TableView,
 }
 
 impl RoundForm {
@@ -256,11 +260,16 @@ impl Form for RoundForm {
     type Output = RoundPreview;
     fn apply(&self, book: &mut Book) -> Result<RoundPreview> {
         let model = self.model(book)?;
-        let before = book.cap_table(model.date, &model.rounding)?;
+        let table = |book: &Book| -> Result<TableView> {
+            let t = book.cap_table(model.date, &model.rounding)?;
+            Ok(cap_table(&t, book, CapTableBy::Holder, CapTableShares::FullyDiluted).into())
+        };
+        let before = table(book)?;
         let outcome = book.commit_round_model(&model)?;
-        let after = book.cap_table(model.date, &model.rounding)?;
+        let after = table(book)?;
         Ok(RoundPreview {
             outcome,
+            as_of: model.date,
             before,
             after,
         })

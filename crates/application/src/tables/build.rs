@@ -3,11 +3,12 @@
 
 use chrono::NaiveDate;
 use roundbook_compute::{month_text, Plan, Projection, Runway};
-use roundbook_ledger::captable::{percent, CapTable};
-use roundbook_ledger::{Book, ConvertibleTerms, EntryId, Money, Movement, Provenance};
+use roundbook_ledger::captable::CapTable;
+use roundbook_ledger::{Book, ConvertibleTerms, EntryId, Money, Movement, Provenance, ShareClass};
 use rust_decimal::Decimal;
 use serde_json::Value;
 
+use super::catalogue::{CapTableBy, CapTableShares};
 use super::model::{Cell, Column, Kind, Table};
 
 /// Cash: whole cents.
@@ -31,84 +32,136 @@ fn shares(n: u64) -> Cell {
     Cell::Integer(n)
 }
 
-/// The cap table by holder: outstanding (as converted) and fully diluted, with a row
-/// for each plan's options still available for grant, so both columns add up to 100%.
-pub fn cap_table_by_holder(t: &CapTable, book: &Book) -> Table {
-    let mut table = Table::new(
-        "captable",
-        vec![
-            Column::new("Holder", Kind::Text),
-            Column::new("Basis", Kind::Text),
-            Column::new("Outstanding shares", Kind::Shares).summed(),
-            Column::new("Options", Kind::Shares).summed(),
-            Column::new("Fully diluted shares", Kind::Shares).summed(),
-            Column::new("Outstanding %", Kind::Percent).share_of(2),
-            Column::new("Fully diluted %", Kind::Percent).share_of(4),
-        ],
-    );
-    for h in &t.holders {
-        table.push(vec![
-            Cell::text(&h.name),
-            basis(h.provenance),
-            shares(h.outstanding),
-            shares(h.options),
-            shares(h.fully_diluted),
-            Cell::Decimal(h.outstanding_pct),
-            Cell::Decimal(h.fully_diluted_pct),
-        ]);
+/// A count that reads as blank when there is none (a holder without options).
+fn some_shares(n: u64) -> Cell {
+    if n == 0 {
+        Cell::Empty
+    } else {
+        Cell::Integer(n)
     }
-    for p in &t.plans {
-        let provenance = book
-            .plan(p.plan)
-            .map_or(Provenance::Recorded, |x| x.provenance);
-        table.push(vec![
-            Cell::text(format!("Available for grant: {}", p.name)),
-            basis(provenance),
-            shares(0),
-            shares(0),
-            shares(p.available),
-            Cell::Decimal(percent(0, t.totals.outstanding)),
-            Cell::Decimal(p.available_pct),
-        ]);
+}
+
+/// The cap table as of its date, one row per holder or per class, counting outstanding shares
+/// or fully diluted ones. By holder: a column per class the holders hold, then options,
+/// outstanding and fully diluted shares with their percentages, and (fully diluted) a row for
+/// each plan's options still available for grant, so both columns add up to 100%.
+pub fn cap_table(t: &CapTable, book: &Book, by: CapTableBy, counted: CapTableShares) -> Table {
+    match by {
+        CapTableBy::Holder => cap_table_by_holder(t, book, counted),
+        CapTableBy::Class => cap_table_by_class(t, book, counted),
+    }
+}
+
+fn cap_table_by_holder(t: &CapTable, book: &Book, counted: CapTableShares) -> Table {
+    let fd = counted == CapTableShares::FullyDiluted;
+    let classes: Vec<&ShareClass> = book
+        .classes()
+        .iter()
+        .filter(|c| {
+            t.holders
+                .iter()
+                .any(|h| h.holdings.iter().any(|x| x.class == c.id))
+        })
+        .collect();
+    let mut columns = vec![
+        Column::new("Holder", Kind::Text),
+        Column::new("Basis", Kind::Text),
+    ];
+    columns.extend(
+        classes
+            .iter()
+            .map(|c| Column::new(&c.name, Kind::Shares).summed()),
+    );
+    if fd {
+        columns.push(Column::new("Options", Kind::Shares).summed());
+    }
+    let outstanding = columns.len();
+    columns.push(Column::new("Outstanding", Kind::Shares).summed());
+    columns.push(Column::new("% Outstanding", Kind::Percent).share_of(outstanding));
+    if fd {
+        columns.push(Column::new("Fully diluted", Kind::Shares).summed());
+        columns.push(Column::new("% FD", Kind::Percent).share_of(outstanding + 2));
+    }
+    let mut table = Table::new(counted.table_name(CapTableBy::Holder), columns).on(t.as_of);
+    for h in t.holders.iter().filter(|h| {
+        if fd {
+            h.fully_diluted > 0
+        } else {
+            h.outstanding > 0
+        }
+    }) {
+        let mut row = vec![Cell::text(&h.name), basis(h.provenance)];
+        row.extend(classes.iter().map(|c| {
+            h.holdings
+                .iter()
+                .find(|x| x.class == c.id)
+                .map_or(Cell::Empty, |x| shares(x.shares))
+        }));
+        if fd {
+            row.push(some_shares(h.options));
+        }
+        row.extend([shares(h.outstanding), Cell::Decimal(h.outstanding_pct)]);
+        if fd {
+            row.extend([shares(h.fully_diluted), Cell::Decimal(h.fully_diluted_pct)]);
+        }
+        table.push(row);
+    }
+    if fd {
+        for p in t.plans.iter().filter(|p| p.available > 0) {
+            let mut row = vec![
+                Cell::text(format!("Available for grant: {}", p.name)),
+                Cell::Empty,
+            ];
+            row.extend((row.len()..outstanding + 2).map(|_| Cell::Empty));
+            row.extend([shares(p.available), Cell::Decimal(p.available_pct)]);
+            table.push(row);
+        }
     }
     table
 }
 
-/// The cap table by class: issued, as converted, options and pool, and both percentages.
-pub fn cap_table_by_class(t: &CapTable, book: &Book) -> Table {
-    let mut table = Table::new(
-        "captable-classes",
-        vec![
-            Column::new("Class", Kind::Text),
-            Column::new("Kind", Kind::Text),
-            Column::new("Basis", Kind::Text),
-            Column::new("Authorized", Kind::Shares),
-            Column::new("Issued shares", Kind::Shares).summed(),
-            Column::new("Outstanding as converted", Kind::Shares).summed(),
+fn cap_table_by_class(t: &CapTable, book: &Book, counted: CapTableShares) -> Table {
+    let fd = counted == CapTableShares::FullyDiluted;
+    let mut columns = vec![
+        Column::new("Class", Kind::Text),
+        Column::new("Kind", Kind::Text),
+        Column::new("Basis", Kind::Text),
+        Column::new("Authorised", Kind::Shares),
+        Column::new("Shares", Kind::Shares).summed(),
+        Column::new("As converted", Kind::Shares).summed(),
+        Column::new("% Outstanding", Kind::Percent).share_of(5),
+    ];
+    if fd {
+        columns.extend([
             Column::new("Options", Kind::Shares).summed(),
-            Column::new("Available for grant", Kind::Shares).summed(),
-            Column::new("Fully diluted shares", Kind::Shares).summed(),
-            Column::new("Outstanding %", Kind::Percent).share_of(5),
-            Column::new("Fully diluted %", Kind::Percent).share_of(8),
-        ],
-    );
+            Column::new("Pool available", Kind::Shares).summed(),
+            Column::new("Fully diluted", Kind::Shares).summed(),
+            Column::new("% FD", Kind::Percent).share_of(9),
+        ]);
+    }
+    let mut table = Table::new(counted.table_name(CapTableBy::Class), columns).on(t.as_of);
     for c in &t.classes {
         let provenance = book
             .class(c.class)
             .map_or(Provenance::Recorded, |x| x.provenance);
-        table.push(vec![
+        let mut row = vec![
             Cell::text(&c.name),
             Cell::text(c.kind.name()),
             basis(provenance),
             c.authorized.map_or(Cell::Empty, Cell::Integer),
             shares(c.shares),
             shares(c.as_converted),
-            shares(c.options),
-            shares(c.pool_available),
-            shares(c.fully_diluted),
             Cell::Decimal(c.outstanding_pct),
-            Cell::Decimal(c.fully_diluted_pct),
-        ]);
+        ];
+        if fd {
+            row.extend([
+                shares(c.options),
+                shares(c.pool_available),
+                shares(c.fully_diluted),
+                Cell::Decimal(c.fully_diluted_pct),
+            ]);
+        }
+        table.push(row);
     }
     table
 }
@@ -123,7 +176,8 @@ pub fn holdings(t: &CapTable) -> Table {
             Column::new("Shares", Kind::Shares).summed(),
             Column::new("As converted", Kind::Shares).summed(),
         ],
-    );
+    )
+    .on(t.as_of);
     for h in &t.holders {
         for x in &h.holdings {
             table.push(vec![
@@ -148,7 +202,8 @@ pub fn convertibles(t: &CapTable) -> Table {
             Column::new("Issued", Kind::Date),
             Column::new("Amount", CASH).summed(),
         ],
-    );
+    )
+    .on(t.as_of);
     for c in &t.convertibles {
         table.push(vec![
             entry_number(c.instrument),
@@ -538,7 +593,8 @@ pub fn classes(book: &Book, as_of: NaiveDate) -> Table {
             Column::new("Basis", Kind::Text),
         ],
     )
-    .in_currency(book.company.currency);
+    .in_currency(book.company.currency)
+    .on(as_of);
     let ratios = book.conversion_ratios(as_of);
     for (c, (_, ratio)) in book.classes().iter().zip(&ratios) {
         table.push(vec![
@@ -586,7 +642,8 @@ pub fn plans(t: &CapTable, book: &Book) -> Table {
             Column::new("Available", Kind::Shares),
             Column::new("Available % of fully diluted", Kind::Percent),
         ],
-    );
+    )
+    .on(t.as_of);
     for p in &t.plans {
         table.push(vec![
             u64::try_from(p.plan.0).map_or(Cell::Empty, Cell::Integer),

@@ -42,6 +42,29 @@ pub enum CapTableBy {
     Class,
 }
 
+/// What a cap table counts: the shares issued (as converted to common), or those plus every
+/// option granted and still available for grant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum CapTableShares {
+    Outstanding,
+    /// The exports' default: it holds every column the outstanding view has, and more.
+    #[default]
+    FullyDiluted,
+}
+
+impl CapTableShares {
+    /// The table's name, as a sheet or a CSV names it.
+    pub fn table_name(self, by: CapTableBy) -> &'static str {
+        match (by, self) {
+            (CapTableBy::Holder, CapTableShares::FullyDiluted) => "captable",
+            (CapTableBy::Holder, CapTableShares::Outstanding) => "captable-outstanding",
+            (CapTableBy::Class, CapTableShares::FullyDiluted) => "captable-classes",
+            (CapTableBy::Class, CapTableShares::Outstanding) => "captable-classes-outstanding",
+        }
+    }
+}
+
 impl TableChoice {
     pub const ALL: [TableChoice; 13] = [
         TableChoice::Captable,

@@ -8,5 +8,5 @@ mod catalogue;
 pub mod model;
 
 pub use build::*;
-pub use catalogue::{CapTableBy, TableChoice};
+pub use catalogue::{CapTableBy, CapTableShares, TableChoice};
 pub use model::*;

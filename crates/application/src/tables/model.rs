@@ -167,6 +167,9 @@ pub struct Table {
     /// The currency of its money columns, where the renderer shows one ("$1,000.00").
     #[ts(type = "string | null")]
     pub currency: Option<Currency>,
+    /// The date its figures stand on, where they depend on one (a cap table, the plans).
+    #[ts(type = "string | null")]
+    pub as_of: Option<NaiveDate>,
     pub columns: Vec<Column>,
     pub rows: Vec<Vec<Cell>>,
 }
@@ -176,9 +179,16 @@ impl Table {
         Table {
             name: name.to_string(),
             currency: None,
+            as_of: None,
             columns,
             rows: vec![],
         }
+    }
+
+    /// The date its figures stand on.
+    pub fn on(mut self, day: NaiveDate) -> Table {
+        self.as_of = Some(day);
+        self
     }
 
     /// The currency its money columns are in.
@@ -233,6 +243,17 @@ impl Table {
             .iter()
             .enumerate()
             .map(|(i, c)| match (i, c.total, c.kind) {
+                // The whole is all of itself: 100% exactly, not the sum of rounded shares.
+                (_, Total::Sum, _) if matches!(c.derived, Derived::ShareOfTotal { .. }) => {
+                    let Derived::ShareOfTotal { of } = c.derived else {
+                        unreachable!()
+                    };
+                    Cell::Decimal(if self.column_sum(of).is_zero() {
+                        Decimal::ZERO
+                    } else {
+                        Decimal::ONE_HUNDRED
+                    })
+                }
                 (_, Total::Sum, Kind::Shares) => {
                     Cell::Integer(u64::try_from(self.column_sum(i)).unwrap_or(u64::MAX))
                 }
@@ -242,6 +263,49 @@ impl Table {
             })
             .collect();
         Some(row)
+    }
+}
+
+impl Table {
+    /// The `n` rows largest in `column` (a numeric column), largest first, and one row that
+    /// sums the rest under `rest` ("Other holders (3)"): a page's "top holders". The totals
+    /// row is unchanged, since every row is still counted in it.
+    pub fn keep_largest(mut self, n: usize, column: usize, rest: &str) -> Table {
+        let size = |r: &Vec<Cell>| r[column].number().unwrap_or(Decimal::ZERO);
+        self.rows.sort_by_key(|r| std::cmp::Reverse(size(r)));
+        if self.rows.len() <= n {
+            return self;
+        }
+        let others = self.rows.split_off(n);
+        let mut row: Vec<Cell> = self
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(c, col)| {
+                let cells = others.iter().map(|r| &r[c]);
+                match (col.total, col.kind) {
+                    // Blank where none of the rest holds a figure (no class, no options).
+                    _ if cells.clone().all(|x| *x == Cell::Empty) => Cell::Empty,
+                    (Total::Sum, Kind::Shares) => Cell::Integer(
+                        cells
+                            .filter_map(|x| match x {
+                                Cell::Integer(n) => Some(*n),
+                                _ => None,
+                            })
+                            .sum(),
+                    ),
+                    (Total::Sum, _) => Cell::Decimal(
+                        cells
+                            .filter_map(Cell::number)
+                            .fold(Decimal::ZERO, |a, b| a + b),
+                    ),
+                    _ => Cell::Empty,
+                }
+            })
+            .collect();
+        row[0] = Cell::text(format!("{rest} ({})", others.len()));
+        self.push(row);
+        self
     }
 }
 
@@ -357,11 +421,75 @@ impl Table {
                     None => roundbook_ledger::money::group_thousands(&d.to_string()),
                 }
             }
-            (Cell::Decimal(d), Kind::Percent) => format!(
-                "{}%",
-                d.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointNearestEven)
-            ),
+            (Cell::Decimal(d), Kind::Percent) => {
+                let mut p = d
+                    .round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointNearestEven);
+                p.rescale(4);
+                format!("{p}%")
+            }
             (Cell::Decimal(d), _) => d.to_string(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Five holders of a made-up cap table, with a class column only some of them fill.
+    fn holders() -> Table {
+        let mut t = Table::new(
+            "captable",
+            vec![
+                Column::new("Holder", Kind::Text),
+                Column::new("Series A", Kind::Shares).summed(),
+                Column::new("Fully diluted", Kind::Shares).summed(),
+                Column::new("% FD", Kind::Percent).share_of(2),
+            ],
+        );
+        for (name, a, fd, pct) in [
+            ("Ada", None, 500, "50"),
+            ("Bo", Some(100), 100, "10"),
+            ("Cy", None, 250, "25"),
+            ("Di", None, 50, "5"),
+            ("Ed", None, 100, "10"),
+        ] {
+            t.push(vec![
+                Cell::text(name),
+                a.map_or(Cell::Empty, Cell::Integer),
+                Cell::Integer(fd),
+                Cell::Decimal(pct.parse().unwrap()),
+            ]);
+        }
+        t
+    }
+
+    #[test]
+    fn the_largest_rows_are_kept_and_the_rest_summed_without_changing_the_totals() {
+        let all = holders();
+        let top = all.clone().keep_largest(2, 2, "Other holders");
+        let names: Vec<String> = (0..top.rows.len()).map(|r| top.text(r, 0)).collect();
+        assert_eq!(names, ["Ada", "Cy", "Other holders (3)"]);
+        // Bo, Di and Ed: 250 shares, 25%; Bo's Series A is the only one in that column.
+        assert_eq!(top.rows[2][1], Cell::Integer(100));
+        assert_eq!(top.rows[2][2], Cell::Integer(250));
+        assert_eq!(top.rows[2][3], Cell::Decimal(Decimal::from(25)));
+        assert_eq!(top.totals(), all.totals());
+        // The whole is 100% of itself.
+        assert_eq!(top.text(0, 3), "50.0000%");
+        assert_eq!(
+            top.totals().unwrap()[3],
+            Cell::Decimal(Decimal::ONE_HUNDRED)
+        );
+    }
+
+    #[test]
+    fn a_blank_column_among_the_rest_stays_blank() {
+        let top = holders().keep_largest(1, 2, "Other holders");
+        let only_ada = holders().keep_largest(4, 2, "Other holders");
+        // Ed (100) sorts after Bo (100) as the table gave them; the rest is Di alone.
+        assert_eq!(only_ada.text(4, 0), "Other holders (1)");
+        assert_eq!(only_ada.rows[4][1], Cell::Empty);
+        assert_eq!(top.rows[1][1], Cell::Integer(100));
     }
 }

@@ -4,9 +4,9 @@ use std::path::PathBuf;
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Subcommand};
-use roundbook_application::tables::{CapTableBy, TableChoice};
+use roundbook_application::tables::{CapTableBy, CapTableShares, TableChoice};
 
-use super::cap_table_by;
+use super::{cap_table_by, cap_table_shares};
 
 #[derive(Subcommand)]
 pub enum ExportCmd {
@@ -73,6 +73,9 @@ pub struct ExportCsvArgs {
     /// The cap table by holder or by class.
     #[arg(long, value_parser = cap_table_by(), default_value = "holder")]
     pub by: CapTableBy,
+    /// What the cap table counts: every column (fully-diluted) or the shares issued only.
+    #[arg(long, value_parser = cap_table_shares(), default_value = "fully-diluted")]
+    pub shares: CapTableShares,
     #[command(flatten)]
     pub projection: ProjectionRange,
 }

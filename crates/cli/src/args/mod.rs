@@ -7,7 +7,7 @@ pub mod files;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use roundbook_application::tables::CapTableBy;
+use roundbook_application::tables::{CapTableBy, CapTableShares};
 
 #[derive(Parser)]
 #[command(
@@ -617,6 +617,17 @@ pub fn cap_table_by() -> impl clap::builder::TypedValueParser<Value = CapTableBy
     })
 }
 
+/// `--shares outstanding|fully-diluted`, parsed into what the read model's cap table counts.
+pub fn cap_table_shares() -> impl clap::builder::TypedValueParser<Value = CapTableShares> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(["outstanding", "fully-diluted"]).map(|s| {
+        match s.as_str() {
+            "outstanding" => CapTableShares::Outstanding,
+            _ => CapTableShares::FullyDiluted,
+        }
+    })
+}
+
 #[derive(Args)]
 pub struct CaptableArgs {
     /// Default: today.
@@ -627,6 +638,16 @@ pub struct CaptableArgs {
     /// Include options and the unallocated pool (see docs/captable.md for the definition).
     #[arg(long)]
     pub fully_diluted: bool,
+}
+
+impl CaptableArgs {
+    pub fn shares(&self) -> CapTableShares {
+        if self.fully_diluted {
+            CapTableShares::FullyDiluted
+        } else {
+            CapTableShares::Outstanding
+        }
+    }
 }
 
 #[derive(Args)]

@@ -65,7 +65,7 @@ pub(super) fn cover(doc: &mut Doc, ctx: &Ctx) -> f32 {
             CONTENT_WIDTH,
             "Contains illustrative figures. This book mixes recorded or public facts with \
              illustrative figures made up to complete an example; an illustrative figure is not \
-             a fact about the company. Every table says where its rows come from in its Source \
+             a fact about the company. Every table says where its rows come from in its Basis \
              column: public, illustrative or recorded.",
             9.5,
             Face::Bold,
