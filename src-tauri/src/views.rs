@@ -17,6 +17,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, AppResult};
+use roundbook_application::tables::{self, TableView};
 
 fn load(book: &Path) -> AppResult<Book> {
     Ok(Store::open(book)?.load()?)
@@ -147,21 +148,10 @@ fn round_row(b: &Book, r: &FundingRound) -> RoundRow {
 }
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
-#[ts(rename = "RoundParticipation")]
-pub struct Participation {
-    pub entry: EntryId,
-    pub investor: String,
-    pub shares: u64,
-    pub price_per_share: Option<Money>,
-    pub invested: Option<Money>,
-    pub reversed_by: Option<EntryId>,
-    pub provenance: Provenance,
-}
-
-#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct RoundDetail {
     pub round: RoundRow,
-    pub participations: Vec<Participation>,
+    /// The read model's investors table: the round's standing issuances.
+    pub investors: TableView,
 }
 
 pub fn round_detail(book: &Path, round: i64) -> AppResult<RoundDetail> {
@@ -172,36 +162,9 @@ pub fn round_detail(book: &Path, round: i64) -> AppResult<RoundDetail> {
             format!("round: no round #{round}"),
         )
     })?;
-    let mut participations = vec![];
-    for e in b.entries() {
-        if let Movement::StockIssuance {
-            holder,
-            shares,
-            price_per_share,
-            round: Some(id),
-            ..
-        } = &e.movement
-        {
-            if *id != r.id {
-                continue;
-            }
-            let invested = price_per_share
-                .map(|p| p.checked_mul(Decimal::from(*shares)))
-                .transpose()?;
-            participations.push(Participation {
-                entry: e.id,
-                investor: b.stakeholder_name(*holder).to_string(),
-                shares: *shares,
-                price_per_share: *price_per_share,
-                invested,
-                reversed_by: b.reversal_of(e.id),
-                provenance: e.provenance,
-            });
-        }
-    }
     Ok(RoundDetail {
         round: round_row(&b, r),
-        participations,
+        investors: tables::round_investors(&b, r, None).into(),
     })
 }
 

@@ -1680,7 +1680,10 @@ export type Reversed = {
 
 export type RoundDetail = {
   round: RoundRow;
-  participations: Array<RoundParticipation>;
+  /**
+   * The read model's investors table: the round's standing issuances.
+   */
+  investors: TableView;
 };
 
 /**
@@ -1720,16 +1723,6 @@ export type RoundForm = {
 };
 
 export type RoundId = number;
-
-export type RoundParticipation = {
-  entry: EntryId;
-  investor: string;
-  shares: number;
-  price_per_share: Money | null;
-  invested: Money | null;
-  reversed_by: EntryId | null;
-  provenance: Provenance;
-};
 
 /**
  * The round beside the cap table it changes: the read model's cap table by holder, fully

@@ -191,6 +191,7 @@ pub fn round_show(book: &Path, key: &str, json: bool, out: &mut String) -> CliRe
                 "round": r,
                 "class": b.class(r.class),
                 "participations": parts,
+                "investors": tables::round_investors(&b, &r, None),
                 "new_shares": new_shares,
                 "post_money_fd_shares": post_fd,
                 "new_ownership_pct": new_pct.to_string(),
@@ -237,34 +238,24 @@ pub fn round_show(book: &Path, key: &str, json: bool, out: &mut String) -> CliRe
         let _ = writeln!(out, "Note: {n}");
     }
     let _ = writeln!(out);
-    let mut t = Table::new(&[
-        ("Entry", R),
-        ("Investor", L),
-        ("Shares", R),
-        ("Price/share", R),
-        ("Invested", R),
-        ("Basis", L),
-        ("Status", L),
-    ]);
-    for p in &parts {
-        t.row(vec![
-            format!("#{}", p.entry),
-            p.name.to_string(),
-            shares(p.shares),
-            p.price_per_share.as_ref().map(price).unwrap_or_default(),
-            p.invested.as_ref().map(cents).unwrap_or_default(),
-            basis(p.provenance),
-            p.reversed_by
-                .map(|by| format!("reversed by #{by}"))
-                .unwrap_or_default(),
-        ]);
+    let investors = tables::round_investors(&b, &r, None);
+    out.push_str(&crate::table::render(&investors));
+    let reversed: Vec<String> = parts
+        .iter()
+        .filter_map(|p| p.reversed_by.map(|by| format!("#{} by #{by}", p.entry)))
+        .collect();
+    if !reversed.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nReversed issuances of this round, not counted above (see `journal`): {}.",
+            reversed.join(", ")
+        );
     }
-    out.push_str(&t.render());
     footnote(
         out,
         r.provenance != Provenance::Recorded
             || r.price_provenance != Provenance::Recorded
-            || parts.iter().any(|p| p.provenance != Provenance::Recorded),
+            || labelled(&investors),
     );
     Ok(())
 }

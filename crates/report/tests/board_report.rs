@@ -182,7 +182,9 @@ fn the_demo_report_shows_the_books_figures_on_every_page() {
     assert!(text.contains("Largest holders (10 of 11 rows)"));
     assert!(text.contains("Other holders (1) 40,000,000 0 0.0000% 40,000,000 2.5000%"));
     // Valor's 100,000,000 Series B shares at $15.00 (illustrative) = $1.5B, and the lead.
-    assert!(text.contains("Valor Equity Partners 100,000,000 $15.00 $1,500,000,000.00 25.00% lead"));
+    assert!(text.contains(
+        "6 Valor Equity Partners 100,000,000 $15.00000 $1,500,000,000.00 25.0000% lead illustrative"
+    ));
 
     // The waterfall at 3x the post-money ($72B): every class converts and the 40,000,000
     // options exercise at $0.10, so 1,520,000,000 common-equivalent shares share

@@ -3,7 +3,7 @@ import { type AppError, call } from "../api";
 import { exactMoney, shares } from "../format";
 import { ReadTable, SortableTable } from "../readTable";
 import type { RoundForm, RoundPreview } from "../types";
-import { Amount, Basis, ErrorNote, Exact, Field, Show, useCommand } from "../ui";
+import { Basis, ErrorNote, Exact, Field, Show, useCommand } from "../ui";
 
 /** The fields the form edits; the app defaults the rest (pro rata, pool timing, conversions,
  * rounding). */
@@ -69,35 +69,8 @@ function RoundDetailPanel(props: { id: number; rev: number }) {
             <dt>Lead</dt>
             <dd>{d.round.lead_name ?? "—"}</dd>
           </dl>
-          <table class="grid-table">
-            <thead>
-              <tr>
-                <th>Entry</th>
-                <th>Investor</th>
-                <th class="num">Shares</th>
-                <th class="num">Invested</th>
-                <th>Basis</th>
-              </tr>
-            </thead>
-            <tbody>
-              {d.participations.map((p) => (
-                <tr key={p.entry} class={p.reversed_by ? "reversed" : ""}>
-                  <td class="num">
-                    #{p.entry}
-                    {p.reversed_by ? ` (reversed by #${p.reversed_by})` : ""}
-                  </td>
-                  <td>{p.investor}</td>
-                  <td class="num">{shares(p.shares)}</td>
-                  <td class="num">
-                    <Amount m={p.invested} />
-                  </td>
-                  <td>
-                    <Basis p={p.provenance} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <h3>Investors in the round</h3>
+          <ReadTable table={d.investors} label={`Investors in ${d.round.name}`} />
         </div>
       )}
     </Show>

@@ -3,8 +3,10 @@
 
 use chrono::NaiveDate;
 use roundbook_compute::{month_text, Plan, Projection, Runway};
-use roundbook_ledger::captable::CapTable;
-use roundbook_ledger::{Book, ConvertibleTerms, EntryId, Money, Movement, Provenance, ShareClass};
+use roundbook_ledger::captable::{percent, CapTable};
+use roundbook_ledger::{
+    Book, ConvertibleTerms, EntryId, FundingRound, Money, Movement, Provenance, ShareClass,
+};
 use rust_decimal::Decimal;
 use serde_json::Value;
 
@@ -235,8 +237,13 @@ struct Line {
     reverses: Option<EntryId>,
 }
 
+/// Shares x price, exact, without the price's trailing zeros (a column of cash shows cents).
 fn times(shares: u64, price: Option<Money>) -> Option<Decimal> {
-    price.and_then(|p| p.amount.checked_mul(Decimal::from(shares)))
+    price.and_then(|p| {
+        p.amount
+            .checked_mul(Decimal::from(shares))
+            .map(|d| d.normalize())
+    })
 }
 
 fn terms_text(t: &ConvertibleTerms) -> String {
@@ -711,6 +718,59 @@ pub fn gpu_orders(plan: &Plan, rounds: &[roundbook_ledger::FundingRound]) -> Tab
             Cell::opt_text(round),
             basis(n.provenance),
             Cell::opt_text(n.note.clone()),
+        ]);
+    }
+    table
+}
+
+/// The investors in one round as it stands: its issuances effective by `as_of` (every one when
+/// None) and not reversed, each with what it paid and its share of the round. The reversed ones
+/// are in `participations` and the journal.
+pub fn round_investors(book: &Book, round: &FundingRound, as_of: Option<NaiveDate>) -> Table {
+    let mut table = Table::new(
+        "round-investors",
+        vec![
+            Column::new("Entry", Kind::Integer),
+            Column::new("Investor", Kind::Text),
+            Column::new("Shares", Kind::Shares).summed(),
+            Column::new("Price per share", PRICE),
+            Column::new("Shares x price", CASH).summed(),
+            Column::new("% of round", Kind::Percent).share_of(2),
+            Column::new("Lead", Kind::Text),
+            Column::new("Basis", Kind::Text),
+        ],
+    )
+    .in_currency(book.company.currency);
+    let issued: Vec<_> = book
+        .entries()
+        .iter()
+        .filter(|e| as_of.is_none_or(|d| e.effective <= d) && book.reversal_of(e.id).is_none())
+        .filter_map(|e| match &e.movement {
+            Movement::StockIssuance {
+                holder,
+                shares: n,
+                price_per_share,
+                round: Some(id),
+                ..
+            } if *id == round.id => Some((e, *holder, *n, *price_per_share)),
+            _ => None,
+        })
+        .collect();
+    let total: u64 = issued.iter().map(|x| x.2).sum();
+    for (e, holder, n, price) in issued {
+        table.push(vec![
+            entry_number(e.id),
+            Cell::text(book.stakeholder_name(holder)),
+            shares(n),
+            opt_money(price),
+            Cell::opt_decimal(times(n, price)),
+            Cell::Decimal(percent(n, total)),
+            if round.lead == Some(holder) {
+                Cell::text("lead")
+            } else {
+                Cell::Empty
+            },
+            basis(e.provenance),
         ]);
     }
     table

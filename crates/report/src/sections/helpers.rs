@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use crate::chart::{Chart, Region};
 use crate::layout::{Doc, BODY_BOTTOM, CONTENT_WIDTH, MARGIN};
 
-pub(super) fn source(p: Provenance) -> String {
+fn source(p: Provenance) -> String {
     p.name().to_string()
 }
 

@@ -1,13 +1,11 @@
 //! The last round's terms and its investors.
 
-use roundbook_ledger::captable::percent;
-use roundbook_ledger::{Movement, Participation};
-use rust_decimal::Decimal;
+use roundbook_ledger::Participation;
 
-use super::helpers::{round_source, source};
+use super::helpers::round_source;
 use super::Ctx;
-use crate::format::{exact_money, percent as pct, shares};
-use crate::layout::{Align, Doc, Table, BLACK, BODY_SIZE, GREY};
+use crate::format::{exact_money, shares};
+use crate::layout::{Doc, Table, BLACK, BODY_SIZE, GREY};
 
 pub(super) fn last_round(doc: &mut Doc, ctx: &Ctx) {
     let Some(r) = ctx.rounds.last() else {
@@ -76,59 +74,9 @@ pub(super) fn last_round(doc: &mut Doc, ctx: &Ctx) {
     }
 
     doc.subheading("Investors in the round");
-    let mut t = Table::new(&[
-        ("Investor", Align::Left),
-        ("Shares", Align::Right),
-        ("Price per share", Align::Right),
-        ("Shares x price", Align::Right),
-        ("% of round", Align::Right),
-        ("Lead", Align::Left),
-        ("Source", Align::Left),
-    ]);
-    let issued: Vec<_> = book
-        .entries()
-        .iter()
-        .filter(|e| e.effective <= ctx.input.as_of && book.reversal_of(e.id).is_none())
-        .filter_map(|e| match &e.movement {
-            Movement::StockIssuance {
-                holder,
-                shares: n,
-                price_per_share,
-                round: Some(id),
-                ..
-            } if *id == r.id => Some((*holder, *n, *price_per_share, e.provenance)),
-            _ => None,
-        })
-        .collect();
-    let total: u64 = issued.iter().map(|x| x.1).sum();
-    let mut paid_total = Decimal::ZERO;
-    for (holder, n, price, provenance) in &issued {
-        let paid = price.map(|p| p.amount * Decimal::from(*n));
-        paid_total += paid.unwrap_or_default();
-        t.row(vec![
-            book.stakeholder_name(*holder).to_string(),
-            shares(*n),
-            price.map(exact_money).unwrap_or_default(),
-            paid.map(|p| ctx.money(p)).unwrap_or_default(),
-            pct(percent(*n, total), 2),
-            if r.lead == Some(*holder) {
-                "lead".into()
-            } else {
-                String::new()
-            },
-            source(*provenance),
-        ]);
-    }
-    t.total(vec![
-        "Total".into(),
-        shares(total),
-        String::new(),
-        ctx.money(paid_total),
-        pct(percent(total, total), 2),
-        String::new(),
-        String::new(),
-    ]);
-    doc.table(&t);
+    // The read model's table, as `roundbook round show` prints it, on the report's date.
+    let investors = roundbook_application::tables::round_investors(book, r, Some(ctx.input.as_of));
+    doc.table(&Table::from_read_model(&investors).0);
 }
 
 fn participation_text(p: Participation) -> String {
