@@ -232,6 +232,10 @@ pub struct ExitView {
     pub as_of: NaiveDate,
     pub outcome: WaterfallOutcome,
     pub breakpoints: Vec<Breakpoint>,
+    /// The read model's tables of the outcome, as `roundbook waterfall` prints them.
+    pub by_class: TableView,
+    pub by_holder: TableView,
+    pub breakpoint_table: TableView,
     /// Payouts at evenly spaced exit values, for the chart.
     pub curve: Vec<WaterfallOutcome>,
     pub left_out_instruments: Vec<ConvertibleRow>,
@@ -282,10 +286,15 @@ pub fn exit_waterfall(book: &Path, form: &ExitForm) -> AppResult<ExitView> {
             &rounding,
         )?
     };
+    let outcome = waterfall(&cap, &terms, &rounding)?;
+    let points = breakpoints(&cap, &terms, &rounding)?;
     Ok(ExitView {
         as_of: day,
-        outcome: waterfall(&cap, &terms, &rounding)?,
-        breakpoints: breakpoints(&cap, &terms, &rounding)?,
+        by_class: tables::waterfall_classes(&outcome).into(),
+        by_holder: tables::waterfall_holders(&outcome).into(),
+        breakpoint_table: tables::breakpoints(&points, cur).into(),
+        outcome,
+        breakpoints: points,
         curve,
         left_out_instruments: left_out,
     })

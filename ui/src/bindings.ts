@@ -743,6 +743,12 @@ export type ExitView = {
   outcome: WaterfallOutcome;
   breakpoints: Array<Breakpoint>;
   /**
+   * The read model's tables of the outcome, as `roundbook waterfall` prints them.
+   */
+  by_class: TableView;
+  by_holder: TableView;
+  breakpoint_table: TableView;
+  /**
    * Payouts at evenly spaced exit values, for the chart.
    */
   curve: Array<WaterfallOutcome>;

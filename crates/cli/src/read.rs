@@ -481,6 +481,15 @@ pub fn waterfall(book: &Path, a: WaterfallArgs, json: bool, out: &mut String) ->
     } else {
         vec![]
     };
+    // The tables the text prints, for --json too: by class and by holder at one exit value,
+    // or the range; then the breakpoints.
+    let mut shown: Vec<tables::Table> = match outcomes.as_slice() {
+        [o] => vec![tables::waterfall_classes(o), tables::waterfall_holders(o)],
+        many => vec![tables::waterfall_range(many)],
+    };
+    if !points.is_empty() {
+        shown.push(tables::breakpoints(&points, b.company.currency));
+    }
     if json {
         print_json(
             out,
@@ -490,6 +499,7 @@ pub fn waterfall(book: &Path, a: WaterfallArgs, json: bool, out: &mut String) ->
                 "left_out_instruments": left_out,
                 "outcomes": outcomes,
                 "breakpoints": points,
+                "tables": shown,
             }),
         );
         return Ok(());
@@ -499,8 +509,7 @@ pub fn waterfall(book: &Path, a: WaterfallArgs, json: bool, out: &mut String) ->
         "{}: exit waterfall on the capitalisation of {day}",
         b.company.name
     );
-    if outcomes.len() == 1 {
-        let o = &outcomes[0];
+    if let [o] = outcomes.as_slice() {
         let mut t = Table::new(&[("", L), ("", R)]);
         t.row(vec!["Exit value".into(), cents(&o.exit_value)]);
         t.row(vec![
@@ -519,77 +528,17 @@ pub fn waterfall(book: &Path, a: WaterfallArgs, json: bool, out: &mut String) ->
             o.common_price_per_share.to_string(),
         ]);
         out.push_str(&t.render_body());
-        let _ = writeln!(out);
-        let mut t = Table::new(&[
-            ("Class", L),
-            ("Decision", L),
-            ("Shares", R),
-            ("Preference", R),
-            ("Participation", R),
-            ("Total", R),
-            ("Per share", R),
-        ]);
-        for c in &o.classes {
-            t.row(vec![
-                c.name.clone(),
-                c.decision.name().into(),
-                shares(c.shares),
-                cents(&c.preference_paid),
-                cents(&c.participation_paid),
-                cents(&c.total),
-                c.per_share.to_string(),
-            ]);
-        }
-        out.push_str(&t.render());
-        let _ = writeln!(out);
-        let mut t = Table::new(&[
-            ("Holder", L),
-            ("Shares", R),
-            ("Options exercised", R),
-            ("Exercise cost", R),
-            ("Total received", R),
-            ("Net of exercise cost", R),
-        ]);
-        for h in &o.holders {
-            t.row(vec![
-                h.holder.clone(),
-                shares(h.by_class.iter().map(|x| x.shares).sum()),
-                cents(&h.options),
-                cents(&h.exercise_cost),
-                cents(&h.total),
-                cents(&h.total.checked_sub(h.exercise_cost)?),
-            ]);
-        }
-        out.push_str(&t.render());
-    } else {
-        let mut headers: Vec<(&str, Align)> = vec![("Exit value", R), ("Net proceeds", R)];
-        let names: Vec<String> = outcomes[0].classes.iter().map(|c| c.name.clone()).collect();
-        for n in &names {
-            headers.push((n.as_str(), R));
-        }
-        let mut t = Table::new(&headers);
-        for o in &outcomes {
-            let mut row = vec![cents(&o.exit_value), cents(&o.net_proceeds)];
-            row.extend(o.classes.iter().map(|c| cents(&c.total)));
-            t.row(row);
-        }
-        out.push_str(&t.render());
     }
-    if !points.is_empty() {
-        let _ = writeln!(
-            out,
-            "\nBreakpoints (exit values where a payout changes slope):"
-        );
-        let mut t = Table::new(&[("Exit value", R), ("Class", L), ("Event", L), ("", L)]);
-        for p in &points {
-            t.row(vec![
-                cents(&p.exit_value),
-                p.class.clone(),
-                p.event.name().into(),
-                p.description.clone(),
-            ]);
+    for t in &shown {
+        if t.name == "breakpoints" {
+            let _ = writeln!(
+                out,
+                "\nBreakpoints (exit values where a payout changes slope):"
+            );
+        } else {
+            let _ = writeln!(out);
         }
-        out.push_str(&t.render());
+        out.push_str(&crate::table::render(t));
     }
     if !left_out.is_empty() {
         let _ = writeln!(

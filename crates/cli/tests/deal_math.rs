@@ -137,6 +137,33 @@ fn the_example_books_waterfall_adds_up() {
         .sum();
     // Everything but the option holders' share is paid to the classes.
     assert!(classes <= total);
+    // The tables printed: by class (with the options' row) and by holder each add up to what is
+    // distributed, and the breakpoints table lists every breakpoint.
+    let tables = w["tables"].as_array().unwrap();
+    let names: Vec<&str> = tables.iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        ["waterfall-classes", "waterfall-holders", "breakpoints"]
+    );
+    for (t, header) in [(&tables[0], "Total"), (&tables[1], "Total received")] {
+        let c = t["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|c| c["header"] == header)
+            .unwrap();
+        let sum: Decimal = t["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| dec(&r[c]))
+            .sum();
+        assert_eq!(sum, total, "{header}");
+    }
+    assert_eq!(
+        tables[2]["rows"].as_array().unwrap().len(),
+        w["breakpoints"].as_array().unwrap().len()
+    );
     // At $30B the Series B ($15.00 a share) converts: the common price is above $15.
     assert!(dec(&o["common_price_per_share"]) > Decimal::from(15));
     // Below its $6B preference the Series B takes everything.

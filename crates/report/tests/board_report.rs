@@ -214,7 +214,10 @@ fn the_demo_report_shows_the_books_figures_on_every_page() {
         "total distributed at 3x"
     );
     // At 0.5x ($12B) Series B takes its $6B preference rather than convert.
-    assert!(text.contains("takes preference $6,000,000,000.00"));
+    assert!(text.contains(
+        "Series B Preferred takes preference 400,000,000 $6,000,000,000.00 $6,000,000,000.00 $0.00 \
+         $6,000,000,000.00"
+    ));
 
     // Compute plan: 100,000 H100 at $30,000 (illustrative price) = $3B of GPU capex.
     assert!(text.contains("$30,000.00 $3,000,000,000.00"));
@@ -316,8 +319,8 @@ fn chosen_exit_values_are_shown() {
     let text = text_of(&pdf);
     for v in [
         "$1.00B ($1,000,000,000.00, chosen)",
-        "At $10.0B",
-        "At $100B",
+        "By class at $10.0B (chosen)",
+        "By class at $100B (chosen)",
     ] {
         assert!(text.contains(v), "{v} missing");
     }
@@ -397,7 +400,11 @@ fn a_book_without_rounds_or_plan_still_reports() {
     ]);
     let pdf = write_pdf(dir.path(), "acme-exits.pdf", &board_report(&input).unwrap());
     let text = text_of(&pdf);
-    assert!(text.contains("Ada Founder $1,000,000.00 $5,000,000.00 $20,000,000.00"));
+    // A row per exit value: the exit, the net proceeds, and Common's payout, all the same.
+    for v in ["$1,000,000.00", "$5,000,000.00", "$20,000,000.00"] {
+        assert!(text.contains(&format!("{v} {v} {v}")), "{v}");
+    }
+    assert!(text.contains("Ada Founder 8,000,000 $0.00 $0.00 $5,000,000.00 $5,000,000.00"));
 }
 
 #[test]

@@ -1,7 +1,8 @@
 import { useEffect, useState } from "preact/hooks";
 import { type AppError, call } from "../api";
 import { LineChart } from "../charts";
-import { compactNumber, shares } from "../format";
+import { compactNumber } from "../format";
+import { ReadTable, SortableTable } from "../readTable";
 import type { ExitForm, ExitView } from "../types";
 import { Amount, ErrorNote, Exact, Field } from "../ui";
 
@@ -99,62 +100,14 @@ export function ExitViewPage(props: { rev: number }) {
             Net proceeds <Amount m={o.net_proceeds} />, distributed{" "}
             <Amount m={o.total_distributed} />, common price per share {o.common_price_per_share}.
           </p>
-          <div class="side-by-side">
-            <table class="grid-table">
-              <caption>By class</caption>
-              <thead>
-                <tr>
-                  <th>Class</th>
-                  <th>Decision</th>
-                  <th class="num">Shares</th>
-                  <th class="num">Preference</th>
-                  <th class="num">Participation</th>
-                  <th class="num">Total</th>
-                </tr>
-              </thead>
-              <tbody>
-                {o.classes.map((c) => (
-                  <tr key={c.name}>
-                    <td>{c.name}</td>
-                    <td>{c.decision}</td>
-                    <td class="num">{shares(c.shares)}</td>
-                    <td class="num">
-                      <Amount m={c.preference_paid} />
-                    </td>
-                    <td class="num">
-                      <Amount m={c.participation_paid} />
-                    </td>
-                    <td class="num">
-                      <Amount m={c.total} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <table class="grid-table">
-              <caption>By holder</caption>
-              <thead>
-                <tr>
-                  <th>Holder</th>
-                  <th class="num">Received</th>
-                  <th class="num">Exercise cost</th>
-                </tr>
-              </thead>
-              <tbody>
-                {o.holders.map((h) => (
-                  <tr key={h.holder}>
-                    <td>{h.holder}</td>
-                    <td class="num">
-                      <Amount m={h.total} />
-                    </td>
-                    <td class="num">
-                      <Amount m={h.exercise_cost} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <h2>By class</h2>
+          <ReadTable table={view.by_class} label="Payout by class" />
+          <h2>By holder</h2>
+          <SortableTable
+            table={view.by_holder}
+            label="Payout by holder"
+            sortBy={{ header: "Total received", descending: true }}
+          />
           <h2>Payout by class over exit values, with breakpoints</h2>
           <LineChart
             label="Payout by class as the exit value grows; vertical lines mark breakpoints"
@@ -177,32 +130,8 @@ export function ExitViewPage(props: { rev: number }) {
             xFormat={(v) => compactNumber(v, "USD")}
             yFormat={(v) => compactNumber(v, "USD")}
           />
-          <table class="grid-table">
-            <caption>Breakpoints</caption>
-            <thead>
-              <tr>
-                <th class="num">Exit value</th>
-                <th>Class</th>
-                <th>Event</th>
-                <th>Detail</th>
-              </tr>
-            </thead>
-            <tbody>
-              {view.breakpoints.map((b, i) => (
-                <tr key={i}>
-                  <td class="num">
-                    <Amount m={b.exit_value} />
-                  </td>
-                  <td>
-                    {b.class}
-                    {b.holder ? ` (${b.holder})` : ""}
-                  </td>
-                  <td>{b.event}</td>
-                  <td>{b.description}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <h2>Breakpoints</h2>
+          <ReadTable table={view.breakpoint_table} label="Breakpoints" />
         </>
       )}
     </section>

@@ -6,7 +6,9 @@
 mod build;
 mod catalogue;
 pub mod model;
+mod waterfall;
 
 pub use build::*;
 pub use catalogue::{CapTableBy, CapTableShares, TableChoice};
 pub use model::*;
+pub use waterfall::*;
