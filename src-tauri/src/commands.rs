@@ -13,7 +13,7 @@ use tauri_plugin_dialog::DialogExt;
 use crate::actions::{self, record, Reversed};
 use crate::books::{self, BookInfo, NewBookForm};
 use crate::error::{AppError, AppResult, ErrorCode};
-use crate::scenarios::{self, RunRequest, RunResult, StoredRun};
+use crate::scenarios::{self, RunRequest, RunResult};
 use crate::session::Session;
 use crate::views::{self, ComputeView, ExitForm, ExitView, JournalLine, Overview};
 use roundbook_application::forms::*;
@@ -310,11 +310,6 @@ pub fn default_scenario() -> &'static str {
 #[tauri::command]
 pub fn preview_distributions(scenario: String) -> AppResult<roundbook_sim::preview::Preview> {
     scenarios::preview_distributions(&scenario)
-}
-
-#[tauri::command]
-pub fn stored_runs(s: State<'_, Session>) -> AppResult<Vec<StoredRun>> {
-    scenarios::stored_runs(&s.book())
 }
 
 /// Runs off the main thread, so the window keeps drawing; progress goes out as events at most

@@ -71,7 +71,6 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, session: Session) -> Builder<R
             set_compute_terms,
             default_scenario,
             preview_distributions,
-            stored_runs,
             run_simulation,
             cancel_simulation,
             import_export_commands::export_table,

@@ -58,17 +58,6 @@ pub struct RunResult {
     pub summary: Summary,
 }
 
-#[derive(Debug, Clone, Serialize, ts_rs::TS)]
-pub struct StoredRun {
-    pub id: i64,
-    pub seed: u64,
-    pub paths: u64,
-    pub horizon_months: u32,
-    pub backend: String,
-    pub seconds: f64,
-    pub recorded_at: String,
-}
-
 /// The library's errors as the page sees them: a scenario field's error on that field path
 /// (`compute.pue.max`), so the view shows it inline.
 fn app_error(e: RunsError) -> AppError {
@@ -149,20 +138,4 @@ pub fn run(
 /// TOML or JSON at all is refused, naming its line.
 pub fn preview_distributions(scenario: &str) -> AppResult<Preview> {
     preview::preview(scenario, PREVIEW_SAMPLES).map_err(|e| AppError::invalid(&e.path, e.message))
-}
-
-pub fn stored_runs(book: &Path) -> AppResult<Vec<StoredRun>> {
-    Ok(Store::open(book)?
-        .runs()?
-        .into_iter()
-        .map(|r| StoredRun {
-            id: r.id,
-            seed: r.seed,
-            paths: r.paths,
-            horizon_months: r.horizon_months,
-            backend: r.backend,
-            seconds: r.seconds,
-            recorded_at: r.recorded_at,
-        })
-        .collect())
 }

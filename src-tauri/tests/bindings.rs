@@ -89,7 +89,6 @@ fn roots(v: &mut Collect) {
     v.visit::<roundbook_ledger::Entry>();
     // scenarios.rs
     v.visit::<roundbook_sim::preview::Preview>();
-    v.visit::<scenarios::StoredRun>();
     v.visit::<scenarios::RunRequest>();
     v.visit::<scenarios::RunResult>();
     v.visit::<commands::Progress>();

@@ -310,7 +310,16 @@ fn a_small_simulation_runs_is_stored_and_a_bad_scenario_is_named() {
     let scenario = h.ok("default_scenario", json!({}));
     let text = scenario.as_str().unwrap();
     assert!(text.contains("[simulation]"));
-    assert_eq!(h.ok("stored_runs", json!({})).as_array().unwrap().len(), 0);
+    assert_eq!(
+        h.ok(
+            "read_table",
+            json!({ "form": { "table": "simulation-runs" } })
+        )["rows"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
     let r = h.ok(
         "run_simulation",
         json!({ "request": { "scenario": text, "paths": 4096, "seed": 7, "backend": "cpu" } }),
@@ -321,9 +330,13 @@ fn a_small_simulation_runs_is_stored_and_a_bad_scenario_is_named() {
     assert_eq!(r["summary"]["paths"], 4096);
     let p_fail = r["summary"]["p_fail"].as_f64().unwrap();
     assert!((0.0..=1.0).contains(&p_fail));
-    let stored = h.ok("stored_runs", json!({}));
-    assert_eq!(stored.as_array().unwrap().len(), 1);
-    assert_eq!(stored[0]["id"], r["id"]);
+    // The stored runs as the page lists them: the read model's table, the run's number first.
+    let stored = h.ok(
+        "read_table",
+        json!({ "form": { "table": "simulation-runs" } }),
+    );
+    assert_eq!(stored["rows"].as_array().unwrap().len(), 1);
+    assert_eq!(stored["rows"][0][0], r["id"]);
     // The same seed and paths give the same numbers.
     let again = h.ok(
         "run_simulation",
@@ -350,7 +363,16 @@ fn a_small_simulation_runs_is_stored_and_a_bad_scenario_is_named() {
         json!({ "request": { "scenario": text, "paths": 0 } }),
     );
     assert_eq!(e["field"], "paths");
-    assert_eq!(h.ok("stored_runs", json!({})).as_array().unwrap().len(), 2);
+    assert_eq!(
+        h.ok(
+            "read_table",
+            json!({ "form": { "table": "simulation-runs" } })
+        )["rows"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
     assert_eq!(
         h.ok("cancel_simulation", json!({})),
         false,

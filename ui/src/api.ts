@@ -53,7 +53,6 @@ import type {
   ScenarioImported,
   SplitForm,
   StakeholderForm,
-  StoredRun,
   TableForm,
   TableView,
   TransferForm,
@@ -105,7 +104,6 @@ export interface Commands {
   set_compute_terms: [{ form: Sent<ComputeTermsForm> }, RecordedTerms];
   default_scenario: [Record<string, never>, string];
   preview_distributions: [{ scenario: string }, Preview];
-  stored_runs: [Record<string, never>, StoredRun[]];
   run_simulation: [{ request: Sent<RunRequest, "scenario"> }, RunResult];
   cancel_simulation: [Record<string, never>, boolean];
   export_table: [{ form: Sent<TableForm, "table"> }, Exported | null];

@@ -1148,6 +1148,9 @@ export type Kind =
     }
   | {
       kind: "number";
+    }
+  | {
+      kind: "estimate";
     };
 
 export type LastRound = {
@@ -1983,16 +1986,6 @@ export type StakeholderForm = {
 export type StakeholderId = number;
 
 export type StakeholderKind = "individual" | "institution";
-
-export type StoredRun = {
-  id: number;
-  seed: number;
-  paths: number;
-  horizon_months: number;
-  backend: string;
-  seconds: number;
-  recorded_at: string;
-};
 
 export type Summary = {
   paths: number;

@@ -212,3 +212,25 @@ describe("sorting a table by a column", () => {
     expect(first).toBeLessThan(shown.indexOf("Vy Capital"));
   });
 });
+
+describe("a simulated estimate", () => {
+  it("reads as the command line prints it: four decimals, or four significant past 100,000", () => {
+    const runs: Table = {
+      name: "simulation-runs",
+      currency: null,
+      as_of: null,
+      columns: [
+        {
+          header: "Mean exit value",
+          kind: { kind: "estimate" },
+          total: "blank",
+          derived: { kind: "stated" },
+          note: false,
+          detail: false,
+        },
+      ],
+      rows: [["0.43081234"], ["164470000000.123"], ["-2.5"]],
+    };
+    expect([0, 1, 2].map((r) => cellText(runs, r, 0))).toEqual(["0.4308", "1.6447e11", "-2.5000"]);
+  });
+});

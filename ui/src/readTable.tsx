@@ -35,6 +35,12 @@ function cellOf(t: Table, cell: Cell | undefined, column: number): string {
     }
     case "percent":
       return percent(String(cell), 4);
+    case "estimate": {
+      // A simulation statistic: four decimals, or four significant ones past 100,000, as the
+      // command line prints it (crates/application/src/tables/model.rs, `estimate`).
+      const x = Number(cell);
+      return Math.abs(x) < 1e5 ? x.toFixed(4) : x.toExponential(4).replace("e+", "e");
+    }
     default:
       return String(cell);
   }

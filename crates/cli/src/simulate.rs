@@ -9,12 +9,12 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use roundbook_runs::{FinishedRun, Overrides, PreparedRun, RunOptions, RunsError};
-use roundbook_sim::cpu::{self, MEASURE_NAMES};
+use roundbook_sim::cpu;
 use roundbook_sim::scenario::Backend;
 use roundbook_store::Store;
 
 use crate::args::SimulateArgs;
-use roundbook_application::ErrorCode;
+use roundbook_application::{tables, ErrorCode};
 
 use crate::{CliError, CliResult};
 
@@ -129,11 +129,13 @@ pub fn run(book: &Path, a: SimulateArgs, json: bool, out: &mut String) -> CliRes
     }
     let mut result = result_json(file, &prepared, &finished);
     // Stored in the book when there is one: the scenario text once, the run with its summary.
+    let mut stored = None;
     if book.exists() {
         let id = roundbook_runs::record(book, &text, &prepared, &finished)
             .map_err(|e| cli_error(file, e))?;
         result["run"]["id"] = serde_json::json!(id);
         eprintln!("roundbook: stored as run #{id} in {}", book.display());
+        stored = Some(id);
     }
     if let Some(path) = &a.out {
         let text = serde_json::to_string_pretty(&result).unwrap_or_default();
@@ -147,11 +149,11 @@ pub fn run(book: &Path, a: SimulateArgs, json: bool, out: &mut String) -> CliRes
         );
         return Ok(());
     }
-    print_summary(&prepared, &finished, out);
+    print_summary(&prepared, &finished, stored, out);
     Ok(())
 }
 
-fn print_summary(p: &PreparedRun, finished: &FinishedRun, out: &mut String) {
+fn print_summary(p: &PreparedRun, finished: &FinishedRun, id: Option<i64>, out: &mut String) {
     let s = &p.scenario;
     let (summary, ran, secs) = (&finished.summary, &finished.ran, finished.seconds);
     let paths = s.simulation.paths;
@@ -180,25 +182,34 @@ fn print_summary(p: &PreparedRun, finished: &FinishedRun, out: &mut String) {
         summary.p_raise_within[2],
         summary.mean_rounds
     );
-    for (k, name) in MEASURE_NAMES.iter().enumerate() {
-        let _ = writeln!(out, "\n{name} (alive paths)          P5            P50            P95           mean    alive");
-        for m in [1usize, 6, 12, 24, 36, 48, h]
-            .into_iter()
-            .filter(|m| *m <= h)
-            .collect::<std::collections::BTreeSet<_>>()
-        {
-            let f = &summary.fans[k][m - 1];
-            let _ = writeln!(
-                out,
-                "  month {m:>3}  {:>14.4e} {:>14.4e} {:>14.4e} {:>14.4e}  {:>6.2}%",
-                f.percentiles[0],
-                f.percentiles[2],
-                f.percentiles[4],
-                f.mean,
-                summary.alive_fraction[m - 1] * 100.0
-            );
-        }
-    }
+    // The read model's fans table (as `export csv simulation-fans` writes every month), at the
+    // months a reader scans.
+    let months: std::collections::BTreeSet<u64> = [1u64, 6, 12, 24, 36, 48, h as u64]
+        .into_iter()
+        .filter(|m| *m <= h as u64)
+        .collect();
+    let run = tables::StoredRun {
+        id: id.unwrap_or(0),
+        recorded_at: String::new(),
+        scenario_sha256: p.scenario_sha256.clone(),
+        seed: s.simulation.seed,
+        paths,
+        horizon_months: s.simulation.horizon_months,
+        backend: finished.ran.backend.to_string(),
+        engine_version: roundbook_runs::ENGINE_VERSION.to_string(),
+        seconds: rust_decimal::Decimal::ZERO,
+        summary: serde_json::to_value(summary).unwrap_or_default(),
+    };
+    let mut fans = tables::simulation_fans(std::slice::from_ref(&run));
+    let month = fans
+        .columns
+        .iter()
+        .position(|c| c.header == "Month")
+        .expect("the fans table has a month column");
+    fans.rows
+        .retain(|r| matches!(r[month], tables::Cell::Integer(m) if months.contains(&m)));
+    let _ = writeln!(out, "\nFans over the paths alive each month:");
+    out.push_str(&crate::table::render(&fans));
     let _ = writeln!(
         out,
         "\nAt month {h}, over all paths (a failed path counts 0)              P5            P50            P95           mean"
@@ -261,6 +272,10 @@ fn print_summary(p: &PreparedRun, finished: &FinishedRun, out: &mut String) {
 pub fn list(book: &Path, json: bool, out: &mut String) -> CliResult {
     let store = Store::open(book)?;
     let runs = store.runs()?;
+    let table = roundbook_files::export::table(
+        &store,
+        &roundbook_files::TableRequest::new(tables::TableChoice::SimulationRuns),
+    )?;
     if json {
         let rows: Vec<serde_json::Value> = runs
             .iter()
@@ -276,29 +291,11 @@ pub fn list(book: &Path, json: bool, out: &mut String) -> CliResult {
         let _ = writeln!(
             out,
             "{}",
-            serde_json::to_string_pretty(&serde_json::json!({ "runs": rows })).unwrap_or_default()
+            serde_json::to_string_pretty(&serde_json::json!({ "runs": rows, "table": table }))
+                .unwrap_or_default()
         );
         return Ok(());
     }
-    let _ = writeln!(out, "  #  Recorded (UTC)        Scenario      Seed          Paths  Months  Backend  P(fail)  Mean exit value");
-    for r in &runs {
-        let v: serde_json::Value = serde_json::from_str(&r.summary).unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "{:>3}  {}  {}  {:>10}  {:>11}  {:>6}  {:<7}  {:>7.4}  {:>15.4e}",
-            r.id,
-            r.recorded_at
-                .get(..19)
-                .unwrap_or(&r.recorded_at)
-                .replace('T', " "),
-            r.scenario_sha256.get(..12).unwrap_or(""),
-            r.seed,
-            r.paths,
-            r.horizon_months,
-            r.backend,
-            v["p_fail"].as_f64().unwrap_or(f64::NAN),
-            v["exit_value_mean"].as_f64().unwrap_or(f64::NAN)
-        );
-    }
+    out.push_str(&crate::table::render(&table));
     Ok(())
 }

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { AppError, call, onProgress } from "../api";
+import { ReadTable } from "../readTable";
 import { Bars, FanChart, Histogram } from "../charts";
 import { compactNumber, probability } from "../format";
 import { hasInlineClasses, withoutInlineClasses } from "../preview";
@@ -164,7 +165,7 @@ function RunCharts(props: { run: RunResult }) {
 
 export function ScenariosView(props: { rev: number; changed: () => void }) {
   const scenario = useCommand("default_scenario", {}, []);
-  const stored = useCommand("stored_runs", {}, [props.rev]);
+  const stored = useCommand("read_table", { form: { table: "simulation-runs" } }, [props.rev]);
   const [text, setText] = useState<string | null>(null);
   const [paths, setPaths] = useState("20000");
   const [seed, setSeed] = useState("");
@@ -338,34 +339,7 @@ export function ScenariosView(props: { rev: number; changed: () => void }) {
         </>
       )}
       <h2>Runs stored in this book</h2>
-      <Show loaded={stored}>
-        {(list) => (
-          <table class="grid-table">
-            <thead>
-              <tr>
-                <th class="num">#</th>
-                <th>Recorded</th>
-                <th class="num">Paths</th>
-                <th class="num">Seed</th>
-                <th>Backend</th>
-                <th class="num">Seconds</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((r) => (
-                <tr key={r.id}>
-                  <td class="num">{r.id}</td>
-                  <td>{r.recorded_at}</td>
-                  <td class="num">{r.paths.toLocaleString("en-US")}</td>
-                  <td class="num">{r.seed}</td>
-                  <td>{r.backend}</td>
-                  <td class="num">{r.seconds.toFixed(2)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </Show>
+      <Show loaded={stored}>{(t) => <ReadTable table={t} label="Runs stored in this book" />}</Show>
     </section>
   );
 }

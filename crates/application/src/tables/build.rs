@@ -947,33 +947,44 @@ pub fn statistic(v: &Value) -> Cell {
 
 /// One row per stored run: its identity and headline probabilities and means.
 pub fn simulation_runs(runs: &[StoredRun]) -> Table {
+    // A reader sees the run, when, which scenario, its size and the two headline figures; the
+    // rest is a spreadsheet's.
     let mut table = Table::new(
         "simulation-runs",
         vec![
             Column::new("Run", Kind::Integer),
             Column::new("Recorded at (UTC)", Kind::Text),
-            Column::new("Scenario SHA-256", Kind::Text),
+            Column::new("Scenario", Kind::Text),
+            Column::new("Scenario SHA-256", Kind::Text).detail(),
             Column::new("Seed", Kind::Text),
             Column::new("Paths", Kind::Shares),
             Column::new("Months", Kind::Integer),
             Column::new("Backend", Kind::Text),
-            Column::new("Engine", Kind::Text),
-            Column::new("Seconds", Kind::Number),
-            Column::new("P(fail)", Kind::Number),
-            Column::new("P(raise within 6 months)", Kind::Number),
-            Column::new("P(raise within 12 months)", Kind::Number),
-            Column::new("P(raise within 24 months)", Kind::Number),
-            Column::new("Mean rounds", Kind::Number),
-            Column::new("Mean exit value", Kind::Number),
-            Column::new("Mean exit value SE", Kind::Number),
-            Column::new("Mean new money", Kind::Number),
+            Column::new("Engine", Kind::Text).detail(),
+            Column::new("Seconds", Kind::Number).detail(),
+            Column::new("P(fail)", Kind::Estimate),
+            Column::new("P(raise within 6 months)", Kind::Estimate).detail(),
+            Column::new("P(raise within 12 months)", Kind::Estimate),
+            Column::new("P(raise within 24 months)", Kind::Estimate).detail(),
+            Column::new("Mean rounds", Kind::Estimate).detail(),
+            Column::new("Mean exit value", Kind::Estimate),
+            Column::new("Mean exit value SE", Kind::Estimate).detail(),
+            Column::new("Mean new money", Kind::Estimate).detail(),
         ],
     );
     for r in runs {
         let s = &r.summary;
         table.push(vec![
             u64::try_from(r.id).map_or(Cell::Empty, Cell::Integer),
-            Cell::text(&r.recorded_at),
+            Cell::text(
+                r.recorded_at
+                    .get(..19)
+                    .unwrap_or(&r.recorded_at)
+                    .replace('T', " "),
+            ),
+            // The first 12 hex digits name a scenario among a book's few; the whole hash is
+            // the spreadsheet's.
+            Cell::text(r.scenario_sha256.get(..12).unwrap_or(&r.scenario_sha256)),
             Cell::text(&r.scenario_sha256),
             // A u64 seed does not fit a spreadsheet's double; text keeps every digit.
             Cell::text(r.seed.to_string()),
@@ -1007,15 +1018,15 @@ pub fn simulation_fans(runs: &[StoredRun]) -> Table {
             Column::new("Measure", Kind::Text),
             Column::new("Month", Kind::Integer),
             Column::new("Paths alive", Kind::Shares),
-            Column::new("Alive fraction", Kind::Number),
-            Column::new("Mean", Kind::Number),
-            Column::new("Mean SE", Kind::Number),
-            Column::new("P5", Kind::Number),
-            Column::new("P25", Kind::Number),
-            Column::new("P50", Kind::Number),
-            Column::new("P75", Kind::Number),
-            Column::new("P95", Kind::Number),
-            Column::new("Bin error", Kind::Number),
+            Column::new("Alive fraction", Kind::Estimate).detail(),
+            Column::new("Mean", Kind::Estimate),
+            Column::new("Mean SE", Kind::Estimate).detail(),
+            Column::new("P5", Kind::Estimate),
+            Column::new("P25", Kind::Estimate).detail(),
+            Column::new("P50", Kind::Estimate),
+            Column::new("P75", Kind::Estimate).detail(),
+            Column::new("P95", Kind::Estimate),
+            Column::new("Bin error", Kind::Estimate).detail(),
         ],
     );
     for r in runs {

@@ -26,8 +26,11 @@ pub enum Kind {
     /// A percentage as a number of percent (25 means 25%), as the ledger states it.
     Percent,
     Date,
-    /// A statistic of a simulation (an estimate, not a booked figure): general format.
+    /// A plain number (a seniority, a conversion ratio): general format.
     Number,
+    /// A statistic of a simulation (an estimate, not a booked figure): general format in a
+    /// spreadsheet; a reader sees four decimals, or four significant ones past 100,000.
+    Estimate,
 }
 
 /// How the totals row treats a column.
@@ -131,7 +134,7 @@ impl Cell {
                 | (Cell::Integer(_), Kind::Shares | Kind::Integer)
                 | (
                     Cell::Decimal(_),
-                    Kind::Money { .. } | Kind::Percent | Kind::Number
+                    Kind::Money { .. } | Kind::Percent | Kind::Number | Kind::Estimate
                 )
                 | (Cell::Date(_), Kind::Date)
         )
@@ -390,6 +393,20 @@ impl Kind {
     }
 }
 
+/// A simulation statistic as a reader takes it in: four decimals (a probability, a mean count),
+/// or four significant decimals of a power of ten past 100,000 (7.2344e10), as the figures are
+/// estimates whose later digits are noise. The exports keep every digit.
+fn estimate(d: Decimal) -> String {
+    use rust_decimal::prelude::ToPrimitive;
+    if d.abs() < Decimal::from(100_000) {
+        let mut r =
+            d.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointNearestEven);
+        r.rescale(4);
+        return r.to_string();
+    }
+    format!("{:.4e}", d.to_f64().unwrap_or(f64::NAN))
+}
+
 impl Table {
     /// A cell as a reader sees it in a text table or on a page: shares and money grouped by
     /// thousands, money in the table's currency with at least its column's decimals (more where
@@ -427,6 +444,7 @@ impl Table {
                 p.rescale(4);
                 format!("{p}%")
             }
+            (Cell::Decimal(d), Kind::Estimate) => estimate(*d),
             (Cell::Decimal(d), _) => d.to_string(),
         }
     }
@@ -491,5 +509,20 @@ mod tests {
         assert_eq!(only_ada.text(4, 0), "Other holders (1)");
         assert_eq!(only_ada.rows[4][1], Cell::Empty);
         assert_eq!(top.rows[1][1], Cell::Integer(100));
+    }
+
+    #[test]
+    fn a_simulated_estimate_reads_to_four_figures_and_exports_whole() {
+        let mut t = Table::new("runs", vec![Column::new("Mean exit value", Kind::Estimate)]);
+        for v in ["0.43081234", "164470000000.123", "-2.5", "99999.99999"] {
+            t.push(vec![Cell::Decimal(v.parse().unwrap())]);
+        }
+        let shown: Vec<String> = (0..4).map(|r| t.text(r, 0)).collect();
+        assert_eq!(shown, ["0.4308", "1.6447e11", "-2.5000", "100000.0000"]);
+        // The cell itself keeps every digit, for the exports.
+        assert_eq!(
+            t.rows[1][0],
+            Cell::Decimal("164470000000.123".parse().unwrap())
+        );
     }
 }
