@@ -4,9 +4,7 @@
 use std::path::Path;
 
 use chrono::{NaiveDate, Utc};
-use roundbook_compute::{
-    first_of_month, projection, use_of_proceeds, GpuOrder, Projection, Runway, Terms, UseOfProceeds,
-};
+use roundbook_compute::{first_of_month, projection, Projection, Runway};
 use roundbook_ledger::captable::ConvertibleRow;
 use roundbook_ledger::waterfall::{
     breakpoints, waterfall, waterfall_range, Breakpoint, ExitTerms, WaterfallOutcome,
@@ -191,10 +189,8 @@ pub fn journal(book: &Path) -> AppResult<Vec<JournalLine>> {
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct ComputeView {
-    pub orders: Vec<GpuOrder>,
-    pub terms: Terms,
+    /// For the chart: the orders, the terms and the use of proceeds are the read model's tables.
     pub projection: Option<Projection>,
-    pub use_of_proceeds: Vec<UseOfProceeds>,
 }
 
 /// The compute plan and `months` months of projection (none until the terms give a cash month).
@@ -204,12 +200,7 @@ pub fn compute(book: &Path, months: u32) -> AppResult<ComputeView> {
         Some(_) => Some(projection(&cb.plan, None, months)?),
         None => None,
     };
-    Ok(ComputeView {
-        use_of_proceeds: use_of_proceeds(&cb.plan, &cb.rounds)?,
-        orders: cb.plan.orders.clone(),
-        terms: cb.plan.terms.clone(),
-        projection,
-    })
+    Ok(ComputeView { projection })
 }
 
 /// The exit waterfall form: amounts as the user typed them.

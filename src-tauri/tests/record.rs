@@ -426,7 +426,7 @@ fn gpu_order(quantity: &str) -> Value {
 fn a_gpu_order_joins_the_plan_and_a_bad_one_is_named() {
     let h = harness();
     let orders = |h: &Harness| {
-        h.ok("compute", json!({ "months": 12 }))["orders"]
+        h.ok("read_table", json!({ "form": { "table": "gpu-orders" } }))["rows"]
             .as_array()
             .unwrap()
             .len()

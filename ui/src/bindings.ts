@@ -339,10 +339,10 @@ export type ComputeTermsForm = {
 };
 
 export type ComputeView = {
-  orders: Array<GpuOrder>;
-  terms: Terms;
+  /**
+   * For the chart: the orders, the terms and the use of proceeds are the read model's tables.
+   */
   projection: Projection | null;
-  use_of_proceeds: Array<UseOfProceeds>;
 };
 
 export type Convergence = {
@@ -826,31 +826,6 @@ export type FieldPreview = {
    * The field's error, naming the exact field path (`compute.pue.max`).
    */
   error: PreviewError | null;
-};
-
-/**
- * A recorded order.
- */
-export type GpuOrder = {
-  id: GpuOrderId;
-  model: string;
-  vendor: string;
-  quantity: number;
-  unit_price: Money;
-  /**
-   * The order date.
-   */
-  ordered: string;
-  /**
-   * The delivery schedule, in month order; the quantities sum to `quantity`.
-   */
-  deliveries: Array<Delivery>;
-  /**
-   * Use of proceeds: the round whose money pays for this order.
-   */
-  round: RoundId | null;
-  provenance: Provenance;
-  note: string | null;
 };
 
 /**
@@ -2068,6 +2043,7 @@ export type TableChoice =
   | "classes"
   | "plans"
   | "gpu-orders"
+  | "use-of-proceeds"
   | "compute"
   | "simulation-runs"
   | "simulation-fans";
@@ -2153,30 +2129,6 @@ export type TransferForm = {
   date: string;
   price_per_share: string;
   memo: string;
-};
-
-/**
- * A round's money and the orders it funds.
- */
-export type UseOfProceeds = {
-  round: RoundId;
-  name: string;
-  raised: Money;
-  orders: Array<GpuOrderId>;
-  gpus: number;
-  /**
-   * Quantity x unit price over the round's orders.
-   */
-  gpu_capex: Money;
-  /**
-   * Infra capex on those orders at the ratio in force.
-   */
-  infra_capex: Money;
-  allocated: Money;
-  /**
-   * raised - allocated (negative when the infra pushes past the round).
-   */
-  unallocated: Money;
 };
 
 /**

@@ -5,22 +5,27 @@
 import { listen as tauriListen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { CsvImported, Exported, ImportExportProgress, TableChoice } from "./types";
 
-/** The CSV tables in the user's words, in the order the export menu lists them. */
-export const TABLES: [TableChoice, string][] = [
-  ["captable", "Cap table"],
-  ["holdings", "Holdings (each holder's shares per class)"],
-  ["convertibles", "SAFEs and notes outstanding"],
-  ["journal", "Journal"],
-  ["rounds", "Rounds"],
-  ["participations", "Round participations"],
-  ["stakeholders", "Stakeholders"],
-  ["classes", "Share classes"],
-  ["plans", "Equity plans"],
-  ["gpu-orders", "GPU orders"],
-  ["compute", "Compute projection"],
-  ["simulation-runs", "Monte Carlo runs"],
-  ["simulation-fans", "Monte Carlo fans"],
-];
+/** Each CSV table in the user's words, in the order the export menu lists them. A Record over
+ * the generated `TableChoice`: a table added to the Rust catalogue does not compile here until
+ * it has its words. */
+const TABLE_WORDS: Record<TableChoice, string> = {
+  captable: "Cap table",
+  holdings: "Holdings (each holder's shares per class)",
+  convertibles: "SAFEs and notes outstanding",
+  journal: "Journal",
+  rounds: "Rounds",
+  participations: "Round participations",
+  stakeholders: "Stakeholders",
+  classes: "Share classes",
+  plans: "Equity plans",
+  "gpu-orders": "GPU orders",
+  "use-of-proceeds": "Use of proceeds",
+  compute: "Compute projection",
+  "simulation-runs": "Monte Carlo runs",
+  "simulation-fans": "Monte Carlo fans",
+};
+
+export const TABLES = Object.entries(TABLE_WORDS) as [TableChoice, string][];
 
 export function onImportExportProgress(
   handler: (p: ImportExportProgress) => void,

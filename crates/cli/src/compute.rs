@@ -7,7 +7,6 @@ use std::path::Path;
 
 use roundbook_compute::{
     month_text, parse_month, projection, use_of_proceeds, GpuOrder, Projection, Terms,
-    UseOfProceeds,
 };
 use roundbook_ledger::{LedgerError, Provenance};
 use roundbook_store::{ComputeBook, Store};
@@ -91,32 +90,12 @@ fn order_add(book: &Path, a: OrderAddArgs, json: bool, out: &mut String) -> CliR
     Ok(())
 }
 
-fn proceeds_table(u: &[UseOfProceeds], out: &mut String) {
-    if u.is_empty() {
+fn proceeds_table(t: &roundbook_application::tables::Table, out: &mut String) {
+    if t.rows.is_empty() {
         return;
     }
     let _ = writeln!(out, "\nUse of proceeds (infra at the ratio in force)");
-    let mut t = Table::new(&[
-        ("Round", Align::Left),
-        ("Raised", Align::Right),
-        ("GPUs", Align::Right),
-        ("GPU capex", Align::Right),
-        ("Infra capex", Align::Right),
-        ("Allocated", Align::Right),
-        ("Unallocated", Align::Right),
-    ]);
-    for p in u {
-        t.row(vec![
-            p.name.clone(),
-            cents(&p.raised),
-            shares(p.gpus),
-            cents(&p.gpu_capex),
-            cents(&p.infra_capex),
-            cents(&p.allocated),
-            cents(&p.unallocated),
-        ]);
-    }
-    out.push_str(&t.render());
+    out.push_str(&crate::table::render(t));
 }
 
 fn order_list(book: &Path, json: bool, out: &mut String) -> CliResult {
@@ -124,10 +103,16 @@ fn order_list(book: &Path, json: bool, out: &mut String) -> CliResult {
     let cb = store.load_compute()?;
     let proceeds = use_of_proceeds(&cb.plan, &cb.rounds)?;
     let t = roundbook_application::tables::gpu_orders(&cb.plan, &cb.rounds);
+    let uses = roundbook_application::tables::use_of_proceeds(&proceeds, cb.plan.currency);
     if json {
         print_json(
             out,
-            serde_json::json!({"orders": to_json(&cb.plan.orders), "use_of_proceeds": to_json(&proceeds), "table": to_json(&t)}),
+            serde_json::json!({
+                "orders": to_json(&cb.plan.orders),
+                "use_of_proceeds": to_json(&proceeds),
+                "table": to_json(&t),
+                "use_of_proceeds_table": to_json(&uses),
+            }),
         );
         return Ok(());
     }
@@ -139,7 +124,7 @@ fn order_list(book: &Path, json: bool, out: &mut String) -> CliResult {
         return Ok(());
     }
     out.push_str(&crate::table::render(&t));
-    proceeds_table(&proceeds, out);
+    proceeds_table(&uses, out);
     Ok(())
 }
 
@@ -303,7 +288,10 @@ fn show_projection(book: &Path, a: ProjectionArgs, json: bool, out: &mut String)
         return Ok(());
     }
     projection_table(&cb, &p, out);
-    proceeds_table(&proceeds, out);
+    proceeds_table(
+        &roundbook_application::tables::use_of_proceeds(&proceeds, cb.plan.currency),
+        out,
+    );
     Ok(())
 }
 

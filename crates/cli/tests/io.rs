@@ -49,6 +49,7 @@ fn every_table_exports_as_csv() {
         "classes",
         "plans",
         "gpu-orders",
+        "use-of-proceeds",
         "compute",
         "simulation-runs",
         "simulation-fans",
@@ -205,6 +206,7 @@ fn the_workbook_has_every_sheet_and_its_totals_tie_out() {
             "classes",
             "plans",
             "gpu-orders",
+            "use-of-proceeds",
             "compute",
             "simulation-runs",
             "simulation-fans"

@@ -123,6 +123,11 @@ fn stored_runs(store: &Store) -> FilesResult<Vec<StoredRun>> {
         .collect())
 }
 
+fn proceeds_table(cb: &ComputeBook) -> FilesResult<Table> {
+    let uses = roundbook_compute::use_of_proceeds(&cb.plan, &cb.rounds)?;
+    Ok(tables::use_of_proceeds(&uses, cb.plan.currency))
+}
+
 /// One table of the book, as the user chose it.
 pub fn table(store: &Store, req: &TableRequest) -> FilesResult<Table> {
     let as_of = || as_of_or_today(req.as_of.as_deref());
@@ -152,6 +157,7 @@ pub fn table(store: &Store, req: &TableRequest) -> FilesResult<Table> {
             let cb = store.load_compute()?;
             tables::gpu_orders(&cb.plan, &cb.rounds)
         }
+        TableChoice::UseOfProceeds => proceeds_table(&store.load_compute()?)?,
         TableChoice::Compute => projection_table(&store.load_compute()?, &req.projection)?,
         TableChoice::SimulationRuns => tables::simulation_runs(&stored_runs(store)?),
         TableChoice::SimulationFans => tables::simulation_fans(&stored_runs(store)?),
@@ -199,6 +205,7 @@ pub fn workbook_sheets(
     ];
     let cb = store.load_compute()?;
     sheets.push(tables::gpu_orders(&cb.plan, &cb.rounds));
+    sheets.push(proceeds_table(&cb)?);
     match projection_table(&cb, projection) {
         Ok(p) => sheets.push(p),
         Err(e) => sheets[0].push(vec![

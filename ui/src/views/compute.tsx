@@ -8,6 +8,7 @@ export function ComputeView(props: { rev: number }) {
   const [months, setMonths] = useState(36);
   const loaded = useCommand("compute", { months }, [props.rev, months]);
   const orders = useCommand("read_table", { form: { table: "gpu-orders" } }, [props.rev]);
+  const proceeds = useCommand("read_table", { form: { table: "use-of-proceeds" } }, [props.rev]);
   const projection = useCommand(
     "read_table",
     { form: { table: "compute", months: String(months) } },
@@ -39,6 +40,11 @@ export function ComputeView(props: { rev: number }) {
             <>
               <h2>GPU orders</h2>
               <Show loaded={orders}>{(t) => <ReadTable table={t} label="GPU orders" />}</Show>
+              <h2>Use of proceeds</h2>
+              <p class="muted">Infra capex at the ratio in force.</p>
+              <Show loaded={proceeds}>
+                {(t) => <ReadTable table={t} label="Use of proceeds" />}
+              </Show>
               {c.projection ? (
                 <>
                   <h2>Spend and cash by month</h2>

@@ -2,7 +2,7 @@
 //! the ledger, the compute plan or a stored run already computed; none reads a file.
 
 use chrono::NaiveDate;
-use roundbook_compute::{month_text, Plan, Projection, Runway};
+use roundbook_compute::{month_text, Plan, Projection, Runway, UseOfProceeds};
 use roundbook_ledger::captable::{percent, CapTable};
 use roundbook_ledger::{
     Book, ConvertibleTerms, EntryId, FundingRound, Money, Movement, Provenance, ShareClass,
@@ -662,6 +662,36 @@ pub fn plans(t: &CapTable, book: &Book) -> Table {
             shares(p.expired),
             shares(p.available),
             Cell::Decimal(p.available_pct),
+        ]);
+    }
+    table
+}
+
+/// Each round's use of proceeds: what it raised, the GPU orders it pays for and the infra those
+/// need at the ratio in force, and what is left (negative when the orders outrun the round).
+pub fn use_of_proceeds(uses: &[UseOfProceeds], currency: roundbook_ledger::Currency) -> Table {
+    let mut table = Table::new(
+        "use-of-proceeds",
+        vec![
+            Column::new("Round", Kind::Text),
+            Column::new("Raised", CASH).summed(),
+            Column::new("GPUs", Kind::Shares).summed(),
+            Column::new("GPU capex", CASH).summed(),
+            Column::new("Infra capex", CASH).summed(),
+            Column::new("Allocated", CASH).summed(),
+            Column::new("Unallocated", CASH).summed(),
+        ],
+    )
+    .in_currency(currency);
+    for u in uses {
+        table.push(vec![
+            Cell::text(&u.name),
+            money(u.raised),
+            shares(u.gpus),
+            money(u.gpu_capex),
+            money(u.infra_capex),
+            money(u.allocated),
+            money(u.unallocated),
         ]);
     }
     table

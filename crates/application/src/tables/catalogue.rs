@@ -25,6 +25,8 @@ pub enum TableChoice {
     Plans,
     /// The compute plan's GPU orders.
     GpuOrders,
+    /// Each round's use of proceeds: GPU and infra capex against what it raised.
+    UseOfProceeds,
     /// The compute plan's monthly projection.
     Compute,
     /// Stored Monte Carlo runs: headline probabilities and means.
@@ -66,7 +68,7 @@ impl CapTableShares {
 }
 
 impl TableChoice {
-    pub const ALL: [TableChoice; 13] = [
+    pub const ALL: [TableChoice; 14] = [
         TableChoice::Captable,
         TableChoice::Holdings,
         TableChoice::Convertibles,
@@ -77,6 +79,7 @@ impl TableChoice {
         TableChoice::Classes,
         TableChoice::Plans,
         TableChoice::GpuOrders,
+        TableChoice::UseOfProceeds,
         TableChoice::Compute,
         TableChoice::SimulationRuns,
         TableChoice::SimulationFans,
@@ -95,6 +98,7 @@ impl TableChoice {
             TableChoice::Classes => "classes",
             TableChoice::Plans => "plans",
             TableChoice::GpuOrders => "gpu-orders",
+            TableChoice::UseOfProceeds => "use-of-proceeds",
             TableChoice::Compute => "compute",
             TableChoice::SimulationRuns => "simulation-runs",
             TableChoice::SimulationFans => "simulation-fans",
@@ -114,6 +118,7 @@ impl TableChoice {
             TableChoice::Classes => "share classes with their terms",
             TableChoice::Plans => "equity plans as of a date: granted, exercised, available",
             TableChoice::GpuOrders => "the compute plan's GPU orders and their deliveries",
+            TableChoice::UseOfProceeds => "each round's GPU and infra capex against what it raised",
             TableChoice::Compute => "the compute plan's monthly projection",
             TableChoice::SimulationRuns => "stored Monte Carlo runs: probabilities and means",
             TableChoice::SimulationFans => "stored Monte Carlo runs: percentile fans",

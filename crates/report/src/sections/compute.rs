@@ -36,7 +36,11 @@ pub(super) fn runway_detail(c: ComputeInput) -> String {
     }
 }
 
-pub(super) fn compute_section(doc: &mut Doc, ctx: &Ctx, c: ComputeInput) {
+pub(super) fn compute_section(
+    doc: &mut Doc,
+    ctx: &Ctx,
+    c: ComputeInput,
+) -> Result<(), crate::ReportError> {
     let plan = c.plan;
     let p = c.projection;
     let terms = &plan.terms;
@@ -49,6 +53,12 @@ pub(super) fn compute_section(doc: &mut Doc, ctx: &Ctx, c: ComputeInput) {
         doc.paragraph(note, BODY_SIZE, GREY);
     }
     doc.space(4.0);
+    let uses = roundbook_compute::use_of_proceeds(plan, &rounds)?;
+    if !uses.is_empty() {
+        doc.subheading("Use of proceeds (infra at the ratio in force)");
+        let t = roundbook_application::tables::use_of_proceeds(&uses, plan.currency);
+        doc.table(&Table::from_read_model(&t).0);
+    }
 
     let op = &terms.operating;
     let facts = vec![
@@ -176,4 +186,5 @@ pub(super) fn compute_section(doc: &mut Doc, ctx: &Ctx, c: ComputeInput) {
         8.0,
         GREY,
     );
+    Ok(())
 }

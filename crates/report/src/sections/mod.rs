@@ -90,7 +90,7 @@ pub fn lay_out(input: &ReportInput, fonts: &Fonts) -> Result<LaidOut, ReportErro
     }
     if let Some(compute) = input.compute {
         section(&mut doc, "Compute plan and runway");
-        compute::compute_section(&mut doc, &ctx, compute);
+        compute::compute_section(&mut doc, &ctx, compute)?;
     }
     if let Some(run) = input.run {
         section(&mut doc, "Monte Carlo simulation");
