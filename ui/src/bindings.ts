@@ -1106,6 +1106,9 @@ export type Kind =
       kind: "text";
     }
   | {
+      kind: "basis";
+    }
+  | {
       kind: "shares";
     }
   | {

@@ -48,7 +48,7 @@ function cellOf(t: Table, cell: Cell | undefined, column: number): string {
 
 function isNumeric(t: Table, column: number): boolean {
   const k = t.columns[column].kind.kind;
-  return k !== "text" && k !== "date";
+  return k !== "text" && k !== "basis" && k !== "date";
 }
 
 const PROVENANCES: readonly string[] = ["recorded", "public", "illustrative"];
@@ -61,8 +61,8 @@ function shown(t: Table, row: number, column: number): ComponentChildren {
   if (col.kind.kind === "money" && col.kind.decimals <= 2 && t.currency && cell !== null) {
     return <Amount m={{ amount: String(cell), currency: t.currency }} />;
   }
-  // The Basis column holds provenance words; the page marks them as every view does.
-  if (col.header === "Basis" && typeof cell === "string" && PROVENANCES.includes(cell)) {
+  // A basis column holds provenance words; the page marks them as every view does.
+  if (col.kind.kind === "basis" && typeof cell === "string" && PROVENANCES.includes(cell)) {
     return <Basis p={cell as Provenance} />;
   }
   return cellText(t, row, column);

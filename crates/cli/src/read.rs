@@ -73,16 +73,8 @@ pub fn stakeholders(book: &Path, json: bool, out: &mut String) -> CliResult {
         return Ok(());
     }
     out.push_str(&crate::table::render(&t));
-    footnote(out, labelled(&t));
+    footnote(out, t.labelled());
     Ok(())
-}
-
-/// Whether a table's Basis column labels any row public or illustrative.
-fn labelled(t: &tables::Table) -> bool {
-    let Some(c) = t.columns.iter().position(|c| c.header == "Basis") else {
-        return false;
-    };
-    (0..t.rows.len()).any(|r| t.text(r, c) != Provenance::Recorded.name())
 }
 
 pub fn classes(book: &Path, json: bool, out: &mut String) -> CliResult {
@@ -99,7 +91,7 @@ pub fn classes(book: &Path, json: bool, out: &mut String) -> CliResult {
         "\nSeniority: higher is paid first; equal seniority is paid pari passu. Authorised: blank \
          where the book sets no limit."
     );
-    footnote(out, labelled(&t));
+    footnote(out, t.labelled());
     Ok(())
 }
 
@@ -132,7 +124,7 @@ pub fn rounds(book: &Path, json: bool, out: &mut String) -> CliResult {
         return Ok(());
     }
     out.push_str(&crate::table::render(&t));
-    footnote(out, labelled(&t));
+    footnote(out, t.labelled());
     Ok(())
 }
 
@@ -255,7 +247,7 @@ pub fn round_show(book: &Path, key: &str, json: bool, out: &mut String) -> CliRe
         out,
         r.provenance != Provenance::Recorded
             || r.price_provenance != Provenance::Recorded
-            || labelled(&investors),
+            || investors.labelled(),
     );
     Ok(())
 }
@@ -369,7 +361,7 @@ pub fn captable(book: &Path, a: CaptableArgs, json: bool, out: &mut String) -> C
             "This book contains ILLUSTRATIVE figures (see the Basis column and `journal`)."
         );
     }
-    footnote(out, labelled(&t));
+    footnote(out, t.labelled());
     Ok(())
 }
 
@@ -397,7 +389,7 @@ pub fn journal(book: &Path, a: JournalArgs, json: bool, out: &mut String) -> Cli
         return Ok(());
     }
     out.push_str(&crate::table::render(&t));
-    footnote(out, labelled(&t));
+    footnote(out, t.labelled());
     Ok(())
 }
 

@@ -39,7 +39,7 @@ pub fn workbook(tables: &[Table], currency: &str) -> Result<Vec<u8>, XlsxExportE
 /// The Excel number format of a column.
 pub fn number_format(kind: Kind, currency: &str) -> &'static str {
     match kind {
-        Kind::Text | Kind::Number | Kind::Estimate => "General",
+        Kind::Text | Kind::Basis | Kind::Number | Kind::Estimate => "General",
         Kind::Shares => "#,##0",
         Kind::Integer => "0",
         Kind::Percent => "0.00%",

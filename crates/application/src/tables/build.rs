@@ -67,7 +67,7 @@ fn cap_table_by_holder(t: &CapTable, book: &Book, counted: CapTableShares) -> Ta
         .collect();
     let mut columns = vec![
         Column::new("Holder", Kind::Text),
-        Column::new("Basis", Kind::Text),
+        Column::new("Basis", Kind::Basis),
     ];
     columns.extend(
         classes
@@ -127,7 +127,7 @@ fn cap_table_by_class(t: &CapTable, book: &Book, counted: CapTableShares) -> Tab
     let mut columns = vec![
         Column::new("Class", Kind::Text),
         Column::new("Kind", Kind::Text),
-        Column::new("Basis", Kind::Text),
+        Column::new("Basis", Kind::Basis),
         Column::new("Authorised", Kind::Shares),
         Column::new("Shares", Kind::Shares).summed(),
         Column::new("As converted", Kind::Shares).summed(),
@@ -491,7 +491,7 @@ pub fn journal(book: &Book, as_of: Option<NaiveDate>) -> Table {
             Column::new("Reverses entry", Kind::Integer).detail(),
             Column::new("Reversed by entry", Kind::Integer),
             Column::new("Memo", Kind::Text),
-            Column::new("Basis", Kind::Text),
+            Column::new("Basis", Kind::Basis),
         ],
     )
     .in_currency(book.company.currency);
@@ -544,7 +544,7 @@ pub fn rounds(book: &Book, as_of: Option<NaiveDate>) -> Table {
             Column::new("Price per share", PRICE),
             Column::new("Fully diluted before", Kind::Shares),
             Column::new("Lead", Kind::Text),
-            Column::new("Basis", Kind::Text),
+            Column::new("Basis", Kind::Basis),
             Column::new("Status", Kind::Text),
             Column::new("Note", Kind::Text).note(),
         ],
@@ -597,7 +597,7 @@ pub fn classes(book: &Book, as_of: NaiveDate) -> Table {
             Column::new("Conversion ratio", Kind::Number),
             Column::new("Anti-dilution", Kind::Text),
             Column::new("Authorised", Kind::Shares),
-            Column::new("Basis", Kind::Text),
+            Column::new("Basis", Kind::Basis),
         ],
     )
     .in_currency(book.company.currency)
@@ -712,7 +712,7 @@ pub fn gpu_orders(plan: &Plan, rounds: &[roundbook_ledger::FundingRound]) -> Tab
             Column::new("Ordered", Kind::Date),
             Column::new("Deliveries", Kind::Text),
             Column::new("Round", Kind::Text),
-            Column::new("Basis", Kind::Text),
+            Column::new("Basis", Kind::Basis),
             Column::new("Note", Kind::Text).note(),
         ],
     )
@@ -767,7 +767,7 @@ pub fn round_investors(book: &Book, round: &FundingRound, as_of: Option<NaiveDat
             Column::new("Shares x price", CASH).summed(),
             Column::new("% of round", Kind::Percent).share_of(2),
             Column::new("Lead", Kind::Text),
-            Column::new("Basis", Kind::Text),
+            Column::new("Basis", Kind::Basis),
         ],
     )
     .in_currency(book.company.currency);
@@ -821,7 +821,7 @@ pub fn participations(book: &Book) -> Table {
             Column::new("Entry", Kind::Integer),
             Column::new("Reversed by entry", Kind::Integer),
             Column::new("Memo", Kind::Text),
-            Column::new("Basis", Kind::Text),
+            Column::new("Basis", Kind::Basis),
         ],
     );
     for e in book.entries() {
@@ -861,7 +861,7 @@ pub fn stakeholders(book: &Book) -> Table {
             Column::new("Name", Kind::Text),
             Column::new("Kind", Kind::Text),
             Column::new("Relationships", Kind::Text),
-            Column::new("Basis", Kind::Text),
+            Column::new("Basis", Kind::Basis),
             Column::new("Note", Kind::Text).note(),
         ],
     );

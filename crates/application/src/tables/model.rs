@@ -15,6 +15,9 @@ use ts_rs::TS;
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Kind {
     Text,
+    /// Where a row's figures come from: `recorded`, `public` or `illustrative` (a round may say
+    /// "public terms, illustrative price"). Text in a file; a reader's surface marks it.
+    Basis,
     /// Whole shares (or options, or any count): `#,##0`.
     Shares,
     /// A whole number that is a name, not a quantity (an entry number, a seed): `0`.
@@ -130,7 +133,7 @@ impl Cell {
         matches!(
             (self, kind),
             (Cell::Empty, _)
-                | (Cell::Text(_), Kind::Text)
+                | (Cell::Text(_), Kind::Text | Kind::Basis)
                 | (Cell::Integer(_), Kind::Shares | Kind::Integer)
                 | (
                     Cell::Decimal(_),
@@ -342,6 +345,21 @@ pub struct Grid {
 }
 
 impl Table {
+    /// Whether a Basis column says any row is public or illustrative: a reader's surface then
+    /// explains the words.
+    pub fn labelled(&self) -> bool {
+        self.columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.kind == Kind::Basis)
+            .any(|(c, _)| {
+                self.rows.iter().any(|r| match &r[c] {
+                    Cell::Text(t) => t != roundbook_ledger::Provenance::Recorded.name(),
+                    _ => false,
+                })
+            })
+    }
+
     pub fn grid(&self) -> Grid {
         let shown: Vec<usize> = (0..self.columns.len())
             .filter(|&c| !self.columns[c].detail && !self.columns[c].note)
@@ -389,7 +407,7 @@ impl Table {
 impl Kind {
     /// Numbers are read right-aligned.
     pub fn is_numeric(self) -> bool {
-        !matches!(self, Kind::Text | Kind::Date)
+        !matches!(self, Kind::Text | Kind::Basis | Kind::Date)
     }
 }
 
@@ -524,5 +542,29 @@ mod tests {
             t.rows[1][0],
             Cell::Decimal("164470000000.123".parse().unwrap())
         );
+    }
+
+    #[test]
+    fn a_table_is_labelled_when_a_basis_cell_says_public_or_illustrative() {
+        let mut t = Table::new(
+            "stakeholders",
+            vec![
+                Column::new("Name", Kind::Text),
+                Column::new("Basis", Kind::Basis),
+            ],
+        );
+        t.push(vec![Cell::text("Acme"), Cell::text("recorded")]);
+        // A blank basis (a plan's row in the cap table) says nothing.
+        t.push(vec![Cell::text("Available for grant"), Cell::Empty]);
+        assert!(!t.labelled());
+        t.push(vec![
+            Cell::text("Valor Equity Partners"),
+            Cell::text("illustrative"),
+        ]);
+        assert!(t.labelled());
+        // Text that merely reads "illustrative" in another column is not a basis.
+        let mut other = Table::new("notes", vec![Column::new("Note", Kind::Text)]);
+        other.push(vec![Cell::text("illustrative")]);
+        assert!(!other.labelled());
     }
 }
