@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::harness;
+use common::{column, harness, rows};
 use std::path::Path;
 
 use roundbook_app::books;
@@ -30,15 +30,6 @@ impl common::Harness {
     fn fully_diluted(&self, as_of: &str) -> u64 {
         fully_diluted(&self.cap_table(as_of, "holder"))
     }
-}
-
-fn column(t: &Value, header: &str) -> usize {
-    t["columns"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .position(|c| c["header"] == header)
-        .unwrap_or_else(|| panic!("no column {header}"))
 }
 
 /// The fully diluted total of a cap table as the read model sends it.
@@ -310,16 +301,7 @@ fn a_small_simulation_runs_is_stored_and_a_bad_scenario_is_named() {
     let scenario = h.ok("default_scenario", json!({}));
     let text = scenario.as_str().unwrap();
     assert!(text.contains("[simulation]"));
-    assert_eq!(
-        h.ok(
-            "read_table",
-            json!({ "form": { "table": "simulation-runs" } })
-        )["rows"]
-            .as_array()
-            .unwrap()
-            .len(),
-        0
-    );
+    assert_eq!(rows(&h.table("simulation-runs")), 0);
     let r = h.ok(
         "run_simulation",
         json!({ "request": { "scenario": text, "paths": 4096, "seed": 7, "backend": "cpu" } }),
@@ -363,16 +345,7 @@ fn a_small_simulation_runs_is_stored_and_a_bad_scenario_is_named() {
         json!({ "request": { "scenario": text, "paths": 0 } }),
     );
     assert_eq!(e["field"], "paths");
-    assert_eq!(
-        h.ok(
-            "read_table",
-            json!({ "form": { "table": "simulation-runs" } })
-        )["rows"]
-            .as_array()
-            .unwrap()
-            .len(),
-        2
-    );
+    assert_eq!(rows(&h.table("simulation-runs")), 2);
     assert_eq!(
         h.ok("cancel_simulation", json!({})),
         false,

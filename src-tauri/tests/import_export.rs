@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::harness;
+use common::{column, harness};
 use std::path::{Path, PathBuf};
 
 use roundbook_app::import_export_commands::DialogSeam;
@@ -42,15 +42,6 @@ impl common::Harness {
         let t = self.cap_table("holder");
         t["totals"][column(&t, "Fully diluted")].as_u64().unwrap()
     }
-}
-
-fn column(t: &Value, header: &str) -> usize {
-    t["columns"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .position(|c| c["header"] == header)
-        .unwrap_or_else(|| panic!("no column {header}"))
 }
 
 /// A cell of the read model's JSON as a CSV writes it.

@@ -11,7 +11,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{harness, Harness};
+use common::{column, harness, rows, Harness};
 use serde_json::{json, Value};
 
 const DAY: &str = "2024-12-01";
@@ -43,15 +43,6 @@ fn cap_table(h: &Harness) -> Value {
         "classes": table("captable", "class"),
         "convertibles": table("convertibles", "holder"),
     })
-}
-
-fn column(t: &Value, header: &str) -> usize {
-    t["columns"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .position(|c| c["header"] == header)
-        .unwrap_or_else(|| panic!("no column {header}"))
 }
 
 /// The row whose first cell is `name`.
@@ -425,12 +416,7 @@ fn gpu_order(quantity: &str) -> Value {
 #[test]
 fn a_gpu_order_joins_the_plan_and_a_bad_one_is_named() {
     let h = harness();
-    let orders = |h: &Harness| {
-        h.ok("read_table", json!({ "form": { "table": "gpu-orders" } }))["rows"]
-            .as_array()
-            .unwrap()
-            .len()
-    };
+    let orders = |h: &Harness| rows(&h.table("gpu-orders"));
     let before = orders(&h);
     let o = h.ok("record_gpu_order", json!({ "form": gpu_order("1000") }));
     assert_eq!(o["quantity"], 1000, "{o}");

@@ -68,3 +68,30 @@ impl Harness {
         }
     }
 }
+
+impl Harness {
+    /// One of the read model's tables as the page receives it.
+    pub fn table(&self, table: &str) -> Value {
+        self.ok(
+            "read_table",
+            serde_json::json!({ "form": { "table": table } }),
+        )
+    }
+}
+
+/// The index of the column with this header in a table the page receives.
+#[allow(dead_code)]
+pub fn column(t: &Value, header: &str) -> usize {
+    t["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|c| c["header"] == header)
+        .unwrap_or_else(|| panic!("no column {header}"))
+}
+
+/// How many rows a table the page receives holds.
+#[allow(dead_code)]
+pub fn rows(t: &Value) -> usize {
+    t["rows"].as_array().unwrap().len()
+}
