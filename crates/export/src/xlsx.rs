@@ -86,7 +86,9 @@ fn write_sheet(ws: &mut Worksheet, t: &Table, currency: &str) -> Result<(), Xlsx
         .collect();
     let n = t.rows.len() as u32;
     let totals_row = n + 1;
-    let sums: Vec<Decimal> = (0..t.columns.len()).map(|c| t.column_sum(c)).collect();
+    // None where a column's sum is past a decimal's range: its formulas are written without a
+    // cached result, and the spreadsheet computes them.
+    let sums: Vec<Option<Decimal>> = (0..t.columns.len()).map(|c| t.column_sum(c)).collect();
     for (r, row) in t.rows.iter().enumerate() {
         let xr = r as u32 + 1;
         for (c, cell) in row.iter().enumerate() {
@@ -94,11 +96,14 @@ fn write_sheet(ws: &mut Worksheet, t: &Table, currency: &str) -> Result<(), Xlsx
             match (col.derived, cell) {
                 (Derived::ShareOfTotal { of }, Cell::Decimal(_)) => {
                     let part = t.rows[r][of].number().unwrap_or(Decimal::ZERO);
-                    let exact = part.checked_div(sums[of]).unwrap_or(Decimal::ZERO);
+                    let exact = sums[of].map(|s| part.checked_div(s).unwrap_or(Decimal::ZERO));
                     let part_ref = row_col_to_cell(xr, col_num(of));
                     let total_ref = format!("{}${}", column_letters(of), totals_row + 1);
-                    let f = Formula::new(format!("=IF({total_ref}=0,0,{part_ref}/{total_ref})"))
-                        .set_result(exact.normalize().to_string());
+                    let f = Formula::new(format!("=IF({total_ref}=0,0,{part_ref}/{total_ref})"));
+                    let f = match exact {
+                        Some(x) => f.set_result(x.normalize().to_string()),
+                        None => f,
+                    };
                     ws.write_formula_with_format(xr, col_num(c), f, &formats[c])?;
                 }
                 _ => write_cell(ws, xr, col_num(c), cell, col.kind, &formats[c])?,
@@ -112,18 +117,21 @@ fn write_sheet(ws: &mut Worksheet, t: &Table, currency: &str) -> Result<(), Xlsx
             match col.total {
                 Total::Sum if n > 0 => {
                     let cached = match col.derived {
-                        Derived::ShareOfTotal { of } => t
-                            .rows
-                            .iter()
-                            .map(|r| {
-                                r[of]
-                                    .number()
-                                    .unwrap_or(Decimal::ZERO)
-                                    .checked_div(sums[of])
-                                    .unwrap_or(Decimal::ZERO)
-                            })
-                            .fold(Decimal::ZERO, |a, b| a + b),
-                        Derived::Stated if col.kind == Kind::Percent => percent_fraction(sums[c]),
+                        Derived::ShareOfTotal { of } => sums[of].map(|s| {
+                            t.rows
+                                .iter()
+                                .map(|r| {
+                                    r[of]
+                                        .number()
+                                        .unwrap_or(Decimal::ZERO)
+                                        .checked_div(s)
+                                        .unwrap_or(Decimal::ZERO)
+                                })
+                                .fold(Decimal::ZERO, |a, b| a.saturating_add(b))
+                        }),
+                        Derived::Stated if col.kind == Kind::Percent => {
+                            sums[c].map(percent_fraction)
+                        }
                         Derived::Stated => sums[c],
                     };
                     let range = format!(
@@ -131,8 +139,11 @@ fn write_sheet(ws: &mut Worksheet, t: &Table, currency: &str) -> Result<(), Xlsx
                         row_col_to_cell(1, col_num(c)),
                         row_col_to_cell(n, col_num(c))
                     );
-                    let formula = Formula::new(format!("=SUM({range})"))
-                        .set_result(cached.normalize().to_string());
+                    let formula = Formula::new(format!("=SUM({range})"));
+                    let formula = match cached {
+                        Some(x) => formula.set_result(x.normalize().to_string()),
+                        None => formula,
+                    };
                     ws.write_formula_with_format(totals_row, col_num(c), formula, f)?;
                 }
                 Total::Sum => {

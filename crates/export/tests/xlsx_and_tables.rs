@@ -124,7 +124,7 @@ fn every_builder_gives_rows_that_fit_its_columns() {
     // The journal holds every entry; participations are the rounds' issuances.
     assert_eq!(built[4].rows.len(), b.entries().len());
     let invested: Decimal = b.rounds().iter().map(|r| r.amount_raised.amount).sum();
-    let paid = built[6].column_sum(6);
+    let paid = built[6].column_sum(6).unwrap();
     // Shares x price is at most what was invested: shares are rounded down (docs/rounding.md).
     assert!(
         paid <= invested && invested - paid < dec("100"),

@@ -231,12 +231,10 @@ impl Table {
         self.columns.iter().any(|c| c.total == Total::Sum)
     }
 
-    /// The exact sum of a column's numbers.
-    pub fn column_sum(&self, col: usize) -> Decimal {
-        self.rows
-            .iter()
-            .filter_map(|r| r[col].number())
-            .fold(Decimal::ZERO, |a, b| a + b)
+    /// The exact sum of a column's numbers; None when it is past what a decimal holds (about
+    /// 7.9e28), which a book of accepted entries can reach (eight prices of 1e28 - 1).
+    pub fn column_sum(&self, col: usize) -> Option<Decimal> {
+        exact_sum(self.rows.iter().filter_map(|r| r[col].number()))
     }
 
     /// The totals row: "Total" in the first column, sums where asked, blank elsewhere.
@@ -254,16 +252,17 @@ impl Table {
                     let Derived::ShareOfTotal { of } = c.derived else {
                         unreachable!()
                     };
-                    Cell::Decimal(if self.column_sum(of).is_zero() {
-                        Decimal::ZERO
-                    } else {
-                        Decimal::ONE_HUNDRED
-                    })
+                    match self.column_sum(of) {
+                        Some(s) if s.is_zero() => Cell::Decimal(Decimal::ZERO),
+                        _ => Cell::Decimal(Decimal::ONE_HUNDRED),
+                    }
                 }
-                (_, Total::Sum, Kind::Shares) => {
-                    Cell::Integer(u64::try_from(self.column_sum(i)).unwrap_or(u64::MAX))
-                }
-                (_, Total::Sum, _) => Cell::Decimal(self.column_sum(i)),
+                // A total too large to state exactly is left blank rather than wrong.
+                (_, Total::Sum, Kind::Shares) => self
+                    .column_sum(i)
+                    .and_then(|s| u64::try_from(s).ok())
+                    .map_or(Cell::Empty, Cell::Integer),
+                (_, Total::Sum, _) => Cell::opt_decimal(self.column_sum(i)),
                 (0, Total::Blank, _) => Cell::text("Total"),
                 _ => Cell::Empty,
             })
@@ -300,11 +299,7 @@ impl Table {
                             })
                             .sum(),
                     ),
-                    (Total::Sum, _) => Cell::Decimal(
-                        cells
-                            .filter_map(Cell::number)
-                            .fold(Decimal::ZERO, |a, b| a + b),
-                    ),
+                    (Total::Sum, _) => Cell::opt_decimal(exact_sum(cells.filter_map(Cell::number))),
                     _ => Cell::Empty,
                 }
             })
@@ -313,6 +308,11 @@ impl Table {
         self.push(row);
         self
     }
+}
+
+/// The exact sum, or None past a decimal's range.
+fn exact_sum(mut values: impl Iterator<Item = Decimal>) -> Option<Decimal> {
+    values.try_fold(Decimal::ZERO, |a, b| a.checked_add(b))
 }
 
 /// A table as a reader's surface receives it (the app's page, `--json`): the table, and its
@@ -566,5 +566,31 @@ mod tests {
         let mut other = Table::new("notes", vec![Column::new("Note", Kind::Text)]);
         other.push(vec![Cell::text("illustrative")]);
         assert!(!other.labelled());
+    }
+
+    /// Eight prices of 1e28 - 1 were each accepted; their sum is past a decimal's range.
+    #[test]
+    fn a_total_past_a_decimals_range_is_blank_not_wrong() {
+        let mut t = Table::new(
+            "journal",
+            vec![
+                Column::new("Entry", Kind::Text),
+                Column::new("Amount", Kind::Money { decimals: 2 }).summed(),
+                Column::new("Shares", Kind::Shares).summed(),
+            ],
+        );
+        for _ in 0..8 {
+            t.push(vec![
+                Cell::text("issue"),
+                Cell::Decimal("9999999999999999999999999999".parse().unwrap()),
+                Cell::Integer(u64::MAX / 4),
+            ]);
+        }
+        assert_eq!(t.column_sum(1), None);
+        let totals = t.totals().unwrap();
+        assert_eq!(totals[1], Cell::Empty);
+        // 8 x (u64::MAX / 4) is a decimal, but not a count of shares a u64 holds.
+        assert_eq!(totals[2], Cell::Empty);
+        assert_eq!(t.grid().totals.unwrap()[1], "");
     }
 }

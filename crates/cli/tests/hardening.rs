@@ -1,0 +1,60 @@
+//! Hostile input, tried as an attacker would: values at the edge of what the book accepts, files
+//! that are not files, dates in other grammars, names that look like ids. Each test here failed
+//! before its fix.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+/// A book whose every value was accepted: eight issuances at the largest price a decimal with
+/// five places holds, each 1 share.
+fn book_at_the_edge() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (dir, book) = temp_book();
+    ok(&book, &words("init --name Acme --founded 2020-01-01"));
+    ok(&book, &words("stakeholder add A"));
+    ok(&book, &words("class add Common --kind common"));
+    for _ in 0..8 {
+        ok(
+            &book,
+            &words(
+                "issue --holder A --class Common --shares 1 --date 2021-01-01 --price 9999999999999999999999999999",
+            ),
+        );
+    }
+    (dir, book)
+}
+
+fn out(dir: &Path, name: &str) -> String {
+    dir.join(name).display().to_string()
+}
+
+#[test]
+fn a_book_of_accepted_values_exports_even_when_its_totals_outgrow_a_decimal() {
+    let (dir, book) = book_at_the_edge();
+    for args in [
+        vec!["export", "xlsx", "--out", &out(dir.path(), "b.xlsx")],
+        vec![
+            "export",
+            "csv",
+            "journal",
+            "--out",
+            &out(dir.path(), "j.csv"),
+        ],
+        vec![
+            "export",
+            "csv",
+            "participations",
+            "--out",
+            &out(dir.path(), "p.csv"),
+        ],
+        vec!["export", "pdf", "--out", &out(dir.path(), "b.pdf")],
+    ] {
+        let o = run(&book, &args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    }
+    let text = std::fs::read_to_string(dir.path().join("j.csv")).unwrap();
+    assert_eq!(text.lines().count(), 1 + 8, "header and every entry");
+    assert!(text.contains("9999999999999999999999999999.00"), "{text}");
+}
