@@ -58,3 +58,32 @@ fn a_book_of_accepted_values_exports_even_when_its_totals_outgrow_a_decimal() {
     assert_eq!(text.lines().count(), 1 + 8, "header and every entry");
     assert!(text.contains("9999999999999999999999999999.00"), "{text}");
 }
+
+#[test]
+fn a_29_digit_price_is_refused_in_the_csv_import_and_on_the_command_line() {
+    let (dir, book) = temp_book();
+    ok(&book, &words("init --name Acme --founded 2020-01-01"));
+    ok(&book, &words("stakeholder add A"));
+    ok(&book, &words("class add Common --kind common"));
+    let csv = dir.path().join("big.csv");
+    std::fs::write(
+        &csv,
+        "date,holder,class,shares,price_per_share\n2021-01-01,A,Common,1,79228162514264337593543950335\n",
+    )
+    .unwrap();
+    let before = snapshot(&book);
+    let o = run(&book, &["import", "csv", csv.to_str().unwrap()]);
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(
+        e.contains("line 2") && e.contains("price_per_share") && e.contains("28"),
+        "{e}"
+    );
+    let o = run(
+        &book,
+        &words("issue --holder A --class Common --shares 1 --date 2021-01-01 --price 79228162514264337593543950335"),
+    );
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("price"), "{}", stderr(&o));
+    assert_same(&before, &snapshot(&book), "a refused 29-digit price");
+}

@@ -197,6 +197,16 @@ pub fn parse_decimal(field: &'static str, text: &str) -> Result<Decimal, LedgerE
             format!("'{text}' is not a decimal number (write e.g. 6000000000 or 15.25)"),
         ));
     }
+    // 28 digits are exact in every decimal; a 29th fits only below 7.9e28, so a decimal that
+    // takes it is refused as any other 29-digit one is (the documented bound).
+    let (whole, fraction) = body.split_once('.').unwrap_or((body, ""));
+    let digits = whole.trim_start_matches('0').len() + fraction.trim_end_matches('0').len();
+    if digits > 28 {
+        return Err(LedgerError::invalid(
+            field,
+            format!("'{text}' has more digits than an exact decimal can hold (28)"),
+        ));
+    }
     let d = Decimal::from_str_exact(t).map_err(|_| {
         LedgerError::invalid(
             field,
@@ -270,6 +280,21 @@ mod tests {
         let b = Money::new(dec!(1), "EUR".parse().unwrap());
         let err = a.checked_add(b).unwrap_err();
         assert_eq!(err.field(), Some("currency"));
+    }
+
+    /// The docs promise a decimal of more than 28 digits is refused; Decimal::MAX has 29 and
+    /// used to be taken.
+    #[test]
+    fn a_decimal_of_more_than_28_digits_is_refused() {
+        let max = "79228162514264337593543950335";
+        let e = parse_decimal("price_per_share", max).unwrap_err();
+        assert_eq!(e.field(), Some("price_per_share"));
+        assert!(e.to_string().contains("28"), "{e}");
+        assert!(parse_decimal("x", "9999999999999999999999999999").is_ok());
+        // Leading zeros and trailing zeros in the fraction add no digits.
+        assert!(parse_decimal("x", "000123.4500").is_ok());
+        assert!(parse_decimal("x", "0.1234567890123456789012345678").is_ok());
+        assert!(parse_decimal("x", "1.1234567890123456789012345678").is_err());
     }
 
     #[test]
