@@ -82,6 +82,25 @@ fn result_json(file: &Path, p: &PreparedRun, f: &FinishedRun) -> serde_json::Val
     serde_json::json!({ "run": meta, "summary": f.summary, "holders": f.holders, "finals": finals })
 }
 
+/// Storing a run and writing its file: the library's error (named against the scenario file) or
+/// the file's.
+enum RunsOrCli {
+    Runs(RunsError),
+    Cli(CliError),
+}
+
+impl From<RunsError> for RunsOrCli {
+    fn from(e: RunsError) -> RunsOrCli {
+        RunsOrCli::Runs(e)
+    }
+}
+
+impl From<CliError> for RunsOrCli {
+    fn from(e: CliError) -> RunsOrCli {
+        RunsOrCli::Cli(e)
+    }
+}
+
 pub fn run(book: &Path, a: SimulateArgs, json: bool, out: &mut String) -> CliResult {
     let file = a.scenario.as_path();
     let text = std::fs::read_to_string(file).map_err(|e| CliError::io(file, e))?;
@@ -110,6 +129,16 @@ pub fn run(book: &Path, a: SimulateArgs, json: bool, out: &mut String) -> CliRes
             eprint!("\rsimulating [{bar}] {pct:>3}% {done}/{paths} paths");
         }
     };
+    // A file that cannot be written is found before the run, not after it.
+    if let Some(path) = &a.out {
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+        if dir.is_some_and(|d| !d.is_dir()) {
+            return Err(CliError::invalid(
+                "out",
+                format!("{}: no such folder to write the result in", path.display()),
+            ));
+        }
+    }
     if a.batch == Some(0) {
         return Err(CliError::invalid("batch", "must be at least 1 path"));
     }
@@ -128,18 +157,31 @@ pub fn run(book: &Path, a: SimulateArgs, json: bool, out: &mut String) -> CliRes
         eprintln!("roundbook: {notice}");
     }
     let mut result = result_json(file, &prepared, &finished);
-    // Stored in the book when there is one: the scenario text once, the run with its summary.
+    // The result file is written inside the transaction that stores the run: a file that cannot
+    // be written leaves the book as it was.
+    let write_out = |result: &serde_json::Value| -> CliResult {
+        match &a.out {
+            Some(path) => {
+                let text = serde_json::to_string_pretty(result).unwrap_or_default();
+                roundbook_files::write_atomically(path, text.as_bytes())
+            }
+            None => Ok(()),
+        }
+    };
     let mut stored = None;
     if book.exists() {
-        let id = roundbook_runs::record(book, &text, &prepared, &finished)
-            .map_err(|e| cli_error(file, e))?;
-        result["run"]["id"] = serde_json::json!(id);
+        let id = roundbook_runs::record_then(book, &text, &prepared, &finished, |id| {
+            result["run"]["id"] = serde_json::json!(id);
+            write_out(&result).map_err(RunsOrCli::Cli)
+        })
+        .map_err(|e| match e {
+            RunsOrCli::Runs(e) => cli_error(file, e),
+            RunsOrCli::Cli(e) => e,
+        })?;
         eprintln!("roundbook: stored as run #{id} in {}", book.display());
         stored = Some(id);
-    }
-    if let Some(path) = &a.out {
-        let text = serde_json::to_string_pretty(&result).unwrap_or_default();
-        std::fs::write(path, text).map_err(|e| CliError::io(path, e))?;
+    } else {
+        write_out(&result)?;
     }
     if json {
         let _ = writeln!(

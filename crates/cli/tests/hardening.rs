@@ -87,3 +87,77 @@ fn a_29_digit_price_is_refused_in_the_csv_import_and_on_the_command_line() {
     assert!(stderr(&o).contains("price"), "{}", stderr(&o));
     assert_same(&before, &snapshot(&book), "a refused 29-digit price");
 }
+
+const SCENARIO: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../assets/scenarios/xai-series-b.toml"
+);
+
+fn stored_runs(book: &Path) -> usize {
+    json(book, &["runs"])["runs"].as_array().unwrap().len()
+}
+
+#[test]
+fn a_simulation_whose_result_file_cannot_be_written_stores_nothing() {
+    let (dir, book) = demo_book();
+    let before = snapshot(&book);
+    // No such folder: refused before the run, naming --out.
+    let o = run(
+        &book,
+        &[
+            "simulate",
+            SCENARIO,
+            "--paths",
+            "2000",
+            "--backend",
+            "cpu",
+            "--out",
+            "/nonexistent/x.json",
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("out"), "{}", stderr(&o));
+    assert_same(
+        &before,
+        &snapshot(&book),
+        "simulate --out /nonexistent/x.json",
+    );
+    // A folder that exists but a file that cannot be written (the path is a folder): the run
+    // is computed, and not kept when its file fails.
+    let taken = dir.path().join("taken");
+    std::fs::create_dir(&taken).unwrap();
+    let o = run(
+        &book,
+        &[
+            "simulate",
+            SCENARIO,
+            "--paths",
+            "2000",
+            "--backend",
+            "cpu",
+            "--out",
+            taken.to_str().unwrap(),
+        ],
+    );
+    assert!(!o.status.success(), "{}", stdout(&o));
+    assert_eq!(stored_runs(&book), 0, "{}", stderr(&o));
+    // And with a good file, the run is kept and the file names it.
+    let file = dir.path().join("run.json");
+    ok(
+        &book,
+        &[
+            "simulate",
+            SCENARIO,
+            "--paths",
+            "2000",
+            "--backend",
+            "cpu",
+            "--out",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(stored_runs(&book), 1);
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(written["run"]["id"], 1);
+}

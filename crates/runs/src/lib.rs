@@ -216,9 +216,21 @@ pub fn run(p: &PreparedRun, o: &RunOptions) -> Result<FinishedRun, RunsError> {
 /// Stores the run in the book (the scenario text once per distinct text, then the run with its
 /// summary), in one transaction; returns the run's id.
 pub fn record(book: &Path, text: &str, p: &PreparedRun, f: &FinishedRun) -> Result<i64, RunsError> {
+    record_then(book, text, p, f, |_| Ok::<(), RunsError>(()))
+}
+
+/// Stores the run and hands its number to `then` (the command line writes `--out` there): the
+/// run stays in the book only if `then` succeeds.
+pub fn record_then<E: From<RunsError>>(
+    book: &Path,
+    text: &str,
+    p: &PreparedRun,
+    f: &FinishedRun,
+    then: impl FnOnce(i64) -> Result<(), E>,
+) -> Result<i64, E> {
     let summary_json = serde_json::to_string(&f.summary).unwrap_or_default();
     let s = &p.scenario.simulation;
-    Ok(Store::open(book)?.record_run(&NewRun {
+    let run = NewRun {
         scenario_text: text,
         scenario_sha256: &p.scenario_sha256,
         seed: s.seed,
@@ -229,5 +241,24 @@ pub fn record(book: &Path, text: &str, p: &PreparedRun, f: &FinishedRun) -> Resu
         engine_version: ENGINE_VERSION,
         seconds: f.seconds,
         summary_json: &summary_json,
-    })?)
+    };
+    let mut store = Store::open(book).map_err(RunsError::from)?;
+    store
+        .record_run_then(&run, |id| then(id).map_err(Step::Then))
+        .map_err(|e| match e {
+            Step::Store(e) => E::from(RunsError::from(e)),
+            Step::Then(e) => e,
+        })
+}
+
+/// Which part of storing a run failed: the store, or the caller's step inside its transaction.
+enum Step<E> {
+    Store(roundbook_store::StoreError),
+    Then(E),
+}
+
+impl<E> From<roundbook_store::StoreError> for Step<E> {
+    fn from(e: roundbook_store::StoreError) -> Step<E> {
+        Step::Store(e)
+    }
 }

@@ -6,6 +6,7 @@ use rusqlite::{params, OptionalExtension, TransactionBehavior};
 
 use crate::error::Result;
 use crate::Store;
+use crate::StoreError;
 
 /// What a stored run says about itself.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,45 +41,24 @@ pub struct NewRun<'a> {
 impl Store {
     /// Stores a run (and its scenario, if this text is new); returns the run's id.
     pub fn record_run(&mut self, r: &NewRun) -> Result<i64> {
-        let now = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+        self.record_run_then(r, |_| Ok::<(), StoreError>(()))
+    }
+
+    /// Stores the run and, in the same transaction, hands its number to `then` (which writes
+    /// the run's file): the run is kept only if `then` succeeds, so a failed output leaves the
+    /// book as it was.
+    pub fn record_run_then<E: From<StoreError>>(
+        &mut self,
+        r: &NewRun,
+        then: impl FnOnce(i64) -> std::result::Result<(), E>,
+    ) -> std::result::Result<i64, E> {
         let tx = self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let existing: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM sim_scenarios WHERE sha256 = ?1",
-                [r.scenario_sha256],
-                |row| row.get(0),
-            )
-            .optional()?;
-        let scenario = match existing {
-            Some(id) => id,
-            None => {
-                tx.execute(
-                    "INSERT INTO sim_scenarios (sha256, text, recorded_at) VALUES (?1, ?2, ?3)",
-                    params![r.scenario_sha256, r.scenario_text, now],
-                )?;
-                tx.last_insert_rowid()
-            }
-        };
-        tx.execute(
-            "INSERT INTO sim_runs (scenario_id, seed, paths, horizon_months, backend, adapter, engine_version, seconds, summary, recorded_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![
-                scenario,
-                r.seed.to_string(),
-                r.paths as i64,
-                r.horizon_months,
-                r.backend,
-                r.adapter,
-                r.engine_version,
-                r.seconds,
-                r.summary_json,
-                now
-            ],
-        )?;
-        let id = tx.last_insert_rowid();
-        tx.commit()?;
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
+        let id = insert_run(&tx, r)?;
+        then(id)?;
+        tx.commit().map_err(StoreError::from)?;
         Ok(id)
     }
 
@@ -207,4 +187,43 @@ impl Store {
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+/// The run's rows: its scenario text once (by hash), then the run.
+fn insert_run(tx: &rusqlite::Transaction<'_>, r: &NewRun) -> Result<i64> {
+    let now = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    let existing: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM sim_scenarios WHERE sha256 = ?1",
+            [r.scenario_sha256],
+            |row| row.get(0),
+        )
+        .optional()?;
+    let scenario = match existing {
+        Some(id) => id,
+        None => {
+            tx.execute(
+                "INSERT INTO sim_scenarios (sha256, text, recorded_at) VALUES (?1, ?2, ?3)",
+                params![r.scenario_sha256, r.scenario_text, now],
+            )?;
+            tx.last_insert_rowid()
+        }
+    };
+    tx.execute(
+            "INSERT INTO sim_runs (scenario_id, seed, paths, horizon_months, backend, adapter, engine_version, seconds, summary, recorded_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                scenario,
+                r.seed.to_string(),
+                r.paths as i64,
+                r.horizon_months,
+                r.backend,
+                r.adapter,
+                r.engine_version,
+                r.seconds,
+                r.summary_json,
+                now
+            ],
+        )?;
+    Ok(tx.last_insert_rowid())
 }
