@@ -161,3 +161,80 @@ fn a_simulation_whose_result_file_cannot_be_written_stores_nothing() {
         serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     assert_eq!(written["run"]["id"], 1);
 }
+
+/// The shipped scenario with one line changed.
+fn scenario_with(dir: &Path, name: &str, from: &str, to: &str) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(SCENARIO).unwrap();
+    assert!(text.contains(from), "the shipped scenario has {from}");
+    let path = dir.join(name);
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    path
+}
+
+#[test]
+fn every_scenario_bound_is_checked_before_a_run_or_an_import() {
+    let (dir, book) = demo_book();
+    let before = snapshot(&book);
+    let rounds = scenario_with(
+        dir.path(),
+        "rounds.toml",
+        "max_rounds = 4",
+        "max_rounds = 4294967295",
+    );
+    let huge = scenario_with(
+        dir.path(),
+        "huge.toml",
+        "post_money = 24000000000",
+        "post_money = 3.5e38",
+    );
+    let mut many = std::fs::read_to_string(SCENARIO).unwrap();
+    for i in 0..40 {
+        many.push_str(&format!(
+            "\n[[start.classes]]\nname = \"Extra {i}\"\nshares = 1000\npreference = 0\n"
+        ));
+    }
+    let classes = dir.path().join("classes.toml");
+    std::fs::write(&classes, many).unwrap();
+    for (file, field) in [
+        (&rounds, "funding.max_rounds"),
+        (&huge, "start.post_money"),
+        (&classes, "start.classes"),
+    ] {
+        for args in [
+            vec![
+                "simulate",
+                file.to_str().unwrap(),
+                "--paths",
+                "1000",
+                "--backend",
+                "cpu",
+            ],
+            vec!["import", "scenario", file.to_str().unwrap()],
+        ] {
+            let o = run(&book, &args);
+            assert!(!o.status.success(), "{args:?}");
+            let e = stderr(&o);
+            assert!(e.contains(field), "{args:?}: {e}");
+            assert!(!e.contains("panicked"), "{e}");
+        }
+    }
+    // The run's own bounds: threads and the paths a batch holds.
+    for (flag, value) in [("--threads", "100000"), ("--batch", "1000000000000")] {
+        let o = run(
+            &book,
+            &[
+                "simulate",
+                SCENARIO,
+                "--paths",
+                "1000",
+                "--backend",
+                "cpu",
+                flag,
+                value,
+            ],
+        );
+        assert!(!o.status.success(), "{flag} {value}");
+        assert!(stderr(&o).contains(&flag[2..]), "{}", stderr(&o));
+    }
+    assert_same(&before, &snapshot(&book), "refused scenarios");
+}

@@ -142,6 +142,8 @@ pub fn prepare(text: &str, overrides: &Overrides, book: &Path) -> Result<Prepare
         }
         holders = cap.holders;
         s.start.classes = Some(cap.classes);
+        // The book's classes count against what a path carries, as listed ones do.
+        s.check_classes()?;
         s.start.pool_available = cap.pool_available;
         source = CapitalisationSource::Book {
             as_of: s.start.date.trim().to_string(),
@@ -189,6 +191,26 @@ pub struct FinishedRun {
 /// Runs the prepared scenario. A set cancel flag stops it at its next chunk: `Cancelled`.
 pub fn run(p: &PreparedRun, o: &RunOptions) -> Result<FinishedRun, RunsError> {
     let s = &p.scenario;
+    // Memory grows with the paths a batch holds and the threads that fill it: both bounded.
+    if let Some(b) = o.batch {
+        if b == 0 || b > roundbook_sim::scenario::MAX_BATCH {
+            return Err(field_error(
+                "batch",
+                &format!("{b} is outside 1..={}", roundbook_sim::scenario::MAX_BATCH),
+            ));
+        }
+    }
+    if let Some(t) = o.threads {
+        if t == 0 || t > roundbook_sim::scenario::MAX_THREADS {
+            return Err(field_error(
+                "threads",
+                &format!(
+                    "{t} is outside 1..={}",
+                    roundbook_sim::scenario::MAX_THREADS
+                ),
+            ));
+        }
+    }
     let started = Instant::now();
     let request = backend::RunRequest {
         backend: s.simulation.backend,

@@ -115,11 +115,16 @@ pub enum Sampler {
     Bernoulli(f32),
 }
 
+/// Finite in f32, where the kernels draw.
 fn finite(path: &str, field: &str, v: f64) -> Result<f64, FieldError> {
-    if v.is_finite() {
+    if v.is_finite() && v.abs() <= f64::from(f32::MAX) {
         Ok(v)
     } else {
-        Err(err(path, field, format!("{v} is not a finite number")))
+        Err(err(
+            path,
+            field,
+            format!("{v} is not a finite number the engine holds (at most 3.4e38 in size)"),
+        ))
     }
 }
 

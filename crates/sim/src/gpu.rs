@@ -38,8 +38,7 @@ pub const MEAN_TOLERANCE: f64 = 1e-5;
 /// not CPU-type.
 pub const PATH_TOLERANCE: f32 = 1e-4;
 /// The shader's fixed array sizes: classes (starting classes plus rounds) and expansions.
-pub const MAX_CLASSES: usize = 32;
-pub const MAX_EXPANSIONS: usize = 16;
+pub use crate::scenario::{MAX_CLASSES, MAX_EXPANSIONS};
 
 const WG: u64 = 256;
 const MONTH_WORDS: usize = 17;

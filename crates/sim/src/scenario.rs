@@ -145,6 +145,16 @@ pub struct Exit {
 pub const MAX_PATHS: u64 = 1_000_000_000;
 /// The longest horizon (docs/model.md "Units and time"), in months.
 pub const MAX_HORIZON: u32 = 240;
+/// The most classes a path carries: the start classes plus one per possible round. The GPU
+/// kernel holds this many; the CPU engine's cost grows with the cube of it, so both stop here.
+pub const MAX_CLASSES: usize = 32;
+/// The most expansion options (the GPU kernel's table).
+pub const MAX_EXPANSIONS: usize = 16;
+/// The most scheduled deliveries.
+pub const MAX_DELIVERIES: usize = 1_000;
+/// The most paths one batch holds in memory at once, and the most CPU threads.
+pub const MAX_BATCH: u64 = 1 << 24;
+pub const MAX_THREADS: usize = 256;
 
 /// A scenario's parse or validation error: the field path and what is wrong.
 pub type ScenarioError = FieldError;
@@ -169,11 +179,16 @@ fn at(path: &str, message: impl Into<String>) -> FieldError {
     }
 }
 
+/// A number the engine can hold: finite in f32, where the kernels compute (3.5e38 is a finite
+/// f64 and an infinite f32).
 fn finite(path: &str, v: f64) -> Result<f64, FieldError> {
-    if v.is_finite() {
+    if v.is_finite() && v.abs() <= f64::from(f32::MAX) {
         Ok(v)
     } else {
-        Err(at(path, format!("{v} is not a finite number")))
+        Err(at(
+            path,
+            format!("{v} is not a finite number the engine holds (at most 3.4e38 in size)"),
+        ))
     }
 }
 
@@ -258,8 +273,27 @@ impl Scenario {
                 at_least(&format!("{p}.preference"), c.preference, 0.0)?;
             }
         }
+        self.check_classes()?;
         let c = &self.compute;
         at_least("compute.gpus_installed", c.gpus_installed, 0.0)?;
+        if c.deliveries.len() > MAX_DELIVERIES {
+            return Err(at(
+                "compute.deliveries",
+                format!(
+                    "{} deliveries; at most {MAX_DELIVERIES}",
+                    c.deliveries.len()
+                ),
+            ));
+        }
+        if c.expansions.len() > MAX_EXPANSIONS {
+            return Err(at(
+                "compute.expansions",
+                format!(
+                    "{} expansions; at most {MAX_EXPANSIONS}",
+                    c.expansions.len()
+                ),
+            ));
+        }
         for (i, d) in c.deliveries.iter().enumerate() {
             if d.month == 0 || d.month > s.horizon_months {
                 return Err(at(
@@ -340,6 +374,33 @@ impl Scenario {
                 .sampler("operations.revenue_growth_annual")?,
             exit_multiple: self.exit.multiple.sampler("exit.multiple")?,
         })
+    }
+}
+
+impl Scenario {
+    /// The start classes (when the scenario lists them, or once the book's are filled in) and
+    /// the rounds a path may raise, each a class, within what one path carries.
+    pub fn check_classes(&self) -> Result<(), ScenarioError> {
+        let rounds = self.funding.max_rounds as usize;
+        if rounds >= MAX_CLASSES {
+            return Err(at(
+                "funding.max_rounds",
+                format!(
+                    "{rounds} is more rounds than a path carries classes ({MAX_CLASSES} with the start classes)"
+                ),
+            ));
+        }
+        let start = self.start.classes.as_ref().map_or(0, Vec::len);
+        if start + rounds > MAX_CLASSES {
+            return Err(at(
+                "start.classes",
+                format!(
+                    "{start} start classes plus funding.max_rounds ({rounds}) is {}; a path carries at most {MAX_CLASSES}",
+                    start + rounds
+                ),
+            ));
+        }
+        Ok(())
     }
 }
 
