@@ -4,7 +4,6 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
 use roundbook_ledger::{Company, Currency};
 use roundbook_store::Store;
 use serde::{Deserialize, Serialize};
@@ -127,12 +126,7 @@ pub fn open_or_create_example(book: &Path) -> AppResult<BookInfo> {
 }
 
 pub fn create_book(book: &Path, form: &NewBookForm) -> AppResult<BookInfo> {
-    let founded = NaiveDate::parse_from_str(form.founded.trim(), "%Y-%m-%d").map_err(|_| {
-        AppError::invalid(
-            "founded",
-            format!("'{}' is not a date (YYYY-MM-DD)", form.founded),
-        )
-    })?;
+    let founded = roundbook_application::parse::date("founded", &form.founded)?;
     let currency: Currency = form
         .currency
         .trim()

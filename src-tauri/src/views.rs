@@ -27,8 +27,7 @@ pub fn as_of(field: &str, text: &str) -> AppResult<NaiveDate> {
     if text.is_empty() {
         return Ok(Utc::now().date_naive());
     }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| AppError::invalid(field, format!("'{text}' is not a date (YYYY-MM-DD)")))
+    roundbook_application::parse::date(field, text)
 }
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]

@@ -25,10 +25,13 @@ fn optional(text: &str) -> Option<&str> {
 /// A calendar date, YYYY-MM-DD.
 pub fn date(field: &str, text: &str) -> Result<NaiveDate> {
     let t = required(field, text)?;
-    NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| {
+    roundbook_ledger::calendar::iso_date(t).ok_or_else(|| {
         Error::invalid(
             field,
-            format!("'{t}' is not a date (write YYYY-MM-DD, e.g. 2024-05-26)"),
+            format!(
+                "'{t}' is not a date (write {})",
+                roundbook_ledger::calendar::DATE_FORM
+            ),
         )
     })
 }

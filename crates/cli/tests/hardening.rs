@@ -238,3 +238,57 @@ fn every_scenario_bound_is_checked_before_a_run_or_an_import() {
     }
     assert_same(&before, &snapshot(&book), "refused scenarios");
 }
+
+/// One date grammar everywhere (ISO 8601 calendar dates): chrono's `%Y-%m-%d` took these.
+#[test]
+fn a_date_is_yyyy_mm_dd_on_every_surface_and_the_message_shows_the_form() {
+    let (dir, book) = demo_book();
+    let before = snapshot(&book);
+    for bad in ["2024-1-1", "+2024-06-01", "24-06-01"] {
+        let o = run(
+            &book,
+            &[
+                "issue", "--holder", "Fidelity", "--class", "Common", "--shares", "1", "--date",
+                bad,
+            ],
+        );
+        assert!(!o.status.success(), "{bad}");
+        let e = stderr(&o);
+        assert!(e.contains("date") && e.contains("YYYY-MM-DD"), "{bad}: {e}");
+    }
+    // A two-digit year is not the year 24.
+    let o = run(&book, &["compute", "terms", "set", "--cash-month", "24-01"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("YYYY-MM"), "{}", stderr(&o));
+    // The CSV import names the line.
+    let csv = dir.path().join("dates.csv");
+    std::fs::write(
+        &csv,
+        "date,holder,class,shares\n2024-1-1,Fidelity,Common,1\n",
+    )
+    .unwrap();
+    let o = run(&book, &["import", "csv", csv.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("line 2") && stderr(&o).contains("YYYY-MM-DD"),
+        "{}",
+        stderr(&o)
+    );
+    assert_same(&before, &snapshot(&book), "refused dates");
+    // calc reads its JSON's dates by the same grammar.
+    let deal = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/calc/exit-waterfall.json"
+    ))
+    .unwrap();
+    let first = deal
+        .find("\"date\": \"")
+        .expect("the example deal has a date")
+        + 9;
+    let bent = format!("{}+{}", &deal[..first], &deal[first..]);
+    let file = dir.path().join("deal.json");
+    std::fs::write(&file, bent).unwrap();
+    let o = run(&book, &["calc", file.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("YYYY-MM-DD"), "{}", stderr(&o));
+}

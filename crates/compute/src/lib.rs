@@ -473,15 +473,7 @@ pub fn month_text(d: NaiveDate) -> String {
 
 /// Parses "YYYY-MM" (or a full date, taken as its month) into the first of that month.
 pub fn parse_month(field: &'static str, s: &str) -> Result<NaiveDate> {
-    let t = s.trim();
-    let parsed = NaiveDate::parse_from_str(&format!("{t}-01"), "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(t, "%Y-%m-%d").map(first_of_month));
-    parsed.map_err(|_| {
-        LedgerError::invalid(
-            field,
-            format!("'{s}' is not a month (write YYYY-MM, e.g. 2024-06)"),
-        )
-    })
+    roundbook_ledger::calendar::month(field, s)
 }
 
 fn month_start(field: &'static str, d: NaiveDate) -> Result<()> {

@@ -192,12 +192,7 @@ fn required(field: &'static str, s: &str) -> Result<String, LedgerError> {
 }
 
 fn date(s: &str) -> Result<NaiveDate, LedgerError> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
-        LedgerError::invalid(
-            "date",
-            format!("'{s}' is not a date (write YYYY-MM-DD, e.g. 2024-05-26)"),
-        )
-    })
+    roundbook_ledger::calendar::date("date", s)
 }
 
 fn shares(s: &str) -> Result<u64, LedgerError> {

@@ -25,6 +25,7 @@ pub struct Deal {
     #[serde(default = "usd")]
     pub currency: String,
     /// The date the capitalisation stands on (before any round).
+    #[serde(deserialize_with = "crate::calendar::deserialize")]
     pub date: NaiveDate,
     #[serde(default)]
     pub rounding: Option<RoundingPolicy>,
@@ -107,6 +108,7 @@ pub enum DealInstrument {
         discount: Option<Decimal>,
         #[serde(default)]
         mfn: bool,
+        #[serde(deserialize_with = "crate::calendar::deserialize")]
         issued: NaiveDate,
     },
     Note {
@@ -119,7 +121,9 @@ pub enum DealInstrument {
         compounding: Compounding,
         #[serde(default = "act365")]
         day_count: DayCount,
+        #[serde(deserialize_with = "crate::calendar::deserialize")]
         issued: NaiveDate,
+        #[serde(deserialize_with = "crate::calendar::deserialize")]
         maturity: NaiveDate,
         #[serde(default, with = "crate::money::opt_decimal_str")]
         valuation_cap: Option<Decimal>,
@@ -142,6 +146,7 @@ fn act365() -> DayCount {
 #[serde(deny_unknown_fields)]
 pub struct DealRound {
     pub name: String,
+    #[serde(deserialize_with = "crate::calendar::deserialize")]
     pub date: NaiveDate,
     #[serde(default, with = "crate::money::opt_decimal_str")]
     pub pre_money: Option<Decimal>,

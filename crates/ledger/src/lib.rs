@@ -6,6 +6,7 @@
 
 pub mod antidilution;
 pub mod book;
+pub mod calendar;
 pub mod captable;
 pub mod deal;
 pub mod domain;

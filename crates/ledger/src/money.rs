@@ -182,9 +182,30 @@ pub mod opt_decimal_str {
     }
 }
 
-/// Parses a plain decimal: digits, one optional point, an optional leading minus.
-/// Refuses exponents, thousands separators and anything rust_decimal would round.
+/// A decimal the user typed: plain digits with at most one point (no exponent, no sign but a
+/// leading minus), and at most 28 significant digits, which every decimal holds exactly.
 pub fn parse_decimal(field: &'static str, text: &str) -> Result<Decimal, LedgerError> {
+    let body = plain(field, text)?;
+    // A 29th digit fits only below 7.9e28, so a decimal that takes it is refused as any other
+    // 29-digit one is (the documented bound). Leading zeros and a fraction's trailing ones add
+    // no digit.
+    let (whole, fraction) = body.split_once('.').unwrap_or((body, ""));
+    let digits = whole.trim_start_matches('0').len() + fraction.trim_end_matches('0').len();
+    if digits > 28 {
+        return Err(too_many_digits(field, text));
+    }
+    exact(field, text)
+}
+
+/// A decimal the book stored: what the program computed (a conversion ratio carries all 29
+/// digits a decimal holds), read back exactly.
+pub fn read_stored_decimal(field: &'static str, text: &str) -> Result<Decimal, LedgerError> {
+    plain(field, text)?;
+    exact(field, text)
+}
+
+/// The text's digits, checked for the plain form; the sign left off.
+fn plain<'t>(field: &'static str, text: &'t str) -> Result<&'t str, LedgerError> {
     let t = text.trim();
     let body = t.strip_prefix('-').unwrap_or(t);
     let well_formed = !body.is_empty()
@@ -197,23 +218,18 @@ pub fn parse_decimal(field: &'static str, text: &str) -> Result<Decimal, LedgerE
             format!("'{text}' is not a decimal number (write e.g. 6000000000 or 15.25)"),
         ));
     }
-    // 28 digits are exact in every decimal; a 29th fits only below 7.9e28, so a decimal that
-    // takes it is refused as any other 29-digit one is (the documented bound).
-    let (whole, fraction) = body.split_once('.').unwrap_or((body, ""));
-    let digits = whole.trim_start_matches('0').len() + fraction.trim_end_matches('0').len();
-    if digits > 28 {
-        return Err(LedgerError::invalid(
-            field,
-            format!("'{text}' has more digits than an exact decimal can hold (28)"),
-        ));
-    }
-    let d = Decimal::from_str_exact(t).map_err(|_| {
-        LedgerError::invalid(
-            field,
-            format!("'{text}' has more digits than an exact decimal can hold (28)"),
-        )
-    })?;
-    Ok(d)
+    Ok(body)
+}
+
+fn exact(field: &'static str, text: &str) -> Result<Decimal, LedgerError> {
+    Decimal::from_str_exact(text.trim()).map_err(|_| too_many_digits(field, text))
+}
+
+fn too_many_digits(field: &'static str, text: &str) -> LedgerError {
+    LedgerError::invalid(
+        field,
+        format!("'{text}' has more digits than an exact decimal can hold (28)"),
+    )
 }
 
 fn overflow() -> LedgerError {

@@ -117,8 +117,7 @@ impl<'a> Obj<'a> {
 
     pub fn date(&self, field: &str) -> Result<NaiveDate> {
         let s = self.str(field)?;
-        NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .ok()
+        roundbook_ledger::calendar::iso_date(s)
             .filter(|_| s.len() == 10)
             .ok_or_else(|| self.invalid(field, format!("'{s}' is not a date (YYYY-MM-DD)")))
     }

@@ -14,7 +14,6 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-use chrono::NaiveDate;
 use roundbook_ledger::{LedgerError, RoundingPolicy};
 use roundbook_sim::backend::{self, Ran, RunError};
 use roundbook_sim::cpu::{self, Summary};
@@ -105,10 +104,13 @@ pub fn scenario_sha256(text: &str) -> String {
 
 /// Reads the book's capitalisation on `date` (YYYY-MM-DD).
 pub fn capitalisation_from_book(book: &Path, date: &str) -> Result<Capitalisation, RunsError> {
-    let day = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(|_| {
+    let day = roundbook_ledger::calendar::iso_date(date).ok_or_else(|| {
         field_error(
             "start.date",
-            &format!("'{date}' is not a date (write YYYY-MM-DD, e.g. 2024-05-26)"),
+            &format!(
+                "'{date}' is not a date (write {})",
+                roundbook_ledger::calendar::DATE_FORM
+            ),
         )
     })?;
     let b = Store::open(book)?.load_as_of(day)?;

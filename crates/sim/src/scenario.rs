@@ -406,11 +406,15 @@ impl Scenario {
 
 /// A YYYY-MM-DD date's (year, month, day), checked without a date library.
 fn chrono_like_date(s: &str) -> Option<(i32, u32, u32)> {
+    // The book's grammar (roundbook_ledger::calendar): four digits, two, two.
     let mut it = s.trim().split('-');
-    let y: i32 = it.next()?.parse().ok()?;
-    let m: u32 = it.next()?.parse().ok()?;
-    let d: u32 = it.next()?.parse().ok()?;
-    if it.next().is_some() || !(1..=12).contains(&m) || d == 0 {
+    let (y, m, d) = (it.next()?, it.next()?, it.next()?);
+    let digits = |t: &str, n: usize| t.len() == n && t.bytes().all(|b| b.is_ascii_digit());
+    if it.next().is_some() || !digits(y, 4) || !digits(m, 2) || !digits(d, 2) {
+        return None;
+    }
+    let (y, m, d): (i32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    if !(1..=12).contains(&m) || d == 0 {
         return None;
     }
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;

@@ -8,7 +8,7 @@ use roundbook_compute::{
     Delivery, DepreciationTerms, Facility, GpuOrder, GpuOrderId, NewGpuOrder, OperatingAssumptions,
     Plan, PowerTerms, Terms,
 };
-use roundbook_ledger::money::parse_decimal;
+use roundbook_ledger::money::read_stored_decimal;
 use roundbook_ledger::{Company, Currency, FundingRound, LedgerError, Money, Provenance, RoundId};
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 use rust_decimal::Decimal;
@@ -29,7 +29,7 @@ fn bad(col: usize, msg: String) -> rusqlite::Error {
 
 fn dec(row: &Row, i: usize) -> rusqlite::Result<Decimal> {
     let s: String = row.get(i)?;
-    parse_decimal("stored", &s).map_err(|e| bad(i, e.to_string()))
+    read_stored_decimal("stored", &s).map_err(|e| bad(i, e.to_string()))
 }
 
 fn money(row: &Row, i: usize, cur: Currency) -> rusqlite::Result<Money> {

@@ -2,7 +2,7 @@
 //! types are laid out in SQL.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use roundbook_ledger::money::parse_decimal;
+use roundbook_ledger::money::read_stored_decimal;
 use roundbook_ledger::*;
 use rusqlite::{params, Connection, Row, Transaction};
 use rust_decimal::Decimal;
@@ -69,7 +69,7 @@ fn timestamp(row: &Row, i: usize) -> rusqlite::Result<DateTime<Utc>> {
 
 fn dec(row: &Row, i: usize) -> rusqlite::Result<Decimal> {
     let s: String = row.get(i)?;
-    parse_decimal("stored", &s).map_err(|e| bad(i, e.to_string()))
+    read_stored_decimal("stored", &s).map_err(|e| bad(i, e.to_string()))
 }
 
 fn money(row: &Row, i: usize, cur: Currency) -> rusqlite::Result<Money> {
@@ -79,7 +79,7 @@ fn money(row: &Row, i: usize, cur: Currency) -> rusqlite::Result<Money> {
 fn opt_money(row: &Row, i: usize, cur: Currency) -> rusqlite::Result<Option<Money>> {
     let s: Option<String> = row.get(i)?;
     s.map(|s| {
-        parse_decimal("stored", &s)
+        read_stored_decimal("stored", &s)
             .map(|d| Money::new(d, cur))
             .map_err(|e| bad(i, e.to_string()))
     })
