@@ -292,3 +292,57 @@ fn a_date_is_yyyy_mm_dd_on_every_surface_and_the_message_shows_the_form() {
     assert!(!o.status.success());
     assert!(stderr(&o).contains("YYYY-MM-DD"), "{}", stderr(&o));
 }
+
+#[test]
+fn an_authorised_count_past_the_books_bound_is_refused_naming_the_field() {
+    let (_dir, book) = temp_book();
+    ok(&book, &words("init --name Acme --founded 2020-01-01"));
+    ok(&book, &words("class add Ordinary --kind common"));
+    let before = snapshot(&book);
+    for n in ["9223372036854775808", "1000000000000001"] {
+        let o = run(
+            &book,
+            &[
+                "class",
+                "add",
+                "Common",
+                "--kind",
+                "common",
+                "--authorized",
+                n,
+            ],
+        );
+        assert!(!o.status.success(), "{n}");
+        let e = stderr(&o);
+        assert!(e.contains("authorized") && !e.contains("CHECK"), "{n}: {e}");
+        // A plan's reserve is named as the form names it.
+        let o = run(
+            &book,
+            &[
+                "plan",
+                "add",
+                "Plan",
+                "--class",
+                "Ordinary",
+                "--date",
+                "2020-02-01",
+                "--reserved",
+                n,
+            ],
+        );
+        assert!(stderr(&o).contains("reserved"), "{}", stderr(&o));
+    }
+    assert_same(&before, &snapshot(&book), "refused counts");
+    ok(
+        &book,
+        &[
+            "class",
+            "add",
+            "Common",
+            "--kind",
+            "common",
+            "--authorized",
+            "1000000000000000",
+        ],
+    );
+}

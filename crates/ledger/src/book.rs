@@ -490,11 +490,9 @@ impl Book {
                 "must be greater than zero",
             ));
         }
-        if new.authorized == Some(0) {
-            return Err(LedgerError::invalid(
-                "authorized",
-                "must be greater than zero",
-            ));
+        if let Some(n) = new.authorized {
+            // Zero, or past the book's bound (which the file's 64-bit integers also hold).
+            positive("authorized", n)?;
         }
         let id = ClassId(self.classes.last().map_or(1, |c| c.id.0 + 1));
         self.classes.push(ShareClass {
@@ -516,6 +514,10 @@ impl Book {
     /// Adopts an equity plan; its initial reserve is recorded as a pool increase on the adoption date.
     pub fn add_plan(&mut self, new: NewPlan) -> Result<PlanId> {
         let name = clean_name("name", &new.name)?;
+        if new.reserved > 0 {
+            // Named as the form names it, before the pool increase it becomes.
+            positive("reserved", new.reserved)?;
+        }
         if self
             .plans
             .iter()
