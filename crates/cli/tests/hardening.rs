@@ -346,3 +346,62 @@ fn an_authorised_count_past_the_books_bound_is_refused_naming_the_field() {
         ],
     );
 }
+
+/// `#1` is how a user writes an id: a name that reads as one is refused, and a book that holds
+/// one from before asks which is meant rather than crediting the wrong holder.
+#[test]
+fn a_name_that_reads_as_an_id_is_refused_and_never_shadowed() {
+    let (_dir, book) = small_book_with_alice();
+    let before = snapshot(&book);
+    for args in [
+        words("stakeholder add #1"),
+        vec!["class", "add", "#2", "--kind", "common"],
+        vec![
+            "plan",
+            "add",
+            "#3",
+            "--class",
+            "Common",
+            "--date",
+            "2020-02-15",
+            "--reserved",
+            "10",
+        ],
+    ] {
+        let o = run(&book, &args);
+        assert!(!o.status.success(), "{args:?}");
+        assert!(stderr(&o).contains("reads as an id"), "{}", stderr(&o));
+    }
+    assert_same(&before, &snapshot(&book), "refused id-like names");
+    // A book written before the rule: stakeholder #3 is named "#1" (Alice is #1).
+    let conn = rusqlite::Connection::open(&book).unwrap();
+    conn.execute(
+        "INSERT INTO stakeholders (id, name, kind, relationships, provenance, recorded_at) \
+         VALUES (3, '#1', 'individual', '', 'recorded', '2020-01-01T00:00:00Z')",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let before = snapshot(&book);
+    let o = run(
+        &book,
+        &words("issue --holder #1 --class Common --shares 5 --date 2020-03-01"),
+    );
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("#3"), "{}", stderr(&o));
+    assert_same(&before, &snapshot(&book), "an ambiguous holder");
+    // Written as its id, each is found.
+    ok(
+        &book,
+        &words("issue --holder #3 --class Common --shares 5 --date 2020-03-01"),
+    );
+}
+
+fn small_book_with_alice() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (dir, book) = temp_book();
+    ok(&book, &words("init --name Acme --founded 2020-01-01"));
+    ok(&book, &words("stakeholder add Alice"));
+    ok(&book, &words("stakeholder add Bob"));
+    ok(&book, &words("class add Common --kind common"));
+    (dir, book)
+}

@@ -341,31 +341,37 @@ impl Book {
 
     /// Finds a stakeholder by exact name (case-insensitive) or by `#id`.
     pub fn find_stakeholder(&self, field: &'static str, key: &str) -> Result<StakeholderId> {
+        let by_name = self
+            .stakeholder_names
+            .get(&key.trim().to_ascii_lowercase())
+            .copied();
         if let Some(id) = parse_hash_id(key) {
             if self.stakeholder_ix.contains_key(&StakeholderId(id)) {
-                return Ok(StakeholderId(id));
+                return match by_name {
+                    Some(other) if other != StakeholderId(id) => {
+                        Err(ambiguous(field, key, other.0))
+                    }
+                    _ => Ok(StakeholderId(id)),
+                };
             }
         }
-        self.stakeholder_names
-            .get(&key.trim().to_ascii_lowercase())
-            .copied()
-            .ok_or_else(|| not_found(field, "stakeholder", key, "stakeholder list"))
+        by_name.ok_or_else(|| not_found(field, "stakeholder", key, "stakeholder list"))
     }
 
     pub fn find_class(&self, field: &'static str, key: &str) -> Result<ClassId> {
-        find_named(&self.classes, key, |c| (c.id.0, &c.name))
+        find_named(field, &self.classes, key, |c| (c.id.0, &c.name))?
             .map(|c| c.id)
             .ok_or_else(|| not_found(field, "share class", key, "class list"))
     }
 
     pub fn find_plan(&self, field: &'static str, key: &str) -> Result<PlanId> {
-        find_named(&self.plans, key, |p| (p.id.0, &p.name))
+        find_named(field, &self.plans, key, |p| (p.id.0, &p.name))?
             .map(|p| p.id)
             .ok_or_else(|| not_found(field, "equity plan", key, "plan list"))
     }
 
     pub fn find_round(&self, field: &'static str, key: &str) -> Result<RoundId> {
-        find_named(&self.rounds, key, |r| (r.id.0, &r.name))
+        find_named(field, &self.rounds, key, |r| (r.id.0, &r.name))?
             .map(|r| r.id)
             .ok_or_else(|| not_found(field, "round", key, "round list"))
     }
@@ -1103,24 +1109,43 @@ fn describe_kind(m: &Movement) -> String {
     m.kind().replace('-', " ")
 }
 
-/// The item a user named, by its name (any case) or by `#id`.
+/// The item a user named, by its name (any case) or by `#id`. A book made before names like
+/// `#1` were refused may hold one: when `#1` is both an id and another item's name, the user is
+/// asked which.
 fn find_named<'a, T>(
+    field: &'static str,
     items: &'a [T],
     key: &str,
     id_name: impl Fn(&T) -> (i64, &str),
-) -> Option<&'a T> {
-    let by_id = parse_hash_id(key);
-    items.iter().find(|item| {
-        let (id, name) = id_name(item);
-        Some(id) == by_id || name.eq_ignore_ascii_case(key.trim())
-    })
+) -> Result<Option<&'a T>> {
+    let by_id = parse_hash_id(key).and_then(|n| items.iter().find(|i| id_name(i).0 == n));
+    let by_name = items
+        .iter()
+        .find(|i| id_name(i).1.eq_ignore_ascii_case(key.trim()));
+    match (by_id, by_name) {
+        (Some(a), Some(b)) if id_name(a).0 != id_name(b).0 => {
+            Err(ambiguous(field, key, id_name(b).0))
+        }
+        (Some(a), _) => Ok(Some(a)),
+        (None, b) => Ok(b),
+    }
+}
+
+fn ambiguous(field: &'static str, key: &str, named: i64) -> LedgerError {
+    LedgerError::conflict(
+        field,
+        format!(
+            "'{}' is both an id and the name of #{named}: write #{named} for that one",
+            key.trim()
+        ),
+    )
 }
 
 fn not_found(field: &'static str, what: &str, key: &str, list: &str) -> LedgerError {
     LedgerError::unknown(field, format!("no {what} named '{key}' (see `{list}`)"))
 }
 
-fn parse_hash_id(key: &str) -> Option<i64> {
+pub(crate) fn parse_hash_id(key: &str) -> Option<i64> {
     key.trim().strip_prefix('#').and_then(|n| n.parse().ok())
 }
 
@@ -1128,6 +1153,13 @@ fn clean_name(field: &'static str, name: &str) -> Result<String> {
     let name = name.trim();
     if name.is_empty() {
         return Err(LedgerError::invalid(field, "cannot be empty"));
+    }
+    if parse_hash_id(name).is_some() {
+        // `#1` is how a user writes an id everywhere a name is asked for.
+        return Err(LedgerError::invalid(
+            field,
+            format!("'{name}' reads as an id (#1 names item 1): choose another name"),
+        ));
     }
     if name.len() > 200 {
         return Err(LedgerError::invalid(field, "is longer than 200 characters"));

@@ -278,6 +278,12 @@ impl Book {
         if name.is_empty() {
             return Err(LedgerError::invalid("name", "a round needs a name"));
         }
+        if crate::book::parse_hash_id(name).is_some() {
+            return Err(LedgerError::invalid(
+                "name",
+                format!("'{name}' reads as an id (#1 names item 1): choose another name"),
+            ));
+        }
         if self
             .rounds()
             .iter()
