@@ -1,7 +1,6 @@
 //! `roundbook calc FILE.json`: a deal in, its results out as JSON. No book file.
 
 use std::fmt::Write as _;
-use std::io::Read;
 
 use roundbook_ledger::deal::{run_deal, Deal};
 
@@ -9,13 +8,9 @@ use crate::{CliError, CliResult};
 
 pub fn run(file: &str, out: &mut String) -> CliResult {
     let text = if file == "-" {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .map_err(|e| CliError::io(std::path::Path::new("<stdin>"), e))?;
-        s
+        roundbook_files::read_stdin_text()?
     } else {
-        std::fs::read_to_string(file).map_err(|e| CliError::io(std::path::Path::new(file), e))?
+        roundbook_files::read_input_text(std::path::Path::new(file))?
     };
     let deal: Deal = serde_json::from_str(&text).map_err(|e| {
         CliError::new(

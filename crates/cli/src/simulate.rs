@@ -103,7 +103,7 @@ impl From<CliError> for RunsOrCli {
 
 pub fn run(book: &Path, a: SimulateArgs, json: bool, out: &mut String) -> CliResult {
     let file = a.scenario.as_path();
-    let text = std::fs::read_to_string(file).map_err(|e| CliError::io(file, e))?;
+    let text = roundbook_files::read_input_text(file)?;
     let overrides = Overrides {
         paths: a.paths,
         seed: a.seed,

@@ -350,7 +350,7 @@ pub fn issue(book: &Path, a: IssueArgs, out: &mut String) -> CliResult {
 fn issue_csv(book: &Path, path: &Path, out: &mut String) -> CliResult {
     let file = path.display().to_string();
     let csv_error = |e: csv::Error| CliError::invalid("csv", format!("{file}: {e}"));
-    let bytes = std::fs::read(path).map_err(|e| CliError::io(path, e))?;
+    let bytes = roundbook_files::read_input(path)?;
     // RFC 4180: quoted fields may hold commas ("Kingdom Holding, Inc.") and quotes.
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)

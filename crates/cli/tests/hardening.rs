@@ -405,3 +405,75 @@ fn small_book_with_alice() -> (tempfile::TempDir, std::path::PathBuf) {
     ok(&book, &words("class add Common --kind common"));
     (dir, book)
 }
+
+/// `roundbook ARGS` that must end within `secs`: a reader that blocks on a FIFO would hang.
+fn run_within(book: &Path, args: &[&str], secs: u64) -> std::process::Output {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_roundbook"))
+        .arg("--book")
+        .arg(book)
+        .args(args)
+        .env_remove("ROUNDBOOK_BOOK")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("roundbook {args:?} still running after {secs} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn mkfifo(path: &Path) {
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(made.success());
+}
+
+#[test]
+fn only_regular_files_of_a_bounded_size_are_read() {
+    let (dir, book) = demo_book();
+    let before = snapshot(&book);
+    let fifo = dir.path().join("pipe.toml");
+    mkfifo(&fifo);
+    let folder = dir.path().join("package");
+    std::fs::create_dir(&folder).unwrap();
+    mkfifo(&folder.join("Manifest.ocf.json"));
+    let fresh = dir.path().join("fresh.roundbook");
+    for (target, args) in [
+        (&book, vec!["simulate", "/dev/zero", "--paths", "1000"]),
+        (&book, vec!["simulate", fifo.to_str().unwrap()]),
+        (&book, vec!["import", "scenario", fifo.to_str().unwrap()]),
+        (&book, vec!["import", "csv", fifo.to_str().unwrap()]),
+        (&book, vec!["issue", "--csv", fifo.to_str().unwrap()]),
+        (&book, vec!["calc", "/dev/zero"]),
+        (&fresh, vec!["import", "ocf", folder.to_str().unwrap()]),
+        (&fresh, vec!["import", "ocf", fifo.to_str().unwrap()]),
+    ] {
+        let o = run_within(target, &args, 20);
+        assert!(!o.status.success(), "{args:?}");
+        let e = stderr(&o);
+        assert!(
+            e.contains("regular file") || e.contains("neither a zip"),
+            "{args:?}: {e}"
+        );
+    }
+    // A file past the bound (sparse: no disk is used) is refused by size, unread.
+    let big = dir.path().join("big.csv");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len((64 << 20) + 1)
+        .unwrap();
+    let o = run_within(&book, &["import", "csv", big.to_str().unwrap()], 20);
+    assert!(stderr(&o).contains("64 MiB"), "{}", stderr(&o));
+    assert_same(&before, &snapshot(&book), "refused files");
+    assert!(!fresh.exists(), "no book is made from a refused package");
+}

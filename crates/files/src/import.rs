@@ -37,7 +37,7 @@ impl CsvImported {
 /// file, the line and the field, and the book is as it was.
 pub fn import_captable_csv(book: &Path, file: &Path) -> FilesResult<CsvImported> {
     let name = file.display().to_string();
-    let bytes = std::fs::read(file).map_err(|e| FilesError::io(file, e))?;
+    let bytes = crate::read::read_input(file)?;
     // The file is read and checked before the book is opened.
     let rows = read_captable_csv(&name, &bytes)?;
     let mut store = Store::open(book)?;
@@ -70,7 +70,7 @@ pub fn import_scenario(
     file: &Path,
     name: Option<&str>,
 ) -> FilesResult<ScenarioImported> {
-    let text = std::fs::read_to_string(file).map_err(|e| FilesError::io(file, e))?;
+    let text = crate::read::read_input_text(file)?;
     let scenario = Scenario::parse(&text).map_err(|e| scenario_error(file, &e.path, &e.message))?;
     scenario
         .validate()

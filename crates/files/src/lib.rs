@@ -15,6 +15,7 @@ pub mod error;
 pub mod export;
 pub mod import;
 pub mod progress;
+pub mod read;
 pub mod write;
 
 pub use error::{FilesError, FilesResult};
@@ -26,4 +27,5 @@ pub use import::{
     import_captable_csv, import_ocf, import_scenario, CsvImported, OcfImported, ScenarioImported,
 };
 pub use progress::{unwatched, Step, Watch};
+pub use read::{read_input, read_input_text, read_stdin_text, MAX_INPUT_BYTES};
 pub use write::write_atomically;

@@ -141,6 +141,12 @@ impl Package {
             read_folder(path, limits)
         } else if path.file_name().and_then(|n| n.to_str()) == Some(MANIFEST_NAME) {
             read_folder(path.parent().unwrap_or(Path::new(".")), limits)
+        } else if !meta.is_file() {
+            Err(OcfError::new(
+                OcfErrorKind::Package,
+                &shown,
+                "is neither a zip file nor a folder; refused",
+            ))
         } else {
             let file = std::fs::File::open(path)
                 .map_err(|e| OcfError::new(OcfErrorKind::Io, &shown, e.to_string()))?;
@@ -468,6 +474,14 @@ fn read_folder(dir: &Path, limits: &Limits) -> Result<Package> {
                 "resolves outside the package's folder; refused",
             )
             .at_field("filepath"));
+        }
+        // A FIFO or a device would block the reader or never end: regular files only.
+        if !real.metadata().is_ok_and(|m| m.is_file()) {
+            return Err(OcfError::new(
+                OcfErrorKind::Package,
+                rel,
+                "is not a regular file; refused",
+            ));
         }
         let file = std::fs::File::open(&real)
             .map_err(|e| OcfError::new(OcfErrorKind::Io, rel, e.to_string()))?;
