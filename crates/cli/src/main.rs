@@ -63,27 +63,20 @@ fn main() -> ExitCode {
     };
     let book = cli.book.clone().unwrap_or_else(default_book);
     let json = cli.json;
+    let mut out = String::new();
     let result = match cli.command {
         Command::Bench(b) => bench::run(b),
-        Command::Simulate(a) => {
-            let mut out = String::new();
-            let r = simulate::run(&book, a, json, &mut out);
-            print!("{out}");
-            r
-        }
-        Command::Calc { file } => {
-            let mut out = String::new();
-            let r = calc::run(&file, &mut out);
-            print!("{out}");
-            r
-        }
-        command => {
-            let mut out = String::new();
-            let r = run(&book, json, command, &mut out);
-            print!("{out}");
-            r
-        }
+        Command::Simulate(a) => simulate::run(&book, a, json, &mut out),
+        Command::Calc { file } => calc::run(&file, &mut out),
+        command => run(&book, json, command, &mut out),
     };
+    // A reader that stopped early (`| head`) is not an error of ours; anything else is said.
+    if let Err(e) = std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("roundbook: error: writing the output: {e}");
+            return ExitCode::from(1);
+        }
+    }
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -409,7 +409,7 @@ fn small_book_with_alice() -> (tempfile::TempDir, std::path::PathBuf) {
 /// `roundbook ARGS` that must end within `secs`: a reader that blocks on a FIFO would hang.
 fn run_within(book: &Path, args: &[&str], secs: u64) -> std::process::Output {
     use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_roundbook"))
+    let child = Command::new(env!("CARGO_BIN_EXE_roundbook"))
         .arg("--book")
         .arg(book)
         .args(args)
@@ -419,15 +419,19 @@ fn run_within(book: &Path, args: &[&str], secs: u64) -> std::process::Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
-    while child.try_wait().unwrap().is_none() {
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
+    let pid = child.id();
+    // The pipes are drained while it runs (a full pipe would stall it), on a thread of their own.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(std::time::Duration::from_secs(secs)) {
+        Ok(out) => out.unwrap(),
+        Err(_) => {
+            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
             panic!("roundbook {args:?} still running after {secs} s");
         }
-        std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    child.wait_with_output().unwrap()
 }
 
 fn mkfifo(path: &Path) {
@@ -476,4 +480,59 @@ fn only_regular_files_of_a_bounded_size_are_read() {
     assert!(stderr(&o).contains("64 MiB"), "{}", stderr(&o));
     assert_same(&before, &snapshot(&book), "refused files");
     assert!(!fresh.exists(), "no book is made from a refused package");
+}
+
+fn calc(dir: &Path, name: &str, deal: &serde_json::Value) -> std::process::Output {
+    let file = dir.join(name);
+    std::fs::write(&file, deal.to_string()).unwrap();
+    run_within(
+        &dir.join("no.roundbook"),
+        &["calc", file.to_str().unwrap()],
+        60,
+    )
+}
+
+/// calc refuses what its capitalisation cannot hold instead of leaving it out, and bounds a
+/// range's size before computing it.
+#[test]
+fn calc_states_what_it_cannot_hold_and_bounds_a_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/calc/");
+    let read = |f: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(format!("{docs}{f}")).unwrap()).unwrap()
+    };
+    // YC's post-money SAFE example, with the seed SAFE issued after the deal's date.
+    let mut late = read("yc-post-money-safe.json");
+    late["instruments"][1]["issued"] = "2021-07-01".into();
+    let o = calc(dir.path(), "late.json", &late);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("instruments[1]") && stderr(&o).contains("issued"),
+        "{}",
+        stderr(&o)
+    );
+    // A grant of no options.
+    let mut none = read("exit-waterfall.json");
+    none["options"] = serde_json::json!([{"holder": "Founders", "count": 0, "strike": "0.10"}]);
+    let o = calc(dir.path(), "none.json", &none);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("options[0]") && stderr(&o).contains("count"),
+        "{}",
+        stderr(&o)
+    );
+    // 100 holders and 100,000 steps: refused by size, naming steps, at once.
+    let mut wide = read("exit-waterfall.json");
+    let holders: Vec<serde_json::Value> = (0..100)
+        .map(|i| serde_json::json!({"name": format!("Holder {i}"), "holdings": [{"class": "Common", "shares": 1000}]}))
+        .collect();
+    wide["holders"] = holders.into();
+    wide["exit"] = serde_json::json!({"from": "0", "to": "20000000", "steps": 100000});
+    let o = calc(dir.path(), "wide.json", &wide);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("steps"), "{}", stderr(&o));
+    // Within the bound it runs.
+    wide["exit"]["steps"] = 4.into();
+    let o = calc(dir.path(), "narrow.json", &wide);
+    assert!(o.status.success(), "{}", stderr(&o));
 }

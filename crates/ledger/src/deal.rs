@@ -316,6 +316,29 @@ pub fn deal_book(d: &Deal) -> Result<Book> {
             .map_err(at(path))?;
         }
     }
+    // What the capitalisation on the deal's date cannot hold is refused, not left out.
+    for (n, o) in d.options.iter().enumerate() {
+        if o.count == 0 {
+            return Err(LedgerError::invalid(
+                "count",
+                "a grant of no options; leave it out or give its count",
+            ))
+            .map_err(at(format!("options[{n}]")));
+        }
+    }
+    for (n, i) in d.instruments.iter().enumerate() {
+        let (DealInstrument::Safe { issued, .. } | DealInstrument::Note { issued, .. }) = i;
+        if *issued > d.date {
+            return Err(LedgerError::invalid(
+                "issued",
+                format!(
+                    "{issued} is after the deal's date ({}), on which the capitalisation stands",
+                    d.date
+                ),
+            ))
+            .map_err(at(format!("instruments[{n}]")));
+        }
+    }
     let reserved: u64 = d.pool_available + d.options.iter().map(|o| o.count).sum::<u64>();
     if reserved > 0 {
         let common = d

@@ -408,6 +408,9 @@ pub struct Breakpoint {
 
 /// The most steps `waterfall_range` computes in one call.
 pub const MAX_RANGE_STEPS: u32 = 100_000;
+/// The most lines (a class's, a holding's or a grant's payout at one exit value) one range holds:
+/// about 250 MB of outcomes.
+pub const MAX_RANGE_LINES: u64 = 1_000_000;
 
 // ---------------------------------------------------------------------------------------------
 // Public functions
@@ -449,6 +452,19 @@ pub fn waterfall_range(
         return Err(LedgerError::invalid(
             "steps",
             format!("{steps} is not between 1 and {MAX_RANGE_STEPS}"),
+        ));
+    }
+    // Each outcome holds a line per class, holding and option grant: the range's memory is
+    // steps x lines, bounded rather than left to the allocator.
+    let lines = (cap.classes.len() + cap.holdings.len() + cap.options.len()).max(1) as u64;
+    let most = (MAX_RANGE_LINES / lines).min(u64::from(MAX_RANGE_STEPS));
+    if u64::from(steps) > most {
+        return Err(LedgerError::invalid(
+            "steps",
+            format!(
+                "{steps} steps over {lines} classes, holdings and grants is more than one range computes \
+                 ({MAX_RANGE_LINES} lines); at most {most} steps for this capitalisation"
+            ),
         ));
     }
     let engine = Engine::new(cap, rounding)?;
