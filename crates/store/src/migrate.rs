@@ -44,6 +44,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0006_stock_splits",
         sql: include_str!("../../../migrations/0006_stock_splits.sql"),
     },
+    Migration {
+        version: 7,
+        name: "0007_no_replace",
+        sql: include_str!("../../../migrations/0007_no_replace.sql"),
+    },
 ];
 
 pub fn latest_version() -> i64 {

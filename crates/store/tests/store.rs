@@ -89,7 +89,7 @@ fn an_older_schema_is_upgraded_and_keeps_its_data() {
         assert_eq!(tables, 0, "schema 1 has no settings table");
     }
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.schema_versions().unwrap(), vec![1, 2, 3, 4, 5, 6]);
+    assert_eq!(store.schema_versions().unwrap(), (1..=migrate::latest_version()).collect::<Vec<_>>());
     let book = store.load().unwrap();
     assert_eq!(book.company.name, "Old Co");
     assert_eq!(book.default_rounding(), RoundingPolicy::default());
@@ -160,7 +160,72 @@ fn the_database_allows_one_reversal_per_entry() {
                VALUES ('2024-05-26', '2026-01-01T00:00:00Z', 'reversal', 6, 'typo', 'recorded')";
     c.execute(ins, []).unwrap();
     let err = c.execute(ins, []).unwrap_err().to_string();
-    assert!(err.contains("UNIQUE"), "{err}");
+    assert!(err.contains("append-only"), "{err}");
+}
+
+/// `INSERT OR REPLACE` deletes the row it meets without firing DELETE triggers: each table
+/// refuses an insert that would meet a recorded row, on its id or on a unique key.
+#[test]
+fn no_recorded_row_is_replaced() {
+    let (_d, path) = tmp();
+    let store = demo(&path);
+    let c = store.connection();
+    let tables: Vec<String> = c
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_no_update'",
+        )
+        .unwrap()
+        .query_map([], |r| r.get::<_, String>(0))
+        .unwrap()
+        .map(|t| t.unwrap().trim_end_matches("_no_update").to_string())
+        .collect();
+    assert!(tables.len() >= 18, "{tables:?}");
+    let mut tried = 0;
+    for table in &tables {
+        let rows: i64 = c
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap();
+        if rows == 0 {
+            continue;
+        }
+        tried += 1;
+        // The same row again, by REPLACE: refused, and the table as it was.
+        for verb in ["INSERT OR REPLACE INTO", "REPLACE INTO"] {
+            let err = c
+                .execute(
+                    &format!("{verb} {table} SELECT * FROM {table} ORDER BY id LIMIT 1"),
+                    [],
+                )
+                .expect_err(table)
+                .to_string();
+            assert!(err.contains("append-only"), "{table}: {err}");
+        }
+        let after: i64 = c
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(after, rows, "{table}");
+    }
+    assert!(tried >= 6, "the demo book fills most tables ({tried})");
+    // A new id with a recorded name would push the recorded row out through its unique key.
+    let err = c
+        .execute(
+            "INSERT OR REPLACE INTO stakeholders (id, name, kind, relationships, provenance, recorded_at)
+             VALUES (999, 'ELON MUSK', 'individual', '', 'recorded', 'x')",
+            [],
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("append-only"), "{err}");
+    let name: String = c
+        .query_row("SELECT name FROM stakeholders WHERE id = 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(name, "Elon Musk");
+    drop(store);
+    // The book still loads and checks.
+    let book = Store::open(&path).unwrap().load().unwrap();
+    assert_eq!(book.entries().len(), 11);
 }
 
 #[test]
