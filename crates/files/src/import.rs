@@ -109,6 +109,18 @@ pub struct OcfImported {
     pub not_kept: Vec<String>,
 }
 
+/// `.NAME.importing-PID` beside `book`.
+fn partial_name(book: &Path) -> FilesResult<std::path::PathBuf> {
+    let name = book.file_name().ok_or_else(|| {
+        FilesError::invalid("book", format!("'{}' is not a file name", book.display()))
+    })?;
+    Ok(book.with_file_name(format!(
+        ".{}.importing-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    )))
+}
+
 fn remove_book(book: &Path) {
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", book.display()));
@@ -117,7 +129,7 @@ fn remove_book(book: &Path) {
 
 /// Imports an OCF package (a zip or a folder) into a new book at `book`. The package is
 /// imported into a book in memory first, so a bad object is found before any file exists;
-/// then into the new file in one transaction, and the file is removed on failure.
+/// then into a new file beside `book` in one transaction, which becomes `book` only when whole.
 pub fn import_ocf(book: &Path, package: &Path, watch: Watch<'_>) -> FilesResult<OcfImported> {
     if book.exists() {
         return Err(FilesError::invalid(
@@ -136,19 +148,30 @@ pub fn import_ocf(book: &Path, package: &Path, watch: Watch<'_>) -> FilesResult<
     let summary = roundbook_ocf::import_into(&mut trial, &pkg).map_err(crate::error::ocf)?;
     // The last point a Cancel is heard: from here the book is written whole or removed.
     step(watch, 3, 3, "writing the new book")?;
+    // Built beside the target under a name of its own and linked into place only when whole:
+    // a process killed mid-import leaves a stray partial file, never a book that holds the
+    // company and nothing else (which passed `check` and blocked a re-import).
+    let partial = partial_name(book)?;
+    remove_book(&partial);
     let written = (|| -> FilesResult<()> {
-        let mut store = Store::create(book, &company)?;
+        let mut store = Store::create(&partial, &company)?;
         store.transact(|b| {
             roundbook_ocf::import_into(b, &pkg)
                 .map(|_| ())
                 .map_err(crate::error::ocf)
         })?;
+        // Everything into the main file, so the link below carries the whole book.
+        store
+            .connection()
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
+            .map_err(roundbook_store::StoreError::from)?;
+        drop(store);
+        // A hard link does not replace a file that appeared meanwhile, as a rename would.
+        std::fs::hard_link(&partial, book).map_err(|e| FilesError::io(book, e))?;
         Ok(())
     })();
-    if let Err(e) = written {
-        remove_book(book);
-        return Err(e);
-    }
+    remove_book(&partial);
+    written?;
     Ok(OcfImported {
         book: book.to_path_buf(),
         stakeholders: summary.stakeholders,

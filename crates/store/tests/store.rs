@@ -89,7 +89,10 @@ fn an_older_schema_is_upgraded_and_keeps_its_data() {
         assert_eq!(tables, 0, "schema 1 has no settings table");
     }
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.schema_versions().unwrap(), (1..=migrate::latest_version()).collect::<Vec<_>>());
+    assert_eq!(
+        store.schema_versions().unwrap(),
+        (1..=migrate::latest_version()).collect::<Vec<_>>()
+    );
     let book = store.load().unwrap();
     assert_eq!(book.company.name, "Old Co");
     assert_eq!(book.default_rounding(), RoundingPolicy::default());
