@@ -63,6 +63,14 @@ fn main() -> ExitCode {
     };
     let book = cli.book.clone().unwrap_or_else(default_book);
     let json = cli.json;
+    // Writers take turns; a wait past a second is said, so it is never silent.
+    roundbook_store::wait::set_limit(std::time::Duration::from_secs(cli.wait));
+    roundbook_store::wait::on_wait(|limit| {
+        eprintln!(
+            "roundbook: another program is writing to the book; waiting for its turn (up to {} s, --wait)",
+            limit.as_secs()
+        );
+    });
     let mut out = String::new();
     let result = match cli.command {
         Command::Bench(b) => bench::run(b),

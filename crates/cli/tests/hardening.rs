@@ -597,3 +597,124 @@ fn an_ocf_import_killed_at_any_moment_leaves_no_book_or_the_whole_book() {
         }
     }
 }
+
+/// A writer waits its turn while another holds the book (it failed after SQLite's 5 s), says so
+/// after a second, and gives up only past the limit the user set, with the code `busy`.
+#[test]
+fn a_writer_waits_its_turn_and_says_so() {
+    let (_dir, book) = small_book_with_alice();
+    let spawn = |wait: &str, name: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_roundbook"))
+            .args(["--book", book.to_str().unwrap(), "--wait", wait, "--json"])
+            .args(["stakeholder", "add", name])
+            .env_remove("ROUNDBOOK_BOOK")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    // Another program holds the write lock for 2.5 s.
+    let holder = rusqlite::Connection::open(&book).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let patient = spawn("30", "Carol");
+    let impatient = spawn("1", "Dave");
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    holder.execute_batch("COMMIT").unwrap();
+    let patient = patient.wait_with_output().unwrap();
+    assert!(patient.status.success(), "{}", stderr(&patient));
+    assert!(
+        stderr(&patient).contains("waiting for its turn"),
+        "{}",
+        stderr(&patient)
+    );
+    let impatient = impatient.wait_with_output().unwrap();
+    assert!(!impatient.status.success());
+    let e: serde_json::Value =
+        serde_json::from_str(stderr(&impatient).lines().last().unwrap()).unwrap();
+    assert_eq!(e["error"]["code"], "busy", "{e}");
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("--wait"),
+        "{e}"
+    );
+    let names = json(&book, &["stakeholder", "list"]);
+    let names = names["stakeholders"].to_string();
+    assert!(
+        names.contains("Carol") && !names.contains("Dave"),
+        "{names}"
+    );
+}
+
+/// What a terminal acts on (ESC, BEL, NUL) has no place in a memo or a reason, and a name may not
+/// hide characters or reorder how it reads ("Trojan Source").
+#[test]
+fn free_text_refuses_control_and_direction_characters_and_names_refuse_invisible_ones() {
+    let (_dir, book) = small_book_with_alice();
+    let before = snapshot(&book);
+    for (args, field) in [
+        (
+            vec![
+                "issue",
+                "--holder",
+                "Alice",
+                "--class",
+                "Common",
+                "--shares",
+                "1",
+                "--date",
+                "2020-02-01",
+                "--memo",
+                "paid \u{1b}[31min red",
+            ],
+            "memo",
+        ),
+        (
+            vec![
+                "issue",
+                "--holder",
+                "Alice",
+                "--class",
+                "Common",
+                "--shares",
+                "1",
+                "--date",
+                "2020-02-01",
+                "--memo",
+                "ring\u{7}",
+            ],
+            "memo",
+        ),
+        (vec!["stakeholder", "add", "Mallory\u{202E}gnp.exe"], "name"),
+        (vec!["stakeholder", "add", "Ali\u{200B}ce"], "name"),
+        (
+            vec!["class", "add", "Pre\u{2066}ferred", "--kind", "common"],
+            "name",
+        ),
+    ] {
+        let o = run(&book, &args);
+        assert!(!o.status.success(), "{args:?}");
+        let e = stderr(&o);
+        assert!(e.contains(field) && e.contains("U+"), "{args:?}: {e}");
+    }
+    assert_same(&before, &snapshot(&book), "refused text");
+    // Lines and tabs are a memo's own; a reversal's reason is free text too.
+    let issued = ok(
+        &book,
+        &[
+            "issue",
+            "--holder",
+            "Alice",
+            "--class",
+            "Common",
+            "--shares",
+            "1",
+            "--date",
+            "2020-02-01",
+            "--memo",
+            "board consent\n\tline two",
+        ],
+    );
+    let id = entry_number(&issued);
+    let o = run(&book, &["reverse", &id, "--reason", "typo\u{7}"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("reason"), "{}", stderr(&o));
+}

@@ -623,6 +623,14 @@ impl Book {
         recorded_at: DateTime<Utc>,
     ) -> Result<EntryId> {
         self.check_date("date", effective)?;
+        if let Some(m) = &memo {
+            free_text("memo", m)?;
+        }
+        if let Movement::Reversal { reason, .. }
+        | Movement::ConversionRatioAdjustment { reason, .. } = &movement
+        {
+            free_text("reason", reason)?;
+        }
         self.check_movement(effective, &movement)?;
         let id = EntryId(self.entries.last().map_or(1, |e| e.id.0 + 1));
         if let Movement::Reversal { reverses, .. } = movement {
@@ -1167,7 +1175,52 @@ fn clean_name(field: &'static str, name: &str) -> Result<String> {
     if name.chars().any(char::is_control) {
         return Err(LedgerError::invalid(field, "contains a control character"));
     }
+    // Two names that look the same must be the same name: no character that is invisible or
+    // that reorders how the text around it is shown.
+    if let Some(c) = name.chars().find(|&c| invisible(c) || bidi_control(c)) {
+        return Err(LedgerError::invalid(
+            field,
+            format!(
+                "contains U+{:04X}, an invisible or text-direction character",
+                u32::from(c)
+            ),
+        ));
+    }
     Ok(name.to_string())
+}
+
+/// Zero-width spaces, joiners and marks, the word joiner and the byte-order mark.
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
+}
+
+/// The embeddings, overrides and isolates that reorder displayed text ("Trojan Source").
+fn bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A memo or a reason: free text on any number of lines, at most 4,000 characters, with no
+/// control character a terminal acts on (ESC, BEL, NUL...) and no text-direction override.
+fn free_text(field: &'static str, text: &str) -> Result<()> {
+    if text.chars().count() > 4000 {
+        return Err(LedgerError::invalid(
+            field,
+            "is longer than 4,000 characters",
+        ));
+    }
+    if let Some(c) = text
+        .chars()
+        .find(|&c| (c.is_control() && c != '\n' && c != '\t') || bidi_control(c))
+    {
+        return Err(LedgerError::invalid(
+            field,
+            format!(
+                "contains U+{:04X}, a control or text-direction character",
+                u32::from(c)
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn positive(field: &'static str, n: u64) -> Result<()> {

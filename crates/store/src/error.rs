@@ -24,7 +24,10 @@ pub enum StoreError {
     #[error("{0}")]
     Ledger(#[from] LedgerError),
     #[error("database error: {0}")]
-    Sql(#[from] rusqlite::Error),
+    Sql(rusqlite::Error),
+    /// Another program held the book's write lock for longer than this one waits.
+    #[error("the book is busy: another writer held it for {0} s; try again, or wait longer with --wait SECONDS (ROUNDBOOK_WAIT)")]
+    Busy(u64),
     #[error("{0}: {1}")]
     Io(PathBuf, std::io::Error),
 }
@@ -41,7 +44,19 @@ impl StoreError {
             StoreError::MigrationChanged { .. } => ErrorCode::BookMigrationChanged,
             StoreError::Ledger(e) => e.code(),
             StoreError::Sql(_) => ErrorCode::Database,
+            StoreError::Busy(_) => ErrorCode::Busy,
             StoreError::Io(..) => ErrorCode::Io,
+        }
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                StoreError::Busy(crate::wait::limit().as_secs())
+            }
+            _ => StoreError::Sql(e),
         }
     }
 }

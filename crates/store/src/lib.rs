@@ -12,6 +12,7 @@ mod example;
 pub mod migrate;
 mod rows;
 pub mod runs;
+pub mod wait;
 
 use std::path::{Path, PathBuf};
 
@@ -44,7 +45,7 @@ impl Store {
         }
         let made = (|| {
             let mut conn = Connection::open(path).map_err(|e| classify(path, e))?;
-            configure(&conn, path)?;
+            configure(&mut conn, path)?;
             conn.pragma_update(None, "application_id", APPLICATION_ID)?;
             migrate::migrate_to(&mut conn, path, migrate::latest_version())?;
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -98,7 +99,7 @@ impl Store {
                 "it is an SQLite file of another program".into(),
             ));
         }
-        configure(&conn, path)?;
+        configure(&mut conn, path)?;
         migrate::migrate_to(&mut conn, path, migrate::latest_version())
             .map_err(|e| reclassify(path, e))?;
         let store = Store {
@@ -198,8 +199,8 @@ impl Store {
     }
 }
 
-fn configure(conn: &Connection, path: &Path) -> Result<()> {
-    conn.busy_timeout(std::time::Duration::from_secs(5))
+fn configure(conn: &mut Connection, path: &Path) -> Result<()> {
+    conn.busy_handler(Some(wait::busy))
         .map_err(|e| classify(path, e))?;
     // The first read of the file: where a non-SQLite file is found out.
     let mode: String = conn
@@ -316,7 +317,7 @@ fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
             ErrorCode::CannotOpen | ErrorCode::PermissionDenied | ErrorCode::ReadOnly => {
                 StoreError::Io(p, std::io::Error::other(e.to_string()))
             }
-            _ => StoreError::Sql(e),
+            _ => StoreError::from(e),
         },
         rusqlite::Error::QueryReturnedNoRows => {
             StoreError::NotABook(p, "it has no company record".into())
@@ -324,7 +325,7 @@ fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
         rusqlite::Error::FromSqlConversionFailure(..) | rusqlite::Error::InvalidColumnType(..) => {
             StoreError::Corrupt(p, e.to_string())
         }
-        _ => StoreError::Sql(e),
+        _ => StoreError::from(e),
     }
 }
 

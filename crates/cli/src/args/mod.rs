@@ -22,6 +22,16 @@ pub struct Cli {
     /// Print JSON instead of tables (read commands; errors go to stderr as JSON).
     #[arg(long, global = true)]
     pub json: bool,
+    /// How long a write waits for another program writing to the same book, in seconds.
+    #[arg(
+        long,
+        global = true,
+        env = "ROUNDBOOK_WAIT",
+        value_name = "SECONDS",
+        default_value = "60",
+        value_parser = clap::value_parser!(u64).range(0..=86_400)
+    )]
+    pub wait: u64,
     #[command(subcommand)]
     pub command: Command,
 }
