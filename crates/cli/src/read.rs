@@ -398,13 +398,28 @@ pub fn check(book: &Path, json: bool, out: &mut String) -> CliResult {
     let integrity = store.integrity_check()?;
     let b = store.load()?;
     let replay = b.check(Mark::default());
-    let ok = integrity == "ok" && replay.is_ok();
+    let chain = store.verify_chain()?;
+    let chain_text = match &chain {
+        Ok(head) => format!(
+            "ok, {} entries, head {}",
+            head.entries,
+            head.hash.as_deref().unwrap_or("(empty journal)")
+        ),
+        Err(broken) => format!("entry #{} {}", broken.entry, broken.why),
+    };
+    let ok = integrity == "ok" && replay.is_ok() && chain.is_ok();
     if json {
         print_json(
             out,
             &json!({
                 "integrity_check": integrity,
                 "journal_replay": replay.as_ref().map(|_| "ok".to_string()).unwrap_or_else(|e| e.to_string()),
+                "journal_chain": match &chain {
+                    Ok(_) => "ok".to_string(),
+                    Err(_) => chain_text.clone(),
+                },
+                "chain_head": chain.as_ref().ok().and_then(|h| h.hash.clone()),
+                "first_changed_entry": chain.as_ref().err().map(|b| b.entry),
                 "entries": b.entries().len(),
                 "schema_versions": store.schema_versions()?,
                 "ok": ok,
@@ -421,13 +436,22 @@ pub fn check(book: &Path, json: bool, out: &mut String) -> CliResult {
                 .map(|_| "ok".to_string())
                 .unwrap_or_else(|e| e.to_string())
         );
+        let _ = writeln!(out, "Journal hash chain: {chain_text}");
     }
     if ok {
         Ok(())
     } else {
         Err(crate::CliError::new(
             roundbook_application::ErrorCode::BookCorrupt,
-            format!("{} failed its check", book.display()),
+            match chain {
+                Err(broken) => format!(
+                    "{} failed its check: entry #{} {}",
+                    book.display(),
+                    broken.entry,
+                    broken.why
+                ),
+                Ok(_) => format!("{} failed its check", book.display()),
+            },
         ))
     }
 }

@@ -6,6 +6,7 @@
 //! or none of it. WAL journaling, foreign keys on, and triggers that refuse
 //! UPDATE and DELETE on every table, so the database enforces append-only too.
 
+pub mod chain;
 mod compute;
 mod error;
 mod example;
@@ -17,7 +18,7 @@ pub mod wait;
 use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, SubsecRound, Utc};
-use roundbook_ledger::{Book, Company, LedgerError};
+use roundbook_ledger::{Book, Company, EntryId, LedgerError};
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
 pub use compute::ComputeBook;
@@ -157,9 +158,18 @@ impl Store {
         let mark = book.mark();
         let out = change(&mut book)?;
         book.check(mark)?;
-        rows::insert_added(&tx, &book.added_since(mark), now).map_err(|e| reclassify(&path, e))?;
+        let added = book.added_since(mark);
+        rows::insert_added(&tx, &added, now).map_err(|e| reclassify(&path, e))?;
+        let ids: Vec<EntryId> = added.entries.iter().map(|e| e.id).collect();
+        chain::extend(&tx, &ids).map_err(|e| classify(&path, e))?;
         tx.commit().map_err(|e| classify(&path, e))?;
         Ok(out)
+    }
+
+    /// Walks the journal against its hash chain (crates/store/src/chain.rs): the head when every
+    /// entry matches what was recorded, or the first entry that does not.
+    pub fn verify_chain(&self) -> Result<std::result::Result<chain::Head, chain::Break>> {
+        chain::verify(&self.conn).map_err(|e| classify(&self.path, e))
     }
 
     /// Runs SQLite's own integrity check; "ok" when the file is sound.

@@ -10,6 +10,8 @@ pub struct Migration {
     pub version: i64,
     pub name: &'static str,
     pub sql: &'static str,
+    /// What the SQL cannot do, run in the same transaction after it (the journal's hash chain).
+    pub then: Option<fn(&rusqlite::Connection) -> rusqlite::Result<()>>,
 }
 
 /// Every migration this build knows, in order. Never edit a landed one: add a new file.
@@ -18,36 +20,49 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 1,
         name: "0001_book",
         sql: include_str!("../../../migrations/0001_book.sql"),
+        then: None,
     },
     Migration {
         version: 2,
         name: "0002_book_settings",
         sql: include_str!("../../../migrations/0002_book_settings.sql"),
+        then: None,
     },
     Migration {
         version: 3,
         name: "0003_compute",
         sql: include_str!("../../../migrations/0003_compute.sql"),
+        then: None,
     },
     Migration {
         version: 4,
         name: "0004_simulation_runs",
         sql: include_str!("../../../migrations/0004_simulation_runs.sql"),
+        then: None,
     },
     Migration {
         version: 5,
         name: "0005_named_scenarios",
         sql: include_str!("../../../migrations/0005_named_scenarios.sql"),
+        then: None,
     },
     Migration {
         version: 6,
         name: "0006_stock_splits",
         sql: include_str!("../../../migrations/0006_stock_splits.sql"),
+        then: None,
     },
     Migration {
         version: 7,
         name: "0007_no_replace",
         sql: include_str!("../../../migrations/0007_no_replace.sql"),
+        then: None,
+    },
+    Migration {
+        version: 8,
+        name: "0008_entry_chain",
+        sql: include_str!("../../../migrations/0008_entry_chain.sql"),
+        then: Some(crate::chain::chain_all),
     },
 ];
 
@@ -115,6 +130,9 @@ pub fn migrate_to(conn: &mut Connection, path: &Path, target: i64) -> Result<()>
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute_batch(CREATE_LOG)?;
         tx.execute_batch(m.sql)?;
+        if let Some(then) = m.then {
+            then(&tx)?;
+        }
         tx.execute(
             "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?1, ?2, ?3, ?4)",
             params![m.version, m.name, checksum(m.sql), chrono::Utc::now().to_rfc3339()],

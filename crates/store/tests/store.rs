@@ -93,6 +93,8 @@ fn an_older_schema_is_upgraded_and_keeps_its_data() {
         store.schema_versions().unwrap(),
         (1..=migrate::latest_version()).collect::<Vec<_>>()
     );
+    // The journal it had is chained once, by the migration that adds the chain.
+    assert!(store.verify_chain().unwrap().is_ok());
     let book = store.load().unwrap();
     assert_eq!(book.company.name, "Old Co");
     assert_eq!(book.default_rounding(), RoundingPolicy::default());
@@ -196,7 +198,7 @@ fn no_recorded_row_is_replaced() {
         for verb in ["INSERT OR REPLACE INTO", "REPLACE INTO"] {
             let err = c
                 .execute(
-                    &format!("{verb} {table} SELECT * FROM {table} ORDER BY id LIMIT 1"),
+                    &format!("{verb} {table} SELECT * FROM {table} ORDER BY rowid LIMIT 1"),
                     [],
                 )
                 .expect_err(table)
@@ -454,4 +456,71 @@ fn a_damaged_book_gives_an_error_not_a_panic() {
             }
         }
     }
+}
+
+/// Opens the demo book's file as another program would, with the append-only triggers dropped
+/// (anyone who can write the file can drop them), runs `sql`, and verifies the chain.
+fn tampered(sql: &str) -> Result<roundbook_store::chain::Head, roundbook_store::chain::Break> {
+    let (_d, path) = tmp();
+    drop(demo(&path));
+    let c = Connection::open(&path).unwrap();
+    c.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+    let triggers: Vec<String> = c
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'transactions'",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    for t in triggers {
+        c.execute_batch(&format!("DROP TRIGGER {t}")).unwrap();
+    }
+    c.execute_batch(sql).unwrap();
+    drop(c);
+    Store::open(&path).unwrap().verify_chain().unwrap()
+}
+
+#[test]
+fn the_journal_chain_names_the_first_entry_changed_outside_roundbook() {
+    let (_d, path) = tmp();
+    let store = demo(&path);
+    let head = store.verify_chain().unwrap().unwrap();
+    assert_eq!(head.entries, 11);
+    assert_eq!(head.hash.as_ref().map(String::len), Some(64));
+    drop(store);
+    // An edited amount: Valor's 100,000,000 Series B shares (entry 6) become 200,000,000.
+    let b = tampered("UPDATE transactions SET quantity = 200000000 WHERE id = 6").unwrap_err();
+    assert_eq!(b.entry, EntryId(6), "{b:?}");
+    // A removed entry: the next one no longer follows its predecessor.
+    let b = tampered("DELETE FROM transactions WHERE id = 8 AND NOT EXISTS (SELECT 1 FROM transactions WHERE ref_id = 8)")
+        .unwrap_err();
+    assert!(b.entry == EntryId(9) || b.entry == EntryId(8), "{b:?}");
+    // A row added with plain SQL, after the last entry.
+    let b = tampered(
+        "INSERT INTO transactions (id, effective, recorded_at, kind, holder_id, class_id, quantity, provenance)
+         VALUES (12, '2024-06-01', '2024-06-01T00:00:00Z', 'stock-issuance', 1, 1, 5, 'recorded')",
+    )
+    .unwrap_err();
+    assert_eq!(b.entry, EntryId(12));
+    assert!(b.why.contains("not in the chain"), "{b:?}");
+    // Two entries' contents swapped (their ids kept): the first of them is named.
+    let b = tampered(
+        "UPDATE transactions SET memo = CASE id WHEN 7 THEN (SELECT memo FROM transactions WHERE id = 8) \
+         ELSE (SELECT memo FROM transactions WHERE id = 7) END, \
+         holder_id = CASE id WHEN 7 THEN (SELECT holder_id FROM transactions WHERE id = 8) \
+         ELSE (SELECT holder_id FROM transactions WHERE id = 7) END WHERE id IN (7, 8)",
+    )
+    .unwrap_err();
+    assert_eq!(b.entry, EntryId(7), "{b:?}");
+    // An untouched copy verifies to the same head.
+    let (_d2, again) = tmp();
+    drop(demo(&again));
+    let other = Store::open(&again)
+        .unwrap()
+        .verify_chain()
+        .unwrap()
+        .unwrap();
+    assert_eq!(other.entries, head.entries);
 }
