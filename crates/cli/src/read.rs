@@ -366,9 +366,10 @@ pub fn captable(book: &Path, a: CaptableArgs, json: bool, out: &mut String) -> C
 }
 
 pub fn journal(book: &Path, a: JournalArgs, json: bool, out: &mut String) -> CliResult {
-    let b = load(book)?;
+    let store = Store::open(book)?;
+    let b = store.load()?;
     let as_of = a.as_of.as_deref().map(|s| date("as_of", s)).transpose()?;
-    let t = tables::journal(&b, as_of);
+    let t = tables::journal(&b, as_of, &store.chain_hashes()?);
     if json {
         #[derive(Serialize)]
         struct Row<'a> {

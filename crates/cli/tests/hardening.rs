@@ -718,3 +718,66 @@ fn free_text_refuses_control_and_direction_characters_and_names_refuse_invisible
     assert!(!o.status.success());
     assert!(stderr(&o).contains("reason"), "{}", stderr(&o));
 }
+
+/// The chain travels with the book: `check` prints its head, the journal's CSV carries each
+/// entry's hash, the board report the head, and the OCF package each transaction's hash.
+#[test]
+fn the_journal_chain_is_checked_and_exported() {
+    let (dir, book) = demo_book();
+    let checked = json(&book, &["check"]);
+    assert_eq!(checked["journal_chain"], "ok");
+    let head = checked["chain_head"].as_str().unwrap().to_string();
+    assert_eq!(head.len(), 64);
+    let csv = ok(&book, &["export", "csv", "journal", "--out", "-"]);
+    let last = csv.lines().rfind(|l| !l.is_empty()).unwrap();
+    assert!(
+        csv.lines().next().unwrap().ends_with(",Chain hash"),
+        "{csv}"
+    );
+    assert!(last.ends_with(&head), "{last}");
+    let pdf = dir.path().join("r.pdf");
+    ok(
+        &book,
+        &[
+            "export",
+            "pdf",
+            "--out",
+            pdf.to_str().unwrap(),
+            "--as-of",
+            "2024-05-26",
+        ],
+    );
+    let text = std::process::Command::new("pdftotext")
+        .args([pdf.to_str().unwrap(), "-"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains(&head[..32]),
+        "the cover names the chain's head"
+    );
+    let zip = dir.path().join("p.zip");
+    ok(&book, &["export", "ocf", "--out", zip.to_str().unwrap()]);
+    let bytes = std::fs::read(&zip).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut all = String::new();
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).unwrap();
+        std::io::Read::read_to_string(&mut f, &mut all).unwrap();
+    }
+    assert!(
+        all.contains(&format!("roundbook: chain_hash={head}")),
+        "the last entry's hash"
+    );
+    // Changed outside Roundbook: check fails, naming the entry.
+    let conn = rusqlite::Connection::open(&book).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER transactions_no_update; UPDATE transactions SET quantity = 1 WHERE id = 6;",
+    )
+    .unwrap();
+    drop(conn);
+    let o = run(&book, &["check"]);
+    assert!(!o.status.success());
+    assert!(stdout(&o).contains("entry #6"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("entry #6"), "{}", stderr(&o));
+}

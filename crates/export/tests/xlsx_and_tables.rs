@@ -108,7 +108,7 @@ fn every_builder_gives_rows_that_fit_its_columns() {
         tables::cap_table(&ct, &b, CapTableBy::Class, CapTableShares::FullyDiluted),
         tables::holdings(&ct),
         tables::convertibles(&ct),
-        tables::journal(&b, None),
+        tables::journal(&b, None, &Default::default()),
         tables::rounds(&b, None),
         tables::participations(&b),
         tables::stakeholders(&b),

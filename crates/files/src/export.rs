@@ -140,7 +140,7 @@ pub fn table(store: &Store, req: &TableRequest) -> FilesResult<Table> {
         TableChoice::Convertibles => tables::convertibles(&cap_table_book(store, as_of()?)?.1),
         TableChoice::Journal => {
             let limit = req.as_of.as_deref().map(|s| date("as_of", s)).transpose()?;
-            tables::journal(&store.load()?, limit)
+            tables::journal(&store.load()?, limit, &store.chain_hashes()?)
         }
         TableChoice::Rounds => {
             let limit = req.as_of.as_deref().map(|s| date("as_of", s)).transpose()?;
@@ -196,7 +196,7 @@ pub fn workbook_sheets(
         tables::cap_table(&t, &b, CapTableBy::Class, CapTableShares::FullyDiluted),
         tables::holdings(&t),
         tables::convertibles(&t),
-        tables::journal(&whole, None),
+        tables::journal(&whole, None, &store.chain_hashes()?),
         tables::rounds(&whole, Some(as_of)),
         tables::participations(&whole),
         tables::stakeholders(&whole),
@@ -254,8 +254,10 @@ pub fn export_ocf(
     watch: Watch<'_>,
 ) -> FilesResult<usize> {
     step(watch, 1, 3, "reading the book")?;
-    let b = Store::open(book)?.load()?;
+    let store = Store::open(book)?;
+    let b = store.load()?;
     let mut options = roundbook_ocf::ExportOptions::new(Utc::now());
+    options.chain = store.chain_hashes()?;
     options.as_of = as_of.map(|s| date("as_of", s)).transpose()?;
     step(watch, 2, 3, "building the package")?;
     let pkg = roundbook_ocf::export_package(&b, &options).map_err(crate::error::ocf)?;
@@ -302,6 +304,18 @@ pub fn board_report(
         projection: p,
     });
     input.run = run.as_ref();
+    input.chain_head = store
+        .verify_chain()?
+        .map_err(|b| {
+            FilesError::new(
+                roundbook_application::ErrorCode::BookCorrupt,
+                format!(
+                    "the journal's entry #{} {}; run `roundbook check`",
+                    b.entry, b.why
+                ),
+            )
+        })?
+        .hash;
     roundbook_report::board_report(&input).map_err(crate::error::report)
 }
 

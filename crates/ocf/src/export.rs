@@ -34,6 +34,9 @@ pub struct ExportOptions {
     /// jurisdiction ("Nevada, United States" gives US and NV).
     pub country_of_formation: Option<String>,
     pub country_subdivision_of_formation: Option<String>,
+    /// Each entry's hash in the journal's chain (the store's), carried in its transactions'
+    /// comments as `roundbook: chain_hash=...`.
+    pub chain: BTreeMap<EntryId, String>,
 }
 
 impl ExportOptions {
@@ -43,6 +46,7 @@ impl ExportOptions {
             generated_at,
             country_of_formation: None,
             country_subdivision_of_formation: None,
+            chain: BTreeMap::new(),
         }
     }
 }
@@ -63,7 +67,7 @@ pub fn export_package(book: &Book, options: &ExportOptions) -> Result<Package> {
         .or_else(|| entries.iter().map(|e| e.effective).max())
         .unwrap_or(book.company.founded);
     let manifest = manifest(book, options, as_of)?;
-    let mut x = Exporter::new(book);
+    let mut x = Exporter::new(book, &options.chain);
     let transactions = x.transactions(&entries)?;
     let mut files = vec![
         (
@@ -436,6 +440,7 @@ struct Lot {
 
 struct Exporter<'a> {
     book: &'a Book,
+    chain: &'a BTreeMap<EntryId, String>,
     /// (holder, class) -> stock securities, oldest first.
     lots: HashMap<(StakeholderId, ClassId), VecDeque<Lot>>,
     /// option grant -> its current security and the options on it.
@@ -452,9 +457,10 @@ struct Exporter<'a> {
 }
 
 impl<'a> Exporter<'a> {
-    fn new(book: &'a Book) -> Self {
+    fn new(book: &'a Book, chain: &'a BTreeMap<EntryId, String>) -> Self {
         Exporter {
             book,
+            chain,
             lots: HashMap::new(),
             grants: HashMap::new(),
             convertibles: HashMap::new(),
@@ -524,6 +530,9 @@ impl<'a> Exporter<'a> {
         let mut comments = provenance_comments(e.provenance);
         if let Some(m) = &e.memo {
             comments.push(mark("memo", m));
+        }
+        if let Some(h) = self.chain.get(&e.id) {
+            comments.push(mark("chain_hash", h));
         }
         let suffix = if n == 0 {
             String::new()

@@ -35,6 +35,9 @@ pub struct ReportInput<'a> {
     pub run: Option<&'a MonteCarloRun>,
     /// How many holders the cap table lists by name before "other holders".
     pub top_holders: usize,
+    /// The hash of the journal's last entry in its chain (the store's), printed on the cover so
+    /// a reader can tell later whether the journal behind the report was changed.
+    pub chain_head: Option<String>,
 }
 
 impl<'a> ReportInput<'a> {
@@ -48,6 +51,7 @@ impl<'a> ReportInput<'a> {
             compute: None,
             run: None,
             top_holders: 10,
+            chain_head: None,
         }
     }
 }

@@ -87,7 +87,7 @@ pub(crate) fn extend(conn: &Connection, entries: &[EntryId]) -> rusqlite::Result
     let mut ids: Vec<i64> = entries.iter().map(|e| e.0).collect();
     ids.sort_unstable();
     for id in ids.into_iter().filter(|&id| id > last_id) {
-        let row = read.query_row([id], |r| encode(r))?;
+        let row = read.query_row([id], encode)?;
         let hash = link(&previous, &row);
         write.execute(params![id, hash])?;
         previous = hash;

@@ -172,6 +172,17 @@ impl Store {
         chain::verify(&self.conn).map_err(|e| classify(&self.path, e))
     }
 
+    /// Each entry's hash in the journal's chain.
+    pub fn chain_hashes(&self) -> Result<std::collections::BTreeMap<EntryId, String>> {
+        let read = || -> rusqlite::Result<std::collections::BTreeMap<EntryId, String>> {
+            self.conn
+                .prepare("SELECT entry_id, hash FROM entry_chain")?
+                .query_map([], |r| Ok((EntryId(r.get(0)?), r.get(1)?)))?
+                .collect()
+        };
+        read().map_err(|e| classify(&self.path, e))
+    }
+
     /// Runs SQLite's own integrity check; "ok" when the file is sound.
     pub fn integrity_check(&self) -> Result<String> {
         let run = || -> rusqlite::Result<Vec<String>> {

@@ -470,7 +470,12 @@ fn line(book: &Book, m: &Movement) -> Line {
 }
 
 /// The journal, every entry in the order recorded, optionally only those effective by a date.
-pub fn journal(book: &Book, as_of: Option<NaiveDate>) -> Table {
+/// Each entry's link in the journal's hash chain (the store keeps it), by entry.
+pub type ChainHashes = std::collections::BTreeMap<EntryId, String>;
+
+/// Every entry, with its description in words and, for a spreadsheet, its fields and its hash
+/// in the journal's chain (docs/storage.md).
+pub fn journal(book: &Book, as_of: Option<NaiveDate>, chain: &ChainHashes) -> Table {
     let mut table = Table::new(
         "journal",
         vec![
@@ -492,6 +497,7 @@ pub fn journal(book: &Book, as_of: Option<NaiveDate>) -> Table {
             Column::new("Reversed by entry", Kind::Integer),
             Column::new("Memo", Kind::Text),
             Column::new("Basis", Kind::Basis),
+            Column::new("Chain hash", Kind::Text).detail(),
         ],
     )
     .in_currency(book.company.currency);
@@ -522,6 +528,7 @@ pub fn journal(book: &Book, as_of: Option<NaiveDate>) -> Table {
             book.reversal_of(e.id).map_or(Cell::Empty, entry_number),
             Cell::opt_text(e.memo.clone()),
             basis(e.provenance),
+            Cell::opt_text(chain.get(&e.id).cloned()),
         ]);
     }
     table

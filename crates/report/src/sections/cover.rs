@@ -72,6 +72,14 @@ pub(super) fn cover(doc: &mut Doc, ctx: &Ctx) -> f32 {
             WARN,
         );
     }
+    if let Some(head) = &ctx.input.chain_head {
+        let line = format!(
+            "Journal: {} entries; hash chain head {head} (roundbook check verifies it)",
+            ctx.book.entries().len()
+        );
+        doc.page()
+            .text(MARGIN, 540.0, 7.5, Face::Regular, GREY, &line);
+    }
     doc.space(10.0);
     let y = doc.y;
     doc.page()
