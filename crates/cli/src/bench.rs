@@ -34,6 +34,11 @@ pub fn run(args: BenchArgs) -> CliResult {
             runs,
             keep,
         } => captable(stakeholders, transactions, runs, keep),
+        BenchWhat::Append {
+            stakeholders,
+            transactions,
+            appends,
+        } => append(stakeholders, transactions, appends),
         BenchWhat::Round { safes, runs } => round(safes, runs),
     }
 }
@@ -168,9 +173,9 @@ fn peak_rss_mib() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-fn captable(n: u64, m: u64, runs: u32, keep: Option<PathBuf>) -> CliResult {
-    let dir = std::env::temp_dir().join(format!("roundbook-bench-{}", std::process::id()));
-    let path = keep.clone().unwrap_or_else(|| dir.join("bench.roundbook"));
+/// Builds the benchmark book of `n` stakeholders and `m` transactions at `path`; the date of its
+/// last entry.
+fn build(path: &std::path::Path, n: u64, m: u64) -> CliResult<NaiveDate> {
     if path.exists() {
         return Err(CliError::invalid(
             "keep",
@@ -190,10 +195,72 @@ fn captable(n: u64, m: u64, runs: u32, keep: Option<PathBuf>) -> CliResult {
         path.display()
     );
     let t0 = Instant::now();
-    let mut store = Store::create(&path, &company)?;
+    let mut store = Store::create(path, &company)?;
     let as_of = store.transact(|b| CliResult::Ok(generate(b, n, m)?))?;
-    drop(store);
     eprintln!("built in {:.1} s", t0.elapsed().as_secs_f64());
+    Ok(as_of)
+}
+
+fn median_ms(v: &mut [Duration]) -> f64 {
+    v.sort();
+    v[v.len() / 2].as_secs_f64() * 1000.0
+}
+
+/// One more entry into a large book, as a user records it: `Store::transact` (load, check the
+/// whole history, write), dated on the last entry's day, `appends` times; then one backdated
+/// to the middle of the history.
+fn append(n: u64, m: u64, appends: u32) -> CliResult {
+    let dir = std::env::temp_dir().join(format!("roundbook-bench-{}", std::process::id()));
+    let path = dir.join("append.roundbook");
+    let last = build(&path, n, m)?;
+    let mut store = Store::open(&path)?;
+    let issue = |b: &mut Book, day: NaiveDate| -> CliResult<EntryId> {
+        let holder = b.find_stakeholder("holder", "Holder 000000")?;
+        let class = b.find_class("class", "Common")?;
+        Ok(b.record(
+            day,
+            Movement::StockIssuance {
+                holder,
+                class,
+                shares: 1,
+                price_per_share: None,
+                round: None,
+            },
+            None,
+            Provenance::Illustrative,
+        )?)
+    };
+    let mut times = vec![];
+    for _ in 0..appends.max(1) {
+        let t = Instant::now();
+        store.transact(|b| issue(b, last))?;
+        times.push(t.elapsed());
+    }
+    let t = Instant::now();
+    let middle = founded() + Days::new((last - founded()).num_days() as u64 / 2);
+    store.transact(|b| issue(b, middle))?;
+    let backdated = t.elapsed().as_secs_f64() * 1000.0;
+    let best = times.iter().min().copied().unwrap_or_default();
+    let count = times.len();
+    println!("one more entry into a book of {n} stakeholders and {m} transactions, {count} times");
+    println!(
+        "  per entry dated on the last day: median {:.0} ms, best {:.0} ms",
+        median_ms(&mut times),
+        best.as_secs_f64() * 1000.0
+    );
+    println!("  one entry backdated to {middle}: {backdated:.0} ms");
+    if let Some(mib) = peak_rss_mib() {
+        println!("  peak resident memory: {mib:.0} MiB");
+    }
+    drop(store);
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+fn captable(n: u64, m: u64, runs: u32, keep: Option<PathBuf>) -> CliResult {
+    let dir = std::env::temp_dir().join(format!("roundbook-bench-{}", std::process::id()));
+    let path = keep.clone().unwrap_or_else(|| dir.join("bench.roundbook"));
+    let as_of = build(&path, n, m)?;
 
     let mut load = vec![];
     let mut compute = vec![];
@@ -211,12 +278,8 @@ fn captable(n: u64, m: u64, runs: u32, keep: Option<PathBuf>) -> CliResult {
         compute.push(all - loaded);
         total.push(all);
     }
-    let median = |v: &mut Vec<Duration>| {
-        v.sort();
-        v[v.len() / 2].as_secs_f64() * 1000.0
-    };
-    let (ml, mc) = (median(&mut load), median(&mut compute));
-    let mt = median(&mut total);
+    let (ml, mc) = (median_ms(&mut load), median_ms(&mut compute));
+    let mt = median_ms(&mut total);
     println!(
         "cap table as of {as_of} from the file: {n} stakeholders, {m} transactions, {} runs",
         runs.max(1)

@@ -1,9 +1,9 @@
 import { useEffect, useState } from "preact/hooks";
 import { AppError, call, onProgress } from "../api";
-import { ReadTable } from "../readTable";
 import { Bars, FanChart, Histogram } from "../charts";
 import { compactNumber, probability } from "../format";
 import { hasInlineClasses, withoutInlineClasses } from "../preview";
+import { ReadTable } from "../readTable";
 import type { HolderResult, Progress, RunResult } from "../types";
 import { ErrorNote, Field, Show, useCommand } from "../ui";
 import { DistributionPreview } from "./preview";

@@ -687,6 +687,16 @@ pub enum BenchWhat {
         #[arg(long)]
         keep: Option<PathBuf>,
     },
+    /// Build a book of N stakeholders and M transactions, then time one more entry recorded
+    /// into it (load, check, write), on the last day and backdated.
+    Append {
+        #[arg(long, default_value_t = 100_000)]
+        stakeholders: u64,
+        #[arg(long, default_value_t = 1_000_000)]
+        transactions: u64,
+        #[arg(long, default_value_t = 5)]
+        appends: u32,
+    },
     /// Model a priced round that converts N SAFEs and notes (mixed caps, discounts, MFN).
     Round {
         #[arg(long, default_value_t = 50)]
