@@ -650,39 +650,14 @@ fn a_writer_waits_its_turn_and_says_so() {
 fn free_text_refuses_control_and_direction_characters_and_names_refuse_invisible_ones() {
     let (_dir, book) = small_book_with_alice();
     let before = snapshot(&book);
+    let with_memo = |memo: &'static str| {
+        let mut args = words("issue --holder Alice --class Common --shares 1 --date 2020-02-01");
+        args.extend(["--memo", memo]);
+        args
+    };
     for (args, field) in [
-        (
-            vec![
-                "issue",
-                "--holder",
-                "Alice",
-                "--class",
-                "Common",
-                "--shares",
-                "1",
-                "--date",
-                "2020-02-01",
-                "--memo",
-                "paid \u{1b}[31min red",
-            ],
-            "memo",
-        ),
-        (
-            vec![
-                "issue",
-                "--holder",
-                "Alice",
-                "--class",
-                "Common",
-                "--shares",
-                "1",
-                "--date",
-                "2020-02-01",
-                "--memo",
-                "ring\u{7}",
-            ],
-            "memo",
-        ),
+        (with_memo("paid \u{1b}[31min red"), "memo"),
+        (with_memo("ring\u{7}"), "memo"),
         (vec!["stakeholder", "add", "Mallory\u{202E}gnp.exe"], "name"),
         (vec!["stakeholder", "add", "Ali\u{200B}ce"], "name"),
         (
@@ -697,22 +672,7 @@ fn free_text_refuses_control_and_direction_characters_and_names_refuse_invisible
     }
     assert_same(&before, &snapshot(&book), "refused text");
     // Lines and tabs are a memo's own; a reversal's reason is free text too.
-    let issued = ok(
-        &book,
-        &[
-            "issue",
-            "--holder",
-            "Alice",
-            "--class",
-            "Common",
-            "--shares",
-            "1",
-            "--date",
-            "2020-02-01",
-            "--memo",
-            "board consent\n\tline two",
-        ],
-    );
+    let issued = ok(&book, &with_memo("board consent\n\tline two"));
     let id = entry_number(&issued);
     let o = run(&book, &["reverse", &id, "--reason", "typo\u{7}"]);
     assert!(!o.status.success());
