@@ -369,7 +369,13 @@ pub fn journal(book: &Path, a: JournalArgs, json: bool, out: &mut String) -> Cli
     let store = Store::open(book)?;
     let b = store.load()?;
     let as_of = a.as_of.as_deref().map(|s| date("as_of", s)).transpose()?;
-    let t = tables::journal(&b, as_of, &store.chain_hashes()?);
+    // Each entry's chain hash is a detail column: in the JSON's table, never in the text.
+    let chain = if json {
+        store.chain_hashes()?
+    } else {
+        tables::ChainHashes::new()
+    };
+    let t = tables::journal(&b, as_of, &chain);
     if json {
         #[derive(Serialize)]
         struct Row<'a> {
@@ -445,12 +451,7 @@ pub fn check(book: &Path, json: bool, out: &mut String) -> CliResult {
         Err(crate::CliError::new(
             roundbook_application::ErrorCode::BookCorrupt,
             match chain {
-                Err(broken) => format!(
-                    "{} failed its check: entry #{} {}",
-                    book.display(),
-                    broken.entry,
-                    broken.why
-                ),
+                Err(_) => format!("{} failed its check: {chain_text}", book.display()),
                 Ok(_) => format!("{} failed its check", book.display()),
             },
         ))

@@ -230,26 +230,8 @@ fn print_summary(p: &PreparedRun, finished: &FinishedRun, id: Option<i64>, out: 
         .into_iter()
         .filter(|m| *m <= h as u64)
         .collect();
-    let run = tables::StoredRun {
-        id: id.unwrap_or(0),
-        recorded_at: String::new(),
-        scenario_sha256: p.scenario_sha256.clone(),
-        seed: s.simulation.seed,
-        paths,
-        horizon_months: s.simulation.horizon_months,
-        backend: finished.ran.backend.to_string(),
-        engine_version: roundbook_runs::ENGINE_VERSION.to_string(),
-        seconds: rust_decimal::Decimal::ZERO,
-        summary: serde_json::to_value(summary).unwrap_or_default(),
-    };
-    let mut fans = tables::simulation_fans(std::slice::from_ref(&run));
-    let month = fans
-        .columns
-        .iter()
-        .position(|c| c.header == "Month")
-        .expect("the fans table has a month column");
-    fans.rows
-        .retain(|r| matches!(r[month], tables::Cell::Integer(m) if months.contains(&m)));
+    let summary_json = serde_json::to_value(summary).unwrap_or_default();
+    let fans = tables::fans_of([(id, &summary_json)], |m| months.contains(&m));
     let _ = writeln!(out, "\nFans over the paths alive each month:");
     out.push_str(&crate::table::render(&fans));
     let _ = writeln!(

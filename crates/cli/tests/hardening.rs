@@ -101,20 +101,23 @@ fn stored_runs(book: &Path) -> usize {
 fn a_simulation_whose_result_file_cannot_be_written_stores_nothing() {
     let (dir, book) = demo_book();
     let before = snapshot(&book);
+    let simulate = |out: &str| {
+        run(
+            &book,
+            &[
+                "simulate",
+                SCENARIO,
+                "--paths",
+                "2000",
+                "--backend",
+                "cpu",
+                "--out",
+                out,
+            ],
+        )
+    };
     // No such folder: refused before the run, naming --out.
-    let o = run(
-        &book,
-        &[
-            "simulate",
-            SCENARIO,
-            "--paths",
-            "2000",
-            "--backend",
-            "cpu",
-            "--out",
-            "/nonexistent/x.json",
-        ],
-    );
+    let o = simulate("/nonexistent/x.json");
     assert!(!o.status.success());
     assert!(stderr(&o).contains("out"), "{}", stderr(&o));
     assert_same(
@@ -126,36 +129,13 @@ fn a_simulation_whose_result_file_cannot_be_written_stores_nothing() {
     // is computed, and not kept when its file fails.
     let taken = dir.path().join("taken");
     std::fs::create_dir(&taken).unwrap();
-    let o = run(
-        &book,
-        &[
-            "simulate",
-            SCENARIO,
-            "--paths",
-            "2000",
-            "--backend",
-            "cpu",
-            "--out",
-            taken.to_str().unwrap(),
-        ],
-    );
+    let o = simulate(taken.to_str().unwrap());
     assert!(!o.status.success(), "{}", stdout(&o));
     assert_eq!(stored_runs(&book), 0, "{}", stderr(&o));
     // And with a good file, the run is kept and the file names it.
     let file = dir.path().join("run.json");
-    ok(
-        &book,
-        &[
-            "simulate",
-            SCENARIO,
-            "--paths",
-            "2000",
-            "--backend",
-            "cpu",
-            "--out",
-            file.to_str().unwrap(),
-        ],
-    );
+    let o = simulate(file.to_str().unwrap());
+    assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(stored_runs(&book), 1);
     let written: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();

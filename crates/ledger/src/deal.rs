@@ -322,8 +322,8 @@ pub fn deal_book(d: &Deal) -> Result<Book> {
             return Err(LedgerError::invalid(
                 "count",
                 "a grant of no options; leave it out or give its count",
-            ))
-            .map_err(at(format!("options[{n}]")));
+            )
+            .at(&format!("options[{n}]")));
         }
     }
     for (n, i) in d.instruments.iter().enumerate() {
@@ -335,8 +335,8 @@ pub fn deal_book(d: &Deal) -> Result<Book> {
                     "{issued} is after the deal's date ({}), on which the capitalisation stands",
                     d.date
                 ),
-            ))
-            .map_err(at(format!("instruments[{n}]")));
+            )
+            .at(&format!("instruments[{n}]")));
         }
     }
     let reserved: u64 = d.pool_available + d.options.iter().map(|o| o.count).sum::<u64>();

@@ -490,13 +490,16 @@ fn the_journal_chain_names_the_first_entry_changed_outside_roundbook() {
     assert_eq!(head.entries, 11);
     assert_eq!(head.hash.as_ref().map(String::len), Some(64));
     drop(store);
+    // Read again, an unchanged journal gives the same head.
+    let again = Store::open(&path).unwrap().verify_chain().unwrap().unwrap();
+    assert_eq!(again, head);
     // An edited amount: Valor's 100,000,000 Series B shares (entry 6) become 200,000,000.
     let b = tampered("UPDATE transactions SET quantity = 200000000 WHERE id = 6").unwrap_err();
     assert_eq!(b.entry, EntryId(6), "{b:?}");
     // A removed entry: the next one no longer follows its predecessor.
     let b = tampered("DELETE FROM transactions WHERE id = 8 AND NOT EXISTS (SELECT 1 FROM transactions WHERE ref_id = 8)")
         .unwrap_err();
-    assert!(b.entry == EntryId(9) || b.entry == EntryId(8), "{b:?}");
+    assert_eq!(b.entry, EntryId(9), "{b:?}");
     // A row added with plain SQL, after the last entry.
     let b = tampered(
         "INSERT INTO transactions (id, effective, recorded_at, kind, holder_id, class_id, quantity, provenance)
@@ -514,13 +517,4 @@ fn the_journal_chain_names_the_first_entry_changed_outside_roundbook() {
     )
     .unwrap_err();
     assert_eq!(b.entry, EntryId(7), "{b:?}");
-    // An untouched copy verifies to the same head.
-    let (_d2, again) = tmp();
-    drop(demo(&again));
-    let other = Store::open(&again)
-        .unwrap()
-        .verify_chain()
-        .unwrap()
-        .unwrap();
-    assert_eq!(other.entries, head.entries);
 }

@@ -14,11 +14,11 @@ use super::catalogue::{CapTableBy, CapTableShares};
 use super::model::{Cell, Column, Kind, Table};
 
 /// Cash: whole cents.
-const CASH: Kind = Kind::Money { decimals: 2 };
+pub(super) const CASH: Kind = Kind::Money { decimals: 2 };
 /// Prices per share: the rounding policy's default of five places (docs/rounding.md).
-const PRICE: Kind = Kind::Money { decimals: 5 };
+pub(super) const PRICE: Kind = Kind::Money { decimals: 5 };
 
-fn money(m: Money) -> Cell {
+pub(super) fn money(m: Money) -> Cell {
     Cell::Decimal(m.amount)
 }
 
@@ -1048,6 +1048,15 @@ pub const FAN_MEASURES: [&str; 4] = ["cash", "mark", "spend", "fully_diluted"];
 
 /// The percentile fans of every stored run: one row per run, measure and month.
 pub fn simulation_fans(runs: &[StoredRun]) -> Table {
+    fans_of(runs.iter().map(|r| (Some(r.id), &r.summary)), |_| true)
+}
+
+/// The fans of runs given by number (None: a run not stored) and summary, at the months `shown`
+/// keeps (`simulate` prints a few; the exports every one).
+pub fn fans_of<'a>(
+    runs: impl IntoIterator<Item = (Option<i64>, &'a Value)>,
+    shown: impl Fn(u64) -> bool,
+) -> Table {
     let mut table = Table::new(
         "simulation-fans",
         vec![
@@ -1066,21 +1075,26 @@ pub fn simulation_fans(runs: &[StoredRun]) -> Table {
             Column::new("Bin error", Kind::Estimate).detail(),
         ],
     );
-    for r in runs {
+    for (id, summary) in runs {
         let empty = vec![];
-        let fans = r.summary["fans"].as_array().unwrap_or(&empty);
+        let fans = summary["fans"].as_array().unwrap_or(&empty);
         for (k, measure) in fans.iter().enumerate() {
             let name = FAN_MEASURES
                 .get(k)
                 .map_or_else(|| format!("measure {k}"), |s| s.to_string());
             for (m, f) in measure.as_array().unwrap_or(&empty).iter().enumerate() {
+                let month = m as u64 + 1;
+                if !shown(month) {
+                    continue;
+                }
                 let p = &f["percentiles"];
                 table.push(vec![
-                    u64::try_from(r.id).map_or(Cell::Empty, Cell::Integer),
+                    id.and_then(|id| u64::try_from(id).ok())
+                        .map_or(Cell::Empty, Cell::Integer),
                     Cell::text(&name),
-                    Cell::Integer(m as u64 + 1),
+                    Cell::Integer(month),
                     f["alive"].as_u64().map_or(Cell::Empty, Cell::Integer),
-                    statistic(&r.summary["alive_fraction"][m]),
+                    statistic(&summary["alive_fraction"][m]),
                     statistic(&f["mean"]),
                     statistic(&f["se"]),
                     statistic(&p[0]),

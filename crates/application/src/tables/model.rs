@@ -226,6 +226,11 @@ impl Table {
         self.rows.push(row);
     }
 
+    /// The column with this header.
+    pub fn column(&self, header: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.header == header)
+    }
+
     /// Whether the table has a totals row.
     pub fn has_totals(&self) -> bool {
         self.columns.iter().any(|c| c.total == Total::Sum)
@@ -246,24 +251,19 @@ impl Table {
             .columns
             .iter()
             .enumerate()
-            .map(|(i, c)| match (i, c.total, c.kind) {
+            .map(|(i, c)| match (i, c.total, c.kind, c.derived) {
                 // The whole is all of itself: 100% exactly, not the sum of rounded shares.
-                (_, Total::Sum, _) if matches!(c.derived, Derived::ShareOfTotal { .. }) => {
-                    let Derived::ShareOfTotal { of } = c.derived else {
-                        unreachable!()
-                    };
-                    match self.column_sum(of) {
-                        Some(s) if s.is_zero() => Cell::Decimal(Decimal::ZERO),
-                        _ => Cell::Decimal(Decimal::ONE_HUNDRED),
-                    }
-                }
+                (_, Total::Sum, _, Derived::ShareOfTotal { of }) => match self.column_sum(of) {
+                    Some(s) if s.is_zero() => Cell::Decimal(Decimal::ZERO),
+                    _ => Cell::Decimal(Decimal::ONE_HUNDRED),
+                },
                 // A total too large to state exactly is left blank rather than wrong.
-                (_, Total::Sum, Kind::Shares) => self
+                (_, Total::Sum, Kind::Shares, _) => self
                     .column_sum(i)
                     .and_then(|s| u64::try_from(s).ok())
                     .map_or(Cell::Empty, Cell::Integer),
-                (_, Total::Sum, _) => Cell::opt_decimal(self.column_sum(i)),
-                (0, Total::Blank, _) => Cell::text("Total"),
+                (_, Total::Sum, _, _) => Cell::opt_decimal(self.column_sum(i)),
+                (0, Total::Blank, _, _) => Cell::text("Total"),
                 _ => Cell::Empty,
             })
             .collect();
@@ -291,14 +291,9 @@ impl Table {
                 match (col.total, col.kind) {
                     // Blank where none of the rest holds a figure (no class, no options).
                     _ if cells.clone().all(|x| *x == Cell::Empty) => Cell::Empty,
-                    (Total::Sum, Kind::Shares) => Cell::Integer(
-                        cells
-                            .filter_map(|x| match x {
-                                Cell::Integer(n) => Some(*n),
-                                _ => None,
-                            })
-                            .sum(),
-                    ),
+                    (Total::Sum, Kind::Shares) => exact_sum(cells.filter_map(Cell::number))
+                        .and_then(|s| u64::try_from(s).ok())
+                        .map_or(Cell::Empty, Cell::Integer),
                     (Total::Sum, _) => Cell::opt_decimal(exact_sum(cells.filter_map(Cell::number))),
                     _ => Cell::Empty,
                 }

@@ -2,15 +2,15 @@
 //! payouts over a range of exit values, and the breakpoints where a payout changes slope.
 
 use roundbook_ledger::waterfall::{Breakpoint, Decision, WaterfallOutcome};
-use roundbook_ledger::Money;
+use rust_decimal::Decimal;
 
+use super::build::{money, CASH, PRICE};
 use super::model::{Cell, Column, Kind, Table};
 
-const CASH: Kind = Kind::Money { decimals: 2 };
-const PRICE: Kind = Kind::Money { decimals: 5 };
-
-fn money(m: Money) -> Cell {
-    Cell::Decimal(m.amount)
+/// What the options and warrants exercised receive (each payout is part of what is
+/// distributed, so the sum fits).
+fn options_paid(o: &WaterfallOutcome) -> Decimal {
+    o.options.iter().map(|x| x.payout.amount).sum()
 }
 
 /// A class's choice in the user's words.
@@ -60,11 +60,6 @@ pub fn waterfall_classes(o: &WaterfallOutcome) -> Table {
             .filter(|x| x.exercised)
             .map(|x| x.count)
             .sum();
-        let paid = o
-            .options
-            .iter()
-            .map(|x| x.payout.amount)
-            .fold(rust_decimal::Decimal::ZERO, |a, b| a + b);
         table.push(vec![
             Cell::text("Options and warrants exercised"),
             Cell::Empty,
@@ -72,7 +67,7 @@ pub fn waterfall_classes(o: &WaterfallOutcome) -> Table {
             Cell::Empty,
             Cell::Empty,
             Cell::Empty,
-            Cell::Decimal(paid),
+            Cell::Decimal(options_paid(o)),
             Cell::Empty,
         ]);
     }
@@ -131,12 +126,7 @@ pub fn waterfall_range(outcomes: &[WaterfallOutcome]) -> Table {
         let mut row = vec![money(o.exit_value), money(o.net_proceeds)];
         row.extend(o.classes.iter().map(|c| money(c.total)));
         if options {
-            row.push(Cell::Decimal(
-                o.options
-                    .iter()
-                    .map(|x| x.payout.amount)
-                    .fold(rust_decimal::Decimal::ZERO, |a, b| a + b),
-            ));
+            row.push(Cell::Decimal(options_paid(o)));
         }
         row.push(Cell::Decimal(o.common_price_per_share));
         table.push(row);

@@ -34,9 +34,7 @@ pub(super) fn cap_table(doc: &mut Doc, ctx: &Ctx) {
         "Holders".to_string()
     });
     let fully_diluted = by_holder
-        .columns
-        .iter()
-        .position(|c| c.header == "Fully diluted")
+        .column("Fully diluted")
         .expect("the fully diluted cap table counts fully diluted shares");
     let largest = by_holder.keep_largest(shown, fully_diluted, "Other holders");
     doc.table(&Table::from_read_model(&largest).0);

@@ -75,9 +75,7 @@ pub(super) fn exit_waterfall(doc: &mut Doc, ctx: &Ctx) -> Result<(), ReportError
     let (middle, _) = &values[1];
     let holders = tables::waterfall_holders(&outcomes[1]);
     let received = holders
-        .columns
-        .iter()
-        .position(|c| c.header == "Total received")
+        .column("Total received")
         .expect("the holders' table says what each receives");
     let rows = holders.rows.len();
     let shown = ctx.input.top_holders.min(rows);
