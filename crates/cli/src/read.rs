@@ -39,19 +39,6 @@ fn basis(p: Provenance) -> String {
     }
 }
 
-/// A round's basis: one word when its terms and its price share one, both otherwise.
-fn round_basis(r: &FundingRound) -> String {
-    if r.provenance == r.price_provenance {
-        basis(r.provenance)
-    } else {
-        format!(
-            "{} terms, {} price",
-            r.provenance.name(),
-            r.price_provenance.name()
-        )
-    }
-}
-
 fn footnote(out: &mut String, any_labelled: bool) {
     if any_labelled {
         let _ = writeln!(
@@ -198,8 +185,8 @@ pub fn round_show(book: &Path, key: &str, json: bool, out: &mut String) -> CliRe
         r.name,
         b.class_name(r.class),
         r.date,
-        match round_basis(&r).as_str() {
-            "" => String::new(),
+        match roundbook_application::words::round_basis(&r).as_str() {
+            "recorded" => String::new(),
             b => format!("  [{b}]"),
         }
     );

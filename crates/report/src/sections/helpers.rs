@@ -1,26 +1,9 @@
 //! Small helpers more than one section uses.
 
-use roundbook_ledger::{FundingRound, Provenance};
 use rust_decimal::Decimal;
 
 use crate::chart::{Chart, Region};
 use crate::layout::{Doc, BODY_BOTTOM, CONTENT_WIDTH, MARGIN};
-
-fn source(p: Provenance) -> String {
-    p.name().to_string()
-}
-
-pub(super) fn round_source(r: &FundingRound) -> String {
-    if r.provenance == r.price_provenance {
-        source(r.provenance)
-    } else {
-        format!(
-            "terms {}; shares {}",
-            r.provenance.name(),
-            r.price_provenance.name()
-        )
-    }
-}
 
 /// Room left on the current page for a block.
 pub(super) fn super_remaining(doc: &Doc) -> f32 {

@@ -2,7 +2,6 @@
 
 use roundbook_ledger::Participation;
 
-use super::helpers::round_source;
 use super::Ctx;
 use crate::format::{exact_money, shares};
 use crate::layout::{Doc, Table, BLACK, BODY_SIZE, GREY};
@@ -19,7 +18,14 @@ pub(super) fn last_round(doc: &mut Doc, ctx: &Ctx) {
     let book = ctx.book;
     let class = book.class(r.class);
     let mut facts: Vec<(String, String)> = vec![
-        ("Round".into(), format!("{} ({})", r.name, round_source(r))),
+        (
+            "Round".into(),
+            format!(
+                "{} ({})",
+                r.name,
+                roundbook_application::words::round_basis(r)
+            ),
+        ),
         ("Date".into(), r.date.to_string()),
         ("Pre-money valuation".into(), exact_money(r.pre_money)),
         ("Amount raised".into(), exact_money(r.amount_raised)),
