@@ -102,10 +102,7 @@ impl TableForm {
 
     /// A file name to offer in the save dialog: `xAI captable 2024-06-01.csv`.
     pub fn suggested_name(&self, company: &str) -> String {
-        let table = serde_json::to_value(self.table)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
+        let table = self.table.name();
         match given(&self.as_of) {
             Some(d) => format!("{company} {table} {d}.csv"),
             None => format!("{company} {table}.csv"),
