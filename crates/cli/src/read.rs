@@ -387,12 +387,38 @@ pub fn journal(book: &Path, a: JournalArgs, json: bool, out: &mut String) -> Cli
     Ok(())
 }
 
+/// The stored replay's head against a replay of the journal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HeadState {
+    Matches,
+    Stale,
+    Differed,
+}
+
 pub fn check(book: &Path, json: bool, out: &mut String) -> CliResult {
-    let store = Store::open(book)?;
+    let mut store = Store::open(book)?;
     let integrity = store.integrity_check()?;
     let b = store.load()?;
-    let replay = b.check(Mark::default());
+    let replay = b.check_head(Mark::default());
     let chain = store.verify_chain()?;
+    // The replay's head is a cache (docs/storage.md): one that disagrees with the replay was
+    // changed outside Roundbook, and is discarded so the next entry rebuilds it.
+    let head = match (store.stored_head()?, &replay) {
+        (None, _) => HeadState::Stale,
+        (Some(stored), Ok(replayed)) if stored == *replayed => HeadState::Matches,
+        (Some(_), Ok(_)) => {
+            store.discard_head()?;
+            HeadState::Differed
+        }
+        (Some(_), Err(_)) => HeadState::Stale,
+    };
+    let head_text = match head {
+        HeadState::Matches => "matches the journal",
+        HeadState::Stale => "not kept (the next entry rebuilds it)",
+        HeadState::Differed => {
+            "differed from the journal (changed outside Roundbook); discarded, the next entry rebuilds it"
+        }
+    };
     let chain_text = match &chain {
         Ok(head) => format!(
             "ok, {} entries, head {}",
@@ -401,7 +427,7 @@ pub fn check(book: &Path, json: bool, out: &mut String) -> CliResult {
         ),
         Err(broken) => format!("entry #{} {}", broken.entry, broken.why),
     };
-    let ok = integrity == "ok" && replay.is_ok() && chain.is_ok();
+    let ok = integrity == "ok" && replay.is_ok() && chain.is_ok() && head != HeadState::Differed;
     if json {
         print_json(
             out,
@@ -414,6 +440,11 @@ pub fn check(book: &Path, json: bool, out: &mut String) -> CliResult {
                 },
                 "chain_head": chain.as_ref().ok().and_then(|h| h.hash.clone()),
                 "first_changed_entry": chain.as_ref().err().map(|b| b.entry),
+                "replay_head": match head {
+                    HeadState::Matches => "ok",
+                    HeadState::Stale => "stale",
+                    HeadState::Differed => "differed",
+                },
                 "entries": b.entries().len(),
                 "schema_versions": store.schema_versions()?,
                 "ok": ok,
@@ -431,6 +462,7 @@ pub fn check(book: &Path, json: bool, out: &mut String) -> CliResult {
                 .unwrap_or_else(|e| e.to_string())
         );
         let _ = writeln!(out, "Journal hash chain: {chain_text}");
+        let _ = writeln!(out, "Replay head: {head_text}");
     }
     if ok {
         Ok(())
@@ -439,6 +471,12 @@ pub fn check(book: &Path, json: bool, out: &mut String) -> CliResult {
             roundbook_application::ErrorCode::BookCorrupt,
             match chain {
                 Err(_) => format!("{} failed its check: {chain_text}", book.display()),
+                Ok(_) if head == HeadState::Differed => {
+                    format!(
+                        "{} failed its check: the replay's head {head_text}",
+                        book.display()
+                    )
+                }
                 Ok(_) => format!("{} failed its check", book.display()),
             },
         ))

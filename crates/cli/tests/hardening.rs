@@ -721,3 +721,54 @@ fn the_journal_chain_is_checked_and_exported() {
     assert!(stdout(&o).contains("entry #6"), "{}", stdout(&o));
     assert!(stderr(&o).contains("entry #6"), "{}", stderr(&o));
 }
+
+/// Entries dated on or after the last are checked against the replay's head, a cache in the
+/// file. A head changed outside Roundbook is what that check trusts (which shows it is used),
+/// so `check` compares it with a replay, fails naming it, and discards it; the next entry is
+/// then checked by a full replay again.
+#[test]
+fn the_replay_head_is_used_and_a_changed_one_is_found_and_discarded() {
+    let (_dir, book) = small_book_with_alice();
+    ok(
+        &book,
+        &words("issue --holder Alice --class Common --shares 100 --date 2021-01-01"),
+    );
+    ok(
+        &book,
+        &words("issue --holder Alice --class Common --shares 1 --date 2021-01-02"),
+    );
+    assert_eq!(json(&book, &["check"])["replay_head"], "ok");
+    let too_many = words("cancel --holder Alice --class Common --shares 500 --date 2021-01-03");
+    let refused = run(&book, &too_many);
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("Alice holds 101 shares of Common"),
+        "{}",
+        stderr(&refused)
+    );
+
+    let conn = rusqlite::Connection::open(&book).unwrap();
+    conn.execute("UPDATE head_held SET shares = 1000000", [])
+        .unwrap();
+    drop(conn);
+    let o = run(&book, &["check"]);
+    assert!(!o.status.success());
+    assert!(
+        stdout(&o).contains("Replay head: differed from the journal"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stderr(&o).contains("replay's head"), "{}", stderr(&o));
+    // Discarded: the refusal comes from the journal again, and the book checks clean.
+    let refused = run(&book, &too_many);
+    assert!(
+        stderr(&refused).contains("Alice holds 101 shares of Common"),
+        "{}",
+        stderr(&refused)
+    );
+    ok(
+        &book,
+        &words("issue --holder Alice --class Common --shares 1 --date 2021-01-03"),
+    );
+    assert_eq!(json(&book, &["check"])["replay_head"], "ok");
+}

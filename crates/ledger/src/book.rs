@@ -17,6 +17,7 @@ use rust_decimal::Decimal;
 
 use crate::domain::*;
 use crate::error::{LedgerError, Result};
+use crate::head::{Head, Touched};
 use crate::journal::{Entry, Movement};
 use crate::money::Money;
 use crate::rounding::RoundingPolicy;
@@ -997,6 +998,20 @@ impl Book {
         &self,
         since: Mark,
     ) -> std::result::Result<(), (Option<EntryId>, LedgerError)> {
+        self.replay_all(since).map(|_| ())
+    }
+
+    /// As `check`, handing back the replay's head (crate::head): what `check_appended` checks
+    /// the next entries against.
+    pub fn check_head(&self, since: Mark) -> Result<Head> {
+        let t = self.replay_all(since).map_err(|(_, e)| e)?;
+        Ok(t.head(self.entries.iter().map(|e| e.effective).max()))
+    }
+
+    fn replay_all(
+        &self,
+        since: Mark,
+    ) -> std::result::Result<Timeline<'_>, (Option<EntryId>, LedgerError)> {
         let mut t = Timeline::new(self.records());
         for e in self.in_effective_order(None) {
             if let Err(v) = t.apply(e) {
@@ -1004,7 +1019,51 @@ impl Book {
                 return Err((new.then_some(e.id), self.blame(e, v, since)));
             }
         }
-        Ok(())
+        Ok(t)
+    }
+
+    /// The head accounts the entries added since `since` move: what a store loads into the slice
+    /// it hands `check_appended`. The referenced grants and instruments must be in the book.
+    pub fn accounts_touched(&self, since: Mark) -> Touched {
+        let t = Timeline::new(self.records());
+        let mut touched = Touched::default();
+        for e in &self.entries[since.entries..] {
+            t.touches(e, &mut touched);
+            touched.lapse_before = touched.lapse_before.max(Some(e.effective));
+        }
+        touched
+    }
+
+    /// Checks the entries added since `since` against `head`, a slice of the replay's head
+    /// holding every account `accounts_touched` names, every plan and every class: the slice
+    /// as they leave it, or None when only a full replay (`check`) can decide. See crate::head.
+    pub fn check_appended(&self, since: Mark, head: &Head) -> Option<Head> {
+        let added = self.added_since(since);
+        let only_entries = added.stakeholders.is_empty()
+            && added.classes.is_empty()
+            && added.plans.is_empty()
+            && added.rounds.is_empty()
+            && added.valuations.is_empty();
+        if !only_entries {
+            return None;
+        }
+        let mut t = Timeline::resume(self.records(), head);
+        let mut last = head.last_effective;
+        for e in added.entries {
+            let local = !matches!(
+                e.movement,
+                Movement::StockSplit { .. }
+                    | Movement::ConversionRatioAdjustment { .. }
+                    | Movement::AuthorizedSharesAdjustment { .. }
+                    | Movement::Reversal { .. }
+            );
+            if !local || last.is_some_and(|d| e.effective < d) {
+                return None;
+            }
+            t.apply(e).ok()?;
+            last = Some(e.effective);
+        }
+        Some(t.head(last))
     }
 
     /// Entries effective on or before `as_of` (all when None), by date then by the order recorded.

@@ -13,6 +13,7 @@ pub mod domain;
 pub mod error;
 pub mod example;
 pub mod exit;
+pub mod head;
 pub mod interest;
 pub mod journal;
 pub mod model;
@@ -28,6 +29,7 @@ pub use book::{Added, Book, Mark, NewClass, NewPlan, NewStakeholder, NewValuatio
 pub use captable::CapTable;
 pub use domain::*;
 pub use error::{ErrorCode, LedgerError, Result};
+pub use head::{GrantAccount, Head, PlanAccount, Touched};
 pub use journal::{Entry, Movement};
 pub use model::{
     ConversionBasis, Conversions, ModelOutcome, PoolTarget, PoolTiming, RoundModel, RoundValuation,

@@ -34,6 +34,7 @@ use rust_decimal::Decimal;
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::domain::{ClassId, EntryId, EquityPlan, PlanId, ShareClass, StakeholderId};
+use crate::head::{GrantAccount, Head, PlanAccount, Touched};
 use crate::journal::{Entry, Movement};
 use crate::split::{ratio_steps, scale, SplitEffect, SplitGrant, SplitHolding, SplitPlan};
 
@@ -287,6 +288,9 @@ pub(crate) struct Timeline<'b> {
     /// grant entry -> (holder, plan), filled as grants are applied: a journal lookup
     /// per exercise is the slowest step on a long journal.
     grant_info: HashMap<EntryId, (StakeholderId, PlanId)>,
+    /// grant -> its expiry, for the grants of a head this timeline resumed from (whose entries
+    /// the records need not hold); other grants' expiries are read from their entries.
+    resumed_expiries: HashMap<EntryId, Option<NaiveDate>>,
     /// Grants that expire, soonest first: (last day exercisable, grant).
     expiries: BinaryHeap<Reverse<(NaiveDate, EntryId)>>,
     /// per plan: options that lapsed unexercised at their grant's expiry (back in the pool).
@@ -317,6 +321,7 @@ impl<'b> Timeline<'b> {
             exercised: HashMap::default(),
             convertibles: HashMap::default(),
             grant_info: HashMap::default(),
+            resumed_expiries: HashMap::default(),
             expiries: BinaryHeap::new(),
             lapsed: HashMap::default(),
             claimed: HashMap::default(),
@@ -326,6 +331,94 @@ impl<'b> Timeline<'b> {
             authorized_now: HashMap::default(),
             strikes: HashMap::default(),
             issue_prices: HashMap::default(),
+        }
+    }
+
+    /// A timeline positioned at a head (or a slice of one): the accounts the invariants read,
+    /// as a replay left them. Ratios, strikes and issue prices are not in a head; the entries
+    /// appended to it (`Book::check_appended`) never read them.
+    pub(crate) fn resume(records: Records<'b>, head: &Head) -> Timeline<'b> {
+        let mut t = Timeline::new(records);
+        t.held = head.held.iter().map(|(k, v)| (*k, *v)).collect();
+        for (g, a) in &head.grants {
+            t.grants.insert(*g, a.outstanding);
+            t.grant_info.insert(*g, (a.holder, a.plan));
+            t.resumed_expiries.insert(*g, a.expires);
+            if let Some(x) = a.expires.filter(|_| a.outstanding > 0) {
+                t.expiries.push(Reverse((x, *g)));
+            }
+        }
+        for (p, a) in &head.plans {
+            t.reserved.insert(*p, a.reserved);
+            t.granted.insert(*p, a.granted);
+            t.exercised.insert(*p, a.exercised);
+            t.lapsed.insert(*p, a.lapsed);
+        }
+        t.claimed = head.claimed.iter().map(|(k, v)| (*k, *v)).collect();
+        t.authorized_now = head.authorized.iter().map(|(k, v)| (*k, *v)).collect();
+        t.convertibles = head.convertibles.iter().map(|(k, v)| (*k, *v)).collect();
+        t
+    }
+
+    /// The accounts this timeline holds, as a head dated `last_effective`: the whole head after
+    /// a full replay, the slice it was resumed from (and what the entries added) after an append.
+    pub(crate) fn head(&self, last_effective: Option<NaiveDate>) -> Head {
+        let grants = self
+            .grants
+            .iter()
+            .filter_map(|(g, outstanding)| {
+                let (holder, plan) = self.grant(*g)?;
+                let expires = self.expiry(*g);
+                Some((
+                    *g,
+                    GrantAccount {
+                        holder,
+                        plan,
+                        expires,
+                        outstanding: *outstanding,
+                    },
+                ))
+            })
+            .collect();
+        let plans = self
+            .reserved
+            .keys()
+            .chain(self.granted.keys())
+            .chain(self.exercised.keys())
+            .chain(self.lapsed.keys())
+            .map(|p| {
+                let g = |m: &HashMap<PlanId, i128>| m.get(p).copied().unwrap_or(0);
+                (
+                    *p,
+                    PlanAccount {
+                        reserved: g(&self.reserved),
+                        granted: g(&self.granted),
+                        exercised: g(&self.exercised),
+                        lapsed: g(&self.lapsed),
+                    },
+                )
+            })
+            .collect();
+        Head {
+            last_effective,
+            held: self.held.iter().map(|(k, v)| (*k, *v)).collect(),
+            grants,
+            plans,
+            claimed: self.claimed.iter().map(|(k, v)| (*k, *v)).collect(),
+            authorized: self.authorized_now.iter().map(|(k, v)| (*k, *v)).collect(),
+            convertibles: self.convertibles.iter().map(|(k, v)| (*k, *v)).collect(),
+        }
+    }
+
+    /// The accounts an entry moves (a grant's own account when it is one).
+    pub(crate) fn touches(&self, e: &Entry, into: &mut Touched) {
+        for d in self.deltas(e).iter() {
+            match d {
+                Delta::Held(h, c, _) => into.held.push((h, c)),
+                Delta::Grant(g, _) => into.grants.push(g),
+                Delta::Convertible(i, _) => into.convertibles.push(i),
+                Delta::Reserved(..) | Delta::Granted(..) | Delta::Exercised(..) => {}
+            }
         }
     }
 
@@ -720,15 +813,31 @@ impl<'b> Timeline<'b> {
                 break;
             }
             self.expiries.pop();
-            let left = self.grants.get(&grant).copied().unwrap_or(0);
-            if left <= 0 {
-                continue;
-            }
-            if let Some((_, plan)) = self.grant(grant) {
-                self.grants.insert(grant, 0);
-                *self.granted.entry(plan).or_insert(0) -= left;
-                *self.lapsed.entry(plan).or_insert(0) += left;
-            }
+            self.lapse(grant);
+        }
+    }
+
+    /// Returns what is left of a grant to its plan's pool.
+    fn lapse(&mut self, grant: EntryId) {
+        let left = self.grants.get(&grant).copied().unwrap_or(0);
+        if left <= 0 {
+            return;
+        }
+        if let Some((_, plan)) = self.grant(grant) {
+            self.grants.insert(grant, 0);
+            *self.granted.entry(plan).or_insert(0) -= left;
+            *self.lapsed.entry(plan).or_insert(0) += left;
+        }
+    }
+
+    /// The last day a grant's options can be exercised, if they expire.
+    fn expiry(&self, grant: EntryId) -> Option<NaiveDate> {
+        if let Some(x) = self.resumed_expiries.get(&grant) {
+            return *x;
+        }
+        match self.records.entry(grant).map(|e| &e.movement) {
+            Some(Movement::OptionGrant { expires, .. }) => *expires,
+            _ => None,
         }
     }
 
@@ -787,6 +896,16 @@ impl<'b> Timeline<'b> {
                     self.check_authorized(class, field)?;
                 }
                 _ => {}
+            }
+        }
+        // Options given back to a grant that has already expired (the reversal of an exercise
+        // or a cancellation dated after the expiry) lapse at once, as they would have had the
+        // reversed entry never been recorded.
+        for d in deltas.iter() {
+            if let Delta::Grant(grant, change) = d {
+                if change > 0 && self.expiry(grant).is_some_and(|x| x < e.effective) {
+                    self.lapse(grant);
+                }
             }
         }
         Ok(())

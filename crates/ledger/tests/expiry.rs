@@ -123,3 +123,34 @@ fn lapsed_options_can_be_granted_again() {
     assert_eq!(holder_row(&ct, s.ben).options, 1_000);
     assert_eq!(plan_row(&ct, s.plan).available, 0);
 }
+
+/// Found by the head property test: an exercise reversed after the grant expired gave its
+/// options back to the expired grant, where they stayed outstanding for good. Had the exercise
+/// never been recorded they would have lapsed, so they lapse as the reversal takes effect.
+#[test]
+fn options_given_back_to_an_expired_grant_lapse_at_once() {
+    let mut s = setup();
+    let exercise = rec(
+        &mut s.book,
+        date(2021, 6, 1),
+        Movement::Exercise {
+            grant: s.grant,
+            options: 100,
+        },
+    );
+    rec(&mut s.book, date(2022, 3, 1), reversal(exercise));
+
+    let before = table(&s.book, date(2022, 2, 28));
+    assert_eq!(holder_row(&before, s.ada).outstanding, 100);
+    let after = table(&s.book, date(2022, 3, 1));
+    assert!(
+        after.holders.iter().all(|h| h.stakeholder != s.ada),
+        "no shares, and no options outstanding on an expired grant"
+    );
+    let p = plan_row(&after, s.plan);
+    assert_eq!(
+        (p.granted_outstanding, p.exercised, p.expired, p.available),
+        (0, 0, 600, 1_000)
+    );
+    assert_ties_out(&after);
+}

@@ -10,6 +10,7 @@ pub mod chain;
 mod compute;
 mod error;
 mod example;
+mod head;
 pub mod migrate;
 mod rows;
 pub mod runs;
@@ -19,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, SubsecRound, Utc};
 use roundbook_ledger::{Book, Company, EntryId, LedgerError};
-use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior};
 
 pub use compute::ComputeBook;
 pub use error::{Result, StoreError};
@@ -164,6 +165,61 @@ impl Store {
         chain::extend(&tx, &ids).map_err(|e| classify(&path, e))?;
         tx.commit().map_err(|e| classify(&path, e))?;
         Ok(out)
+    }
+
+    /// As `transact`, for a command that records entries dated on or after the journal's last
+    /// and adds nothing else (crates/ledger/src/head.rs): `change` runs against a book holding
+    /// only what `reads` names (besides the classes, plans, rounds and valuations), and the
+    /// entries are checked against the slice of the replay's head they touch, so the cost does
+    /// not grow with the journal. Whatever that cannot decide (a backdated entry, a split, a
+    /// reversal, a name `reads` did not cover, any refusal) runs again as `transact`, which
+    /// gives the refusal its words, and the head is rebuilt from that replay. `change` may
+    /// therefore run twice; only its last run is written.
+    pub fn transact_appending<T, E>(
+        &mut self,
+        reads: &Reads,
+        change: impl Fn(&mut Book) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError> + From<LedgerError>,
+    {
+        let path = self.path.clone();
+        let now = Utc::now().trunc_subsecs(6);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| classify(&path, e))?;
+        let fast = append_from_head(&tx, reads, now, &change).map_err(|e| reclassify(&path, e))?;
+        if let Some(out) = fast {
+            tx.commit().map_err(|e| classify(&path, e))?;
+            return Ok(out);
+        }
+        let mut book = load_book(&tx, None, None).map_err(|e| classify(&path, e))?;
+        book.set_clock(now);
+        let mark = book.mark();
+        let out = change(&mut book)?;
+        let replayed = book.check_head(mark)?;
+        let added = book.added_since(mark);
+        rows::insert_added(&tx, &added, now).map_err(|e| reclassify(&path, e))?;
+        let ids: Vec<EntryId> = added.entries.iter().map(|e| e.id).collect();
+        chain::extend(&tx, &ids).map_err(|e| classify(&path, e))?;
+        let through = book.entries().last().map_or(EntryId(0), |e| e.id);
+        head::rebuild(&tx, &replayed, through).map_err(|e| classify(&path, e))?;
+        tx.commit().map_err(|e| classify(&path, e))?;
+        Ok(out)
+    }
+
+    /// The replay's head as stored, when it covers the journal's last entry (`roundbook check`
+    /// compares it with a replay); None when it is stale and the next append rebuilds it.
+    pub fn stored_head(&self) -> Result<Option<roundbook_ledger::Head>> {
+        head::load_all(&self.conn).map_err(|e| classify(&self.path, e))
+    }
+
+    /// Marks the stored head stale, so the next append rebuilds it from a full replay
+    /// (`roundbook check` does this to a head that disagrees with the journal). The head is a
+    /// cache of the replay; the journal is untouched.
+    pub fn discard_head(&mut self) -> Result<()> {
+        head::discard(&self.conn).map_err(|e| classify(&self.path, e))
     }
 
     /// Walks the journal against its hash chain (crates/store/src/chain.rs): the head when every
@@ -320,6 +376,93 @@ fn load_book(
         entries,
     )
     .with_rounding_history(rows::load_rounding_history(conn)?))
+}
+
+/// What a one-entry command reads from the book by name or number: the stakeholders it names
+/// and the journal entries it refers to (a grant, an instrument). See `Store::transact_appending`.
+#[derive(Debug, Clone, Default)]
+pub struct Reads {
+    pub stakeholders: Vec<String>,
+    pub entries: Vec<EntryId>,
+}
+
+/// The book an append runs against: the company, classes, plans, rounds, valuations and
+/// rounding history; the stakeholders `reads` names; the entries it refers to, their
+/// reversals, and the journal's last entry (so the next entry number is right).
+fn book_for_append(conn: &Connection, reads: &Reads) -> rusqlite::Result<Book> {
+    let company = rows::load_company(conn)?;
+    let cur = company.currency;
+    let mut stakeholders: Vec<roundbook_ledger::Stakeholder> = vec![];
+    for key in &reads.stakeholders {
+        let key = key.trim();
+        let id = key.strip_prefix('#').and_then(|n| n.parse::<i64>().ok());
+        for s in rows::load_stakeholders_named(conn, key, id)? {
+            if !stakeholders.iter().any(|x| x.id == s.id) {
+                stakeholders.push(s);
+            }
+        }
+    }
+    let mut ids: Vec<i64> = reads.entries.iter().map(|e| e.0).collect();
+    let mut reversals =
+        conn.prepare_cached("SELECT id FROM transactions WHERE kind = 'reversal' AND ref_id = ?1")?;
+    for e in &reads.entries {
+        if let Some(r) = reversals
+            .query_row([e.0], |r| r.get::<_, i64>(0))
+            .optional()?
+        {
+            ids.push(r);
+        }
+    }
+    ids.push(rows::max_entry_id(conn)?);
+    ids.sort_unstable();
+    ids.dedup();
+    let mut entries = vec![];
+    for id in ids.into_iter().filter(|id| *id > 0) {
+        entries.extend(rows::load_entries(conn, cur, None, id..=id, 1)?);
+    }
+    Ok(Book::from_parts(
+        company,
+        stakeholders,
+        rows::load_classes(conn, cur)?,
+        rows::load_plans(conn)?,
+        rows::load_rounds(conn, cur)?,
+        rows::load_valuations(conn, cur)?,
+        entries,
+    )
+    .with_rounding_history(rows::load_rounding_history(conn)?))
+}
+
+/// `transact_appending`'s quick way: the change against the book for an append, checked
+/// against the head's slice and written with it; None when it needs the full replay.
+fn append_from_head<T, E>(
+    tx: &rusqlite::Transaction,
+    reads: &Reads,
+    now: chrono::DateTime<Utc>,
+    change: &impl Fn(&mut Book) -> std::result::Result<T, E>,
+) -> Result<Option<T>> {
+    let Some(last_effective) = head::current(tx)? else {
+        return Ok(None);
+    };
+    let mut book = book_for_append(tx, reads)?;
+    book.set_clock(now);
+    let mark = book.mark();
+    let Ok(out) = change(&mut book) else {
+        return Ok(None);
+    };
+    let touched = book.accounts_touched(mark);
+    let slice = head::slice(tx, &touched, last_effective)?;
+    let Some(after) = book.check_appended(mark, &slice) else {
+        return Ok(None);
+    };
+    let added = book.added_since(mark);
+    let Some(through) = added.entries.last().map(|e| e.id) else {
+        return Ok(None);
+    };
+    rows::insert_added(tx, &added, now)?;
+    let ids: Vec<EntryId> = added.entries.iter().map(|e| e.id).collect();
+    chain::extend(tx, &ids)?;
+    head::write(tx, &after, through)?;
+    Ok(Some(out))
 }
 
 /// Turns SQLite's view of a bad file into words about the book.

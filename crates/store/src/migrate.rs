@@ -64,6 +64,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../../migrations/0008_entry_chain.sql"),
         then: Some(crate::chain::chain_all),
     },
+    Migration {
+        version: 9,
+        name: "0009_replay_head",
+        sql: include_str!("../../../migrations/0009_replay_head.sql"),
+        then: None,
+    },
 ];
 
 pub fn latest_version() -> i64 {

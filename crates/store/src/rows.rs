@@ -443,10 +443,31 @@ impl EntryRow {
 }
 
 pub fn load_stakeholders(conn: &Connection) -> rusqlite::Result<Vec<Stakeholder>> {
-    let mut stmt = conn.prepare(
-        "SELECT id, name, kind, relationships, provenance, note FROM stakeholders ORDER BY id",
-    )?;
-    let rows = stmt.query_map([], |r| {
+    load_stakeholders_where(conn, "1", [])
+}
+
+/// The stakeholders a name (case-insensitively, as the book finds them) or an id picks out.
+pub fn load_stakeholders_named(
+    conn: &Connection,
+    name: &str,
+    id: Option<i64>,
+) -> rusqlite::Result<Vec<Stakeholder>> {
+    load_stakeholders_where(
+        conn,
+        "name = ?1 COLLATE NOCASE OR id = ?2",
+        params![name, id],
+    )
+}
+
+fn load_stakeholders_where(
+    conn: &Connection,
+    filter: &str,
+    values: impl rusqlite::Params,
+) -> rusqlite::Result<Vec<Stakeholder>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT id, name, kind, relationships, provenance, note FROM stakeholders WHERE {filter} ORDER BY id"
+    ))?;
+    let rows = stmt.query_map(values, |r| {
         let rel: String = r.get(3)?;
         Ok(Stakeholder {
             id: StakeholderId(r.get(0)?),

@@ -10,6 +10,8 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use ts_rs::TS;
 
+use roundbook_store::Reads;
+
 use super::Form;
 use crate::parse::*;
 use crate::Result;
@@ -23,6 +25,17 @@ fn record(
 ) -> Result<Entry> {
     let id = book.record(date, movement, memo, Provenance::Recorded)?;
     entry(book, id)
+}
+
+/// What a one-entry form reads: the stakeholders it names, the entries it refers to.
+fn naming(stakeholders: &[&str], entries: &[&str]) -> Reads {
+    Reads {
+        stakeholders: stakeholders.iter().map(|s| s.to_string()).collect(),
+        entries: entries
+            .iter()
+            .filter_map(|e| entry_id("entry", e).ok())
+            .collect(),
+    }
 }
 
 fn entry(book: &Book, id: EntryId) -> Result<Entry> {
@@ -61,6 +74,9 @@ impl IssueForm {
 
 impl Form for IssueForm {
     type Output = Entry;
+    fn reads(&self) -> Option<Reads> {
+        Some(naming(&[&self.holder], &[]))
+    }
     fn apply(&self, book: &mut Book) -> Result<Entry> {
         let (day, movement, memo) = self.movement(book)?;
         record(book, day, movement, memo)
@@ -83,6 +99,9 @@ pub struct GrantForm {
 
 impl Form for GrantForm {
     type Output = Entry;
+    fn reads(&self) -> Option<Reads> {
+        Some(naming(&[&self.holder], &[]))
+    }
     fn apply(&self, book: &mut Book) -> Result<Entry> {
         let movement = Movement::OptionGrant {
             holder: stakeholder(book, "holder", &self.holder)?,
@@ -108,6 +127,9 @@ pub struct ExerciseForm {
 
 impl Form for ExerciseForm {
     type Output = Entry;
+    fn reads(&self) -> Option<Reads> {
+        Some(naming(&[], &[&self.grant]))
+    }
     fn apply(&self, book: &mut Book) -> Result<Entry> {
         let movement = Movement::Exercise {
             grant: entry_id("grant", &self.grant)?,
@@ -132,6 +154,9 @@ pub struct TransferForm {
 
 impl Form for TransferForm {
     type Output = Entry;
+    fn reads(&self) -> Option<Reads> {
+        Some(naming(&[&self.from, &self.to], &[]))
+    }
     fn apply(&self, book: &mut Book) -> Result<Entry> {
         let movement = Movement::Transfer {
             from: stakeholder(book, "from", &self.from)?,
@@ -171,6 +196,9 @@ pub struct CancelForm {
 
 impl Form for CancelForm {
     type Output = Entry;
+    fn reads(&self) -> Option<Reads> {
+        Some(naming(&[&self.holder], &[&self.grant]))
+    }
     fn apply(&self, book: &mut Book) -> Result<Entry> {
         let movement = match self.what {
             CancelWhat::Options => Movement::OptionCancellation {
@@ -201,6 +229,9 @@ pub struct RepurchaseForm {
 
 impl Form for RepurchaseForm {
     type Output = Entry;
+    fn reads(&self) -> Option<Reads> {
+        Some(naming(&[&self.holder], &[]))
+    }
     fn apply(&self, book: &mut Book) -> Result<Entry> {
         let movement = Movement::Repurchase {
             holder: stakeholder(book, "holder", &self.holder)?,
@@ -311,6 +342,9 @@ impl Default for SafeForm {
 
 impl Form for SafeForm {
     type Output = Entry;
+    fn reads(&self) -> Option<Reads> {
+        Some(naming(&[&self.holder], &[]))
+    }
     fn apply(&self, book: &mut Book) -> Result<Entry> {
         let movement = Movement::ConvertibleIssuance {
             holder: stakeholder(book, "holder", &self.holder)?,
@@ -362,6 +396,9 @@ impl Default for NoteForm {
 
 impl Form for NoteForm {
     type Output = Entry;
+    fn reads(&self) -> Option<Reads> {
+        Some(naming(&[&self.holder], &[]))
+    }
     fn apply(&self, book: &mut Book) -> Result<Entry> {
         let movement = Movement::ConvertibleIssuance {
             holder: stakeholder(book, "holder", &self.holder)?,
@@ -391,6 +428,9 @@ pub struct PoolIncreaseForm {
 
 impl Form for PoolIncreaseForm {
     type Output = Entry;
+    fn reads(&self) -> Option<Reads> {
+        Some(naming(&[], &[]))
+    }
     fn apply(&self, book: &mut Book) -> Result<Entry> {
         let movement = Movement::PoolIncrease {
             plan: plan(book, "plan", &self.plan)?,

@@ -16,7 +16,7 @@ pub use rounds::*;
 pub use setup::*;
 
 use roundbook_ledger::Book;
-use roundbook_store::Store;
+use roundbook_store::{Reads, Store};
 
 use crate::Result;
 
@@ -30,6 +30,17 @@ pub trait Form {
     /// One transaction: the form applied under the write lock, the whole history checked,
     /// then written. On any refusal the file is unchanged.
     fn submit(&self, store: &mut Store) -> Result<Self::Output> {
-        store.transact(|book| self.apply(book))
+        match self.reads() {
+            Some(reads) => store.transact_appending(&reads, |book| self.apply(book)),
+            None => store.transact(|book| self.apply(book)),
+        }
+    }
+
+    /// The stakeholders and entries the form names, when what it records reads nothing else
+    /// of the book (no replay, no cap table, no ratio in force): the store then checks an entry
+    /// dated on or after the journal's last against the replay's head instead of the whole
+    /// journal (`Store::transact_appending`). None (the default) always replays.
+    fn reads(&self) -> Option<Reads> {
+        None
     }
 }
