@@ -65,6 +65,7 @@ pub(crate) fn hex_f32(v: f32) -> String {
 }
 
 /// Natural logarithm of a positive, normal f32.
+#[inline]
 pub fn ln(x: f32) -> f32 {
     let bits = x.to_bits();
     let mut e = ((bits >> 23) & 0xff) as i32 - 127;
@@ -84,6 +85,7 @@ pub fn ln(x: f32) -> f32 {
 }
 
 /// e^x for x in [-87, 88] (outside that, 0 or the largest power of two the exponent holds).
+#[inline]
 pub fn exp(x: f32) -> f32 {
     let x = x.clamp(-87.0, 88.0);
     // x = n ln2 + r, |r| <= ln2 / 2.
@@ -113,6 +115,7 @@ pub fn sincos_turns(t: f32) -> (f32, f32) {
 
 /// cos(2 pi t) alone: the same polynomials and quadrant logic as `sincos_turns`, evaluating only
 /// the one the quadrant needs (bit-identical to `sincos_turns(t).1`).
+#[inline]
 pub fn cos_turns(t: f32) -> f32 {
     let q = 4.0 * t;
     let k = (q + 0.5) as i32;
@@ -126,11 +129,13 @@ pub fn cos_turns(t: f32) -> f32 {
     }
 }
 
+#[inline]
 fn sin_poly(x: f32, x2: f32) -> f32 {
     let [s0, s1, s2, s3] = SIN_SERIES;
     x * (1.0 + x2 * (s0 + x2 * (s1 + x2 * (s2 + x2 * s3))))
 }
 
+#[inline]
 fn cos_poly(x2: f32) -> f32 {
     let [c0, c1, c2, c3] = COS_SERIES;
     1.0 + x2 * (c0 + x2 * (c1 + x2 * (c2 + x2 * c3)))
@@ -138,6 +143,7 @@ fn cos_poly(x2: f32) -> f32 {
 
 /// The first Box-Muller normal alone, sqrt(-2 ln u1) cos(2 pi u2): what the engine draws per
 /// month (bit-identical to `box_muller(u1, u2).0`).
+#[inline]
 pub fn normal(u1: f32, u2: f32) -> f32 {
     (-2.0 * ln(u1)).sqrt() * cos_turns(u2)
 }
@@ -147,6 +153,79 @@ pub fn box_muller(u1: f32, u2: f32) -> (f32, f32) {
     let r = (-2.0 * ln(u1)).sqrt();
     let (s, c) = sincos_turns(u2);
     (r * c, r * s)
+}
+
+/// `LANES` values side by side: the lane forms below compute the scalar functions above on
+/// each lane with the same f32 operations in the same order (a branch becomes a select of the
+/// same two values), written as one straight loop per function so that the compiler keeps the
+/// lanes in SIMD registers. Each lane's result is bit-identical to the scalar function's.
+pub type Lanes = [f32; crate::philox::LANES];
+
+/// `ln` on each lane.
+#[inline(always)]
+pub fn ln_lanes(x: Lanes) -> Lanes {
+    let mut out = [0.0; crate::philox::LANES];
+    for (o, x) in out.iter_mut().zip(x) {
+        let bits = x.to_bits();
+        let e0 = ((bits >> 23) & 0xff) as i32 - 127;
+        let m0 = f32::from_bits((bits & 0x007f_ffff) | 0x3f80_0000);
+        let big = m0 > std::f32::consts::SQRT_2;
+        let m = if big { m0 * 0.5 } else { m0 };
+        let e = if big { e0 + 1 } else { e0 };
+        let s = (m - 1.0) / (m + 1.0);
+        let s2 = s * s;
+        let [l0, l1, l2, l3] = LN_SERIES;
+        let series = s * (2.0 + s2 * (l0 + s2 * (l1 + s2 * (l2 + s2 * l3))));
+        let ef = e as f32;
+        *o = ef * LN2_HI + (ef * LN2_LO + series);
+    }
+    out
+}
+
+/// `exp` on each lane.
+#[inline(always)]
+pub fn exp_lanes(x: Lanes) -> Lanes {
+    let mut out = [0.0; crate::philox::LANES];
+    for (o, x) in out.iter_mut().zip(x) {
+        let x = x.clamp(-87.0, 88.0);
+        let half = if x >= 0.0 { 0.5 } else { -0.5 };
+        let n = (x * INV_LN2 + half) as i32;
+        let nf = n as f32;
+        let r = (x - nf * LN2_HI) - nf * LN2_LO;
+        let [e0, e1, e2, e3, e4, e5] = EXP_SERIES;
+        let p = 1.0 + r * (1.0 + r * (e0 + r * (e1 + r * (e2 + r * (e3 + r * (e4 + r * e5))))));
+        *o = p * f32::from_bits(((n + 127) as u32) << 23);
+    }
+    out
+}
+
+/// `cos_turns` on each lane.
+#[inline(always)]
+pub fn cos_turns_lanes(t: Lanes) -> Lanes {
+    let mut out = [0.0; crate::philox::LANES];
+    for (o, t) in out.iter_mut().zip(t) {
+        let q = 4.0 * t;
+        let k = (q + 0.5) as i32;
+        let x = (q - k as f32) * FRAC_PI_2;
+        let x2 = x * x;
+        let (s, c) = (sin_poly(x, x2), cos_poly(x2));
+        // k & 3: 0 -> cos, 1 -> -sin, 2 -> -cos, 3 -> sin.
+        let v = if k & 1 == 0 { c } else { s };
+        *o = if (k + 1) & 2 != 0 { -v } else { v };
+    }
+    out
+}
+
+/// `normal` on each lane.
+#[inline(always)]
+pub fn normal_lanes(u1: Lanes, u2: Lanes) -> Lanes {
+    let l = ln_lanes(u1);
+    let c = cos_turns_lanes(u2);
+    let mut out = [0.0; crate::philox::LANES];
+    for i in 0..crate::philox::LANES {
+        out[i] = (-2.0 * l[i]).sqrt() * c[i];
+    }
+    out
 }
 
 #[cfg(test)]
@@ -208,6 +287,38 @@ mod tests {
             let a = std::f64::consts::TAU * f64::from(t);
             assert!(close(s, a.sin(), 0.0, 3e-7), "sin 2pi{t}");
             assert!(close(c, a.cos(), 0.0, 3e-7), "cos 2pi{t}");
+        }
+    }
+
+    /// The lane forms against the scalar ones, bit for bit, over inputs that reach every branch.
+    #[test]
+    fn the_lane_forms_are_the_scalar_functions_bit_for_bit() {
+        const N: usize = crate::philox::LANES;
+        let check = |xs: &[f32], lanes: fn(Lanes) -> Lanes, one: fn(f32) -> f32, name: &str| {
+            for chunk in xs.chunks_exact(N) {
+                let x: Lanes = chunk.try_into().unwrap();
+                for (got, x) in lanes(x).iter().zip(x) {
+                    assert_eq!(got.to_bits(), one(x).to_bits(), "{name}({x})");
+                }
+            }
+        };
+        let positive: Vec<f32> = (0..800_000u32)
+            .map(|k| (k as f32 + 0.5) / 800_000.0)
+            .chain([1e-30, 1.0, 1.414_213_5, 1.414_213_7, 2.0, 1e20, 3.4e38, 7.0, 0.001, 5.5])
+            .collect();
+        check(&positive[..positive.len() / N * N], ln_lanes, ln, "ln");
+        let wide: Vec<f32> = (0..400_000i32)
+            .map(|k| k as f32 * 0.000_55 - 110.0)
+            .chain([f32::MAX, f32::MIN, 0.0, -0.0, 88.0, -87.0, 88.5, -87.5])
+            .collect();
+        check(&wide[..wide.len() / N * N], exp_lanes, exp, "exp");
+        check(&positive[..positive.len() / N * N], cos_turns_lanes, cos_turns, "cos_turns");
+        for chunk in positive.chunks_exact(2 * N).take(50_000) {
+            let u1: Lanes = chunk[..N].try_into().unwrap();
+            let u2: Lanes = chunk[N..].try_into().unwrap();
+            for i in 0..N {
+                assert_eq!(normal_lanes(u1, u2)[i].to_bits(), normal(u1[i], u2[i]).to_bits());
+            }
         }
     }
 

@@ -12,8 +12,10 @@
 //! - "Common shares" in the conversion test include participating classes (they share as common).
 
 use crate::dist::{Draw, Sampler};
-use crate::fmath::{exp, ln, normal};
-use crate::philox::{key, philox4x32_10, uniform, words, Stream};
+use crate::fmath::{exp_lanes, ln, normal_lanes};
+#[cfg(test)]
+use crate::fmath::exp;
+use crate::philox::{key, philox4x32_10, philox4x32_10_lanes, uniform, words, Stream, LANES};
 use crate::scenario::{Samplers, Scenario};
 
 /// The scenario reduced to f32 numbers and samplers: what the kernel (and its WGSL twin) reads.
@@ -163,6 +165,86 @@ pub struct Scratch {
     converts: Vec<bool>,
     order: Vec<usize>,
     pub months: Vec<Month>,
+    /// Per month m (index m - 1): the mark's factor exp(drift + vol z_m), and the burn's and
+    /// revenue's growth factors; see `month_factors`.
+    mark_factor: Vec<f32>,
+    burn_growth: Vec<f32>,
+    revenue_growth: Vec<f32>,
+}
+
+/// Fills the month factors of one path, `LANES` months at a time: what its month loop would
+/// compute each month (the Philox draw of the mark's shock, its normal, the exponentials), with
+/// the same f32 operations in the same order lane by lane, so every factor is bit-identical to
+/// the one-month form (and to the GPU kernel's). None of them depends on the path's state, so
+/// a path computes them ahead; months after it fails are computed and not read.
+fn month_factors(
+    p: &Params,
+    path: u64,
+    k: [u32; 2],
+    burn_log: Option<f32>,
+    revenue_log: Option<f32>,
+    scratch: &mut Scratch,
+) {
+    let h = p.horizon as usize;
+    let blocks = h.div_ceil(LANES);
+    let (drift_step, vol_step) = p.steps();
+    for v in [
+        &mut scratch.mark_factor,
+        &mut scratch.burn_growth,
+        &mut scratch.revenue_growth,
+    ] {
+        v.clear();
+        v.resize(blocks * LANES, 0.0);
+    }
+    for b in 0..blocks {
+        let first = (b * LANES) as u32 + 1;
+        let mut months = [0u32; LANES];
+        for (i, m) in months.iter_mut().enumerate() {
+            *m = first + i as u32;
+        }
+        let w = philox4x32_10_lanes(
+            [
+                [path as u32; LANES],
+                [(path >> 32) as u32; LANES],
+                months,
+                [Stream::Mark as u32; LANES],
+            ],
+            k,
+        );
+        let at = b * LANES;
+        let (mut u1, mut u2) = ([0.0; LANES], [0.0; LANES]);
+        for i in 0..LANES {
+            u1[i] = uniform(w[0][i]);
+            u2[i] = uniform(w[1][i]);
+        }
+        let z = normal_lanes(u1, u2);
+        let mut x = [0.0; LANES];
+        for i in 0..LANES {
+            x[i] = drift_step + vol_step * z[i];
+        }
+        scratch.mark_factor[at..at + LANES].copy_from_slice(&exp_lanes(x));
+        for (log, out) in [
+            (burn_log, &mut scratch.burn_growth),
+            (revenue_log, &mut scratch.revenue_growth),
+        ] {
+            // growth(log, m), lane by lane: 1 in month 1, 0 without a log, else the exponential.
+            let l = log.unwrap_or(0.0);
+            let mut x = [0.0; LANES];
+            for i in 0..LANES {
+                x[i] = (months[i] - 1) as f32 / 12.0 * l;
+            }
+            let e = exp_lanes(x);
+            for i in 0..LANES {
+                out[at + i] = if months[i] == 1 {
+                    1.0
+                } else if log.is_some() {
+                    e[i]
+                } else {
+                    0.0
+                };
+            }
+        }
+    }
 }
 
 /// ln(1 + g), or None when the growth is -100% or worse (the factor is then 0 after month 1).
@@ -170,7 +252,9 @@ pub(crate) fn growth_log(g: f32) -> Option<f32> {
     (1.0 + g > 0.0).then(|| ln(1.0 + g))
 }
 
-/// (1 + g)^((m - 1)/12) from ln(1 + g).
+/// (1 + g)^((m - 1)/12) from ln(1 + g): the one-month form `month_factors` computes lane by
+/// lane (and path.wgsl's twin).
+#[cfg(test)]
 fn growth(log: Option<f32>, m: u32) -> f32 {
     if m == 1 {
         return 1.0;
@@ -240,7 +324,6 @@ pub fn run_path(p: &Params, path: u64, scratch: &mut Scratch, outcome: &mut Outc
     scratch.classes.clear();
     scratch.classes.extend_from_slice(&p.classes);
     scratch.months.clear();
-    let (drift_step, vol_step) = p.steps();
     let mut cash = p.cash;
     let mut mark = p.post_money;
     let mut gpus = p.gpus_installed;
@@ -256,22 +339,19 @@ pub fn run_path(p: &Params, path: u64, scratch: &mut Scratch, outcome: &mut Outc
     let burn_log = growth_log(p.burn_growth_annual);
     let revenue_log = growth_log(g);
 
+    month_factors(p, path, k, burn_log, revenue_log, scratch);
     for m in 1..=h {
+        let ix = m as usize - 1;
         // 1. the mark
-        let zw = philox4x32_10(
-            [path as u32, (path >> 32) as u32, m, Stream::Mark as u32],
-            k,
-        );
-        let z = normal(uniform(zw[0]), uniform(zw[1]));
-        mark *= exp(drift_step + vol_step * z);
+        mark *= scratch.mark_factor[ix];
         // 2. deliveries
         let d = scratch.delivered[m as usize];
         gpus += d;
         // 3-6. flows
         let capex = d * capex_per_gpu;
         let power = gpus * power_per_gpu;
-        let burn = burn1 * growth(burn_log, m);
-        let revenue = p.revenue_per_month * growth(revenue_log, m);
+        let burn = burn1 * scratch.burn_growth[ix];
+        let revenue = p.revenue_per_month * scratch.revenue_growth[ix];
         cash = cash - capex - power - burn + revenue;
         // Left to right, as every sum in the kernel: a shader compiler may reassociate
         // a + (b + c) (Mesa's does), which would break bit-parity with the GPU.
@@ -521,6 +601,39 @@ multiple = { dist = "fixed", value = 2 }
             (f64::from(got) - want).abs() <= 1e-5 * want.abs().max(1.0),
             "{got} vs {want}"
         );
+    }
+
+    /// The factors a path computes ahead, LANES months at a time, are bit for bit what the
+    /// month loop computed one month at a time before (and what path.wgsl computes), on the
+    /// shipped scenario, over horizons that end inside a block of lanes.
+    #[test]
+    fn the_month_factors_are_the_one_month_forms_bit_for_bit() {
+        let s = Scenario::parse(include_str!("../../../assets/scenarios/xai-series-b.toml"))
+            .unwrap();
+        let mut p = Params::new(&s, s.validate().unwrap()).unwrap();
+        let mut scratch = Scratch::default();
+        for horizon in [1, 7, 8, 9, 48, 61] {
+            p.horizon = horizon;
+            let (drift, vol) = p.steps();
+            for path in [0u64, 1, 99, 1 << 33, u64::MAX] {
+                for (g, b) in [(0.8f32, 0.3f32), (-1.0, 0.0), (-0.5, 2.0)] {
+                    let (gl, bl) = (growth_log(g), growth_log(b));
+                    month_factors(&p, path, key(p.seed), bl, gl, &mut scratch);
+                    for m in 1..=horizon {
+                        let w = philox4x32_10(
+                            [path as u32, (path >> 32) as u32, m, Stream::Mark as u32],
+                            key(p.seed),
+                        );
+                        let z = crate::fmath::normal(uniform(w[0]), uniform(w[1]));
+                        let ix = m as usize - 1;
+                        let want = exp(drift + vol * z);
+                        assert_eq!(scratch.mark_factor[ix].to_bits(), want.to_bits(), "mark {m}");
+                        assert_eq!(scratch.burn_growth[ix].to_bits(), growth(bl, m).to_bits());
+                        assert_eq!(scratch.revenue_growth[ix].to_bits(), growth(gl, m).to_bits());
+                    }
+                }
+            }
+        }
     }
 
     #[test]

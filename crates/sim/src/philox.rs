@@ -42,6 +42,35 @@ pub fn philox4x32_10(counter: [u32; 4], key: [u32; 2]) -> [u32; 4] {
 }
 
 /// What a stream of draws is used for; the fourth counter word, so that streams never overlap.
+/// How many counters `philox4x32_10_lanes` runs side by side: eight 32-bit lanes, one AVX2
+/// register (two SSE ones).
+pub const LANES: usize = 8;
+
+/// `philox4x32_10` on `LANES` counters at once, word-major (`counters[w][lane]`), with one key:
+/// the same integer operations lane by lane, laid out so the compiler keeps a word of every
+/// lane in one SIMD register. Each lane's result equals `philox4x32_10` on that lane's counter.
+#[inline]
+pub fn philox4x32_10_lanes(counters: [[u32; LANES]; 4], key: [u32; 2]) -> [[u32; LANES]; 4] {
+    let [mut c0, mut c1, mut c2, mut c3] = counters;
+    let mut k = key;
+    for r in 0..10 {
+        if r > 0 {
+            k = [k[0].wrapping_add(W0), k[1].wrapping_add(W1)];
+        }
+        let (mut n0, mut n1, mut n2, mut n3) = ([0; LANES], [0; LANES], [0; LANES], [0; LANES]);
+        for i in 0..LANES {
+            let (hi0, lo0) = mulhilo(M0, c0[i]);
+            let (hi1, lo1) = mulhilo(M1, c2[i]);
+            n0[i] = hi1 ^ c1[i] ^ k[0];
+            n1[i] = lo1;
+            n2[i] = hi0 ^ c3[i] ^ k[1];
+            n3[i] = lo0;
+        }
+        (c0, c1, c2, c3) = (n0, n1, n2, n3);
+    }
+    [c0, c1, c2, c3]
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u32)]
 pub enum Stream {
@@ -82,6 +111,29 @@ mod tests {
     use super::*;
 
     /// Random123's published known-answer vectors for Philox4x32-10 (its tests/kat_vectors).
+    #[test]
+    fn the_lanes_are_philox_lane_by_lane() {
+        let key = [0xa409_3822, 0x299f_31d0];
+        for base in [0u32, 7, u32::MAX - 20] {
+            let mut counters = [[0u32; LANES]; 4];
+            for i in 0..LANES {
+                let n = base.wrapping_add(i as u32 * 977);
+                counters[0][i] = n;
+                counters[1][i] = n ^ 0x5555_5555;
+                counters[2][i] = n.wrapping_mul(3);
+                counters[3][i] = !n;
+            }
+            let out = philox4x32_10_lanes(counters, key);
+            for i in 0..LANES {
+                let one = philox4x32_10(
+                    [counters[0][i], counters[1][i], counters[2][i], counters[3][i]],
+                    key,
+                );
+                assert_eq!(one, [out[0][i], out[1][i], out[2][i], out[3][i]], "lane {i}");
+            }
+        }
+    }
+
     #[test]
     fn known_answer_vectors() {
         assert_eq!(
