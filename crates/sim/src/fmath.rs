@@ -304,7 +304,18 @@ mod tests {
         };
         let positive: Vec<f32> = (0..800_000u32)
             .map(|k| (k as f32 + 0.5) / 800_000.0)
-            .chain([1e-30, 1.0, 1.414_213_5, 1.414_213_7, 2.0, 1e20, 3.4e38, 7.0, 0.001, 5.5])
+            .chain([
+                1e-30,
+                1.0,
+                std::f32::consts::SQRT_2,
+                1.414_213_7,
+                2.0,
+                1e20,
+                3.4e38,
+                7.0,
+                0.001,
+                5.5,
+            ])
             .collect();
         check(&positive[..positive.len() / N * N], ln_lanes, ln, "ln");
         let wide: Vec<f32> = (0..400_000i32)
@@ -312,12 +323,20 @@ mod tests {
             .chain([f32::MAX, f32::MIN, 0.0, -0.0, 88.0, -87.0, 88.5, -87.5])
             .collect();
         check(&wide[..wide.len() / N * N], exp_lanes, exp, "exp");
-        check(&positive[..positive.len() / N * N], cos_turns_lanes, cos_turns, "cos_turns");
+        check(
+            &positive[..positive.len() / N * N],
+            cos_turns_lanes,
+            cos_turns,
+            "cos_turns",
+        );
         for chunk in positive.chunks_exact(2 * N).take(50_000) {
             let u1: Lanes = chunk[..N].try_into().unwrap();
             let u2: Lanes = chunk[N..].try_into().unwrap();
             for i in 0..N {
-                assert_eq!(normal_lanes(u1, u2)[i].to_bits(), normal(u1[i], u2[i]).to_bits());
+                assert_eq!(
+                    normal_lanes(u1, u2)[i].to_bits(),
+                    normal(u1[i], u2[i]).to_bits()
+                );
             }
         }
     }

@@ -12,9 +12,9 @@
 //! - "Common shares" in the conversion test include participating classes (they share as common).
 
 use crate::dist::{Draw, Sampler};
-use crate::fmath::{exp_lanes, ln, normal_lanes};
 #[cfg(test)]
 use crate::fmath::exp;
+use crate::fmath::{exp_lanes, ln, normal_lanes};
 use crate::philox::{key, philox4x32_10, philox4x32_10_lanes, uniform, words, Stream, LANES};
 use crate::scenario::{Samplers, Scenario};
 
@@ -166,85 +166,108 @@ pub struct Scratch {
     order: Vec<usize>,
     pub months: Vec<Month>,
     /// Per month m (index m - 1): the mark's factor exp(drift + vol z_m), and the burn's and
-    /// revenue's growth factors; see `month_factors`.
+    /// revenue's growth factors; see `month_block`.
     mark_factor: Vec<f32>,
     burn_growth: Vec<f32>,
     revenue_growth: Vec<f32>,
+    /// The (ln(1 + burn growth) bits, horizon) `burn_growth` was computed for: the burn's
+    /// growth is a scenario setting, the same on every path, so it is computed once.
+    burn_growth_for: Option<(Option<u32>, u32)>,
 }
 
-/// Fills the month factors of one path, `LANES` months at a time: what its month loop would
-/// compute each month (the Philox draw of the mark's shock, its normal, the exponentials), with
-/// the same f32 operations in the same order lane by lane, so every factor is bit-identical to
-/// the one-month form (and to the GPU kernel's). None of them depends on the path's state, so
-/// a path computes them ahead; months after it fails are computed and not read.
-fn month_factors(
+/// The months of block `b`: `LANES` of them from month b * LANES + 1.
+fn block_months(b: usize) -> [u32; LANES] {
+    let mut months = [0u32; LANES];
+    for (i, m) in months.iter_mut().enumerate() {
+        *m = (b * LANES + i) as u32 + 1;
+    }
+    months
+}
+
+/// `growth(log, m)` for a block of months, lane by lane: 1 in month 1, 0 without a log, else
+/// the exponential, with the one-month form's operations.
+fn growth_block(log: Option<f32>, months: [u32; LANES], out: &mut [f32]) {
+    let l = log.unwrap_or(0.0);
+    let mut x = [0.0; LANES];
+    for i in 0..LANES {
+        x[i] = (months[i] - 1) as f32 / 12.0 * l;
+    }
+    let e = exp_lanes(x);
+    for i in 0..LANES {
+        out[i] = if months[i] == 1 {
+            1.0
+        } else if log.is_some() {
+            e[i]
+        } else {
+            0.0
+        };
+    }
+}
+
+/// Sizes a path's month factors and fills the burn's growth, a scenario setting the same on
+/// every path (computed once per scratch and horizon).
+fn prepare_month_factors(p: &Params, burn_log: Option<f32>, scratch: &mut Scratch) {
+    let blocks = (p.horizon as usize).div_ceil(LANES);
+    scratch.mark_factor.resize(blocks * LANES, 0.0);
+    scratch.revenue_growth.resize(blocks * LANES, 0.0);
+    let burn_for = Some((burn_log.map(f32::to_bits), p.horizon));
+    if scratch.burn_growth_for != burn_for {
+        scratch.burn_growth.clear();
+        scratch.burn_growth.resize(blocks * LANES, 0.0);
+        for b in 0..blocks {
+            let at = b * LANES;
+            growth_block(
+                burn_log,
+                block_months(b),
+                &mut scratch.burn_growth[at..at + LANES],
+            );
+        }
+        scratch.burn_growth_for = burn_for;
+    }
+}
+
+/// Fills block `b` of a path's month factors (months b * LANES + 1 ..): what the month loop
+/// would compute each month (the Philox draw of the mark's shock, its normal, the
+/// exponentials), `LANES` months at once with the same f32 operations in the same order lane by
+/// lane, so every factor is bit-identical to the one-month form (and to the GPU kernel's). None
+/// depends on the path's state, so the loop fills a block as it enters it; a path that fails
+/// early never computes the rest.
+fn month_block(
     p: &Params,
     path: u64,
     k: [u32; 2],
-    burn_log: Option<f32>,
     revenue_log: Option<f32>,
+    b: usize,
     scratch: &mut Scratch,
 ) {
-    let h = p.horizon as usize;
-    let blocks = h.div_ceil(LANES);
     let (drift_step, vol_step) = p.steps();
-    for v in [
-        &mut scratch.mark_factor,
-        &mut scratch.burn_growth,
-        &mut scratch.revenue_growth,
-    ] {
-        v.clear();
-        v.resize(blocks * LANES, 0.0);
+    let months = block_months(b);
+    let w = philox4x32_10_lanes(
+        [
+            [path as u32; LANES],
+            [(path >> 32) as u32; LANES],
+            months,
+            [Stream::Mark as u32; LANES],
+        ],
+        k,
+    );
+    let (mut u1, mut u2) = ([0.0; LANES], [0.0; LANES]);
+    for i in 0..LANES {
+        u1[i] = uniform(w[0][i]);
+        u2[i] = uniform(w[1][i]);
     }
-    for b in 0..blocks {
-        let first = (b * LANES) as u32 + 1;
-        let mut months = [0u32; LANES];
-        for (i, m) in months.iter_mut().enumerate() {
-            *m = first + i as u32;
-        }
-        let w = philox4x32_10_lanes(
-            [
-                [path as u32; LANES],
-                [(path >> 32) as u32; LANES],
-                months,
-                [Stream::Mark as u32; LANES],
-            ],
-            k,
-        );
-        let at = b * LANES;
-        let (mut u1, mut u2) = ([0.0; LANES], [0.0; LANES]);
-        for i in 0..LANES {
-            u1[i] = uniform(w[0][i]);
-            u2[i] = uniform(w[1][i]);
-        }
-        let z = normal_lanes(u1, u2);
-        let mut x = [0.0; LANES];
-        for i in 0..LANES {
-            x[i] = drift_step + vol_step * z[i];
-        }
-        scratch.mark_factor[at..at + LANES].copy_from_slice(&exp_lanes(x));
-        for (log, out) in [
-            (burn_log, &mut scratch.burn_growth),
-            (revenue_log, &mut scratch.revenue_growth),
-        ] {
-            // growth(log, m), lane by lane: 1 in month 1, 0 without a log, else the exponential.
-            let l = log.unwrap_or(0.0);
-            let mut x = [0.0; LANES];
-            for i in 0..LANES {
-                x[i] = (months[i] - 1) as f32 / 12.0 * l;
-            }
-            let e = exp_lanes(x);
-            for i in 0..LANES {
-                out[at + i] = if months[i] == 1 {
-                    1.0
-                } else if log.is_some() {
-                    e[i]
-                } else {
-                    0.0
-                };
-            }
-        }
+    let z = normal_lanes(u1, u2);
+    let mut x = [0.0; LANES];
+    for i in 0..LANES {
+        x[i] = drift_step + vol_step * z[i];
     }
+    let at = b * LANES;
+    scratch.mark_factor[at..at + LANES].copy_from_slice(&exp_lanes(x));
+    growth_block(
+        revenue_log,
+        months,
+        &mut scratch.revenue_growth[at..at + LANES],
+    );
 }
 
 /// ln(1 + g), or None when the growth is -100% or worse (the factor is then 0 after month 1).
@@ -252,7 +275,7 @@ pub(crate) fn growth_log(g: f32) -> Option<f32> {
     (1.0 + g > 0.0).then(|| ln(1.0 + g))
 }
 
-/// (1 + g)^((m - 1)/12) from ln(1 + g): the one-month form `month_factors` computes lane by
+/// (1 + g)^((m - 1)/12) from ln(1 + g): the one-month form `month_block` computes lane by
 /// lane (and path.wgsl's twin).
 #[cfg(test)]
 fn growth(log: Option<f32>, m: u32) -> f32 {
@@ -339,9 +362,12 @@ pub fn run_path(p: &Params, path: u64, scratch: &mut Scratch, outcome: &mut Outc
     let burn_log = growth_log(p.burn_growth_annual);
     let revenue_log = growth_log(g);
 
-    month_factors(p, path, k, burn_log, revenue_log, scratch);
+    prepare_month_factors(p, burn_log, scratch);
     for m in 1..=h {
         let ix = m as usize - 1;
+        if ix.is_multiple_of(LANES) {
+            month_block(p, path, k, revenue_log, ix / LANES, scratch);
+        }
         // 1. the mark
         mark *= scratch.mark_factor[ix];
         // 2. deliveries
@@ -511,7 +537,20 @@ fn waterfall(
     converts.resize(classes.len(), false);
     order.clear();
     order.extend((0..classes.len()).filter(|&i| classes[i].1 > 0.0 && !classes[i].2));
-    order.sort_by(|&a, &b| (classes[a].1 / classes[a].0).total_cmp(&(classes[b].1 / classes[b].0)));
+    // A stable insertion sort: the same order as `sort_by` (a stable sort's order is unique),
+    // without its set-up cost on the handful of classes a path has.
+    let per_share = |i: usize| classes[i].1 / classes[i].0;
+    for n in 1..order.len() {
+        let mut j = n;
+        while j > 0
+            && per_share(order[j - 1])
+                .total_cmp(&per_share(order[j]))
+                .is_gt()
+        {
+            order.swap(j - 1, j);
+            j -= 1;
+        }
+    }
     loop {
         let mut changed = false;
         for &i in order.iter() {
@@ -608,8 +647,8 @@ multiple = { dist = "fixed", value = 2 }
     /// shipped scenario, over horizons that end inside a block of lanes.
     #[test]
     fn the_month_factors_are_the_one_month_forms_bit_for_bit() {
-        let s = Scenario::parse(include_str!("../../../assets/scenarios/xai-series-b.toml"))
-            .unwrap();
+        let s =
+            Scenario::parse(include_str!("../../../assets/scenarios/xai-series-b.toml")).unwrap();
         let mut p = Params::new(&s, s.validate().unwrap()).unwrap();
         let mut scratch = Scratch::default();
         for horizon in [1, 7, 8, 9, 48, 61] {
@@ -618,7 +657,10 @@ multiple = { dist = "fixed", value = 2 }
             for path in [0u64, 1, 99, 1 << 33, u64::MAX] {
                 for (g, b) in [(0.8f32, 0.3f32), (-1.0, 0.0), (-0.5, 2.0)] {
                     let (gl, bl) = (growth_log(g), growth_log(b));
-                    month_factors(&p, path, key(p.seed), bl, gl, &mut scratch);
+                    prepare_month_factors(&p, bl, &mut scratch);
+                    for block in 0..(horizon as usize).div_ceil(LANES) {
+                        month_block(&p, path, key(p.seed), gl, block, &mut scratch);
+                    }
                     for m in 1..=horizon {
                         let w = philox4x32_10(
                             [path as u32, (path >> 32) as u32, m, Stream::Mark as u32],
@@ -627,9 +669,16 @@ multiple = { dist = "fixed", value = 2 }
                         let z = crate::fmath::normal(uniform(w[0]), uniform(w[1]));
                         let ix = m as usize - 1;
                         let want = exp(drift + vol * z);
-                        assert_eq!(scratch.mark_factor[ix].to_bits(), want.to_bits(), "mark {m}");
+                        assert_eq!(
+                            scratch.mark_factor[ix].to_bits(),
+                            want.to_bits(),
+                            "mark {m}"
+                        );
                         assert_eq!(scratch.burn_growth[ix].to_bits(), growth(bl, m).to_bits());
-                        assert_eq!(scratch.revenue_growth[ix].to_bits(), growth(gl, m).to_bits());
+                        assert_eq!(
+                            scratch.revenue_growth[ix].to_bits(),
+                            growth(gl, m).to_bits()
+                        );
                     }
                 }
             }

