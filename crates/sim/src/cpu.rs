@@ -515,7 +515,8 @@ pub(crate) fn merge(total: &mut Partial, part: &Partial) {
 /// Ranks (1-based, ties averaged).
 fn ranks(v: &[f32]) -> Vec<f64> {
     let mut idx: Vec<usize> = (0..v.len()).collect();
-    idx.sort_by(|&a, &b| v[a].total_cmp(&v[b]).then(a.cmp(&b)));
+    // A total order (ties broken by index), so an unstable sort gives the one order there is.
+    idx.sort_unstable_by(|&a, &b| v[a].total_cmp(&v[b]).then(a.cmp(&b)));
     let mut r = vec![0.0; v.len()];
     let mut i = 0;
     while i < idx.len() {
@@ -552,18 +553,20 @@ fn sensitivity(samples: &[[f32; 12]]) -> Vec<Sensitivity> {
     }
     let column =
         |c: usize| -> Vec<f64> { ranks(&samples.iter().map(|r| r[c]).collect::<Vec<_>>()) };
-    let outputs: Vec<Vec<f64>> = (8..12).map(column).collect();
+    // Each column is ranked on its own, so on the pool's threads (the same ranks either way).
+    let ranked: Vec<Vec<f64>> = (0..12).into_par_iter().map(column).collect();
+    let outputs = &ranked[8..12];
     INPUT_NAMES
         .iter()
         .enumerate()
         .map(|(i, name)| {
-            let x = column(i);
+            let x = &ranked[i];
             Sensitivity {
                 input: name,
-                exit_value: correlation(&x, &outputs[0]),
-                new_money: correlation(&x, &outputs[1]),
-                rounds: correlation(&x, &outputs[2]),
-                failed: correlation(&x, &outputs[3]),
+                exit_value: correlation(x, &outputs[0]),
+                new_money: correlation(x, &outputs[1]),
+                rounds: correlation(x, &outputs[2]),
+                failed: correlation(x, &outputs[3]),
             }
         })
         .collect()
