@@ -403,14 +403,15 @@ pub fn check(book: &Path, json: bool, out: &mut String) -> CliResult {
     let chain = store.verify_chain()?;
     // The replay's head is a cache (docs/storage.md): one that disagrees with the replay was
     // changed outside Roundbook, and is discarded so the next entry rebuilds it.
-    let head = match (store.stored_head()?, &replay) {
-        (None, _) => HeadState::Stale,
-        (Some(stored), Ok(replayed)) if stored == *replayed => HeadState::Matches,
-        (Some(_), Ok(_)) => {
+    let head = match (store.stored_head(), &replay) {
+        (Ok(None), _) => HeadState::Stale,
+        (Ok(Some(stored)), Ok(replayed)) if stored == *replayed => HeadState::Matches,
+        // One that differs, or cannot even be read, was changed outside Roundbook.
+        (Ok(Some(_)) | Err(_), Ok(_)) => {
             store.discard_head()?;
             HeadState::Differed
         }
-        (Some(_), Err(_)) => HeadState::Stale,
+        (_, Err(_)) => HeadState::Stale,
     };
     let head_text = match head {
         HeadState::Matches => "matches the journal",

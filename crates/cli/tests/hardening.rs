@@ -771,4 +771,33 @@ fn the_replay_head_is_used_and_a_changed_one_is_found_and_discarded() {
         &words("issue --holder Alice --class Common --shares 1 --date 2021-01-03"),
     );
     assert_eq!(json(&book, &["check"])["replay_head"], "ok");
+
+    // A head that cannot even be read does not block an entry (the entry replays and rebuilds
+    // it), and check discards one.
+    let sql = |q: &str| {
+        rusqlite::Connection::open(&book)
+            .unwrap()
+            .execute(q, [])
+            .unwrap();
+    };
+    sql("UPDATE head_held SET shares = 'many'");
+    sql("UPDATE replay_head SET last_effective = 'someday'");
+    ok(
+        &book,
+        &words("issue --holder Alice --class Common --shares 1 --date 2021-01-04"),
+    );
+    assert_eq!(
+        json(&book, &["check"])["replay_head"],
+        "ok",
+        "rebuilt by the entry"
+    );
+    sql("UPDATE head_held SET shares = 'many'");
+    let o = run(&book, &["check"]);
+    assert!(!o.status.success());
+    assert!(
+        stdout(&o).contains("Replay head: differed"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(json(&book, &["check"])["replay_head"], "stale");
 }

@@ -440,7 +440,9 @@ fn append_from_head<T, E>(
     now: chrono::DateTime<Utc>,
     change: &impl Fn(&mut Book) -> std::result::Result<T, E>,
 ) -> Result<Option<T>> {
-    let Some(last_effective) = head::current(tx)? else {
+    // The head is a cache: one that cannot be read (changed outside Roundbook) is as good as
+    // stale, and the full replay, which reads only recorded data, decides and rebuilds it.
+    let Ok(Some(last_effective)) = head::current(tx) else {
         return Ok(None);
     };
     let mut book = book_for_append(tx, reads)?;
@@ -450,7 +452,9 @@ fn append_from_head<T, E>(
         return Ok(None);
     };
     let touched = book.accounts_touched(mark);
-    let slice = head::slice(tx, &touched, last_effective)?;
+    let Ok(slice) = head::slice(tx, &touched, last_effective) else {
+        return Ok(None);
+    };
     let Some(after) = book.check_appended(mark, &slice) else {
         return Ok(None);
     };
