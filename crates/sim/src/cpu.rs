@@ -140,8 +140,9 @@ pub(crate) struct Partial {
     pub(crate) samples: Vec<[f32; 12]>,
 }
 
-fn value(m: &crate::kernel::Month, k: usize) -> f64 {
-    f64::from([m.cash, m.mark, m.spend, m.fully_diluted][k])
+/// A month's measures, in `MEASURE_NAMES` order.
+fn values(m: &crate::kernel::Month) -> [f64; MEASURES] {
+    [m.cash, m.mark, m.spend, m.fully_diluted].map(f64::from)
 }
 
 /// Runs `paths` paths on `threads` threads (None: all cores), checking `cancel` between chunks.
@@ -247,9 +248,12 @@ impl Axis {
                 let sub = (v.to_bits() >> (52 - shift)) & ((1u64 << shift) - 1);
                 ((e as u64) << shift | sub).min((BINS - 1) as u64) as usize
             }
-            None if self.hi > self.lo => ((v as f32 - self.lo32) * self.scale)
-                .floor()
-                .clamp(0.0, (BINS - 1) as f32) as usize,
+            // floor, then clamp into the bins: for a value clamped to >= 0 the cast's
+            // truncation is the floor, so clamping first gives the same bin without a call to
+            // floorf (the baseline x86-64 target has no floor instruction).
+            None if self.hi > self.lo => {
+                ((v as f32 - self.lo32) * self.scale).clamp(0.0, (BINS - 1) as f32) as usize
+            }
             None => 0,
         }
     }
@@ -321,18 +325,22 @@ fn run_chunk(
     let mut final_values = Vec::with_capacity(part.finals.len());
     for path in c * CHUNK..((c + 1) * CHUNK).min(paths) {
         run_path(p, path, scratch, outcome);
-        for (m, month) in scratch.months.iter().enumerate() {
-            for k in 0..MEASURES {
-                let v = value(month, k);
-                let s = &mut part.months[m][k];
+        for (month, stats) in scratch.months.iter().zip(part.months.iter_mut()) {
+            for (s, v) in stats.iter_mut().zip(values(month)) {
                 s.0 += 1;
                 s.1 += v;
                 s.2 += v * v;
                 s.3 = s.3.min(v);
                 s.4 = s.4.max(v);
-                if let Some(Bins { ranges, counts, .. }) = bins.as_mut() {
-                    let b = ranges[m * MEASURES + k].bin(v);
-                    counts[(m * MEASURES + k) * BINS + b] += 1;
+            }
+        }
+        if let Some(Bins { ranges, counts, .. }) = bins.as_mut() {
+            let per_month = ranges
+                .chunks_exact(MEASURES)
+                .zip(counts.chunks_exact_mut(MEASURES * BINS));
+            for (month, (axes, counts)) in scratch.months.iter().zip(per_month) {
+                for (k, (axis, v)) in axes.iter().zip(values(month)).enumerate() {
+                    counts[k * BINS + axis.bin(v)] += 1;
                 }
             }
         }

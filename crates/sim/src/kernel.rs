@@ -388,7 +388,9 @@ pub fn run_path(p: &Params, path: u64, scratch: &mut Scratch, outcome: &mut Outc
         let expansions = &scratch.expansions;
         let capex_next = |months: f32| -> f32 {
             // Clamped at the horizon before the addition, which then cannot overflow.
-            let last = (m + months.max(0.0).floor().min(h as f32) as u32).min(h);
+            // floor(max(k, 0)) capped at h: for a value >= 0 the cast's truncation is the floor
+            // (path.wgsl writes floor; the baseline x86-64 target has no floor instruction).
+            let last = (m + months.max(0.0).min(h as f32) as u32).min(h);
             let mut units = cumulative[last as usize] - cumulative[m as usize];
             // An expansion not yet decided (its month e > m) is not known to the path.
             for &(at, decided_in, gpus) in expansions.iter() {
