@@ -1163,7 +1163,7 @@ export type ModelOutcome = {
   price_denominator: string;
   exact_price: string;
   price_per_share: Money;
-  pool: PoolTarget | null;
+  pool: PoolTopUp | null;
   pool_available_before: number;
   pool_increase: number;
   pool_available_after: number;
@@ -1450,22 +1450,33 @@ export type PoolIncreaseForm = {
   memo: string;
 };
 
-export type PoolTarget = {
-  /**
-   * The plan that receives the top-up.
-   */
-  plan: PlanId;
-  /**
-   * Options available after the round, as a fraction of post-money FD shares (0.10 = 10%).
-   */
-  fraction: string;
-  timing: PoolTiming;
-};
+/**
+ * How a pool top-up is sized: the two ways term sheets and SAFE examples state it.
+ */
+export type PoolSize =
+  | {
+      target: string;
+    }
+  | {
+      shares: number;
+    };
 
 /**
  * Whose shares the option pool top-up dilutes.
  */
 export type PoolTiming = "pre-money" | "post-money";
+
+/**
+ * The round's option pool top-up: into which plan, how big, and whose shares it dilutes.
+ */
+export type PoolTopUp = {
+  /**
+   * The plan that receives the top-up.
+   */
+  plan: PlanId;
+  size: PoolSize;
+  timing: PoolTiming;
+};
 
 /**
  * Power: installed GPUs x kW per GPU (all-in IT load) x PUE x hours x $/kWh.
@@ -1698,6 +1709,11 @@ export type RoundForm = {
    * empty: no target.
    */
   pool_target: string;
+  /**
+   * Or a given number of new shares reserved in the pool ("1695000"); empty: none. At most
+   * one of `pool_target` and `pool_shares`.
+   */
+  pool_shares: string;
   pool_plan: string;
   pool_timing: PoolTiming;
   convert: ConvertChoice;
@@ -1764,6 +1780,10 @@ export type RoundingForm = {
   price_decimals: string;
   price_rounding: PriceDirection | null;
   share_rounding: ShareRounding | null;
+  /**
+   * How a pool top-up solved to a target is rounded (ceiling by default, so the target is met).
+   */
+  pool_rounding: ShareRounding | null;
 };
 
 export type RoundingPolicy = {

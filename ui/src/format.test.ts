@@ -3,6 +3,7 @@ import {
   compactMoney,
   compactNumber,
   exactMoney,
+  fractionPercent,
   groupDigits,
   parseDecimal,
   percent,
@@ -56,6 +57,15 @@ describe("shares and percentages", () => {
     expect(percent("12.3449999999")).toBe("12.34%");
     expect(percent("0.0049999999")).toBe("0.00%");
     expect(percent("99.9950000000")).toBe("100.00%");
+  });
+
+  it("reads a fraction as a percentage on its digits", () => {
+    expect(fractionPercent("0.15")).toBe("15.00%");
+    expect(fractionPercent("0.1")).toBe("10.00%");
+    expect(fractionPercent("0.094447785252")).toBe("9.44%");
+    expect(fractionPercent("0.00005")).toBe("0.01%");
+    expect(fractionPercent("1")).toBe("100.00%");
+    expect(fractionPercent("12.5")).toBe("1,250.00%");
   });
 
   it("compacts chart axis numbers", () => {

@@ -91,6 +91,16 @@ export function percent(text: string, places = 2): string {
   return `${negative && n !== 0n ? MINUS : ""}${groupDigits(out.split(".")[0])}${places > 0 ? `.${out.split(".")[1]}` : ""}%`;
 }
 
+/** A fraction as a decimal string ("0.15") as a percentage ("15.00%"): the decimal point moved
+ * two places on the digits, never through a float. */
+export function fractionPercent(text: string, places = 2): string {
+  const { negative, whole, fraction } = parseDecimal(text);
+  const padded = fraction.padEnd(2, "0");
+  const hundreds = `${whole}${padded.slice(0, 2)}`.replace(/^0+(?=\d)/, "");
+  const rest = padded.slice(2);
+  return percent(`${negative ? "-" : ""}${hundreds}${rest ? `.${rest}` : ""}`, places);
+}
+
 /** A probability (0..1) as a percentage with one decimal. */
 export function probability(p: number): string {
   return `${(p * 100).toFixed(1)}%`;

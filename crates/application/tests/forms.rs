@@ -114,6 +114,45 @@ fn every_required_field_left_empty_is_named() {
     });
 }
 
+/// The round form's pool: a target or a share count, not both (refused on `pool_shares`, the
+/// file unchanged); a count is added exactly, in the plan named.
+#[test]
+fn a_round_pool_is_a_target_or_a_share_count() {
+    let (_d, book) = example();
+    let round = RoundForm {
+        name: "Series C".into(),
+        date: DAY.into(),
+        class: "Series C Preferred".into(),
+        class_choice: ClassChoice::New,
+        pre_money: "40000000000".into(),
+        investments: vec![InvestmentForm {
+            investor: "Valor Equity Partners".into(),
+            amount: "1000000000".into(),
+        }],
+        pool_plan: "2023 Equity Incentive Plan".into(),
+        pool_shares: "25000000".into(),
+        ..Default::default()
+    };
+    let mut both = round.clone();
+    both.pool_target = "0.10".into();
+    let before = bytes(&book);
+    let e = both.submit(&mut Store::open(&book).unwrap()).unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("pool_shares"), "{e}");
+    assert_eq!(bytes(&book), before);
+    let mut store = Store::open(&book).unwrap();
+    let preview = round.preview(&store).unwrap();
+    assert_eq!(preview.outcome.pool_increase, 25_000_000);
+    assert_eq!(
+        preview.outcome.pool.as_ref().map(|p| p.size),
+        Some(roundbook_ledger::PoolSize::Shares(25_000_000))
+    );
+    let committed = round.submit(&mut store).unwrap();
+    assert_eq!(
+        committed.outcome, preview.outcome,
+        "what the preview showed is recorded"
+    );
+}
+
 #[test]
 fn a_good_form_records_one_entry_and_names_it() {
     let (_d, book) = example();

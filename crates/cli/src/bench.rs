@@ -401,9 +401,9 @@ fn round(n: u32, runs: u32) -> CliResult {
         }],
         pro_rata: vec![],
         lead: None,
-        pool: Some(PoolTarget {
+        pool: Some(PoolTopUp {
             plan,
-            fraction: rust_decimal::Decimal::new(10, 2),
+            size: PoolSize::Target(rust_decimal::Decimal::new(10, 2)),
             timing: PoolTiming::PreMoney,
         }),
         conversions: Conversions::All,

@@ -222,8 +222,14 @@ pub fn model_outcome(o: &ModelOutcome, committed: bool, out: &mut String) {
     if let Some(p) = &o.pool {
         t.row(vec![
             format!(
-                "Option pool target ({} of post-money FD, top-up in the {}-money)",
-                pct(p.fraction * rust_decimal::Decimal::ONE_HUNDRED),
+                "Option pool {} (top-up in the {}-money)",
+                match p.size {
+                    PoolSize::Target(t) => format!(
+                        "target {} of post-money FD",
+                        pct(t * rust_decimal::Decimal::ONE_HUNDRED)
+                    ),
+                    PoolSize::Shares(n) => format!("increase of {} shares", shares(n)),
+                },
                 match p.timing {
                     PoolTiming::PreMoney => "pre",
                     PoolTiming::PostMoney => "post",

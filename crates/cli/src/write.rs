@@ -187,11 +187,16 @@ fn rounding(r: &RoundingArgs) -> RoundingForm {
             PriceRoundingArg::HalfUp => PriceDirection::HalfUp,
             PriceRoundingArg::HalfEven => PriceDirection::HalfEven,
         }),
-        share_rounding: r.share_rounding.map(|s| match s {
-            ShareRoundingArg::Floor => ShareRounding::Floor,
-            ShareRoundingArg::Ceiling => ShareRounding::Ceiling,
-            ShareRoundingArg::Nearest => ShareRounding::Nearest,
-        }),
+        share_rounding: r.share_rounding.map(share_rule),
+        pool_rounding: r.pool_rounding.map(share_rule),
+    }
+}
+
+fn share_rule(s: ShareRoundingArg) -> ShareRounding {
+    match s {
+        ShareRoundingArg::Floor => ShareRounding::Floor,
+        ShareRoundingArg::Ceiling => ShareRounding::Ceiling,
+        ShareRoundingArg::Nearest => ShareRounding::Nearest,
     }
 }
 
@@ -241,6 +246,7 @@ pub fn round_model(book: &Path, a: RoundModelArgs, json: bool, out: &mut String)
         lead: text(&a.lead),
         pro_rata: a.pro_rata.clone(),
         pool_target: text(&a.pool_target),
+        pool_shares: text(&a.pool_shares),
         pool_plan: text(&a.pool_plan),
         pool_timing: match a.pool_in {
             PoolTimingArg::Pre => PoolTiming::PreMoney,

@@ -75,6 +75,34 @@ fn two_post_money_safes_and_a_series_a() {
 }
 
 #[test]
+fn a_pool_increase_given_as_a_share_count() {
+    // YC's post-money SAFE user guide: after the SAFEs, the Series A adds an option pool increase
+    // of 1,695,000 shares in the pre-money, "Series A PPS = 15,000,000 / (11,764,705 + 1,695,000)
+    // = $1.1144" (the guide floors Company Capitalization to 11,764,705; the exact
+    // 11,764,705.88 gives the same price at the guide's 4 decimal places).
+    let v = calc("yc-post-money-safe-pool");
+    let r = &v["round"];
+    assert_eq!(amount(&r["price_per_share"]), Decimal::new(11144, 4));
+    assert_eq!(u(&r["pool_increase"]), 1_695_000);
+    assert_eq!(
+        r["pool"]["size"]["shares"], 1_695_000,
+        "the output states the setting"
+    );
+    assert_eq!(
+        dec(&r["price_denominator"]).floor(),
+        Decimal::from(13_459_705)
+    );
+    let conv = r["conversions"].as_array().unwrap();
+    assert_eq!(u(&conv[0]["shares"]) + u(&conv[1]["shares"]), 1_764_705);
+    // $5,000,000 / $1.1144, floored.
+    assert_eq!(u(&r["new_shares"]), 4_486_719);
+    assert_eq!(
+        u(&r["post_money_fd_shares"]),
+        10_000_000 + 1_764_705 + 1_695_000 + 4_486_719
+    );
+}
+
+#[test]
 fn a_note_with_interest_converts_at_its_discount() {
     // $1,000,000 at 6% simple interest for 365 days (ACT/365) = $1,060,000, converting at a 20%
     // discount to a round at $20M pre-money on 10,000,000 fully diluted shares.

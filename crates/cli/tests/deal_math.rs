@@ -65,6 +65,39 @@ fn a_model_records_nothing_and_its_commit_records_exactly_it() {
     assert!(!again.status.success());
 }
 
+/// The pool increase as a share count (YC's post-money SAFE user guide states it so) and the
+/// solved top-up's rounding as a setting, from the shell; the output states both.
+#[test]
+fn a_pool_increase_is_a_share_count_or_a_target_rounded_as_set() {
+    let (_d, book) = seed_book();
+    let by_count = MODEL.replace("--pool-target 0.15", "--pool-shares 1000000");
+    let o = json(&book, &words(&by_count));
+    assert_eq!(o["pool_increase"], 1_000_000);
+    assert_eq!(o["pool"]["size"]["shares"], 1_000_000);
+    // In the pre-money the price is $8M / (8,000,000 + x + 1,000,000). The SAFE's cap price,
+    // $10M / (8,000,000 + x), is above that, so it converts at the round price:
+    // x = $500,000 x (9,000,000 + x) / $8M, so x = 600,000 and the denominator is 9,600,000.
+    assert_eq!(dec(&o["price_denominator"]), Decimal::from(9_600_000));
+    assert_eq!(o["conversions"][0]["basis"], "round-price");
+    let text = ok(&book, &words(&by_count));
+    assert!(text.contains("increase of 1,000,000 shares"), "{text}");
+
+    // The target's top-up: ceiling by default, floor when asked; one share apart at most.
+    let up = json(&book, &words(MODEL));
+    let down = json(&book, &words(&format!("{MODEL} --pool-rounding floor")));
+    assert_eq!(up["rounding"]["pool"], "ceiling");
+    assert_eq!(down["rounding"]["pool"], "floor");
+    let (u, d) = (
+        up["pool_increase"].as_u64().unwrap(),
+        down["pool_increase"].as_u64().unwrap(),
+    );
+    assert!(u == d || u == d + 1, "{u} vs {d}");
+    assert!(dec(&up["pool_available_after_pct"]) >= Decimal::from(15));
+
+    let both = run(&book, &words(&format!("{MODEL} --pool-shares 5")));
+    assert!(!both.status.success(), "a target and a count at once");
+}
+
 #[test]
 fn refused_terms_name_the_field_and_change_nothing() {
     let (_d, book) = seed_book();

@@ -14,7 +14,9 @@ use crate::captable::CapTable;
 use crate::domain::*;
 use crate::error::{LedgerError, Result};
 use crate::journal::Movement;
-use crate::model::{Conversions, ModelOutcome, PoolTarget, PoolTiming, RoundModel, RoundValuation};
+use crate::model::{
+    Conversions, ModelOutcome, PoolSize, PoolTiming, PoolTopUp, RoundModel, RoundValuation,
+};
 use crate::money::{Currency, Money};
 use crate::round::Investment;
 use crate::rounding::RoundingPolicy;
@@ -180,10 +182,32 @@ pub struct DealInvestment {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DealPool {
-    #[serde(with = "rust_decimal::serde::str")]
-    pub target: Decimal,
+    /// Options available after the round as a fraction of post-money FD shares ("0.10").
+    #[serde(default, with = "crate::money::opt_decimal_str")]
+    pub target: Option<Decimal>,
+    /// Or a given number of new shares reserved.
+    #[serde(default)]
+    pub shares: Option<u64>,
     #[serde(default = "pre_money_pool")]
     pub timing: PoolTiming,
+}
+
+impl DealPool {
+    /// The size the deal states: a target or a share count, not both.
+    fn size(&self) -> Result<PoolSize> {
+        match (self.target, self.shares) {
+            (Some(t), None) => Ok(PoolSize::Target(t)),
+            (None, Some(n)) => Ok(PoolSize::Shares(n)),
+            (Some(_), Some(_)) => Err(LedgerError::invalid(
+                "shares",
+                "give the pool either a target or a share count, not both",
+            )),
+            (None, None) => Err(LedgerError::invalid(
+                "target",
+                "give the pool a target (\"0.10\" for 10% of the post-money) or a share count",
+            )),
+        }
+    }
 }
 
 fn pre_money_pool() -> PoolTiming {
@@ -524,7 +548,8 @@ fn model_deal_round(
     };
     let pool = match &r.pool {
         None => None,
-        Some(p) => Some(PoolTarget {
+        Some(p) => Some(PoolTopUp {
+            size: p.size().map_err(at("round.pool".into()))?,
             plan: match b.plans().first() {
                 Some(plan) => plan.id,
                 None => {
@@ -545,7 +570,6 @@ fn model_deal_round(
                     })?
                 }
             },
-            fraction: p.target,
             timing: p.timing,
         }),
     };

@@ -67,15 +67,40 @@ pub enum PoolTiming {
     PostMoney,
 }
 
+/// The round's option pool top-up: into which plan, how big, and whose shares it dilutes.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PoolTarget {
+pub struct PoolTopUp {
     /// The plan that receives the top-up.
     pub plan: PlanId,
-    /// Options available after the round, as a fraction of post-money FD shares (0.10 = 10%).
-    #[cfg_attr(feature = "ts", ts(type = "string"))]
-    pub fraction: Decimal,
+    pub size: PoolSize,
     pub timing: PoolTiming,
+}
+
+/// How a pool top-up is sized: the two ways term sheets and SAFE examples state it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PoolSize {
+    /// Options available after the round as a fraction of post-money FD shares (0.10 = 10%):
+    /// the top-up is solved with the round and rounded by `RoundingPolicy::pool`.
+    Target(#[cfg_attr(feature = "ts", ts(type = "string"))] Decimal),
+    /// A given number of new shares reserved (YC's post-money SAFE user guide: "an option pool
+    /// increase of 1,695,000 shares").
+    Shares(u64),
+}
+
+impl PoolSize {
+    /// In words, for a pool entry's memo and the outputs that state the terms used.
+    pub fn describe(self) -> String {
+        match self {
+            PoolSize::Target(t) => format!(
+                "to {}% of post-money FD",
+                (t * Decimal::ONE_HUNDRED).normalize()
+            ),
+            PoolSize::Shares(n) => format!("by {n} shares"),
+        }
+    }
 }
 
 /// What a converting instrument's "company capitalisation" counts (OCF's
@@ -156,7 +181,7 @@ pub struct RoundModel {
     /// "its pro rata share of New Securities").
     pub pro_rata: Vec<StakeholderId>,
     pub lead: Option<StakeholderId>,
-    pub pool: Option<PoolTarget>,
+    pub pool: Option<PoolTopUp>,
     pub conversions: Conversions,
     /// What the instruments' caps divide by; YC's definitions by default.
     pub capitalisation: CapitalisationDefinitions,
@@ -236,7 +261,7 @@ pub struct ModelOutcome {
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub exact_price: Decimal,
     pub price_per_share: Money,
-    pub pool: Option<PoolTarget>,
+    pub pool: Option<PoolTopUp>,
     pub pool_available_before: u64,
     pub pool_increase: u64,
     pub pool_available_after: u64,
@@ -314,7 +339,7 @@ pub struct SolveInput {
     pub available: Decimal,
     pub pre_money: Decimal,
     pub new_money: Decimal,
-    pub pool: Option<(Decimal, PoolTiming)>,
+    pub pool: Option<(PoolSize, PoolTiming)>,
     pub instruments: Vec<ConvertingInstrument>,
 }
 
@@ -387,7 +412,11 @@ fn shape(i: &SolveInput, topup: bool) -> Result<Shape> {
     };
     let in_pre = matches!(i.pool, Some((_, PoolTiming::PreMoney)));
     let pool = match (i.pool, topup) {
-        (Some((t, timing)), true) => {
+        (Some((PoolSize::Shares(n), _)), _) => Affine {
+            slope: Decimal::ZERO,
+            intercept: Decimal::from(n),
+        },
+        (Some((PoolSize::Target(t), timing)), true) => {
             // dP = [t (F + x)(V + M)/V - A] / den, den = 1 - t (V + M)/V (pre) or 1 - t (post)
             let post_over_pre = div(add(i.pre_money, i.new_money)?, i.pre_money)?;
             let c = mul(t, post_over_pre)?;
@@ -482,10 +511,10 @@ pub fn solve(i: &SolveInput) -> Result<Solution> {
             "there are no fully diluted shares to price the round against",
         ));
     }
-    let tries: &[bool] = if i.pool.is_some() {
-        &[true, false]
-    } else {
-        &[false]
+    // A target may already be met (then there is no top-up); a share count is what it is.
+    let tries: &[bool] = match i.pool {
+        Some((PoolSize::Target(_), _)) => &[true, false],
+        _ => &[false],
     };
     for &topup in tries {
         let s = shape(i, topup)?;
@@ -601,8 +630,12 @@ fn verify(i: &SolveInput, s: &Solution, topup: bool) -> Result<()> {
         s.conversion_total,
         s.per_instrument.iter().map(|p| p.0).sum(),
     );
-    if let (Some((t, _)), true) = (i.pool, topup) {
-        ok &= close(i.available + s.pool_increase, t * s.post_fd);
+    match (i.pool, topup) {
+        (Some((PoolSize::Target(t), _)), true) => {
+            ok &= close(i.available + s.pool_increase, t * s.post_fd);
+        }
+        (Some((PoolSize::Shares(n), _)), _) => ok &= s.pool_increase == Decimal::from(n),
+        _ => {}
     }
     for (k, (shares, _)) in i.instruments.iter().zip(&s.per_instrument) {
         // The conversion price is the lowest the instrument allows.
@@ -672,7 +705,7 @@ fn solve_model(m: &RoundModel, r: &Resolved) -> Result<Solved> {
         available: Decimal::from(before.totals.pool_available),
         pre_money: r.pre_money.amount,
         new_money: r.new_money.amount,
-        pool: m.pool.as_ref().map(|p| (p.fraction, p.timing)),
+        pool: m.pool.as_ref().map(|p| (p.size, p.timing)),
         instruments: r.instruments.iter().map(|(_, _, k)| k.clone()).collect(),
     };
     let solution = solve(&input)?;
@@ -865,14 +898,20 @@ impl Book {
             self.plan(p.plan).ok_or_else(|| {
                 LedgerError::unknown("plan", format!("no equity plan #{}", p.plan))
             })?;
-            if p.fraction < Decimal::ZERO || p.fraction >= Decimal::ONE {
-                return Err(LedgerError::invalid(
-                    "pool_target",
-                    format!(
-                        "{} is outside [0, 1): write 0.10 for 10% of the post-money",
-                        p.fraction
-                    ),
-                ));
+            match p.size {
+                PoolSize::Target(t) if t < Decimal::ZERO || t >= Decimal::ONE => {
+                    return Err(LedgerError::invalid(
+                        "pool_target",
+                        format!("{t} is outside [0, 1): write 0.10 for 10% of the post-money"),
+                    ));
+                }
+                PoolSize::Shares(n) if n > crate::MAX_SHARES => {
+                    return Err(LedgerError::invalid(
+                        "pool_shares",
+                        format!("{n} is more shares than one entry may reserve"),
+                    ));
+                }
+                _ => {}
             }
         }
 
@@ -895,7 +934,7 @@ impl Book {
         // Price = pre-money / its denominator, divided directly (1 / q would lose digits).
         let in_pre = matches!(
             m.pool,
-            Some(PoolTarget {
+            Some(PoolTopUp {
                 timing: PoolTiming::PreMoney,
                 ..
             })
@@ -1041,9 +1080,9 @@ impl Book {
                     shares: rounded.pool_increase,
                 },
                 Some(format!(
-                    "{}: pool top-up to {} of post-money FD",
+                    "{}: pool top-up {}",
                     m.name.trim(),
-                    p.fraction
+                    p.size.describe()
                 )),
                 Provenance::Recorded,
             )?;

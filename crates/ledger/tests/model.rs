@@ -108,9 +108,9 @@ fn venture_hacks_option_pool_shuffle() {
     // effective pre-money $6.5M: founders end with 65%, investors 20%, the pool 15%.
     let co = company(8_000_000);
     let mut m = model(&co, dec!(8000000), &[(co.vc, dec!(2000000))]);
-    m.pool = Some(PoolTarget {
+    m.pool = Some(PoolTopUp {
         plan: co.plan,
-        fraction: dec!(0.15),
+        size: PoolSize::Target(dec!(0.15)),
         timing: PoolTiming::PreMoney,
     });
     let o = co.book.model_round(&m).unwrap();
@@ -137,9 +137,9 @@ fn a_post_money_pool_dilutes_the_new_investors_too() {
     // investors' 2,000,000 shares are diluted by the pool with everyone else.
     let co = company(8_000_000);
     let mut m = model(&co, dec!(8000000), &[(co.vc, dec!(2000000))]);
-    m.pool = Some(PoolTarget {
+    m.pool = Some(PoolTopUp {
         plan: co.plan,
-        fraction: dec!(0.15),
+        size: PoolSize::Target(dec!(0.15)),
         timing: PoolTiming::PostMoney,
     });
     let o = co.book.model_round(&m).unwrap();
@@ -169,12 +169,11 @@ fn yc_post_money_safe_converts_at_its_cap_on_the_company_capitalisation() {
     );
     let cc = dec!(10000000) / dec!(0.85);
     let pool = dec!(1695000);
-    // The pool target that yields that increase: pool / post-money FD.
-    let post_fd = (cc + pool) * (Decimal::ONE + dec!(5000000) / dec!(15000000));
     let mut m = model(&co, dec!(15000000), &[(co.vc, dec!(5000000))]);
-    m.pool = Some(PoolTarget {
+    // The guide states the increase as a share count, and so does the model.
+    m.pool = Some(PoolTopUp {
         plan: co.plan,
-        fraction: pool / post_fd,
+        size: PoolSize::Shares(1_695_000),
         timing: PoolTiming::PreMoney,
     });
     m.rounding.price_decimals = 4;
@@ -192,11 +191,7 @@ fn yc_post_money_safe_converts_at_its_cap_on_the_company_capitalisation() {
     // Cap price = $10M / 11,764,705.88 = $0.85000 (rounded up to 4 dp: 0.85 exactly).
     assert_eq!(c.conversion_price.amount, dec!(0.8500));
     assert_eq!(c.shares, 1_764_705);
-    assert!(
-        (o.pool_increase as i64 - 1_695_000).abs() <= 1,
-        "{}",
-        o.pool_increase
-    );
+    assert_eq!(o.pool_increase, 1_695_000);
 }
 
 #[test]
@@ -307,9 +302,9 @@ fn the_pool_is_not_topped_up_when_it_already_meets_the_target() {
         },
     );
     let mut m = model(&co, dec!(8000000), &[(co.vc, dec!(2000000))]);
-    m.pool = Some(PoolTarget {
+    m.pool = Some(PoolTopUp {
         plan: co.plan,
-        fraction: dec!(0.10),
+        size: PoolSize::Target(dec!(0.10)),
         timing: PoolTiming::PreMoney,
     });
     let o = co.book.model_round(&m).unwrap();
@@ -326,9 +321,9 @@ fn the_pool_is_not_topped_up_when_it_already_meets_the_target() {
 fn bad_round_terms_are_refused_naming_the_field() {
     let co = company(8_000_000);
     let mut m = model(&co, dec!(8000000), &[(co.vc, dec!(2000000))]);
-    m.pool = Some(PoolTarget {
+    m.pool = Some(PoolTopUp {
         plan: co.plan,
-        fraction: dec!(1),
+        size: PoolSize::Target(dec!(1)),
         timing: PoolTiming::PreMoney,
     });
     assert_eq!(
@@ -336,9 +331,9 @@ fn bad_round_terms_are_refused_naming_the_field() {
         Some("pool_target")
     );
     // t x post/pre >= 1: 0.9 x 10/8 > 1.
-    m.pool = Some(PoolTarget {
+    m.pool = Some(PoolTopUp {
         plan: co.plan,
-        fraction: dec!(0.9),
+        size: PoolSize::Target(dec!(0.9)),
         timing: PoolTiming::PreMoney,
     });
     assert_eq!(
@@ -371,9 +366,9 @@ fn committing_a_model_records_what_the_pro_forma_showed_and_can_be_reversed() {
         date(2020, 6, 1),
     );
     let mut m = model(&co, dec!(8000000), &[(co.vc, dec!(2000000))]);
-    m.pool = Some(PoolTarget {
+    m.pool = Some(PoolTopUp {
         plan: co.plan,
-        fraction: dec!(0.10),
+        size: PoolSize::Target(dec!(0.10)),
         timing: PoolTiming::PreMoney,
     });
     let pro_forma = co.book.model_round(&m).unwrap();

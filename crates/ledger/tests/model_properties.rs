@@ -40,7 +40,10 @@ proptest! {
         pool in 0u64..5_000_000,
         pre in 2u64..200,
         money in 1u64..50,
-        target in proptest::option::of(0u8..25),
+        size in proptest::option::of(prop_oneof![
+            (0u8..25).prop_map(|t| PoolSize::Target(Decimal::new(i64::from(t), 2))),
+            (0u64..3_000_000).prop_map(PoolSize::Shares),
+        ]),
         post_money_pool in any::<bool>(),
         safes in proptest::collection::vec(safe_spec(), 0..6),
     ) {
@@ -72,9 +75,9 @@ proptest! {
             investments: vec![Investment { investor: vc, amount: usd(new_money) }],
             pro_rata: vec![],
             lead: None,
-            pool: target.map(|t| PoolTarget {
+            pool: size.map(|size| PoolTopUp {
                 plan,
-                fraction: Decimal::new(i64::from(t), 2),
+                size,
                 timing: if post_money_pool { PoolTiming::PostMoney } else { PoolTiming::PreMoney },
             }),
             conversions: Conversions::All,
@@ -104,9 +107,21 @@ proptest! {
         for l in &o.new_money_lines {
             prop_assert_eq!(Decimal::from(l.shares), (l.amount.amount / o.price_per_share.amount).floor());
         }
-        // the pool target is met (the top-up rounds up)
-        if let Some(t) = target {
-            prop_assert!(o.pool_available_after_pct >= Decimal::from(t) - Decimal::new(1, 6), "{} < {t}", o.pool_available_after_pct);
+        match size {
+            // the pool target is met (the top-up rounds up)
+            Some(PoolSize::Target(t)) => {
+                let t = t * Decimal::ONE_HUNDRED;
+                prop_assert!(o.pool_available_after_pct >= t - Decimal::new(1, 6), "{} < {t}", o.pool_available_after_pct);
+            }
+            // a given count is added exactly, and in the pre-money it is in the price's denominator
+            Some(PoolSize::Shares(n)) => {
+                prop_assert_eq!(o.pool_increase, n);
+                prop_assert_eq!(o.pool_available_after, pool + n);
+                if !post_money_pool {
+                    prop_assert!(o.price_denominator >= Decimal::from(o.pre_round_fd_shares + n));
+                }
+            }
+            None => prop_assert_eq!(o.pool_increase, 0),
         }
         // the pro forma ties out and its ownership sums to 100%
         assert_ties_out(&o.pro_forma);

@@ -1,8 +1,8 @@
 import { useState } from "preact/hooks";
 import { type AppError, call } from "../api";
-import { exactMoney, shares } from "../format";
+import { exactMoney, fractionPercent, shares } from "../format";
 import { ReadTable, SortableTable } from "../readTable";
-import type { RoundForm, RoundPreview } from "../types";
+import type { PoolSize, RoundForm, RoundPreview } from "../types";
 import { Basis, ErrorNote, Exact, Field, Show, useCommand } from "../ui";
 
 /** The fields the form edits; the app defaults the rest (pro rata, pool timing, conversions,
@@ -17,6 +17,7 @@ type ModelFields = Pick<
   | "investments"
   | "lead"
   | "pool_target"
+  | "pool_shares"
   | "pool_plan"
   | "note"
 >;
@@ -30,9 +31,17 @@ const EMPTY: ModelFields = {
   investments: [{ investor: "", amount: "" }],
   lead: "",
   pool_target: "",
+  pool_shares: "",
   pool_plan: "",
   note: "",
 };
+
+/** A pool top-up's size as the round set it. */
+function poolSize(size: PoolSize): string {
+  return "target" in size
+    ? `target ${fractionPercent(size.target)} of post-money FD`
+    : `increase of ${shares(size.shares)} shares`;
+}
 
 function RoundDetailPanel(props: { id: number; rev: number }) {
   const loaded = useCommand("round_detail", { round: props.id }, [props.id, props.rev]);
@@ -100,7 +109,10 @@ function Preview(props: { p: RoundPreview; committed: boolean }) {
         <dt>New shares</dt>
         <dd>{shares(o.new_shares)}</dd>
         <dt>Pool top-up</dt>
-        <dd>{shares(o.pool_increase)}</dd>
+        <dd>
+          {shares(o.pool_increase)}
+          {o.pool && " (" + poolSize(o.pool.size) + ")"}
+        </dd>
         <dt>FD before / after</dt>
         <dd>
           {shares(o.pre_round_fd_shares)} / {shares(o.post_money_fd_shares)}
@@ -155,7 +167,16 @@ function ModelForm(props: { rev: number; changed: () => void }) {
       setPreview(null);
     }
   };
-  const known = ["name", "date", "class", "pre_money", "lead", "pool_target", "pool_plan"];
+  const known = [
+    "name",
+    "date",
+    "class",
+    "pre_money",
+    "lead",
+    "pool_target",
+    "pool_shares",
+    "pool_plan",
+  ];
   const inline =
     error && (known.includes(error.field ?? "") || (error.field ?? "").startsWith("investments."));
   return (
@@ -273,6 +294,14 @@ function ModelForm(props: { rev: number; changed: () => void }) {
           onInput={set("pool_target")}
           error={error}
           placeholder="0.10"
+        />
+        <Field
+          label="Or a pool increase (shares, optional)"
+          name="pool_shares"
+          value={form.pool_shares}
+          onInput={set("pool_shares")}
+          error={error}
+          placeholder="1695000"
         />
         <Field
           label="Pool plan"

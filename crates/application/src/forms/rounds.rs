@@ -4,8 +4,8 @@
 
 use roundbook_ledger::{
     captable::ConvertibleRow, price_round, Book, ClassId, Conversions, Investment, ModelOutcome,
-    NewClass, PoolTarget, PoolTiming, PricedRound, PricedRoundOutcome, Provenance, RoundModel,
-    RoundValuation,
+    NewClass, PoolSize, PoolTiming, PoolTopUp, PricedRound, PricedRoundOutcome, Provenance,
+    RoundModel, RoundValuation,
 };
 use roundbook_store::Store;
 use serde::{Deserialize, Serialize};
@@ -167,6 +167,9 @@ pub struct RoundForm {
     /// Options available after the round as a fraction of post-money fully diluted ("0.10");
     /// empty: no target.
     pub pool_target: String,
+    /// Or a given number of new shares reserved in the pool ("1695000"); empty: none. At most
+    /// one of `pool_target` and `pool_shares`.
+    pub pool_shares: String,
     pub pool_plan: String,
     pub pool_timing: PoolTiming,
     pub convert: ConvertChoice,
@@ -207,11 +210,22 @@ impl RoundForm {
                 ))
             }
         };
-        let pool = match self.pool_target.trim() {
-            "" => None,
-            t => Some(PoolTarget {
+        let size = match (self.pool_target.trim(), self.pool_shares.trim()) {
+            ("", "") => None,
+            (t, "") => Some(PoolSize::Target(decimal("pool_target", t)?)),
+            ("", n) => Some(PoolSize::Shares(count("pool_shares", n)?)),
+            _ => {
+                return Err(Error::invalid(
+                    "pool_shares",
+                    "give the pool either a target or a share count, not both",
+                ))
+            }
+        };
+        let pool = match size {
+            None => None,
+            Some(size) => Some(PoolTopUp {
                 plan: plan(book, "pool_plan", &self.pool_plan)?,
-                fraction: decimal("pool_target", t)?,
+                size,
                 timing: self.pool_timing,
             }),
         };

@@ -224,6 +224,8 @@ pub struct RoundingForm {
     pub price_decimals: String,
     pub price_rounding: Option<PriceDirection>,
     pub share_rounding: Option<ShareRounding>,
+    /// How a pool top-up solved to a target is rounded (ceiling by default, so the target is met).
+    pub pool_rounding: Option<ShareRounding>,
 }
 
 impl RoundingForm {
@@ -231,6 +233,7 @@ impl RoundingForm {
         self.price_decimals.trim().is_empty()
             && self.price_rounding.is_none()
             && self.share_rounding.is_none()
+            && self.pool_rounding.is_none()
     }
 
     /// `base` with the choices made here laid over it.
@@ -245,6 +248,9 @@ impl RoundingForm {
         }
         if let Some(s) = self.share_rounding {
             p.shares = s;
+        }
+        if let Some(s) = self.pool_rounding {
+            p.pool = s;
         }
         Ok(p)
     }

@@ -307,6 +307,9 @@ pub struct RoundModelArgs {
     /// Options available after the round as a fraction of post-money FD shares (0.10 = 10%).
     #[arg(long, requires = "pool_plan")]
     pub pool_target: Option<String>,
+    /// Or the top-up as a given number of new shares (YC's SAFE user guide: 1695000).
+    #[arg(long, requires = "pool_plan", conflicts_with = "pool_target")]
+    pub pool_shares: Option<String>,
     /// The plan that receives the top-up.
     #[arg(long)]
     pub pool_plan: Option<String>,
@@ -383,6 +386,9 @@ pub struct RoundingArgs {
     /// How each investor's share count is rounded (default floor).
     #[arg(long, value_enum)]
     pub share_rounding: Option<ShareRoundingArg>,
+    /// How a pool top-up solved to a target is rounded (default ceiling, so the target is met).
+    #[arg(long, value_enum)]
+    pub pool_rounding: Option<ShareRoundingArg>,
 }
 
 #[derive(Args)]
