@@ -103,6 +103,26 @@ fn a_pool_increase_given_as_a_share_count() {
 }
 
 #[test]
+fn a_down_round_adjusts_a_protected_class() {
+    // NVCA model certificate of incorporation, broad-based weighted average:
+    // CP2 = CP1 x (A + B) / (A + C) with CP1 = $1.00, A = 10,000,000 fully diluted (7,000,000
+    // common + 2,000,000 Series A + 1,000,000 pool), B = $1,000,000 / $1.00 = 1,000,000,
+    // C = 2,000,000 new shares at $0.50: CP2 = 11/12 = $0.916666..., up to 5 dp $0.91667.
+    let v = calc("broad-based-down-round");
+    let r = &v["round"];
+    assert_eq!(amount(&r["price_per_share"]), Decimal::new(5, 1));
+    let a = &r["anti_dilution"][0];
+    assert_eq!(a["method"], "broad-based-weighted-average");
+    assert_eq!(u(&a["shares_deemed_outstanding"]), 10_000_000);
+    assert_eq!(amount(&a["new_conversion_price"]), Decimal::new(91667, 5));
+    // New ratio = OIP / CP2 = 1 / 0.91667.
+    assert_eq!(
+        dec(&a["new_ratio"]).round_dp(8),
+        (Decimal::ONE / Decimal::new(91667, 5)).round_dp(8)
+    );
+}
+
+#[test]
 fn a_note_with_interest_converts_at_its_discount() {
     // $1,000,000 at 6% simple interest for 365 days (ACT/365) = $1,060,000, converting at a 20%
     // discount to a round at $20M pre-money on 10,000,000 fully diluted shares.

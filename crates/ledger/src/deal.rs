@@ -65,6 +65,14 @@ pub struct DealClass {
     pub seniority: i32,
     #[serde(default, with = "crate::money::opt_decimal_str")]
     pub conversion_ratio: Option<Decimal>,
+    /// Price-based protection in a down round (docs/antidilution.md): "none" (default),
+    /// "broad-based-weighted-average", "narrow-based-weighted-average", "full-ratchet".
+    #[serde(default = "no_anti_dilution")]
+    pub anti_dilution: AntiDilution,
+}
+
+fn no_anti_dilution() -> AntiDilution {
+    AntiDilution::None
 }
 
 fn no_participation() -> Participation {
@@ -290,7 +298,7 @@ pub fn deal_book(d: &Deal) -> Result<Book> {
             participation: c.participation,
             seniority: c.seniority,
             conversion_ratio: c.conversion_ratio.unwrap_or(Decimal::ONE),
-            anti_dilution: AntiDilution::None,
+            anti_dilution: c.anti_dilution,
             authorized: None,
             provenance: Provenance::Recorded,
         })
