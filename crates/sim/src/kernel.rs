@@ -553,13 +553,19 @@ fn waterfall(
             j -= 1;
         }
     }
+    // `out` holds pay()'s result for the conversions as they stand; it changes only when a
+    // class converts, so it is recomputed only then (the same function of the same inputs).
+    let mut paid_for_current = false;
     loop {
         let mut changed = false;
         for &i in order.iter() {
             if converts[i] {
                 continue;
             }
-            pay(classes, converts, e, out);
+            if !paid_for_current {
+                pay(classes, converts, e, out);
+                paid_for_current = true;
+            }
             let as_preference = out[i];
             // Its value if it converts now.
             let prefs_after: f32 = classes
@@ -578,13 +584,16 @@ fn waterfall(
             if value > as_preference {
                 converts[i] = true;
                 changed = true;
+                paid_for_current = false;
             }
         }
         if !changed {
             break;
         }
     }
-    pay(classes, converts, e, out);
+    if !paid_for_current {
+        pay(classes, converts, e, out);
+    }
 }
 
 #[cfg(test)]
