@@ -561,14 +561,14 @@ fn sensitivity(samples: &[[f32; 12]]) -> Vec<Sensitivity> {
     }
     let column =
         |c: usize| -> Vec<f64> { ranks(&samples.iter().map(|r| r[c]).collect::<Vec<_>>()) };
-    // Each column is ranked on its own, so on the pool's threads (the same ranks either way).
-    let ranked: Vec<Vec<f64>> = (0..12).into_par_iter().map(column).collect();
-    let outputs = &ranked[8..12];
+    // Each column is ranked on its own, so on the pool's threads (the same ranks either way);
+    // an input's ranks are dropped as soon as its correlations are taken.
+    let outputs: Vec<Vec<f64>> = (8..12).into_par_iter().map(column).collect();
     INPUT_NAMES
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, name)| {
-            let x = &ranked[i];
+            let x = &column(i);
             Sensitivity {
                 input: name,
                 exit_value: correlation(x, &outputs[0]),
