@@ -140,11 +140,18 @@ await step("record a round and see the cap table change", async () => {
   await s.type("input[name=pre_money]", "44000000000");
   await s.type('input[name="investments.0.investor"]', "Valor Equity Partners");
   await s.type('input[name="investments.0.amount"]', "6000000000");
+  // The pool increase as a share count, as term sheets and YC's SAFE user guide state it.
+  await s.type("input[name=pool_shares]", "50000000");
+  await s.type("input[name=pool_plan]", "2023 Equity Incentive Plan");
   await s.click("form[aria-labelledby=h-model] button[type=submit]");
   await s.waitFor(
     "the pro forma",
     "return document.querySelector('[aria-label=\"Round preview\"][data-committed=false]') !== null",
   );
+  const pool = await s.exec(
+    "return document.querySelector('[aria-label=\"Round preview\"]').textContent",
+  );
+  assert(/50,000,000 \(increase of 50,000,000 shares\)/.test(pool), `the preview's pool: ${pool}`);
   await s.click("button[name=commit]");
   await s.waitFor(
     "the recorded round",

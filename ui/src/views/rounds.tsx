@@ -2,11 +2,11 @@ import { useState } from "preact/hooks";
 import { type AppError, call } from "../api";
 import { exactMoney, fractionPercent, shares } from "../format";
 import { ReadTable, SortableTable } from "../readTable";
-import type { PoolSize, RoundForm, RoundPreview } from "../types";
+import type { PoolSize, PoolTiming, RoundForm, RoundPreview, ShareRounding } from "../types";
 import { Basis, ErrorNote, Exact, Field, Show, useCommand } from "../ui";
 
-/** The fields the form edits; the app defaults the rest (pro rata, pool timing, conversions,
- * rounding). */
+/** The fields the form edits; the app defaults the rest (pro rata, conversions, and the price and
+ * share rounding, which are the book's). */
 type ModelFields = Pick<
   RoundForm,
   | "name"
@@ -19,6 +19,8 @@ type ModelFields = Pick<
   | "pool_target"
   | "pool_shares"
   | "pool_plan"
+  | "pool_timing"
+  | "rounding"
   | "note"
 >;
 
@@ -33,6 +35,8 @@ const EMPTY: ModelFields = {
   pool_target: "",
   pool_shares: "",
   pool_plan: "",
+  pool_timing: "pre-money",
+  rounding: { price_decimals: "", price_rounding: null, share_rounding: null, pool_rounding: null },
   note: "",
 };
 
@@ -113,6 +117,8 @@ function Preview(props: { p: RoundPreview; committed: boolean }) {
           {shares(o.pool_increase)}
           {o.pool && " (" + poolSize(o.pool.size) + ")"}
         </dd>
+        <dt>Rounding</dt>
+        <dd>{o.rounding_rule}</dd>
         <dt>FD before / after</dt>
         <dd>
           {shares(o.pre_round_fd_shares)} / {shares(o.post_money_fd_shares)}
@@ -310,6 +316,45 @@ function ModelForm(props: { rev: number; changed: () => void }) {
           onInput={set("pool_plan")}
           error={error}
         />
+      </div>
+      <div class="row">
+        <label class="field" for="f-pool_timing">
+          <span>Pool top-up counted</span>
+          <select
+            id="f-pool_timing"
+            name="pool_timing"
+            value={form.pool_timing}
+            onChange={(e) =>
+              setForm({
+                ...form,
+                pool_timing: (e.target as HTMLSelectElement).value as PoolTiming,
+              })
+            }
+          >
+            <option value="pre-money">in the pre-money (existing holders diluted)</option>
+            <option value="post-money">in the post-money (new investors diluted too)</option>
+          </select>
+        </label>
+        <label class="field" for="f-pool_rounding">
+          <span>A top-up solved to a target rounds</span>
+          <select
+            id="f-pool_rounding"
+            name="pool_rounding"
+            value={form.rounding.pool_rounding ?? ""}
+            onChange={(e) => {
+              const v = (e.target as HTMLSelectElement).value;
+              setForm({
+                ...form,
+                rounding: { ...form.rounding, pool_rounding: v ? (v as ShareRounding) : null },
+              });
+            }}
+          >
+            <option value="">as the book's rounding says (ceiling unless set)</option>
+            <option value="ceiling">up (the target is met)</option>
+            <option value="nearest">to the nearest share</option>
+            <option value="floor">down</option>
+          </select>
+        </label>
       </div>
       {error && !inline && <ErrorNote error={error} />}
       <div class="actions">
