@@ -1509,6 +1509,14 @@ export type PreviewError = {
 export type PriceDirection = "up" | "down" | "half-up" | "half-even";
 
 /**
+ * Decimals and a direction for one kind of price.
+ */
+export type PriceRule = {
+  decimals: number;
+  direction: PriceDirection;
+};
+
+/**
  * A priced round as its term sheet states it: `roundbook round record`.
  */
 export type PricedRoundForm = {
@@ -1784,6 +1792,17 @@ export type RoundingForm = {
    * How a pool top-up solved to a target is rounded (ceiling by default, so the target is met).
    */
   pool_rounding: ShareRounding | null;
+  /**
+   * A SAFE's or note's cap price, rounded apart from the round's price: decimals and
+   * direction (either alone takes the other from the price's rule); both empty: as the price.
+   */
+  cap_price_decimals: string;
+  cap_price_rounding: PriceDirection | null;
+  /**
+   * A SAFE's or note's discount price, likewise.
+   */
+  discount_price_decimals: string;
+  discount_price_rounding: PriceDirection | null;
 };
 
 export type RoundingPolicy = {
@@ -1809,6 +1828,16 @@ export type RoundingPolicy = {
    * An option pool top-up sized to a target: ceiling by default, so the target is met.
    */
   pool: ShareRounding;
+  /**
+   * A SAFE's or note's cap price (the cap over its capitalisation), when a document rounds
+   * it apart from the round's price; none: as the round's price (`price_decimals`,
+   * `price_direction`).
+   */
+  cap_price?: PriceRule | null;
+  /**
+   * A SAFE's or note's discount price (the round's price less the discount), likewise.
+   */
+  discount_price?: PriceRule | null;
 };
 
 export type RunRequest = {

@@ -181,14 +181,28 @@ pub fn pool_increase(book: &Path, a: PoolIncreaseArgs, out: &mut String) -> CliR
 fn rounding(r: &RoundingArgs) -> RoundingForm {
     RoundingForm {
         price_decimals: r.price_decimals.map(|d| d.to_string()).unwrap_or_default(),
-        price_rounding: r.price_rounding.map(|dir| match dir {
-            PriceRoundingArg::Up => PriceDirection::Up,
-            PriceRoundingArg::Down => PriceDirection::Down,
-            PriceRoundingArg::HalfUp => PriceDirection::HalfUp,
-            PriceRoundingArg::HalfEven => PriceDirection::HalfEven,
-        }),
+        price_rounding: r.price_rounding.map(direction),
         share_rounding: r.share_rounding.map(share_rule),
         pool_rounding: r.pool_rounding.map(share_rule),
+        cap_price_decimals: r
+            .cap_price_decimals
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        cap_price_rounding: r.cap_price_rounding.map(direction),
+        discount_price_decimals: r
+            .discount_price_decimals
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        discount_price_rounding: r.discount_price_rounding.map(direction),
+    }
+}
+
+fn direction(dir: PriceRoundingArg) -> PriceDirection {
+    match dir {
+        PriceRoundingArg::Up => PriceDirection::Up,
+        PriceRoundingArg::Down => PriceDirection::Down,
+        PriceRoundingArg::HalfUp => PriceDirection::HalfUp,
+        PriceRoundingArg::HalfEven => PriceDirection::HalfEven,
     }
 }
 

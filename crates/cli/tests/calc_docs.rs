@@ -103,6 +103,25 @@ fn a_pool_increase_given_as_a_share_count() {
 }
 
 #[test]
+fn a_discount_price_rounded_by_its_own_rule() {
+    // The same note, with the discount price rounded down to 4 decimals while the round's price
+    // stays up to 5: 80% x $1.86751 = $1.494008 -> $1.4940, so $1,060,000 buys
+    // floor(709,504.68) = 709,504 shares (709,499 at the price's rule, $1.49401). The output
+    // states both rules.
+    let v = calc("note-discount-price-4dp");
+    let r = &v["round"];
+    assert_eq!(amount(&r["price_per_share"]), Decimal::new(186751, 5));
+    let c = &r["conversions"][0];
+    assert_eq!(amount(&c["conversion_price"]), Decimal::new(14940, 4));
+    assert_eq!(u(&c["shares"]), 709_504);
+    assert_eq!(r["rounding"]["discount_price"]["decimals"], 4);
+    assert!(r["rounding_rule"]
+        .as_str()
+        .unwrap()
+        .ends_with("discount price down to 4 dp"));
+}
+
+#[test]
 fn a_down_round_adjusts_a_protected_class() {
     // NVCA model certificate of incorporation, broad-based weighted average:
     // CP2 = CP1 x (A + B) / (A + C) with CP1 = $1.00, A = 10,000,000 fully diluted (7,000,000

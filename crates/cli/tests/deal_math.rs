@@ -120,6 +120,10 @@ fn refused_terms_name_the_field_and_change_nothing() {
             "pre_money",
         ),
         (format!("{MODEL} --commit --convert 99"), "convert"),
+        (
+            format!("{MODEL} --commit --cap-price-decimals 11"),
+            "cap_price_decimals",
+        ),
     ] {
         let out = run(&book, &words(&line));
         assert!(!out.status.success(), "{line}");

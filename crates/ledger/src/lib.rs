@@ -37,7 +37,7 @@ pub use model::{
 };
 pub use money::{Currency, Money};
 pub use round::{price_round, Investment, PricedRound, PricedRoundOutcome};
-pub use rounding::{PriceDirection, RoundingPolicy, ShareRounding};
+pub use rounding::{PriceDirection, PriceRule, RoundingPolicy, ShareRounding};
 pub use split::{parse_split_ratio, SplitEffect, SplitGrant, SplitHolding, SplitPlan};
 
 /// The most shares (or options) one entry may move: 10^15, far beyond any real

@@ -976,8 +976,8 @@ impl Book {
                 }
                 ConversionBasis::RoundPrice => price,
             };
-            let mut conversion_price = m.rounding.round_price(exact);
-            conversion_price.rescale(m.rounding.price_decimals);
+            let rule = m.rounding.conversion_price_rule(*basis);
+            let conversion_price = rule.round(exact);
             if conversion_price.is_zero() {
                 return Err(LedgerError::invalid(
                     "price_decimals",

@@ -51,6 +51,36 @@ pub struct RoundingPolicy {
     /// An option pool top-up sized to a target: ceiling by default, so the target is met.
     #[serde(default = "ceiling")]
     pub pool: ShareRounding,
+    /// A SAFE's or note's cap price (the cap over its capitalisation), when a document rounds
+    /// it apart from the round's price; none: as the round's price (`price_decimals`,
+    /// `price_direction`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cap_price: Option<PriceRule>,
+    /// A SAFE's or note's discount price (the round's price less the discount), likewise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_price: Option<PriceRule>,
+}
+
+/// Decimals and a direction for one kind of price.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriceRule {
+    pub decimals: u32,
+    pub direction: PriceDirection,
+}
+
+impl PriceRule {
+    /// `exact` to the rule's decimals, shown with that many.
+    pub fn round(self, exact: Decimal) -> Decimal {
+        let mut p = exact.round_dp_with_strategy(self.decimals, strategy_of(self.direction));
+        p.rescale(self.decimals);
+        p
+    }
+
+    fn describe(self) -> String {
+        format!("{} to {} dp", self.direction.name(), self.decimals)
+    }
 }
 
 fn ceiling() -> ShareRounding {
@@ -77,6 +107,8 @@ impl Default for RoundingPolicy {
             conversion: ShareRounding::Floor,
             cash_decimals: 2,
             pool: ShareRounding::Ceiling,
+            cap_price: None,
+            discount_price: None,
         }
     }
 }
@@ -103,26 +135,47 @@ impl RoundingPolicy {
                 ),
             ));
         }
-        if self.price_decimals > MAX_PRICE_DECIMALS {
-            return Err(LedgerError::invalid(
-                "price_decimals",
-                format!(
-                    "{} is more than {MAX_PRICE_DECIMALS} decimals",
-                    self.price_decimals
-                ),
-            ));
+        let decimals = [
+            ("price_decimals", Some(self.price_decimals)),
+            ("cap_price_decimals", self.cap_price.map(|r| r.decimals)),
+            (
+                "discount_price_decimals",
+                self.discount_price.map(|r| r.decimals),
+            ),
+        ];
+        for (field, d) in decimals {
+            if let Some(d) = d.filter(|d| *d > MAX_PRICE_DECIMALS) {
+                return Err(LedgerError::invalid(
+                    field,
+                    format!("{d} is more than {MAX_PRICE_DECIMALS} decimals"),
+                ));
+            }
         }
         Ok(())
     }
 
+    /// The round's own price rule.
+    pub fn price_rule(&self) -> PriceRule {
+        PriceRule {
+            decimals: self.price_decimals,
+            direction: self.price_direction,
+        }
+    }
+
     pub fn round_price(&self, exact: Decimal) -> Decimal {
-        let strategy = match self.price_direction {
-            PriceDirection::Up => RoundingStrategy::AwayFromZero,
-            PriceDirection::Down => RoundingStrategy::ToZero,
-            PriceDirection::HalfUp => RoundingStrategy::MidpointAwayFromZero,
-            PriceDirection::HalfEven => RoundingStrategy::MidpointNearestEven,
-        };
-        exact.round_dp_with_strategy(self.price_decimals, strategy)
+        exact.round_dp_with_strategy(self.price_decimals, strategy_of(self.price_direction))
+    }
+
+    /// The rule a conversion price of this basis is rounded by: its own when one is set,
+    /// else the round's price rule.
+    pub fn conversion_price_rule(&self, basis: crate::model::ConversionBasis) -> PriceRule {
+        use crate::model::ConversionBasis;
+        match basis {
+            ConversionBasis::Cap => self.cap_price,
+            ConversionBasis::Discount => self.discount_price,
+            ConversionBasis::RoundPrice => None,
+        }
+        .unwrap_or_else(|| self.price_rule())
     }
 
     /// A one-line description for outputs: "price up to 5 dp; shares floor; conversion floor".
@@ -135,7 +188,22 @@ impl RoundingPolicy {
             self.conversion.name(),
             self.cash_decimals,
             self.pool.name()
-        )
+        ) + &[
+            ("cap price", self.cap_price),
+            ("discount price", self.discount_price),
+        ]
+        .iter()
+        .filter_map(|(what, rule)| rule.map(|r| format!("; {what} {}", r.describe())))
+        .collect::<String>()
+    }
+}
+
+fn strategy_of(direction: PriceDirection) -> RoundingStrategy {
+    match direction {
+        PriceDirection::Up => RoundingStrategy::AwayFromZero,
+        PriceDirection::Down => RoundingStrategy::ToZero,
+        PriceDirection::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+        PriceDirection::HalfEven => RoundingStrategy::MidpointNearestEven,
     }
 }
 
@@ -174,5 +242,52 @@ impl ShareRounding {
                 format!("{exact} is not a share count that can be held"),
             )
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ConversionBasis;
+    use rust_decimal_macros::dec;
+
+    /// A conversion price takes its own rule when one is set, else the round's; a round-price
+    /// conversion always takes the round's.
+    #[test]
+    fn a_conversion_price_is_rounded_by_its_own_rule_or_the_prices() {
+        let mut p = RoundingPolicy::default();
+        let exact = dec!(1.494008);
+        assert_eq!(
+            p.conversion_price_rule(ConversionBasis::Discount)
+                .round(exact),
+            dec!(1.49401)
+        );
+        p.discount_price = Some(PriceRule {
+            decimals: 4,
+            direction: PriceDirection::Down,
+        });
+        let rule = p.conversion_price_rule(ConversionBasis::Discount);
+        assert_eq!(
+            rule.round(exact).to_string(),
+            "1.4940",
+            "shown with its 4 decimals"
+        );
+        assert_eq!(
+            p.conversion_price_rule(ConversionBasis::Cap),
+            p.price_rule()
+        );
+        assert_eq!(
+            p.conversion_price_rule(ConversionBasis::RoundPrice),
+            p.price_rule()
+        );
+        assert!(p.describe().ends_with("; discount price down to 4 dp"));
+        p.cap_price = Some(PriceRule {
+            decimals: 11,
+            direction: PriceDirection::Up,
+        });
+        assert_eq!(
+            p.validate().unwrap_err().field(),
+            Some("cap_price_decimals")
+        );
     }
 }

@@ -36,7 +36,16 @@ const EMPTY: ModelFields = {
   pool_shares: "",
   pool_plan: "",
   pool_timing: "pre-money",
-  rounding: { price_decimals: "", price_rounding: null, share_rounding: null, pool_rounding: null },
+  rounding: {
+    price_decimals: "",
+    price_rounding: null,
+    share_rounding: null,
+    pool_rounding: null,
+    cap_price_decimals: "",
+    cap_price_rounding: null,
+    discount_price_decimals: "",
+    discount_price_rounding: null,
+  },
   note: "",
 };
 

@@ -3,8 +3,8 @@
 
 use roundbook_ledger::{
     AntiDilution, Book, ClassId, ClassKind, NewClass, NewPlan, NewStakeholder, NewValuation,
-    Participation, PlanId, PriceDirection, Provenance, Relationship, RoundingPolicy, ShareRounding,
-    StakeholderId, StakeholderKind, ValuationId, ValuationKind,
+    Participation, PlanId, PriceDirection, PriceRule, Provenance, Relationship, RoundingPolicy,
+    ShareRounding, StakeholderId, StakeholderKind, ValuationId, ValuationKind,
 };
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -226,6 +226,31 @@ pub struct RoundingForm {
     pub share_rounding: Option<ShareRounding>,
     /// How a pool top-up solved to a target is rounded (ceiling by default, so the target is met).
     pub pool_rounding: Option<ShareRounding>,
+    /// A SAFE's or note's cap price, rounded apart from the round's price: decimals and
+    /// direction (either alone takes the other from the price's rule); both empty: as the price.
+    pub cap_price_decimals: String,
+    pub cap_price_rounding: Option<PriceDirection>,
+    /// A SAFE's or note's discount price, likewise.
+    pub discount_price_decimals: String,
+    pub discount_price_rounding: Option<PriceDirection>,
+}
+
+/// A conversion price's own rule from its two fields, over the round's price rule.
+fn price_rule(
+    field: &str,
+    decimals: &str,
+    direction: Option<PriceDirection>,
+    price: PriceRule,
+) -> Result<Option<PriceRule>> {
+    let decimals = optional_count(field, decimals)?
+        .map(|d| u32::try_from(d).map_err(|_| Error::invalid(field, "must be 0 to 10")))
+        .transpose()?;
+    Ok(
+        (decimals.is_some() || direction.is_some()).then(|| PriceRule {
+            decimals: decimals.unwrap_or(price.decimals),
+            direction: direction.unwrap_or(price.direction),
+        }),
+    )
 }
 
 impl RoundingForm {
@@ -234,6 +259,10 @@ impl RoundingForm {
             && self.price_rounding.is_none()
             && self.share_rounding.is_none()
             && self.pool_rounding.is_none()
+            && self.cap_price_decimals.trim().is_empty()
+            && self.cap_price_rounding.is_none()
+            && self.discount_price_decimals.trim().is_empty()
+            && self.discount_price_rounding.is_none()
     }
 
     /// `base` with the choices made here laid over it.
@@ -252,6 +281,24 @@ impl RoundingForm {
         if let Some(s) = self.pool_rounding {
             p.pool = s;
         }
+        let price = p.price_rule();
+        if let Some(r) = price_rule(
+            "cap_price_decimals",
+            &self.cap_price_decimals,
+            self.cap_price_rounding,
+            price,
+        )? {
+            p.cap_price = Some(r);
+        }
+        if let Some(r) = price_rule(
+            "discount_price_decimals",
+            &self.discount_price_decimals,
+            self.discount_price_rounding,
+            price,
+        )? {
+            p.discount_price = Some(r);
+        }
+        p.validate()?;
         Ok(p)
     }
 }

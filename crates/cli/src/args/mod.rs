@@ -389,6 +389,18 @@ pub struct RoundingArgs {
     /// How a pool top-up solved to a target is rounded (default ceiling, so the target is met).
     #[arg(long, value_enum)]
     pub pool_rounding: Option<ShareRoundingArg>,
+    /// Decimals of a SAFE's or note's cap price, when rounded apart from the round's price.
+    #[arg(long)]
+    pub cap_price_decimals: Option<u32>,
+    /// Direction of a cap price's rounding (default: the price's).
+    #[arg(long, value_enum)]
+    pub cap_price_rounding: Option<PriceRoundingArg>,
+    /// Decimals of a SAFE's or note's discount price, when rounded apart from the round's price.
+    #[arg(long)]
+    pub discount_price_decimals: Option<u32>,
+    /// Direction of a discount price's rounding (default: the price's).
+    #[arg(long, value_enum)]
+    pub discount_price_rounding: Option<PriceRoundingArg>,
 }
 
 #[derive(Args)]
