@@ -143,6 +143,9 @@ await step("record a round and see the cap table change", async () => {
   // The pool increase as a share count, as term sheets and YC's SAFE user guide state it.
   await s.type("input[name=pool_shares]", "50000000");
   await s.type("input[name=pool_plan]", "2023 Equity Incentive Plan");
+  // This round's price to 4 decimals, apart from the book's default of 5.
+  await s.click("details.rounding summary");
+  await s.type("input[name=price_decimals]", "4");
   await s.click("form[aria-labelledby=h-model] button[type=submit]");
   await s.waitFor(
     "the pro forma",
@@ -152,6 +155,7 @@ await step("record a round and see the cap table change", async () => {
     "return document.querySelector('[aria-label=\"Round preview\"]').textContent",
   );
   assert(/50,000,000 \(increase of 50,000,000 shares\)/.test(pool), `the preview's pool: ${pool}`);
+  assert(/price up to 4 dp/.test(pool), `the preview's rounding: ${pool}`);
   await s.click("button[name=commit]");
   await s.waitFor(
     "the recorded round",

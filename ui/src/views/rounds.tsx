@@ -2,7 +2,15 @@ import { useState } from "preact/hooks";
 import { type AppError, call } from "../api";
 import { exactMoney, fractionPercent, shares } from "../format";
 import { ReadTable, SortableTable } from "../readTable";
-import type { PoolSize, PoolTiming, RoundForm, RoundPreview, ShareRounding } from "../types";
+import type {
+  PoolSize,
+  PoolTiming,
+  PriceDirection,
+  RoundForm,
+  RoundingForm,
+  RoundPreview,
+  ShareRounding,
+} from "../types";
 import { Basis, ErrorNote, Exact, Field, Show, useCommand } from "../ui";
 
 /** The fields the form edits; the app defaults the rest (pro rata, conversions, and the price and
@@ -48,6 +56,128 @@ const EMPTY: ModelFields = {
   },
   note: "",
 };
+
+const DIRECTIONS: [PriceDirection, string][] = [
+  ["up", "up"],
+  ["down", "down"],
+  ["half-up", "to nearest, half up"],
+  ["half-even", "to nearest, half even"],
+];
+
+/** One choice among `options`, or the book's (empty). */
+function Choice<T extends string>(props: {
+  label: string;
+  name: string;
+  value: T | null;
+  options: [T, string][];
+  onChange: (v: T | null) => void;
+}) {
+  return (
+    <label class="field" for={`f-${props.name}`}>
+      <span>{props.label}</span>
+      <select
+        id={`f-${props.name}`}
+        name={props.name}
+        value={props.value ?? ""}
+        onChange={(e) => {
+          const v = (e.target as HTMLSelectElement).value;
+          props.onChange(v ? (v as T) : null);
+        }}
+      >
+        <option value="">the book's</option>
+        {props.options.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** The round's rounding, each rule the book's unless set here (docs/rounding.md). */
+function RoundingFields(props: {
+  value: RoundingForm;
+  onChange: (r: RoundingForm) => void;
+  error: AppError | null;
+}) {
+  const r = props.value;
+  const set = (patch: Partial<RoundingForm>) => props.onChange({ ...r, ...patch });
+  return (
+    <details class="rounding">
+      <summary>Rounding (the book's unless set)</summary>
+      <div class="row">
+        <Field
+          label="Price decimals"
+          name="price_decimals"
+          value={r.price_decimals}
+          onInput={(v) => set({ price_decimals: v })}
+          error={props.error}
+          placeholder="5"
+        />
+        <Choice
+          label="Price rounds"
+          name="price_rounding"
+          value={r.price_rounding}
+          options={DIRECTIONS}
+          onChange={(v) => set({ price_rounding: v })}
+        />
+        <Choice
+          label="Investors' shares round"
+          name="share_rounding"
+          value={r.share_rounding}
+          options={SHARE_RULES}
+          onChange={(v) => set({ share_rounding: v })}
+        />
+        <Choice
+          label="A top-up solved to a target rounds"
+          name="pool_rounding"
+          value={r.pool_rounding}
+          options={SHARE_RULES}
+          onChange={(v) => set({ pool_rounding: v })}
+        />
+      </div>
+      <div class="row">
+        <Field
+          label="Cap price decimals"
+          name="cap_price_decimals"
+          value={r.cap_price_decimals}
+          onInput={(v) => set({ cap_price_decimals: v })}
+          error={props.error}
+          placeholder="as the price"
+        />
+        <Choice
+          label="Cap price rounds"
+          name="cap_price_rounding"
+          value={r.cap_price_rounding}
+          options={DIRECTIONS}
+          onChange={(v) => set({ cap_price_rounding: v })}
+        />
+        <Field
+          label="Discount price decimals"
+          name="discount_price_decimals"
+          value={r.discount_price_decimals}
+          onInput={(v) => set({ discount_price_decimals: v })}
+          error={props.error}
+          placeholder="as the price"
+        />
+        <Choice
+          label="Discount price rounds"
+          name="discount_price_rounding"
+          value={r.discount_price_rounding}
+          options={DIRECTIONS}
+          onChange={(v) => set({ discount_price_rounding: v })}
+        />
+      </div>
+    </details>
+  );
+}
+
+const SHARE_RULES: [ShareRounding, string][] = [
+  ["floor", "down"],
+  ["nearest", "to the nearest share"],
+  ["ceiling", "up"],
+];
 
 /** A pool top-up's size as the round set it. */
 function poolSize(size: PoolSize): string {
@@ -191,6 +321,9 @@ function ModelForm(props: { rev: number; changed: () => void }) {
     "pool_target",
     "pool_shares",
     "pool_plan",
+    "price_decimals",
+    "cap_price_decimals",
+    "discount_price_decimals",
   ];
   const inline =
     error && (known.includes(error.field ?? "") || (error.field ?? "").startsWith("investments."));
@@ -344,27 +477,12 @@ function ModelForm(props: { rev: number; changed: () => void }) {
             <option value="post-money">in the post-money (new investors diluted too)</option>
           </select>
         </label>
-        <label class="field" for="f-pool_rounding">
-          <span>A top-up solved to a target rounds</span>
-          <select
-            id="f-pool_rounding"
-            name="pool_rounding"
-            value={form.rounding.pool_rounding ?? ""}
-            onChange={(e) => {
-              const v = (e.target as HTMLSelectElement).value;
-              setForm({
-                ...form,
-                rounding: { ...form.rounding, pool_rounding: v ? (v as ShareRounding) : null },
-              });
-            }}
-          >
-            <option value="">as the book's rounding says (ceiling unless set)</option>
-            <option value="ceiling">up (the target is met)</option>
-            <option value="nearest">to the nearest share</option>
-            <option value="floor">down</option>
-          </select>
-        </label>
       </div>
+      <RoundingFields
+        value={form.rounding}
+        onChange={(rounding) => setForm({ ...form, rounding })}
+        error={error}
+      />
       {error && !inline && <ErrorNote error={error} />}
       <div class="actions">
         <button type="submit">Model</button>
