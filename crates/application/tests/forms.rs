@@ -48,6 +48,22 @@ fn issue() -> IssueForm {
     }
 }
 
+/// An illustrative Series C on the example book: $1B from Valor at a $40B pre-money.
+fn series_c() -> RoundForm {
+    RoundForm {
+        name: "Series C".into(),
+        date: DAY.into(),
+        class: "Series C Preferred".into(),
+        class_choice: ClassChoice::New,
+        pre_money: "40000000000".into(),
+        investments: vec![InvestmentForm {
+            investor: "Valor Equity Partners".into(),
+            amount: "1000000000".into(),
+        }],
+        ..Default::default()
+    }
+}
+
 fn grant() -> GrantForm {
     GrantForm {
         holder: "Elon Musk".into(),
@@ -94,18 +110,7 @@ fn every_required_field_left_empty_is_named() {
         date: String::new(),
     };
     refused_when_blank(&book, reversal, "reason", |f| f.reason.clear());
-    let round = RoundForm {
-        name: "Series C".into(),
-        date: DAY.into(),
-        class: "Series C Preferred".into(),
-        class_choice: ClassChoice::New,
-        pre_money: "40000000000".into(),
-        investments: vec![InvestmentForm {
-            investor: "Valor Equity Partners".into(),
-            amount: "1000000000".into(),
-        }],
-        ..Default::default()
-    };
+    let round = series_c();
     refused_when_blank(&book, round.clone(), "investments.0.amount", |f| {
         f.investments[0].amount.clear()
     });
@@ -120,18 +125,9 @@ fn every_required_field_left_empty_is_named() {
 fn a_round_pool_is_a_target_or_a_share_count() {
     let (_d, book) = example();
     let round = RoundForm {
-        name: "Series C".into(),
-        date: DAY.into(),
-        class: "Series C Preferred".into(),
-        class_choice: ClassChoice::New,
-        pre_money: "40000000000".into(),
-        investments: vec![InvestmentForm {
-            investor: "Valor Equity Partners".into(),
-            amount: "1000000000".into(),
-        }],
         pool_plan: "2023 Equity Incentive Plan".into(),
         pool_shares: "25000000".into(),
-        ..Default::default()
+        ..series_c()
     };
     let mut both = round.clone();
     both.pool_target = "0.10".into();

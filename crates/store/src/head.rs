@@ -8,26 +8,19 @@ use roundbook_ledger::{
 };
 use rusqlite::{params, Connection, OptionalExtension};
 
+use crate::rows::opt_date;
+
 fn stored(v: i128) -> rusqlite::Result<i64> {
     i64::try_from(v).map_err(|_| rusqlite::Error::IntegralValueOutOfRange(0, 0))
-}
-
-fn date(s: Option<String>) -> rusqlite::Result<Option<NaiveDate>> {
-    s.map(|s| {
-        NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
-        })
-    })
-    .transpose()
 }
 
 /// The head's last effective date when the head covers the journal's last entry (by id and
 /// chain hash); None when it is stale and only a full replay can check what comes next.
 pub(crate) fn current(conn: &Connection) -> rusqlite::Result<Option<Option<NaiveDate>>> {
-    let (through, hash, last): (Option<i64>, Option<String>, Option<String>) = conn.query_row(
+    let (through, hash, last): (Option<i64>, Option<String>, Option<NaiveDate>) = conn.query_row(
         "SELECT through, through_hash, last_effective FROM replay_head WHERE id = 1",
         [],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        |r| Ok((r.get(0)?, r.get(1)?, opt_date(r, 2)?)),
     )?;
     let Some(through) = through else {
         return Ok(None);
@@ -44,12 +37,37 @@ pub(crate) fn current(conn: &Connection) -> rusqlite::Result<Option<Option<Naive
         None => through == 0,
         Some((id, tail_hash)) => id == through && tail_hash.is_some() && tail_hash == hash,
     };
-    if covers {
-        Ok(Some(date(last)?))
-    } else {
-        Ok(None)
-    }
+    Ok(covers.then_some(last))
 }
+
+type HeldRow = ((StakeholderId, ClassId), i128);
+
+fn held_row(r: &rusqlite::Row) -> rusqlite::Result<HeldRow> {
+    Ok((
+        (StakeholderId(r.get(0)?), ClassId(r.get(1)?)),
+        i128::from(r.get::<_, i64>(2)?),
+    ))
+}
+
+fn grant_row(r: &rusqlite::Row) -> rusqlite::Result<(EntryId, GrantAccount)> {
+    Ok((
+        EntryId(r.get(0)?),
+        GrantAccount {
+            holder: StakeholderId(r.get(1)?),
+            plan: PlanId(r.get(2)?),
+            expires: opt_date(r, 3)?,
+            outstanding: i128::from(r.get::<_, i64>(4)?),
+        },
+    ))
+}
+
+fn convertible_row(r: &rusqlite::Row) -> rusqlite::Result<(EntryId, i128)> {
+    Ok((EntryId(r.get(0)?), i128::from(r.get::<_, i64>(1)?)))
+}
+
+const HELD: &str = "SELECT holder, class, shares FROM head_held";
+const GRANT: &str = "SELECT grant_id, holder, plan, expires, outstanding FROM head_grants";
+const CONVERTIBLE: &str = "SELECT instrument, state FROM head_convertibles";
 
 /// The slice of the head an append needs: the accounts `touched` names, every plan and class,
 /// and the grants with options outstanding that lapse before the appended entries' last day.
@@ -58,35 +76,16 @@ pub(crate) fn slice(
     touched: &Touched,
     last_effective: Option<NaiveDate>,
 ) -> rusqlite::Result<Head> {
-    let mut head = Head {
-        last_effective,
-        ..Head::default()
-    };
-    let mut held =
-        conn.prepare_cached("SELECT shares FROM head_held WHERE holder = ?1 AND class = ?2")?;
+    let mut head = plans_and_classes(conn, last_effective)?;
+    let mut held = conn.prepare_cached(&format!("{HELD} WHERE holder = ?1 AND class = ?2"))?;
     for (h, c) in &touched.held {
-        if let Some(v) = held
-            .query_row(params![h.0, c.0], |r| r.get::<_, i64>(0))
-            .optional()?
-        {
-            head.held.insert((*h, *c), i128::from(v));
+        if let Some((k, v)) = held.query_row(params![h.0, c.0], held_row).optional()? {
+            head.held.insert(k, v);
         }
     }
-    let grant = |r: &rusqlite::Row| -> rusqlite::Result<(EntryId, GrantAccount)> {
-        Ok((
-            EntryId(r.get(0)?),
-            GrantAccount {
-                holder: StakeholderId(r.get(1)?),
-                plan: PlanId(r.get(2)?),
-                expires: date(r.get(3)?)?,
-                outstanding: i128::from(r.get::<_, i64>(4)?),
-            },
-        ))
-    };
-    const GRANT: &str = "SELECT grant_id, holder, plan, expires, outstanding FROM head_grants";
     let mut by_id = conn.prepare_cached(&format!("{GRANT} WHERE grant_id = ?1"))?;
     for g in &touched.grants {
-        if let Some((id, a)) = by_id.query_row([g.0], grant).optional()? {
+        if let Some((id, a)) = by_id.query_row([g.0], grant_row).optional()? {
             head.grants.insert(id, a);
         }
     }
@@ -94,11 +93,29 @@ pub(crate) fn slice(
         let mut lapsing = conn.prepare_cached(&format!(
             "{GRANT} WHERE expires IS NOT NULL AND outstanding > 0 AND expires < ?1"
         ))?;
-        for row in lapsing.query_map([d.to_string()], grant)? {
+        for row in lapsing.query_map([d.to_string()], grant_row)? {
             let (id, a) = row?;
             head.grants.insert(id, a);
         }
     }
+    let mut convertible = conn.prepare_cached(&format!("{CONVERTIBLE} WHERE instrument = ?1"))?;
+    for i in &touched.convertibles {
+        if let Some((k, v)) = convertible.query_row([i.0], convertible_row).optional()? {
+            head.convertibles.insert(k, v);
+        }
+    }
+    Ok(head)
+}
+
+/// A head holding every plan's and class's account (few, and every append reads them all).
+fn plans_and_classes(
+    conn: &Connection,
+    last_effective: Option<NaiveDate>,
+) -> rusqlite::Result<Head> {
+    let mut head = Head {
+        last_effective,
+        ..Head::default()
+    };
     let mut plans =
         conn.prepare_cached("SELECT plan, reserved, granted, exercised, lapsed FROM head_plans")?;
     for row in plans.query_map([], |r| {
@@ -130,16 +147,6 @@ pub(crate) fn slice(
         if set {
             head.authorized
                 .insert(c, authorized.map(|a| a.max(0).unsigned_abs()));
-        }
-    }
-    let mut convertible =
-        conn.prepare_cached("SELECT state FROM head_convertibles WHERE instrument = ?1")?;
-    for i in &touched.convertibles {
-        if let Some(v) = convertible
-            .query_row([i.0], |r| r.get::<_, i64>(0))
-            .optional()?
-        {
-            head.convertibles.insert(*i, i128::from(v));
         }
     }
     Ok(head)
@@ -187,7 +194,8 @@ pub(crate) fn write(conn: &Connection, head: &Head, through: EntryId) -> rusqlit
          ON CONFLICT (class) DO UPDATE SET claimed = excluded.claimed,
              authorized_set = excluded.authorized_set, authorized = excluded.authorized",
     )?;
-    let class_ids = head.claimed.keys().chain(head.authorized.keys());
+    let class_ids: std::collections::BTreeSet<&ClassId> =
+        head.claimed.keys().chain(head.authorized.keys()).collect();
     for c in class_ids {
         let authorized = head.authorized.get(c);
         classes.execute(params![
@@ -231,25 +239,23 @@ pub(crate) fn discard(conn: &Connection) -> rusqlite::Result<()> {
         .map(|_| ())
 }
 
-/// The whole stored head, for `roundbook check` to compare with a replay.
+/// The whole stored head, for `roundbook check` to compare with a replay: each table read once.
 pub(crate) fn load_all(conn: &Connection) -> rusqlite::Result<Option<Head>> {
     let Some(last) = current(conn)? else {
         return Ok(None);
     };
-    let touched = Touched {
-        held: conn
-            .prepare("SELECT holder, class FROM head_held")?
-            .query_map([], |r| Ok((StakeholderId(r.get(0)?), ClassId(r.get(1)?))))?
-            .collect::<rusqlite::Result<_>>()?,
-        grants: conn
-            .prepare("SELECT grant_id FROM head_grants")?
-            .query_map([], |r| r.get(0).map(EntryId))?
-            .collect::<rusqlite::Result<_>>()?,
-        convertibles: conn
-            .prepare("SELECT instrument FROM head_convertibles")?
-            .query_map([], |r| r.get(0).map(EntryId))?
-            .collect::<rusqlite::Result<_>>()?,
-        lapse_before: None,
-    };
-    slice(conn, &touched, last).map(Some)
+    let mut head = plans_and_classes(conn, last)?;
+    head.held = conn
+        .prepare(HELD)?
+        .query_map([], held_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    head.grants = conn
+        .prepare(GRANT)?
+        .query_map([], grant_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    head.convertibles = conn
+        .prepare(CONVERTIBLE)?
+        .query_map([], convertible_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Some(head))
 }

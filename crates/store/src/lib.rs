@@ -154,15 +154,9 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| classify(&path, e))?;
-        let mut book = load_book(&tx, None, None).map_err(|e| classify(&path, e))?;
-        book.set_clock(now);
-        let mark = book.mark();
-        let out = change(&mut book)?;
+        let (book, mark, out) = change_whole_book(&tx, &path, now, change)?;
         book.check(mark)?;
-        let added = book.added_since(mark);
-        rows::insert_added(&tx, &added, now).map_err(|e| reclassify(&path, e))?;
-        let ids: Vec<EntryId> = added.entries.iter().map(|e| e.id).collect();
-        chain::extend(&tx, &ids).map_err(|e| classify(&path, e))?;
+        write_added(&tx, &book, mark, now).map_err(|e| reclassify(&path, e))?;
         tx.commit().map_err(|e| classify(&path, e))?;
         Ok(out)
     }
@@ -194,15 +188,9 @@ impl Store {
             tx.commit().map_err(|e| classify(&path, e))?;
             return Ok(out);
         }
-        let mut book = load_book(&tx, None, None).map_err(|e| classify(&path, e))?;
-        book.set_clock(now);
-        let mark = book.mark();
-        let out = change(&mut book)?;
+        let (book, mark, out) = change_whole_book(&tx, &path, now, change)?;
         let replayed = book.check_head(mark)?;
-        let added = book.added_since(mark);
-        rows::insert_added(&tx, &added, now).map_err(|e| reclassify(&path, e))?;
-        let ids: Vec<EntryId> = added.entries.iter().map(|e| e.id).collect();
-        chain::extend(&tx, &ids).map_err(|e| classify(&path, e))?;
+        write_added(&tx, &book, mark, now).map_err(|e| reclassify(&path, e))?;
         let through = book.entries().last().map_or(EntryId(0), |e| e.id);
         head::rebuild(&tx, &replayed, through).map_err(|e| classify(&path, e))?;
         tx.commit().map_err(|e| classify(&path, e))?;
@@ -378,6 +366,38 @@ fn load_book(
     .with_rounding_history(rows::load_rounding_history(conn)?))
 }
 
+/// The whole book loaded under the write lock, stamped with `now`, and `change` applied: the
+/// book, the mark before the change, and what the change handed back.
+fn change_whole_book<T, E>(
+    tx: &rusqlite::Transaction,
+    path: &Path,
+    now: chrono::DateTime<Utc>,
+    change: impl FnOnce(&mut Book) -> std::result::Result<T, E>,
+) -> std::result::Result<(Book, roundbook_ledger::Mark, T), E>
+where
+    E: From<StoreError>,
+{
+    let mut book = load_book(tx, None, None).map_err(|e| classify(path, e))?;
+    book.set_clock(now);
+    let mark = book.mark();
+    let out = change(&mut book)?;
+    Ok((book, mark, out))
+}
+
+/// Inserts what was added to `book` since `mark`, and chains its entries.
+fn write_added(
+    tx: &rusqlite::Transaction,
+    book: &Book,
+    mark: roundbook_ledger::Mark,
+    now: chrono::DateTime<Utc>,
+) -> Result<()> {
+    let added = book.added_since(mark);
+    rows::insert_added(tx, &added, now)?;
+    let ids: Vec<EntryId> = added.entries.iter().map(|e| e.id).collect();
+    chain::extend(tx, &ids)?;
+    Ok(())
+}
+
 /// What a one-entry command reads from the book by name or number: the stakeholders it names
 /// and the journal entries it refers to (a grant, an instrument). See `Store::transact_appending`.
 #[derive(Debug, Clone, Default)]
@@ -458,13 +478,10 @@ fn append_from_head<T, E>(
     let Some(after) = book.check_appended(mark, &slice) else {
         return Ok(None);
     };
-    let added = book.added_since(mark);
-    let Some(through) = added.entries.last().map(|e| e.id) else {
+    let Some(through) = book.added_since(mark).entries.last().map(|e| e.id) else {
         return Ok(None);
     };
-    rows::insert_added(tx, &added, now)?;
-    let ids: Vec<EntryId> = added.entries.iter().map(|e| e.id).collect();
-    chain::extend(tx, &ids)?;
+    write_added(tx, &book, mark, now)?;
     head::write(tx, &after, through)?;
     Ok(Some(out))
 }

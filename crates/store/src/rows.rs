@@ -37,7 +37,7 @@ fn date(row: &Row, i: usize) -> rusqlite::Result<NaiveDate> {
     ymd(s).ok_or_else(|| bad(i, format!("date '{s}'")))
 }
 
-fn opt_date(row: &Row, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
+pub(crate) fn opt_date(row: &Row, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
     let s: Option<String> = row.get(i)?;
     s.map(|s| {
         NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|e| bad(i, format!("date '{s}': {e}")))
