@@ -187,6 +187,11 @@ export type CapTableBy = "holder" | "class";
 export type CapTableShares = "outstanding" | "fully-diluted";
 
 /**
+ * A share count a price divides by: exact, or made whole one way.
+ */
+export type CapitalisationRounding = "exact" | "floor" | "ceiling" | "nearest";
+
+/**
  * Where a run's start classes came from.
  */
 export type CapitalisationSource =
@@ -1150,6 +1155,14 @@ export type ModelOutcome = {
   class: ClassId;
   rounding: RoundingPolicy;
   rounding_rule: string;
+  /**
+   * The value as the user stated it: a pre-money, a post-money or a price.
+   */
+  valuation: RoundValuation;
+  pricing: PricingMethod;
+  /**
+   * Stated, or derived from a given price.
+   */
   pre_money: Money;
   new_money: Money;
   post_money: Money;
@@ -1158,7 +1171,13 @@ export type ModelOutcome = {
    */
   pre_round_fd_shares: number;
   /**
-   * The shares the pre-money valuation is divided by: F + conversions (+ the top-up when in the pre-money).
+   * The value the price divides: the pre-money, plus the converting amounts by the
+   * dollars-invested method; a given price times its denominator.
+   */
+  effective_pre_money: Money;
+  /**
+   * The shares it is divided by: F, the conversion shares by the percentage-ownership
+   * method, the top-up when in the pre-money (whole when the policy says so).
    */
   price_denominator: string;
   exact_price: string;
@@ -1580,6 +1599,12 @@ export type PricedRoundOutcome = {
   anti_dilution: Array<Adjustment>;
 };
 
+/**
+ * How SAFEs and notes converting in the round enter its price: the three methods Cooley GO
+ * describes ("Calculating Share Price With Outstanding Convertible Notes or Safes").
+ */
+export type PricingMethod = "percentage-ownership" | "pre-money" | "dollars-invested";
+
 export type Progress = {
   done: number;
   paths: number;
@@ -1702,10 +1727,16 @@ export type RoundForm = {
   class: string;
   class_choice: ClassChoice;
   /**
-   * One of pre_money and post_money.
+   * One of pre_money and post_money, or the price alone (the pre-money derived), or the
+   * price beside one of them (checked against the price it gives).
    */
   pre_money: string;
   post_money: string;
+  price: string;
+  /**
+   * How converting SAFEs and notes enter the price.
+   */
+  pricing: PricingMethod;
   investments: Array<InvestmentForm>;
   lead: string;
   /**
@@ -1779,6 +1810,23 @@ export type RoundRow = {
 };
 
 /**
+ * How the user states the round's value.
+ */
+export type RoundValuation =
+  | {
+      kind: "pre-money";
+      amount: Money;
+    }
+  | {
+      kind: "post-money";
+      amount: Money;
+    }
+  | {
+      kind: "price";
+      amount: Money;
+    };
+
+/**
  * Rounding choices laid over a policy; empty fields keep the policy's own.
  */
 export type RoundingForm = {
@@ -1788,6 +1836,15 @@ export type RoundingForm = {
   price_decimals: string;
   price_rounding: PriceDirection | null;
   share_rounding: ShareRounding | null;
+  /**
+   * How the shares a SAFE or note converts into are rounded (floor by default).
+   */
+  conversion_rounding: ShareRounding | null;
+  /**
+   * Whether a share count a price divides by is made whole first (exact by default; YC's
+   * post-money SAFE user guide floors its Company Capitalization).
+   */
+  capitalisation_rounding: CapitalisationRounding | null;
   /**
    * How a pool top-up solved to a target is rounded (ceiling by default, so the target is met).
    */
@@ -1838,6 +1895,12 @@ export type RoundingPolicy = {
    * A SAFE's or note's discount price (the round's price less the discount), likewise.
    */
   discount_price?: PriceRule | null;
+  /**
+   * A share count a price divides by (the round price's denominator, a SAFE's "Company
+   * Capitalization") brought to whole shares before the division, as YC's post-money SAFE
+   * user guide does (11,764,705.88 is used as 11,764,705); none: exact (the default).
+   */
+  capitalisation?: ShareRounding | null;
 };
 
 export type RunRequest = {

@@ -395,6 +395,8 @@ fn round(n: u32, runs: u32) -> CliResult {
         date: founded() + Days::new(400),
         class: series,
         valuation: RoundValuation::PreMoney(usd(30_000_000)),
+        pricing: Default::default(),
+        stated_price: None,
         investments: vec![Investment {
             investor: lead,
             amount: usd(8_000_000),

@@ -12,10 +12,25 @@ pub fn run(file: &str, out: &mut String) -> CliResult {
     } else {
         roundbook_files::read_input_text(std::path::Path::new(file))?
     };
-    let deal: Deal = serde_json::from_str(&text).map_err(|e| {
+    // The JSON path of a value that does not parse ("round.pool.shares"), as run_deal names
+    // the one a rule refuses.
+    let deal: Deal = serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(
+        &text,
+    ))
+    .map_err(|e| {
+        let (path, e) = (e.path().to_string(), e.into_inner());
+        let place = if path == "." {
+            String::new()
+        } else {
+            format!("{path}: ")
+        };
         CliError::new(
             roundbook_application::ErrorCode::Invalid,
-            format!("{file}: line {} column {}: {e}", e.line(), e.column()),
+            format!(
+                "{file}: {place}line {} column {}: {e}",
+                e.line(),
+                e.column()
+            ),
         )
     })?;
     let outcome = run_deal(&deal)?;

@@ -200,7 +200,16 @@ pub fn model_outcome(o: &ModelOutcome, committed: bool, out: &mut String) {
         }
     );
     let mut t = Table::new(&[("", L), ("", R)]);
-    t.row(vec!["Pre-money valuation".into(), cents(&o.pre_money)]);
+    let given_price = matches!(o.valuation, RoundValuation::Price(_));
+    t.row(vec![
+        if given_price {
+            "Pre-money valuation (derived from the given price)"
+        } else {
+            "Pre-money valuation"
+        }
+        .into(),
+        cents(&o.pre_money),
+    ]);
     t.row(vec!["New money".into(), cents(&o.new_money)]);
     t.row(vec![
         "Post-money valuation (pre + new money)".into(),
@@ -211,14 +220,34 @@ pub fn model_outcome(o: &ModelOutcome, committed: bool, out: &mut String) {
         shares(o.pre_round_fd_shares),
     ]);
     t.row(vec![
-        "Price denominator (FD + conversions + top-up in pre-money)".into(),
+        format!("Pricing method: {}", o.pricing.name()),
+        o.pricing.quotient_words().into(),
+    ]);
+    if o.effective_pre_money != o.pre_money {
+        t.row(vec![
+            "Effective pre-money (what the price divides)".into(),
+            cents(&o.effective_pre_money),
+        ]);
+    }
+    t.row(vec![
+        "Price denominator".into(),
         o.price_denominator.round_dp(4).to_string(),
     ]);
+    if !given_price {
+        t.row(vec![
+            "Exact price".into(),
+            o.exact_price.round_dp(10).to_string(),
+        ]);
+    }
     t.row(vec![
-        "Exact price".into(),
-        o.exact_price.round_dp(10).to_string(),
+        if given_price {
+            "Price per share (given)"
+        } else {
+            "Price per share"
+        }
+        .into(),
+        price(&o.price_per_share),
     ]);
-    t.row(vec!["Price per share".into(), price(&o.price_per_share)]);
     if let Some(p) = &o.pool {
         t.row(vec![
             format!(

@@ -183,6 +183,13 @@ fn rounding(r: &RoundingArgs) -> RoundingForm {
         price_decimals: r.price_decimals.map(|d| d.to_string()).unwrap_or_default(),
         price_rounding: r.price_rounding.map(direction),
         share_rounding: r.share_rounding.map(share_rule),
+        conversion_rounding: r.conversion_rounding.map(share_rule),
+        capitalisation_rounding: r.capitalisation_rounding.map(|c| match c {
+            CapitalisationRoundingArg::Exact => CapitalisationRounding::Exact,
+            CapitalisationRoundingArg::Floor => CapitalisationRounding::Floor,
+            CapitalisationRoundingArg::Ceiling => CapitalisationRounding::Ceiling,
+            CapitalisationRoundingArg::Nearest => CapitalisationRounding::Nearest,
+        }),
         pool_rounding: r.pool_rounding.map(share_rule),
         cap_price_decimals: r
             .cap_price_decimals
@@ -256,6 +263,12 @@ pub fn round_model(book: &Path, a: RoundModelArgs, json: bool, out: &mut String)
         class_choice: class_choice(a.create_class),
         pre_money: text(&a.pre_money),
         post_money: text(&a.post_money),
+        price: text(&a.price),
+        pricing: match a.pricing {
+            PricingArg::PercentageOwnership => PricingMethod::PercentageOwnership,
+            PricingArg::PreMoney => PricingMethod::PreMoney,
+            PricingArg::DollarsInvested => PricingMethod::DollarsInvested,
+        },
         investments: investments(&a.investments)?,
         lead: text(&a.lead),
         pro_rata: a.pro_rata.clone(),

@@ -121,6 +121,144 @@ fn a_discount_price_rounded_by_its_own_rule() {
         .ends_with("discount price down to 4 dp"));
 }
 
+/// Ownership after the round, by holder's name.
+fn after_pct(r: &Value, name: &str) -> Decimal {
+    let d = r["dilution"].as_array().unwrap();
+    dec(&d.iter().find(|h| h["name"] == name).unwrap()["after_pct"])
+}
+
+#[test]
+fn cooleys_pre_money_method() {
+    // Cooley GO, "Calculating Share Price With Outstanding Convertible Notes or Safes": $2M at
+    // $8M pre-money on 1,000,000 fully diluted shares, $1M of notes at a 30% discount. By the
+    // pre-money method the price is $8M / 1,000,000 = $8.00, the notes convert at $5.60 into
+    // 178,571 shares, the investors buy 250,000: founders 70%, notes 12.5%, investors 17.5%.
+    let v = calc("cooley-pre-money-method");
+    let r = &v["round"];
+    assert_eq!(r["pricing"], "pre-money");
+    assert_eq!(amount(&r["price_per_share"]), Decimal::from(8));
+    assert_eq!(u(&r["conversions"][0]["shares"]), 178_571);
+    assert_eq!(u(&r["new_shares"]), 250_000);
+    assert_eq!(u(&r["post_money_fd_shares"]), 1_428_571);
+    assert_eq!(after_pct(r, "Founders").round_dp(2), Decimal::new(7000, 2));
+    assert_eq!(
+        after_pct(r, "Series A Investors").round_dp(2),
+        Decimal::new(1750, 2)
+    );
+}
+
+#[test]
+fn cooleys_percentage_ownership_method() {
+    // The same deal by the percentage-ownership method: the investors keep 20%, the price
+    // falls to $6.57143 (notes at $4.60), 304,348 and 217,391 shares (the article rounds to
+    // the nearest share), founders 65.71%.
+    let v = calc("cooley-percentage-ownership-method");
+    let r = &v["round"];
+    assert_eq!(r["pricing"], "percentage-ownership");
+    assert_eq!(amount(&r["price_per_share"]), Decimal::new(657143, 5));
+    assert_eq!(u(&r["new_shares"]), 304_348);
+    assert_eq!(u(&r["conversions"][0]["shares"]), 217_391);
+    assert_eq!(u(&r["post_money_fd_shares"]), 1_521_739);
+    assert_eq!(after_pct(r, "Founders").round_dp(2), Decimal::new(6571, 2));
+    assert_eq!(
+        after_pct(r, "Series A Investors").round_dp(2),
+        Decimal::new(2000, 2)
+    );
+}
+
+#[test]
+fn the_dollars_invested_method() {
+    // The dollars-invested method (adsmehub's convertible-note series, the third of Cooley's
+    // methods): $10M pre-money plus $500,000 of notes is an effective pre-money of $10.5M on
+    // 1,000,000 shares, $10.50 a share; $1M buys 95,238; the notes convert at 70% = $7.35 into
+    // 68,027; the founder keeps 85.96%.
+    let v = calc("dollars-invested-method");
+    let r = &v["round"];
+    assert_eq!(r["pricing"], "dollars-invested");
+    assert_eq!(amount(&r["effective_pre_money"]), Decimal::from(10_500_000));
+    assert_eq!(amount(&r["price_per_share"]), Decimal::new(105, 1));
+    assert_eq!(
+        amount(&r["conversions"][0]["conversion_price"]),
+        Decimal::new(735, 2)
+    );
+    assert_eq!(u(&r["conversions"][0]["shares"]), 68_027);
+    assert_eq!(u(&r["new_shares"]), 95_238);
+    assert_eq!(after_pct(r, "Founder").round_dp(2), Decimal::new(8596, 2));
+}
+
+#[test]
+fn a_price_given_outright() {
+    // YC's post-money SAFE user guide states the Series A price, $1.1144; given it, the round
+    // issues the same shares as from the $15M pre-money, and the pre-money is derived:
+    // $1.1144 x (10,000,000 + 1,764,705 + 1,695,000) = $14,999,495.25 (the Company
+    // Capitalization floored, as the guide does).
+    let v = calc("yc-given-price");
+    let r = &v["round"];
+    assert_eq!(r["valuation"]["kind"], "price");
+    assert_eq!(amount(&r["price_per_share"]), Decimal::new(11144, 4));
+    assert_eq!(amount(&r["pre_money"]), Decimal::new(1_499_949_525, 2));
+    assert_eq!(u(&r["new_shares"]), 4_486_719);
+    assert_eq!(r["rounding"]["capitalisation"], "floor");
+}
+
+fn calc_text(deal: &str) -> std::process::Output {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_roundbook"))
+        .args(["calc", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("roundbook runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(deal.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn contradicting_or_impossible_settings_are_refused_by_name() {
+    let base = std::fs::read_to_string(docs().join("yc-post-money-safe-pool.json")).unwrap();
+    let refused = |from: &str, to: &str, field: &str| {
+        let deal = base.replacen(from, to, 1);
+        assert_ne!(deal, base, "{to}");
+        let out = calc_text(&deal);
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(!out.status.success() && err.contains(field), "{to}: {err}");
+    };
+    // A stated price the valuation does not give: $15M gives $1.1144, not $1.12.
+    refused(
+        r#""pre_money": "15000000","#,
+        r#""pre_money": "15000000", "price": "1.12","#,
+        "the stated USD 1.12 a share disagrees",
+    );
+    refused(
+        r#""pool": {"shares": 1695000"#,
+        r#""pool": {"shares": -5"#,
+        "round.pool.shares: line",
+    );
+    refused(
+        r#""price_decimals": 4"#,
+        r#""price_decimals": 11"#,
+        "price_decimals",
+    );
+    refused(
+        r#""pre_money": "15000000","#,
+        r#""pre_money": "15000000", "pricing": "fixed","#,
+        "round.pricing: line",
+    );
+    // The agreeing pair is accepted.
+    let agreeing = base.replacen(
+        r#""pre_money": "15000000","#,
+        r#""pre_money": "15000000", "price": "1.1144","#,
+        1,
+    );
+    assert!(calc_text(&agreeing).status.success());
+}
+
 #[test]
 fn a_down_round_adjusts_a_protected_class() {
     // NVCA model certificate of incorporation, broad-based weighted average:

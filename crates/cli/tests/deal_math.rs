@@ -65,6 +65,62 @@ fn a_model_records_nothing_and_its_commit_records_exactly_it() {
     assert!(!again.status.success());
 }
 
+/// The pricing method and a given price from the shell (Cooley GO's methods): the SAFE
+/// converts at the round price, so it is in the price's denominator only by the
+/// percentage-ownership method; a price given outright is used as it is, the pre-money derived;
+/// a stated price the valuation does not give is refused naming --price.
+#[test]
+fn the_pricing_method_and_a_given_price() {
+    let (_d, book) = seed_book();
+    let plain = MODEL.replace(" --pool-target 0.15 --pool-plan Plan", "");
+    let pct = json(&book, &words(&plain));
+    assert_eq!(pct["pricing"], "percentage-ownership");
+    // $8M / (8,000,000 + x), x = $500,000 / price: x = 500,000 x (8,000,000 + x) / 8,000,000,
+    // x = 8,000,000 / 15 = 533,333.33; the price $0.9375.
+    assert_eq!(
+        dec(&pct["price_per_share"]["amount"]),
+        Decimal::new(9375, 4)
+    );
+    let pre = json(&book, &words(&format!("{plain} --pricing pre-money")));
+    assert_eq!(pre["pricing"], "pre-money");
+    assert_eq!(dec(&pre["price_denominator"]), Decimal::from(8_000_000));
+    assert_eq!(dec(&pre["price_per_share"]["amount"]), Decimal::ONE);
+    let dollars = json(
+        &book,
+        &words(&format!("{plain} --pricing dollars-invested")),
+    );
+    assert_eq!(
+        dec(&dollars["effective_pre_money"]["amount"]),
+        Decimal::from(8_500_000)
+    );
+    let text = ok(
+        &book,
+        &words(&format!("{plain} --pricing dollars-invested")),
+    );
+    assert!(text.contains("Pricing method: dollars-invested"), "{text}");
+    assert!(text.contains("Effective pre-money"), "{text}");
+
+    // The term sheet's price: the shares are those of the pre-money's price, the pre-money is
+    // derived (price x the denominator).
+    let given = plain.replace("--pre-money 8000000", "--price 0.9375");
+    let g = json(&book, &words(&given));
+    assert_eq!(g["valuation"]["kind"], "price");
+    assert_eq!(g["new_shares"], pct["new_shares"]);
+    assert_eq!(
+        g["conversions"][0]["shares"],
+        pct["conversions"][0]["shares"]
+    );
+    assert_eq!(dec(&g["pre_money"]["amount"]), Decimal::from(8_000_000));
+    assert!(ok(&book, &words(&given)).contains("Price per share (given)"));
+    // Beside the pre-money, checked; a disagreeing one changes nothing and names the flag.
+    json(&book, &words(&format!("{plain} --price 0.9375")));
+    let snap = snapshot(&book);
+    let wrong = run(&book, &words(&format!("{plain} --price 0.95 --commit")));
+    assert!(!wrong.status.success());
+    assert!(stderr(&wrong).contains("price"), "{}", stderr(&wrong));
+    assert_same(&snap, &snapshot(&book), "a refused price");
+}
+
 /// The pool increase as a share count (YC's post-money SAFE user guide states it so) and the
 /// solved top-up's rounding as a setting, from the shell; the output states both.
 #[test]

@@ -15,7 +15,8 @@ use crate::domain::*;
 use crate::error::{LedgerError, Result};
 use crate::journal::Movement;
 use crate::model::{
-    Conversions, ModelOutcome, PoolSize, PoolTiming, PoolTopUp, RoundModel, RoundValuation,
+    Conversions, ModelOutcome, PoolSize, PoolTiming, PoolTopUp, PricingMethod, RoundModel,
+    RoundValuation,
 };
 use crate::money::{Currency, Money};
 use crate::round::Investment;
@@ -162,6 +163,13 @@ pub struct DealRound {
     pub pre_money: Option<Decimal>,
     #[serde(default, with = "crate::money::opt_decimal_str")]
     pub post_money: Option<Decimal>,
+    /// The term sheet's price per share: alone, the round's price (the pre-money derived);
+    /// beside a valuation, checked against the price it gives.
+    #[serde(default, with = "crate::money::opt_decimal_str")]
+    pub price: Option<Decimal>,
+    /// How converting SAFEs and notes enter the price (default percentage-ownership).
+    #[serde(default)]
+    pub pricing: PricingMethod,
     /// The class the round issues: a new preferred class (1x non-participating, senior to all,
     /// issued at the round's price) unless it names a class of `classes`.
     pub class: String,
@@ -500,16 +508,9 @@ fn model_deal_round(
     rounding: &RoundingPolicy,
 ) -> Result<ModelOutcome> {
     let cur = b.company.currency;
-    let valuation = match (r.pre_money, r.post_money) {
-        (Some(v), None) => RoundValuation::PreMoney(Money::new(v, cur)),
-        (None, Some(v)) => RoundValuation::PostMoney(Money::new(v, cur)),
-        _ => {
-            return Err(LedgerError::invalid(
-                "pre_money",
-                "give exactly one of pre_money and post_money",
-            ))
-        }
-    };
+    let money = |v: Option<Decimal>| v.map(|v| Money::new(v, cur));
+    let (valuation, stated_price) =
+        RoundValuation::from_terms(money(r.pre_money), money(r.post_money), money(r.price))?;
     let mut investments = vec![];
     for (n, i) in r.investments.iter().enumerate() {
         investments.push(Investment {
@@ -586,6 +587,8 @@ fn model_deal_round(
         date: r.date,
         class: ClassId(0),
         valuation,
+        pricing: r.pricing,
+        stated_price,
         investments,
         pro_rata,
         lead: None,

@@ -47,12 +47,89 @@ use crate::round::Investment;
 use crate::rounding::RoundingPolicy;
 
 /// How the user states the round's value.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "amount", rename_all = "kebab-case")]
 pub enum RoundValuation {
     PreMoney(Money),
     /// Pre-money = post-money - the new money.
     PostMoney(Money),
+    /// The term sheet's price per share, used as given; the pre-money is derived from it by
+    /// the pricing method (price x the method's denominator).
+    Price(Money),
+}
+
+impl RoundValuation {
+    /// The value from what a user gave: one of a pre-money and a post-money, a price, or a
+    /// price beside one of them (then the price is the stated one, checked against the
+    /// valuation's). Returns the valuation and the stated price.
+    pub fn from_terms(
+        pre_money: Option<Money>,
+        post_money: Option<Money>,
+        price: Option<Money>,
+    ) -> Result<(RoundValuation, Option<Money>)> {
+        let valuation = match (pre_money, post_money) {
+            (Some(_), Some(_)) => {
+                return Err(LedgerError::invalid(
+                    "post_money",
+                    "give a pre-money or a post-money valuation, not both",
+                ))
+            }
+            (Some(v), None) => Some(RoundValuation::PreMoney(v)),
+            (None, Some(v)) => Some(RoundValuation::PostMoney(v)),
+            (None, None) => None,
+        };
+        match (valuation, price) {
+            (Some(v), stated) => Ok((v, stated)),
+            (None, Some(p)) => Ok((RoundValuation::Price(p), None)),
+            (None, None) => Err(LedgerError::invalid(
+                "pre_money",
+                "give a pre-money or a post-money valuation, or the price per share",
+            )),
+        }
+    }
+}
+
+/// How SAFEs and notes converting in the round enter its price: the three methods Cooley GO
+/// describes ("Calculating Share Price With Outstanding Convertible Notes or Safes").
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PricingMethod {
+    /// The new investors own new money / post-money: the price divides the pre-money by the
+    /// capitalisation *including* the conversion shares, so only existing holders are diluted
+    /// by them (Carta's calculator; YC's post-money SAFE user guide).
+    #[default]
+    PercentageOwnership,
+    /// The price is the pre-money over the capitalisation *without* the conversion shares, so
+    /// they dilute the new investors as well (YC's pre-money SAFE primer; most note examples).
+    PreMoney,
+    /// The converting amounts count as invested dollars: the price is (pre-money + the
+    /// converting amounts) over the capitalisation without the conversion shares.
+    DollarsInvested,
+}
+
+impl PricingMethod {
+    pub fn name(self) -> &'static str {
+        match self {
+            PricingMethod::PercentageOwnership => "percentage-ownership",
+            PricingMethod::PreMoney => "pre-money",
+            PricingMethod::DollarsInvested => "dollars-invested",
+        }
+    }
+
+    /// What the price divides, in words, for the outputs that show the computation.
+    pub fn quotient_words(self) -> &'static str {
+        match self {
+            PricingMethod::PercentageOwnership => {
+                "pre-money / (FD + conversions + top-up in pre-money)"
+            }
+            PricingMethod::PreMoney => "pre-money / (FD + top-up in pre-money)",
+            PricingMethod::DollarsInvested => {
+                "(pre-money + converting amounts) / (FD + top-up in pre-money)"
+            }
+        }
+    }
 }
 
 /// Whose shares the option pool top-up dilutes.
@@ -175,6 +252,10 @@ pub struct RoundModel {
     pub date: NaiveDate,
     pub class: ClassId,
     pub valuation: RoundValuation,
+    /// How converting SAFEs and notes enter the price.
+    pub pricing: PricingMethod,
+    /// The price the documents state beside a valuation, checked against the computed one.
+    pub stated_price: Option<Money>,
     pub investments: Vec<Investment>,
     /// Existing holders exercising a pro-rata right: each invests its fully diluted share
     /// before the round times the new money in `investments` (NVCA investors' rights:
@@ -248,12 +329,20 @@ pub struct ModelOutcome {
     pub class: ClassId,
     pub rounding: RoundingPolicy,
     pub rounding_rule: String,
+    /// The value as the user stated it: a pre-money, a post-money or a price.
+    pub valuation: RoundValuation,
+    pub pricing: PricingMethod,
+    /// Stated, or derived from a given price.
     pub pre_money: Money,
     pub new_money: Money,
     pub post_money: Money,
     /// Fully diluted shares before the round (F).
     pub pre_round_fd_shares: u64,
-    /// The shares the pre-money valuation is divided by: F + conversions (+ the top-up when in the pre-money).
+    /// The value the price divides: the pre-money, plus the converting amounts by the
+    /// dollars-invested method; a given price times its denominator.
+    pub effective_pre_money: Money,
+    /// The shares it is divided by: F, the conversion shares by the percentage-ownership
+    /// method, the top-up when in the pre-money (whole when the policy says so).
     #[serde(with = "rust_decimal::serde::str")]
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub price_denominator: Decimal,
@@ -337,10 +426,85 @@ pub struct SolveInput {
     pub outstanding: Decimal,
     pub options: Decimal,
     pub available: Decimal,
-    pub pre_money: Decimal,
+    pub price: PriceTerms,
     pub new_money: Decimal,
     pub pool: Option<(PoolSize, PoolTiming)>,
     pub instruments: Vec<ConvertingInstrument>,
+}
+
+/// What sets the round's price.
+#[derive(Debug, Clone, Copy)]
+pub enum PriceTerms {
+    /// A pre-money valuation, by a pricing method.
+    Valuation {
+        pre_money: Decimal,
+        method: PricingMethod,
+    },
+    /// A price per share, given.
+    Given(Decimal),
+}
+
+impl SolveInput {
+    fn pool_in_pre_money(&self) -> bool {
+        matches!(self.pool, Some((_, PoolTiming::PreMoney)))
+    }
+
+    /// The value the price divides (V, or V + the converting amounts); none for a given price.
+    pub fn effective_pre_money(&self) -> Result<Option<Decimal>> {
+        match self.price {
+            PriceTerms::Given(_) => Ok(None),
+            PriceTerms::Valuation { pre_money, method } => {
+                let mut v = pre_money;
+                if method == PricingMethod::DollarsInvested {
+                    for k in &self.instruments {
+                        v = add(v, k.amount)?;
+                    }
+                }
+                Ok(Some(v))
+            }
+        }
+    }
+
+    /// The price's denominator, exact: F, + x by the percentage-ownership method, + dP when
+    /// the top-up is in the pre-money.
+    pub fn denominator(
+        &self,
+        conversion_total: Decimal,
+        pool_increase: Decimal,
+    ) -> Result<Decimal> {
+        let mut d = self.pre_fd;
+        if matches!(
+            self.price,
+            PriceTerms::Valuation {
+                method: PricingMethod::PercentageOwnership,
+                ..
+            }
+        ) || matches!(self.price, PriceTerms::Given(_))
+        {
+            d = add(d, conversion_total)?;
+        }
+        if self.pool_in_pre_money() {
+            d = add(d, pool_increase)?;
+        }
+        Ok(d)
+    }
+
+    /// Shares a dollar buys, q = c0 + c1 x + c2 dP, as (c0, c1, c2).
+    fn shares_per_dollar_form(&self) -> Result<(Decimal, Decimal, Decimal)> {
+        let zero = Decimal::ZERO;
+        match self.price {
+            PriceTerms::Given(p) => Ok((div(Decimal::ONE, p)?, zero, zero)),
+            PriceTerms::Valuation { method, .. } => {
+                let v = self.effective_pre_money()?.unwrap_or(zero);
+                let per = |on: bool| if on { div(Decimal::ONE, v) } else { Ok(zero) };
+                Ok((
+                    div(self.pre_fd, v)?,
+                    per(method == PricingMethod::PercentageOwnership)?,
+                    per(self.pool_in_pre_money())?,
+                ))
+            }
+        }
+    }
 }
 
 /// The exact solution of the round's definitions.
@@ -405,34 +569,26 @@ fn capitalisation(i: &SolveInput, s: &Shape, r: &CapitalisationRules) -> Result<
 fn shape(i: &SolveInput, topup: bool) -> Result<Shape> {
     let f = i.pre_fd;
     let one = Decimal::ONE;
-    // F + x
-    let fx = Affine {
-        slope: one,
-        intercept: f,
-    };
-    let in_pre = matches!(i.pool, Some((_, PoolTiming::PreMoney)));
+    let m = i.new_money;
+    let (c0, c1, c2) = i.shares_per_dollar_form()?;
     let pool = match (i.pool, topup) {
         (Some((PoolSize::Shares(n), _)), _) => Affine {
             slope: Decimal::ZERO,
             intercept: Decimal::from(n),
         },
-        (Some((PoolSize::Target(t), timing)), true) => {
-            // dP = [t (F + x)(V + M)/V - A] / den, den = 1 - t (V + M)/V (pre) or 1 - t (post)
-            let post_over_pre = div(add(i.pre_money, i.new_money)?, i.pre_money)?;
-            let c = mul(t, post_over_pre)?;
-            let den = match timing {
-                PoolTiming::PreMoney => sub(one, c)?,
-                PoolTiming::PostMoney => sub(one, t)?,
-            };
+        (Some((PoolSize::Target(t), _)), true) => {
+            // A + dP = t T, T = F + x + dP + M q, q = c0 + c1 x + c2 dP:
+            // dP (1 - t - t M c2) = t (F + M c0) + t (1 + M c1) x - A.
+            let den = sub(sub(one, t)?, mul(mul(t, m)?, c2)?)?;
             if den <= Decimal::ZERO {
                 return Err(LedgerError::invalid(
                     "pool_target",
-                    format!("a pool of {t} of the post-money with post/pre = {post_over_pre} cannot be priced (t x post/pre >= 1)"),
+                    format!("a pool of {t} of the post-money cannot be met at this price: the top-up would dilute itself past the target"),
                 ));
             }
             Affine {
-                slope: div(c, den)?,
-                intercept: div(sub(mul(c, f)?, i.available)?, den)?,
+                slope: div(mul(t, add(one, mul(m, c1)?)?)?, den)?,
+                intercept: div(sub(mul(t, add(f, mul(m, c0)?)?)?, i.available)?, den)?,
             }
         }
         _ => Affine {
@@ -440,16 +596,10 @@ fn shape(i: &SolveInput, topup: bool) -> Result<Shape> {
             intercept: Decimal::ZERO,
         },
     };
-    // q = (F + x + [pre] dP) / V
-    let numerator = if in_pre {
-        Affine {
-            slope: add(one, pool.slope)?,
-            intercept: add(f, pool.intercept)?,
-        }
-    } else {
-        fx
+    let q = Affine {
+        slope: add(c1, mul(c2, pool.slope)?)?,
+        intercept: add(c0, mul(c2, pool.intercept)?)?,
     };
-    let q = numerator.scale(div(one, i.pre_money)?)?;
     Ok(Shape { pool, q })
 }
 
@@ -499,11 +649,20 @@ fn best_at(
 
 /// Solves the round's definitions exactly (see the module docs).
 pub fn solve(i: &SolveInput) -> Result<Solution> {
-    if i.pre_money <= Decimal::ZERO {
-        return Err(LedgerError::invalid(
-            "pre_money",
-            "the pre-money valuation must be greater than zero",
-        ));
+    match i.price {
+        PriceTerms::Valuation { pre_money, .. } if pre_money <= Decimal::ZERO => {
+            return Err(LedgerError::invalid(
+                "pre_money",
+                "the pre-money valuation must be greater than zero",
+            ))
+        }
+        PriceTerms::Given(p) if p <= Decimal::ZERO => {
+            return Err(LedgerError::invalid(
+                "price",
+                "the price per share must be greater than zero",
+            ))
+        }
+        _ => {}
     }
     if i.pre_fd <= Decimal::ZERO {
         return Err(LedgerError::conflict(
@@ -617,15 +776,13 @@ fn tolerance(scale: Decimal) -> Decimal {
 /// Checks the solution against the definitions, each to 1e-15 of its scale.
 fn verify(i: &SolveInput, s: &Solution, topup: bool) -> Result<()> {
     let close = |a: Decimal, b: Decimal| (a - b).abs() <= tolerance(a.abs().max(b.abs()));
-    let in_pre = matches!(i.pool, Some((_, PoolTiming::PreMoney)));
-    let denominator = i.pre_fd
-        + s.conversion_total
-        + if in_pre {
-            s.pool_increase
-        } else {
-            Decimal::ZERO
-        };
-    let mut ok = close(i.pre_money * s.shares_per_dollar, denominator);
+    let mut ok = match (i.price, i.effective_pre_money()?) {
+        (PriceTerms::Given(p), _) => close(p * s.shares_per_dollar, Decimal::ONE),
+        (_, v) => close(
+            v.unwrap_or_default() * s.shares_per_dollar,
+            i.denominator(s.conversion_total, s.pool_increase)?,
+        ),
+    };
     ok &= close(
         s.conversion_total,
         s.per_instrument.iter().map(|p| p.0).sum(),
@@ -671,7 +828,7 @@ struct Resolved {
     /// The stated investments, then the pro rata ones.
     investments: Vec<Investment>,
     new_money: Money,
-    pre_money: Money,
+    price: PriceTerms,
     instruments: Vec<(EntryId, StakeholderId, ConvertingInstrument)>,
 }
 
@@ -683,7 +840,10 @@ struct Solved {
 
 /// Step 3's result: the solution in whole shares and rounded prices.
 struct Rounded {
-    /// What the pre-money valuation is divided by for the price (exact).
+    /// Stated, or derived from a given price.
+    pre_money: Money,
+    effective_pre_money: Money,
+    /// What the effective pre-money is divided by for the price.
     denominator: Decimal,
     exact_price: Decimal,
     price_money: Money,
@@ -703,7 +863,7 @@ fn solve_model(m: &RoundModel, r: &Resolved) -> Result<Solved> {
         outstanding: Decimal::from(before.totals.outstanding),
         options: Decimal::from(before.totals.options),
         available: Decimal::from(before.totals.pool_available),
-        pre_money: r.pre_money.amount,
+        price: r.price,
         new_money: r.new_money.amount,
         pool: m.pool.as_ref().map(|p| (p.size, p.timing)),
         instruments: r.instruments.iter().map(|(_, _, k)| k.clone()).collect(),
@@ -887,12 +1047,35 @@ impl Book {
                 }
                 pre
             }
+            RoundValuation::Price(p) => {
+                self.check_currency("price", &p)?;
+                if !p.is_positive() {
+                    return Err(LedgerError::invalid("price", "must be greater than zero"));
+                }
+                if m.stated_price.is_some() {
+                    return Err(LedgerError::invalid(
+                        "price",
+                        "a given price is the round's price; state a pre-money or a post-money to check it against",
+                    ));
+                }
+                p
+            }
         };
         if !pre_money.is_positive() {
             return Err(LedgerError::invalid(
                 "pre_money",
                 "must be greater than zero",
             ));
+        }
+        let price = match m.valuation {
+            RoundValuation::Price(p) => PriceTerms::Given(p.amount),
+            _ => PriceTerms::Valuation {
+                pre_money: pre_money.amount,
+                method: m.pricing,
+            },
+        };
+        if let Some(p) = m.stated_price {
+            self.check_currency("price", &p)?;
         }
         if let Some(p) = &m.pool {
             self.plan(p.plan).ok_or_else(|| {
@@ -920,7 +1103,7 @@ impl Book {
             before,
             investments,
             new_money,
-            pre_money,
+            price,
             instruments,
         })
     }
@@ -931,31 +1114,66 @@ impl Book {
     fn round_model_solution(&self, m: &RoundModel, r: &Resolved, s: &Solved) -> Result<Rounded> {
         let cur = self.company.currency;
         let (input, solution) = (&s.input, &s.solution);
-        // Price = pre-money / its denominator, divided directly (1 / q would lose digits).
-        let in_pre = matches!(
-            m.pool,
-            Some(PoolTopUp {
-                timing: PoolTiming::PreMoney,
-                ..
-            })
-        );
-        let denominator = add(
-            add(input.pre_fd, solution.conversion_total)?,
-            if in_pre {
-                solution.pool_increase
-            } else {
-                Decimal::ZERO
-            },
+        // Price = the effective pre-money / its denominator, divided directly (1 / q would
+        // lose digits); the denominator whole first when the policy says so.
+        let denominator = m.rounding.capitalisation(
+            input.denominator(solution.conversion_total, solution.pool_increase)?,
         )?;
-        let exact_price = div(r.pre_money.amount, denominator)?;
-        let mut price = m.rounding.round_price(exact_price);
-        price.rescale(m.rounding.price_decimals);
+        let (exact_price, price) = match (input.price, input.effective_pre_money()?) {
+            (PriceTerms::Given(p), _) => (p, p),
+            (_, v) => {
+                let exact = div(v.unwrap_or_default(), denominator)?;
+                let mut price = m.rounding.round_price(exact);
+                price.rescale(m.rounding.price_decimals);
+                (exact, price)
+            }
+        };
         if price.is_zero() {
             return Err(LedgerError::invalid(
                 "price_decimals",
                 format!("the price {exact_price} rounds to zero"),
             ));
         }
+        if let Some(stated) = m.stated_price {
+            if stated.amount != price {
+                return Err(LedgerError::invalid(
+                    "price",
+                    format!(
+                        "the stated {stated} a share disagrees with the valuation, which gives {} by the {} method ({})",
+                        Money::new(price, cur),
+                        m.pricing.name(),
+                        m.rounding.price_rule().describe()
+                    ),
+                ));
+            }
+        }
+        let effective_pre_money = match input.effective_pre_money()? {
+            Some(v) => Money::new(v, cur),
+            None => m
+                .rounding
+                .round_cash(Money::new(mul(price, denominator)?, cur)),
+        };
+        let pre_money = match (input.price, input.effective_pre_money()?) {
+            (PriceTerms::Valuation { pre_money, .. }, _) => Money::new(pre_money, cur),
+            // Derived: what the method would have divided, less the converting amounts by the
+            // dollars-invested method.
+            (PriceTerms::Given(_), _) => {
+                let mut v = effective_pre_money.amount;
+                if m.pricing == PricingMethod::DollarsInvested {
+                    for (_, _, k) in &r.instruments {
+                        v = sub(v, k.amount)?;
+                    }
+                    v = m.rounding.round_cash(Money::new(v, cur)).amount;
+                }
+                if v <= Decimal::ZERO {
+                    return Err(LedgerError::invalid(
+                        "price",
+                        "the converting amounts are worth more than the pre-money this price implies",
+                    ));
+                }
+                Money::new(v, cur)
+            }
+        };
         let price_money = Money::new(price, cur);
         let pool_increase = m
             .rounding
@@ -969,7 +1187,11 @@ impl Book {
             let exact = match basis {
                 ConversionBasis::Cap => div(
                     k.cap.unwrap_or_default(),
-                    capitalisation_at(input, solution, &k.capitalisation),
+                    m.rounding.capitalisation(capitalisation_at(
+                        input,
+                        solution,
+                        &k.capitalisation,
+                    ))?,
                 )?,
                 ConversionBasis::Discount => {
                     mul(sub(Decimal::ONE, k.discount.unwrap_or_default())?, price)?
@@ -1034,6 +1256,8 @@ impl Book {
         let new_shares: u64 = new_money_lines.iter().map(|l| l.shares).sum();
         let conversion_shares: u64 = conversions.iter().map(|c| c.shares).sum();
         Ok(Rounded {
+            pre_money,
+            effective_pre_money,
             denominator,
             exact_price,
             price_money,
@@ -1054,7 +1278,8 @@ impl Book {
         r: &Resolved,
         rounded: &Rounded,
     ) -> Result<Vec<crate::antidilution::Adjustment>> {
-        let (pre_money, new_money, price_money) = (r.pre_money, r.new_money, rounded.price_money);
+        let (pre_money, new_money, price_money) =
+            (rounded.pre_money, r.new_money, rounded.price_money);
         let id = self.next_round_id();
         self.push_round(FundingRound {
             id,
@@ -1147,12 +1372,11 @@ impl Book {
         anti_dilution: Vec<crate::antidilution::Adjustment>,
     ) -> Result<ModelOutcome> {
         let Resolved {
-            before,
-            new_money,
-            pre_money,
-            ..
+            before, new_money, ..
         } = r;
         let Rounded {
+            pre_money,
+            effective_pre_money,
             denominator,
             exact_price,
             price_money,
@@ -1186,9 +1410,12 @@ impl Book {
             class: m.class,
             rounding_rule: m.rounding.describe(),
             rounding: m.rounding.clone(),
+            valuation: m.valuation,
+            pricing: m.pricing,
             pre_money,
             new_money,
             post_money: pre_money.checked_add(new_money)?,
+            effective_pre_money,
             pre_round_fd_shares: before.totals.fully_diluted,
             price_denominator: denominator.round_dp(10),
             exact_price,

@@ -59,6 +59,11 @@ pub struct RoundingPolicy {
     /// A SAFE's or note's discount price (the round's price less the discount), likewise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_price: Option<PriceRule>,
+    /// A share count a price divides by (the round price's denominator, a SAFE's "Company
+    /// Capitalization") brought to whole shares before the division, as YC's post-money SAFE
+    /// user guide does (11,764,705.88 is used as 11,764,705); none: exact (the default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capitalisation: Option<ShareRounding>,
 }
 
 /// Decimals and a direction for one kind of price.
@@ -78,7 +83,7 @@ impl PriceRule {
         p
     }
 
-    fn describe(self) -> String {
+    pub fn describe(self) -> String {
         format!("{} to {} dp", self.direction.name(), self.decimals)
     }
 }
@@ -109,6 +114,7 @@ impl Default for RoundingPolicy {
             pool: ShareRounding::Ceiling,
             cap_price: None,
             discount_price: None,
+            capitalisation: None,
         }
     }
 }
@@ -178,6 +184,14 @@ impl RoundingPolicy {
         .unwrap_or_else(|| self.price_rule())
     }
 
+    /// A share count a price divides by, whole if the policy says so.
+    pub fn capitalisation(&self, exact: Decimal) -> Result<Decimal, LedgerError> {
+        match self.capitalisation {
+            None => Ok(exact),
+            Some(rule) => Ok(Decimal::from(rule.apply(exact)?)),
+        }
+    }
+
     /// A one-line description for outputs: "price up to 5 dp; shares floor; conversion floor".
     pub fn describe(&self) -> String {
         format!(
@@ -195,6 +209,10 @@ impl RoundingPolicy {
         .iter()
         .filter_map(|(what, rule)| rule.map(|r| format!("; {what} {}", r.describe())))
         .collect::<String>()
+            + &self
+                .capitalisation
+                .map(|r| format!("; capitalisation {}", r.name()))
+                .unwrap_or_default()
     }
 }
 

@@ -50,6 +50,8 @@ fn model(co: &Co, pre: Decimal, invest: &[(StakeholderId, Decimal)]) -> RoundMod
         date: date(2021, 6, 1),
         class: co.series,
         valuation: RoundValuation::PreMoney(usd(pre)),
+        pricing: Default::default(),
+        stated_price: None,
         investments: invest
             .iter()
             .map(|(i, a)| Investment {

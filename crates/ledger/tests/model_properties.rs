@@ -46,6 +46,11 @@ proptest! {
         ]),
         post_money_pool in any::<bool>(),
         safes in proptest::collection::vec(safe_spec(), 0..6),
+        method in prop_oneof![
+            Just(PricingMethod::PercentageOwnership),
+            Just(PricingMethod::PreMoney),
+            Just(PricingMethod::DollarsInvested),
+        ],
     ) {
         let mut book = new_book();
         let founder = person(&mut book, "Founder", Relationship::Founder);
@@ -72,6 +77,8 @@ proptest! {
             date: date(2021, 1, 1),
             class: series,
             valuation: RoundValuation::PreMoney(usd(pre_money)),
+            pricing: method,
+            stated_price: None,
             investments: vec![Investment { investor: vc, amount: usd(new_money) }],
             pro_rata: vec![],
             lead: None,
@@ -96,9 +103,35 @@ proptest! {
         };
         // post = pre + new money
         prop_assert_eq!(o.post_money.amount, pre_money + new_money);
-        // the rounded price is the exact one rounded up, and the exact one divides the pre-money
+        // the rounded price is the exact one rounded up, and the exact one divides the
+        // effective pre-money: the pre-money, plus the converting amounts by the
+        // dollars-invested method (Cooley GO)
         prop_assert!(o.price_per_share.amount >= o.exact_price);
-        prop_assert!((o.exact_price * o.price_denominator - pre_money).abs() < Decimal::new(1, 3));
+        let converting: Decimal = o.conversions.iter().map(|c| c.amount.amount).sum();
+        let effective = match method {
+            PricingMethod::DollarsInvested => pre_money + converting,
+            _ => pre_money,
+        };
+        prop_assert_eq!(o.effective_pre_money.amount, effective);
+        prop_assert!((o.exact_price * o.price_denominator - effective).abs() < Decimal::new(1, 3));
+        // Each method's denominator: the shares before the round and a given top-up in the
+        // pre-money, plus the conversion shares by the percentage-ownership method only.
+        if let Some(PoolSize::Shares(_)) | None = size {
+            let base = Decimal::from(o.pre_round_fd_shares + if post_money_pool { 0 } else { o.pool_increase });
+            let x = o.price_denominator - base;
+            match method {
+                PricingMethod::PercentageOwnership => {
+                    let whole = Decimal::from(o.conversion_shares);
+                    prop_assert!((x - whole).abs() <= whole * Decimal::new(1, 3) + Decimal::from(safes.len()), "{x} vs {whole}");
+                    // the new investors own new money / post-money, to the rounding
+                    if !post_money_pool {
+                        let share = Decimal::from(o.new_shares) / Decimal::from(o.post_money_fd_shares);
+                        prop_assert!((share - new_money / (pre_money + new_money)).abs() < Decimal::new(1, 3));
+                    }
+                }
+                _ => prop_assert_eq!(x, Decimal::ZERO),
+            }
+        }
         // every conversion and every new-money line: floor(amount / price)
         for c in &o.conversions {
             prop_assert_eq!(Decimal::from(c.shares), (c.amount.amount / c.conversion_price.amount).floor());
@@ -128,5 +161,20 @@ proptest! {
         assert_percentages_sum(&o.pro_forma);
         prop_assert_eq!(o.post_money_fd_shares, o.pre_round_fd_shares + o.pool_increase + o.conversion_shares + o.new_shares);
         prop_assert!(o.pro_forma.convertibles.is_empty());
+        // The same round by the other methods: conversions outside the denominator price it
+        // no lower, and counting their dollars in the value prices it no lower again.
+        if let Some(PoolSize::Shares(_)) | None = size {
+            let price = |method| {
+                book.model_round(&RoundModel { pricing: method, ..m.clone() })
+                    .map(|o| o.exact_price)
+            };
+            if let (Ok(pct), Ok(pre), Ok(dollars)) = (
+                price(PricingMethod::PercentageOwnership),
+                price(PricingMethod::PreMoney),
+                price(PricingMethod::DollarsInvested),
+            ) {
+                prop_assert!(pct <= pre && pre <= dollars, "{pct} {pre} {dollars}");
+            }
+        }
     }
 }

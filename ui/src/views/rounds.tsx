@@ -3,9 +3,11 @@ import { type AppError, call } from "../api";
 import { exactMoney, fractionPercent, shares } from "../format";
 import { ReadTable, SortableTable } from "../readTable";
 import type {
+  CapitalisationRounding,
   PoolSize,
   PoolTiming,
   PriceDirection,
+  PricingMethod,
   RoundForm,
   RoundingForm,
   RoundPreview,
@@ -22,6 +24,9 @@ type ModelFields = Pick<
   | "class"
   | "class_choice"
   | "pre_money"
+  | "post_money"
+  | "price"
+  | "pricing"
   | "investments"
   | "lead"
   | "pool_target"
@@ -38,6 +43,9 @@ const EMPTY: ModelFields = {
   class: "",
   class_choice: "new",
   pre_money: "",
+  post_money: "",
+  price: "",
+  pricing: "percentage-ownership",
   investments: [{ investor: "", amount: "" }],
   lead: "",
   pool_target: "",
@@ -48,6 +56,8 @@ const EMPTY: ModelFields = {
     price_decimals: "",
     price_rounding: null,
     share_rounding: null,
+    conversion_rounding: null,
+    capitalisation_rounding: null,
     pool_rounding: null,
     cap_price_decimals: "",
     cap_price_rounding: null,
@@ -62,6 +72,20 @@ const DIRECTIONS: [PriceDirection, string][] = [
   ["down", "down"],
   ["half-up", "to nearest, half up"],
   ["half-even", "to nearest, half even"],
+];
+
+/** Cooley GO's three ways converting SAFEs and notes enter the price (docs/round-model.md). */
+const PRICING: [PricingMethod, string][] = [
+  ["percentage-ownership", "percentage ownership (new investors keep new money / post)"],
+  ["pre-money", "pre-money (conversions dilute new investors too)"],
+  ["dollars-invested", "dollars invested (converting amounts count as invested)"],
+];
+
+const CAPITALISATION: [CapitalisationRounding, string][] = [
+  ["exact", "exact"],
+  ["floor", "whole, down (YC's guide)"],
+  ["nearest", "whole, to the nearest share"],
+  ["ceiling", "whole, up"],
 ];
 
 /** One choice among `options`, or the book's (empty). */
@@ -128,6 +152,20 @@ function RoundingFields(props: {
           value={r.share_rounding}
           options={SHARE_RULES}
           onChange={(v) => set({ share_rounding: v })}
+        />
+        <Choice
+          label="Conversion shares round"
+          name="conversion_rounding"
+          value={r.conversion_rounding}
+          options={SHARE_RULES}
+          onChange={(v) => set({ conversion_rounding: v })}
+        />
+        <Choice
+          label="Shares a price divides by"
+          name="capitalisation_rounding"
+          value={r.capitalisation_rounding}
+          options={CAPITALISATION}
+          onChange={(v) => set({ capitalisation_rounding: v })}
         />
         <Choice
           label="A top-up solved to a target rounds"
@@ -235,9 +273,13 @@ function Preview(props: { p: RoundPreview; committed: boolean }) {
     <div class="card" role="group" aria-label="Round preview" data-committed={props.committed}>
       <h2>{props.committed ? `Recorded: ${o.name}` : `Pro forma: ${o.name}`}</h2>
       <dl class="facts">
-        <dt>Pre-money</dt>
+        <dt>{o.valuation.kind === "price" ? "Pre-money (from the given price)" : "Pre-money"}</dt>
         <dd>
           <Exact m={o.pre_money} />
+        </dd>
+        <dt>Pricing</dt>
+        <dd>
+          {o.pricing}: <Exact m={o.effective_pre_money} /> / {o.price_denominator} shares
         </dd>
         <dt>New money</dt>
         <dd>
@@ -317,6 +359,8 @@ function ModelForm(props: { rev: number; changed: () => void }) {
     "date",
     "class",
     "pre_money",
+    "post_money",
+    "price",
     "lead",
     "pool_target",
     "pool_shares",
@@ -370,6 +414,42 @@ function ModelForm(props: { rev: number; changed: () => void }) {
           error={error}
           placeholder="40000000000"
         />
+      </div>
+      <div class="row">
+        <Field
+          label="Or post-money"
+          name="post_money"
+          value={form.post_money}
+          onInput={set("post_money")}
+          error={error}
+        />
+        <Field
+          label="Price per share (given, or checked)"
+          name="price"
+          value={form.price}
+          onInput={set("price")}
+          error={error}
+        />
+        <label class="field" for="f-pricing">
+          <span>Converting SAFEs and notes price by</span>
+          <select
+            id="f-pricing"
+            name="pricing"
+            value={form.pricing}
+            onChange={(e) =>
+              setForm({
+                ...form,
+                pricing: (e.target as HTMLSelectElement).value as PricingMethod,
+              })
+            }
+          >
+            {PRICING.map(([v, text]) => (
+              <option key={v} value={v}>
+                {text}
+              </option>
+            ))}
+          </select>
+        </label>
       </div>
       <div class="row">
         <Field

@@ -4,8 +4,8 @@
 
 use roundbook_ledger::{
     captable::ConvertibleRow, price_round, Book, ClassId, Conversions, Investment, ModelOutcome,
-    NewClass, PoolSize, PoolTiming, PoolTopUp, PricedRound, PricedRoundOutcome, Provenance,
-    RoundModel, RoundValuation,
+    NewClass, PoolSize, PoolTiming, PoolTopUp, PricedRound, PricedRoundOutcome, PricingMethod,
+    Provenance, RoundModel, RoundValuation,
 };
 use roundbook_store::Store;
 use serde::{Deserialize, Serialize};
@@ -157,9 +157,13 @@ pub struct RoundForm {
     pub date: String,
     pub class: String,
     pub class_choice: ClassChoice,
-    /// One of pre_money and post_money.
+    /// One of pre_money and post_money, or the price alone (the pre-money derived), or the
+    /// price beside one of them (checked against the price it gives).
     pub pre_money: String,
     pub post_money: String,
+    pub price: String,
+    /// How converting SAFEs and notes enter the price.
+    pub pricing: PricingMethod,
     pub investments: Vec<InvestmentForm>,
     pub lead: String,
     /// Holders taking up their pro rata right, by name.
@@ -194,22 +198,11 @@ impl RoundForm {
     fn model(&self, book: &mut Book) -> Result<RoundModel> {
         let name = required("name", &self.name)?.to_string();
         let day = date("date", &self.date)?;
-        let valuation = match (self.pre_money.trim(), self.post_money.trim()) {
-            ("", "") => {
-                return Err(Error::invalid(
-                    "pre_money",
-                    "give a pre-money or a post-money valuation",
-                ))
-            }
-            (pre, "") => RoundValuation::PreMoney(money(book, "pre_money", pre)?),
-            ("", post) => RoundValuation::PostMoney(money(book, "post_money", post)?),
-            _ => {
-                return Err(Error::invalid(
-                    "post_money",
-                    "give a pre-money or a post-money valuation, not both",
-                ))
-            }
-        };
+        let (valuation, stated_price) = RoundValuation::from_terms(
+            optional_money(book, "pre_money", &self.pre_money)?,
+            optional_money(book, "post_money", &self.post_money)?,
+            optional_money(book, "price", &self.price)?,
+        )?;
         let size = match (self.pool_target.trim(), self.pool_shares.trim()) {
             ("", "") => None,
             (t, "") => Some(PoolSize::Target(decimal("pool_target", t)?)),
@@ -244,6 +237,8 @@ impl RoundForm {
             date: day,
             class: ClassId(0),
             valuation,
+            pricing: self.pricing,
+            stated_price,
             investments: investments(book, &self.investments)?,
             pro_rata: self
                 .pro_rata

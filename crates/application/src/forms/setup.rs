@@ -224,6 +224,11 @@ pub struct RoundingForm {
     pub price_decimals: String,
     pub price_rounding: Option<PriceDirection>,
     pub share_rounding: Option<ShareRounding>,
+    /// How the shares a SAFE or note converts into are rounded (floor by default).
+    pub conversion_rounding: Option<ShareRounding>,
+    /// Whether a share count a price divides by is made whole first (exact by default; YC's
+    /// post-money SAFE user guide floors its Company Capitalization).
+    pub capitalisation_rounding: Option<CapitalisationRounding>,
     /// How a pool top-up solved to a target is rounded (ceiling by default, so the target is met).
     pub pool_rounding: Option<ShareRounding>,
     /// A SAFE's or note's cap price, rounded apart from the round's price: decimals and
@@ -233,6 +238,27 @@ pub struct RoundingForm {
     /// A SAFE's or note's discount price, likewise.
     pub discount_price_decimals: String,
     pub discount_price_rounding: Option<PriceDirection>,
+}
+
+/// A share count a price divides by: exact, or made whole one way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum CapitalisationRounding {
+    Exact,
+    Floor,
+    Ceiling,
+    Nearest,
+}
+
+impl CapitalisationRounding {
+    fn rule(self) -> Option<ShareRounding> {
+        match self {
+            CapitalisationRounding::Exact => None,
+            CapitalisationRounding::Floor => Some(ShareRounding::Floor),
+            CapitalisationRounding::Ceiling => Some(ShareRounding::Ceiling),
+            CapitalisationRounding::Nearest => Some(ShareRounding::Nearest),
+        }
+    }
 }
 
 /// A conversion price's own rule from its two fields, over the round's price rule.
@@ -258,6 +284,8 @@ impl RoundingForm {
         self.price_decimals.trim().is_empty()
             && self.price_rounding.is_none()
             && self.share_rounding.is_none()
+            && self.conversion_rounding.is_none()
+            && self.capitalisation_rounding.is_none()
             && self.pool_rounding.is_none()
             && self.cap_price_decimals.trim().is_empty()
             && self.cap_price_rounding.is_none()
@@ -277,6 +305,12 @@ impl RoundingForm {
         }
         if let Some(s) = self.share_rounding {
             p.shares = s;
+        }
+        if let Some(s) = self.conversion_rounding {
+            p.conversion = s;
+        }
+        if let Some(c) = self.capitalisation_rounding {
+            p.capitalisation = c.rule();
         }
         if let Some(s) = self.pool_rounding {
             p.pool = s;

@@ -289,12 +289,19 @@ pub struct RoundModelArgs {
     #[arg(
         long,
         conflicts_with = "post_money",
-        required_unless_present = "post_money"
+        required_unless_present_any = ["post_money", "price"]
     )]
     pub pre_money: Option<String>,
     /// Post-money valuation: the pre-money is this minus the new money.
     #[arg(long)]
     pub post_money: Option<String>,
+    /// The term sheet's price per share: alone, the round's price (the pre-money derived);
+    /// beside --pre-money or --post-money, checked against the price they give.
+    #[arg(long)]
+    pub price: Option<String>,
+    /// How converting SAFEs and notes enter the price (default percentage-ownership).
+    #[arg(long, value_enum, default_value = "percentage-ownership")]
+    pub pricing: PricingArg,
     /// One per investor: NAME=AMOUNT (repeat the flag).
     #[arg(long = "invest", value_name = "NAME=AMOUNT", required = true)]
     pub investments: Vec<String>,
@@ -333,6 +340,25 @@ pub enum PriceRoundingArg {
     Down,
     HalfUp,
     HalfEven,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum CapitalisationRoundingArg {
+    Exact,
+    Floor,
+    Ceiling,
+    Nearest,
+}
+
+/// How converting SAFEs and notes enter the round's price (Cooley GO's three methods).
+#[derive(Clone, Copy, ValueEnum)]
+pub enum PricingArg {
+    /// New investors own new money / post-money; conversions dilute existing holders only.
+    PercentageOwnership,
+    /// Price = pre-money / shares before the conversions: they dilute new investors too.
+    PreMoney,
+    /// The converting amounts count as invested: (pre-money + them) / shares before them.
+    DollarsInvested,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -386,6 +412,13 @@ pub struct RoundingArgs {
     /// How each investor's share count is rounded (default floor).
     #[arg(long, value_enum)]
     pub share_rounding: Option<ShareRoundingArg>,
+    /// How the shares a SAFE or note converts into are rounded (default floor).
+    #[arg(long, value_enum)]
+    pub conversion_rounding: Option<ShareRoundingArg>,
+    /// Whether a share count a price divides by (the price's denominator, a SAFE's Company
+    /// Capitalization) is made whole first (default exact; YC's SAFE user guide floors it).
+    #[arg(long, value_enum)]
+    pub capitalisation_rounding: Option<CapitalisationRoundingArg>,
     /// How a pool top-up solved to a target is rounded (default ceiling, so the target is met).
     #[arg(long, value_enum)]
     pub pool_rounding: Option<ShareRoundingArg>,
