@@ -363,6 +363,11 @@ export type Convergence = {
  */
 export type ConversionBasis = "cap" | "discount" | "round-price";
 
+/**
+ * The class a SAFE or note converting below the round's price is issued.
+ */
+export type ConversionClass = "round-class" | "shadow-series";
+
 export type ConversionLine = {
   instrument: EntryId;
   holder: StakeholderId;
@@ -375,6 +380,11 @@ export type ConversionLine = {
   basis: ConversionBasis;
   conversion_price: Money;
   shares: number;
+  /**
+   * The class issued: the round's, or a shadow series.
+   */
+  class: ClassId;
+  class_name: string;
 };
 
 /**
@@ -1756,6 +1766,10 @@ export type RoundForm = {
   pool_plan: string;
   pool_timing: PoolTiming;
   convert: ConvertChoice;
+  /**
+   * A conversion below the round's price: into the round's class or a shadow series.
+   */
+  conversion_class: ConversionClass;
   /**
    * Journal entry numbers of the SAFEs and notes to convert, when `convert` is `only`.
    */

@@ -409,6 +409,7 @@ fn round(n: u32, runs: u32) -> CliResult {
             timing: PoolTiming::PreMoney,
         }),
         conversions: Conversions::All,
+        conversion_class: Default::default(),
         capitalisation: Default::default(),
         rounding: RoundingPolicy::default(),
         note: None,

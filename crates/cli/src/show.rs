@@ -307,6 +307,7 @@ pub fn model_outcome(o: &ModelOutcome, committed: bool, out: &mut String) {
             ("Converts at", L),
             ("Price", R),
             ("Shares", R),
+            ("Into", L),
         ]);
         for c in &o.conversions {
             t.row(vec![
@@ -322,6 +323,7 @@ pub fn model_outcome(o: &ModelOutcome, committed: bool, out: &mut String) {
                 .into(),
                 price(&c.conversion_price),
                 shares(c.shares),
+                c.class_name.clone(),
             ]);
         }
         out.push_str(&t.render());

@@ -281,6 +281,10 @@ pub fn round_model(book: &Path, a: RoundModelArgs, json: bool, out: &mut String)
         },
         convert,
         convert_entries,
+        conversion_class: match a.convert_into {
+            ConversionClassArg::RoundClass => ConversionClass::RoundClass,
+            ConversionClassArg::ShadowSeries => ConversionClass::ShadowSeries,
+        },
         rounding: rounding(&a.rounding),
         note: text(&a.note),
     };

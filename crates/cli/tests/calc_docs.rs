@@ -201,6 +201,38 @@ fn a_price_given_outright() {
     assert_eq!(r["rounding"]["capitalisation"], "floor");
 }
 
+#[test]
+fn safes_convert_into_a_shadow_series() {
+    // YC's post-money SAFE: the SAFE converts into "Safe Preferred Stock", the round's
+    // preferred "except that the per share liquidation preference ... will equal the
+    // Conversion Price". Both SAFEs convert at the $0.85 cap price into one shadow series,
+    // Series A-1 Preferred (1,764,705 shares, original issue price $0.85), pari passu with the
+    // Series A at $1.1144. At a $6M exit the preferences ($4,999,999.65 and $1,499,999.25) share
+    // it pro rata: the Series A $4,615,385.07, the A-1 $1,384,614.93.
+    let v = calc("yc-shadow-series");
+    let r = &v["round"];
+    for c in r["conversions"].as_array().unwrap() {
+        assert_eq!(c["class_name"], "Series A-1 Preferred");
+    }
+    let classes = r["pro_forma"]["classes"].as_array().unwrap();
+    let a1 = classes
+        .iter()
+        .find(|c| c["name"] == "Series A-1 Preferred")
+        .unwrap();
+    assert_eq!(u(&a1["shares"]), 1_764_705);
+    let at_6m = v["exits"][0]["classes"].as_array().unwrap();
+    let paid = |name: &str| amount(&at_6m.iter().find(|c| c["name"] == name).unwrap()["total"]);
+    assert_eq!(paid("Series A Preferred"), Decimal::new(461_538_507, 2));
+    assert_eq!(paid("Series A-1 Preferred"), Decimal::new(138_461_493, 2));
+    assert_eq!(paid("Common"), Decimal::ZERO);
+    // Into the round's class (the default), the SAFEs would share the Series A's $1.1144.
+    let same = calc("yc-post-money-safe-pool");
+    assert_eq!(
+        same["round"]["conversions"][0]["class_name"],
+        "Series A Preferred"
+    );
+}
+
 fn calc_text(deal: &str) -> std::process::Output {
     use std::io::Write as _;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_roundbook"))

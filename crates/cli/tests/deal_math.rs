@@ -121,6 +121,34 @@ fn the_pricing_method_and_a_given_price() {
     assert_same(&snap, &snapshot(&book), "a refused price");
 }
 
+/// A SAFE converting below the round's price into a shadow series, recorded: the book gains
+/// the series at the SAFE's conversion price, pari passu with the round's class, and the
+/// conversion entry issues it.
+#[test]
+fn a_shadow_series_is_recorded_with_the_round() {
+    let (_d, book) = seed_book();
+    // At $20M pre-money the round prices at $20M / (8,000,000 + x) and the SAFE's $10M cap at
+    // $10M / (8,000,000 + x): half the round's price, so it converts below it.
+    let model = MODEL.replace(" --pool-target 0.15 --pool-plan Plan", "")
+        + " --pre-money 20000000 --convert-into shadow-series";
+    let model = model.replacen("--pre-money 8000000 ", "", 1);
+    let o = json(&book, &words(&format!("{model} --commit")));
+    let c = &o["conversions"][0];
+    assert_eq!(c["basis"], "cap");
+    assert_eq!(c["class_name"], "Series A-1 Preferred");
+    let classes = json(&book, &words("class list"));
+    let list = classes["classes"].as_array().unwrap();
+    let find = |name: &str| list.iter().find(|k| k["name"] == name).unwrap().clone();
+    let (a, a1) = (find("Series A Preferred"), find("Series A-1 Preferred"));
+    assert_eq!(a1["original_issue_price"], c["conversion_price"]);
+    assert_eq!(a1["seniority"], a["seniority"]);
+    assert_eq!(a1["authorized"], c["shares"]);
+    assert_eq!(
+        a["authorized"], o["new_shares"],
+        "the round's class holds only the new money"
+    );
+}
+
 /// The pool increase as a share count (YC's post-money SAFE user guide states it so) and the
 /// solved top-up's rounding as a setting, from the shell; the output states both.
 #[test]

@@ -15,8 +15,8 @@ use crate::domain::*;
 use crate::error::{LedgerError, Result};
 use crate::journal::Movement;
 use crate::model::{
-    Conversions, ModelOutcome, PoolSize, PoolTiming, PoolTopUp, PricingMethod, RoundModel,
-    RoundValuation,
+    ConversionClass, Conversions, ModelOutcome, PoolSize, PoolTiming, PoolTopUp, PricingMethod,
+    RoundModel, RoundValuation,
 };
 use crate::money::{Currency, Money};
 use crate::round::Investment;
@@ -170,6 +170,10 @@ pub struct DealRound {
     /// How converting SAFEs and notes enter the price (default percentage-ownership).
     #[serde(default)]
     pub pricing: PricingMethod,
+    /// A conversion below the round's price: into the round's class (default) or a shadow
+    /// series at its own price ("shadow-series").
+    #[serde(default)]
+    pub conversion_class: ConversionClass,
     /// The class the round issues: a new preferred class (1x non-participating, senior to all,
     /// issued at the round's price) unless it names a class of `classes`.
     pub class: String,
@@ -594,6 +598,7 @@ fn model_deal_round(
         lead: None,
         pool,
         conversions,
+        conversion_class: r.conversion_class,
         capitalisation: r.capitalisation.unwrap_or_default(),
         rounding: rounding.clone(),
         note: None,

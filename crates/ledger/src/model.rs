@@ -90,6 +90,20 @@ impl RoundValuation {
     }
 }
 
+/// The class a SAFE or note converting below the round's price is issued.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConversionClass {
+    /// The round's own class, whatever the conversion price (Carta's calculator).
+    #[default]
+    RoundClass,
+    /// A shadow series for each conversion price below the round's: the round's preferred
+    /// with its original issue price, and so its liquidation preference per share, the
+    /// conversion price ("Safe Preferred Stock" in YC's SAFE; "Series A-1", "A-2"...).
+    ShadowSeries,
+}
+
 /// How SAFEs and notes converting in the round enter its price: the three methods Cooley GO
 /// describes ("Calculating Share Price With Outstanding Convertible Notes or Safes").
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -264,6 +278,8 @@ pub struct RoundModel {
     pub lead: Option<StakeholderId>,
     pub pool: Option<PoolTopUp>,
     pub conversions: Conversions,
+    /// Which class a conversion below the round's price is issued.
+    pub conversion_class: ConversionClass,
     /// What the instruments' caps divide by; YC's definitions by default.
     pub capitalisation: CapitalisationDefinitions,
     pub rounding: RoundingPolicy,
@@ -292,6 +308,9 @@ pub struct ConversionLine {
     pub basis: ConversionBasis,
     pub conversion_price: Money,
     pub shares: u64,
+    /// The class issued: the round's, or a shadow series.
+    pub class: ClassId,
+    pub class_name: String,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -757,6 +776,14 @@ pub fn solve(i: &SolveInput) -> Result<Solution> {
     ))
 }
 
+/// "Series A Preferred" -> "Series A-1 Preferred"; another name gets "-1" at its end.
+fn shadow_series_name(class: &str, n: usize) -> String {
+    match class.strip_suffix(" Preferred") {
+        Some(series) => format!("{series}-{n} Preferred"),
+        None => format!("{class}-{n}"),
+    }
+}
+
 /// An instrument's capitalisation at the solution, computed from the definitions directly.
 fn capitalisation_at(i: &SolveInput, s: &Solution, r: &CapitalisationRules) -> Decimal {
     let pick = |on: bool, v: Decimal| if on { v } else { Decimal::ZERO };
@@ -930,7 +957,13 @@ impl Book {
         let mut priced_model = m.clone();
         priced_model.class = probe.add_class(NewClass::for_round(self, name, None, None))?;
         let priced = probe.commit_round_model(&priced_model)?;
-        let authorized = priced.new_shares + priced.conversion_shares;
+        let authorized = priced.new_shares
+            + priced
+                .conversions
+                .iter()
+                .filter(|c| c.class == priced_model.class)
+                .map(|c| c.shares)
+                .sum::<u64>();
         Ok(NewClass::for_round(
             self,
             name,
@@ -956,8 +989,8 @@ impl Book {
     pub fn commit_round_model(&mut self, m: &RoundModel) -> Result<ModelOutcome> {
         let resolved = self.resolve_model(m)?;
         let solved = solve_model(m, &resolved)?;
-        let rounded = self.round_model_solution(m, &resolved, &solved)?;
-        let anti_dilution = self.record_model(m, &resolved, &rounded)?;
+        let mut rounded = self.round_model_solution(m, &resolved, &solved)?;
+        let anti_dilution = self.record_model(m, &resolved, &mut rounded)?;
         self.model_outcome(m, resolved, rounded, anti_dilution)
     }
 
@@ -1223,6 +1256,8 @@ impl Book {
                 basis: *basis,
                 conversion_price: Money::new(conversion_price, cur),
                 shares,
+                class: m.class,
+                class_name: self.class_name(m.class).to_string(),
             });
         }
 
@@ -1276,7 +1311,7 @@ impl Book {
         &mut self,
         m: &RoundModel,
         r: &Resolved,
-        rounded: &Rounded,
+        rounded: &mut Rounded,
     ) -> Result<Vec<crate::antidilution::Adjustment>> {
         let (pre_money, new_money, price_money) =
             (rounded.pre_money, r.new_money, rounded.price_money);
@@ -1312,12 +1347,15 @@ impl Book {
                 Provenance::Recorded,
             )?;
         }
+        if m.conversion_class == ConversionClass::ShadowSeries {
+            self.add_shadow_series(m, price_money, &mut rounded.conversions)?;
+        }
         for c in &rounded.conversions {
             self.record(
                 m.date,
                 Movement::ConvertibleConversion {
                     instrument: c.instrument,
-                    class: m.class,
+                    class: c.class,
                     shares: c.shares,
                 },
                 Some(format!(
@@ -1360,6 +1398,59 @@ impl Book {
             rounded.new_shares,
             &m.rounding,
         )
+    }
+
+    /// A shadow series for each conversion price below the round's, numbered from the lowest
+    /// price ("Series A-1 Preferred"), authorised for exactly its conversions: the round
+    /// class's terms and seniority (pari passu with it), its original issue price the
+    /// conversion price. Each conversion below the price is pointed at its series.
+    fn add_shadow_series(
+        &mut self,
+        m: &RoundModel,
+        price: Money,
+        conversions: &mut [ConversionLine],
+    ) -> Result<()> {
+        let round = self
+            .class(m.class)
+            .cloned()
+            .ok_or_else(|| LedgerError::unknown("class", format!("no share class #{}", m.class)))?;
+        let mut prices: Vec<Money> = conversions
+            .iter()
+            .map(|c| c.conversion_price)
+            .filter(|p| p.amount < price.amount)
+            .collect();
+        prices.sort_by_key(|a| a.amount);
+        prices.dedup_by(|a, b| a.amount == b.amount);
+        for (n, p) in prices.iter().enumerate() {
+            let name = shadow_series_name(&round.name, n + 1);
+            let authorized = conversions
+                .iter()
+                .filter(|c| c.conversion_price.amount == p.amount)
+                .map(|c| c.shares)
+                .sum();
+            let id = self
+                .add_class(NewClass {
+                    name: name.clone(),
+                    kind: round.kind,
+                    original_issue_price: Some(*p),
+                    preference_multiple: round.preference_multiple,
+                    participation: round.participation,
+                    seniority: round.seniority,
+                    conversion_ratio: round.conversion_ratio,
+                    anti_dilution: round.anti_dilution,
+                    authorized: Some(authorized),
+                    provenance: Provenance::Recorded,
+                })
+                .map_err(|e| e.at("conversion_class"))?;
+            for c in conversions
+                .iter_mut()
+                .filter(|c| c.conversion_price.amount == p.amount)
+            {
+                c.class = id;
+                c.class_name = name.clone();
+            }
+        }
+        Ok(())
     }
 
     /// The outcome of a recorded round: its figures, and the cap table and each holder's

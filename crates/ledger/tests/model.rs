@@ -63,6 +63,7 @@ fn model(co: &Co, pre: Decimal, invest: &[(StakeholderId, Decimal)]) -> RoundMod
         lead: None,
         pool: None,
         conversions: Conversions::All,
+        conversion_class: Default::default(),
         capitalisation: Default::default(),
         rounding: RoundingPolicy::default(),
         note: None,

@@ -88,6 +88,7 @@ proptest! {
                 timing: if post_money_pool { PoolTiming::PostMoney } else { PoolTiming::PreMoney },
             }),
             conversions: Conversions::All,
+            conversion_class: Default::default(),
             capitalisation: Default::default(),
             rounding: RoundingPolicy::default(),
             note: None,

@@ -4,6 +4,7 @@ import { exactMoney, fractionPercent, shares } from "../format";
 import { ReadTable, SortableTable } from "../readTable";
 import type {
   CapitalisationRounding,
+  ConversionClass,
   PoolSize,
   PoolTiming,
   PriceDirection,
@@ -33,6 +34,7 @@ type ModelFields = Pick<
   | "pool_shares"
   | "pool_plan"
   | "pool_timing"
+  | "conversion_class"
   | "rounding"
   | "note"
 >;
@@ -52,6 +54,7 @@ const EMPTY: ModelFields = {
   pool_shares: "",
   pool_plan: "",
   pool_timing: "pre-money",
+  conversion_class: "round-class",
   rounding: {
     price_decimals: "",
     price_rounding: null,
@@ -448,6 +451,23 @@ function ModelForm(props: { rev: number; changed: () => void }) {
                 {text}
               </option>
             ))}
+          </select>
+        </label>
+        <label class="field" for="f-conversion_class">
+          <span>SAFEs and notes below the price convert into</span>
+          <select
+            id="f-conversion_class"
+            name="conversion_class"
+            value={form.conversion_class}
+            onChange={(e) =>
+              setForm({
+                ...form,
+                conversion_class: (e.target as HTMLSelectElement).value as ConversionClass,
+              })
+            }
+          >
+            <option value="round-class">the round's class</option>
+            <option value="shadow-series">a shadow series at their price (Series A-1...)</option>
           </select>
         </label>
       </div>

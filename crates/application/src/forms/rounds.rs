@@ -3,9 +3,9 @@
 //! the app's Rounds view), which is the same form committed on a copy or on the book.
 
 use roundbook_ledger::{
-    captable::ConvertibleRow, price_round, Book, ClassId, Conversions, Investment, ModelOutcome,
-    NewClass, PoolSize, PoolTiming, PoolTopUp, PricedRound, PricedRoundOutcome, PricingMethod,
-    Provenance, RoundModel, RoundValuation,
+    captable::ConvertibleRow, price_round, Book, ClassId, ConversionClass, Conversions, Investment,
+    ModelOutcome, NewClass, PoolSize, PoolTiming, PoolTopUp, PricedRound, PricedRoundOutcome,
+    PricingMethod, Provenance, RoundModel, RoundValuation,
 };
 use roundbook_store::Store;
 use serde::{Deserialize, Serialize};
@@ -177,6 +177,8 @@ pub struct RoundForm {
     pub pool_plan: String,
     pub pool_timing: PoolTiming,
     pub convert: ConvertChoice,
+    /// A conversion below the round's price: into the round's class or a shadow series.
+    pub conversion_class: ConversionClass,
     /// Journal entry numbers of the SAFEs and notes to convert, when `convert` is `only`.
     pub convert_entries: Vec<String>,
     pub rounding: RoundingForm,
@@ -248,6 +250,7 @@ impl RoundForm {
             lead: optional_stakeholder(book, "lead", &self.lead)?,
             pool,
             conversions,
+            conversion_class: self.conversion_class,
             capitalisation: Default::default(),
             rounding: self.rounding.over(book.default_rounding())?,
             note: memo(&self.note),

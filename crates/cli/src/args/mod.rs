@@ -325,6 +325,10 @@ pub struct RoundModelArgs {
     /// Which SAFEs and notes convert: all (default), none, or entry numbers "12,15".
     #[arg(long, default_value = "all")]
     pub convert: String,
+    /// What a conversion below the round's price is issued: the round's class (default), or
+    /// a shadow series at its own price (YC's "Safe Preferred Stock": Series ...).
+    #[arg(long, value_enum, default_value = "round-class")]
+    pub convert_into: ConversionClassArg,
     #[command(flatten)]
     pub rounding: RoundingArgs,
     /// Record the modelled round in the book (as ordinary, reversible entries).
@@ -348,6 +352,12 @@ pub enum CapitalisationRoundingArg {
     Floor,
     Ceiling,
     Nearest,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ConversionClassArg {
+    RoundClass,
+    ShadowSeries,
 }
 
 /// How converting SAFEs and notes enter the round's price (Cooley GO's three methods).
