@@ -84,6 +84,12 @@ export type AntiDilution =
   | "full-ratchet";
 
 /**
+ * Whether the shares a down round's anti-dilution adjustment adds (protected preferred
+ * converting into more common) are in the round price's denominator.
+ */
+export type AntiDilutionPricing = "after-price" | "in-price";
+
+/**
  * The workbook, the board report and the OCF package are all taken as of one date.
  */
 export type AsOfForm = {
@@ -1209,6 +1215,14 @@ export type ModelOutcome = {
    * protection (a down round), recorded with it.
    */
   anti_dilution: Array<Adjustment>;
+  /**
+   * Whether the price counted the adjustment's shares.
+   */
+  anti_dilution_pricing: AntiDilutionPricing;
+  /**
+   * Common-equivalent shares the adjustment added to post-money FD (in it).
+   */
+  anti_dilution_shares: number;
   pro_forma: CapTable;
 };
 
@@ -1770,6 +1784,10 @@ export type RoundForm = {
    * A conversion below the round's price: into the round's class or a shadow series.
    */
   conversion_class: ConversionClass;
+  /**
+   * Whether a down round's anti-dilution shares are in the price's denominator.
+   */
+  anti_dilution_pricing: AntiDilutionPricing;
   /**
    * Journal entry numbers of the SAFEs and notes to convert, when `convert` is `only`.
    */

@@ -410,6 +410,7 @@ fn round(n: u32, runs: u32) -> CliResult {
         }),
         conversions: Conversions::All,
         conversion_class: Default::default(),
+        anti_dilution_pricing: Default::default(),
         capitalisation: Default::default(),
         rounding: RoundingPolicy::default(),
         note: None,

@@ -285,6 +285,16 @@ pub fn model_outcome(o: &ModelOutcome, committed: bool, out: &mut String) {
         "Conversion shares".into(),
         shares(o.conversion_shares),
     ]);
+    if o.anti_dilution_shares > 0 {
+        t.row(vec![
+            match o.anti_dilution_pricing {
+                AntiDilutionPricing::AfterPrice => "Anti-dilution shares (priced after the round)",
+                AntiDilutionPricing::InPrice => "Anti-dilution shares (in the price's denominator)",
+            }
+            .into(),
+            shares(o.anti_dilution_shares),
+        ]);
+    }
     t.row(vec![
         "Post-money fully diluted shares".into(),
         shares(o.post_money_fd_shares),

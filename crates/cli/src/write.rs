@@ -285,6 +285,10 @@ pub fn round_model(book: &Path, a: RoundModelArgs, json: bool, out: &mut String)
             ConversionClassArg::RoundClass => ConversionClass::RoundClass,
             ConversionClassArg::ShadowSeries => ConversionClass::ShadowSeries,
         },
+        anti_dilution_pricing: match a.anti_dilution_shares {
+            AntiDilutionPricingArg::AfterPrice => AntiDilutionPricing::AfterPrice,
+            AntiDilutionPricingArg::InPrice => AntiDilutionPricing::InPrice,
+        },
         rounding: rounding(&a.rounding),
         note: text(&a.note),
     };

@@ -305,3 +305,36 @@ fn the_example_books_waterfall_adds_up() {
     assert!(!bad.status.success());
     assert!(stderr(&bad).contains("exit_value"), "{}", stderr(&bad));
 }
+
+/// The demo book's down round: $1B at $12B pre-money with an 8% pool target triggers the
+/// Series B's broad-based anti-dilution. The top-up meets its target after the adjustment
+/// (it ended at 7.92% when the adjustment was left out of it); with the adjustment's shares in
+/// the price, price x post-money FD is the stated $13B post-money.
+#[test]
+fn a_down_round_meets_its_pool_target_after_anti_dilution() {
+    let (_d, book) = demo_book();
+    let model =
+        "round model 'Series C' --date 2025-01-01 --class 'Series C Preferred' --create-class \
+                 --pre-money 12000000000 --invest 'Valor Equity Partners=1000000000' \
+                 --pool-target 0.08 --pool-plan '2023 Equity Incentive Plan'";
+    let after = json(&book, &words(model));
+    let inside = json(
+        &book,
+        &words(&format!("{model} --anti-dilution-shares in-price")),
+    );
+    for o in [&after, &inside] {
+        assert!(!o["anti_dilution"].as_array().unwrap().is_empty());
+        assert!(o["anti_dilution_shares"].as_u64().unwrap() > 0);
+        assert!(dec(&o["pool_available_after_pct"]) >= Decimal::from(8));
+    }
+    let stated = Decimal::from(13_000_000_000u64);
+    let off =
+        |o: &serde_json::Value| (dec(&o["implied_post_money"]["amount"]) - stated).abs() / stated;
+    assert!(
+        off(&after) > Decimal::new(1, 3),
+        "priced after, the adjustment dilutes"
+    );
+    assert!(off(&inside) < Decimal::new(1, 5), "{}", off(&inside));
+    assert_eq!(inside["anti_dilution_pricing"], "in-price");
+    assert!(dec(&inside["price_per_share"]["amount"]) < dec(&after["price_per_share"]["amount"]));
+}

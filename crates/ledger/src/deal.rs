@@ -15,8 +15,8 @@ use crate::domain::*;
 use crate::error::{LedgerError, Result};
 use crate::journal::Movement;
 use crate::model::{
-    ConversionClass, Conversions, ModelOutcome, PoolSize, PoolTiming, PoolTopUp, PricingMethod,
-    RoundModel, RoundValuation,
+    AntiDilutionPricing, ConversionClass, Conversions, ModelOutcome, PoolSize, PoolTiming,
+    PoolTopUp, PricingMethod, RoundModel, RoundValuation,
 };
 use crate::money::{Currency, Money};
 use crate::round::Investment;
@@ -174,6 +174,10 @@ pub struct DealRound {
     /// series at its own price ("shadow-series").
     #[serde(default)]
     pub conversion_class: ConversionClass,
+    /// A down round's anti-dilution shares: priced after ("after-price", default) or in the
+    /// price's denominator ("in-price").
+    #[serde(default)]
+    pub anti_dilution_pricing: AntiDilutionPricing,
     /// The class the round issues: a new preferred class (1x non-participating, senior to all,
     /// issued at the round's price) unless it names a class of `classes`.
     pub class: String,
@@ -599,6 +603,7 @@ fn model_deal_round(
         pool,
         conversions,
         conversion_class: r.conversion_class,
+        anti_dilution_pricing: r.anti_dilution_pricing,
         capitalisation: r.capitalisation.unwrap_or_default(),
         rounding: rounding.clone(),
         note: None,

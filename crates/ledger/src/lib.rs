@@ -32,8 +32,8 @@ pub use error::{ErrorCode, LedgerError, Result};
 pub use head::{GrantAccount, Head, PlanAccount, Touched};
 pub use journal::{Entry, Movement};
 pub use model::{
-    ConversionBasis, ConversionClass, Conversions, ModelOutcome, PoolSize, PoolTiming, PoolTopUp,
-    PricingMethod, RoundModel, RoundValuation,
+    AntiDilutionPricing, ConversionBasis, ConversionClass, Conversions, ModelOutcome, PoolSize,
+    PoolTiming, PoolTopUp, PricingMethod, RoundModel, RoundValuation,
 };
 pub use money::{Currency, Money};
 pub use round::{price_round, Investment, PricedRound, PricedRoundOutcome};

@@ -104,6 +104,21 @@ pub enum ConversionClass {
     ShadowSeries,
 }
 
+/// Whether the shares a down round's anti-dilution adjustment adds (protected preferred
+/// converting into more common) are in the round price's denominator.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AntiDilutionPricing {
+    /// Priced on the capitalisation before the adjustment: the adjustment then dilutes the new
+    /// investors too (the price a term sheet states before anyone computes the adjustment).
+    #[default]
+    AfterPrice,
+    /// The adjustment's shares are in the denominator, so the new investors' price already
+    /// counts them and the implied post-money is the stated one (solved with the round).
+    InPrice,
+}
+
 /// How SAFEs and notes converting in the round enter its price: the three methods Cooley GO
 /// describes ("Calculating Share Price With Outstanding Convertible Notes or Safes").
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -280,6 +295,8 @@ pub struct RoundModel {
     pub conversions: Conversions,
     /// Which class a conversion below the round's price is issued.
     pub conversion_class: ConversionClass,
+    /// Whether a down round's anti-dilution shares are in the price's denominator.
+    pub anti_dilution_pricing: AntiDilutionPricing,
     /// What the instruments' caps divide by; YC's definitions by default.
     pub capitalisation: CapitalisationDefinitions,
     pub rounding: RoundingPolicy,
@@ -386,6 +403,10 @@ pub struct ModelOutcome {
     /// Conversion price adjustments the round triggers in classes with anti-dilution
     /// protection (a down round), recorded with it.
     pub anti_dilution: Vec<crate::antidilution::Adjustment>,
+    /// Whether the price counted the adjustment's shares.
+    pub anti_dilution_pricing: AntiDilutionPricing,
+    /// Common-equivalent shares the adjustment added to post-money FD (in it).
+    pub anti_dilution_shares: u64,
     pub pro_forma: CapTable,
 }
 
@@ -442,6 +463,10 @@ pub struct ConvertingInstrument {
 pub struct SolveInput {
     /// F: outstanding + options + available.
     pub pre_fd: Decimal,
+    /// Common-equivalent shares a down round's anti-dilution adjustment adds (solved by
+    /// `commit_round_model` around this solver), and whether the price counts them.
+    pub adjustment_shares: Decimal,
+    pub adjustment_pricing: AntiDilutionPricing,
     pub outstanding: Decimal,
     pub options: Decimal,
     pub available: Decimal,
@@ -484,6 +509,15 @@ impl SolveInput {
         }
     }
 
+    /// The shares before the round the price counts: F, and the anti-dilution shares when
+    /// they are in the price.
+    fn priced_fd(&self) -> Result<Decimal> {
+        match self.adjustment_pricing {
+            AntiDilutionPricing::AfterPrice => Ok(self.pre_fd),
+            AntiDilutionPricing::InPrice => add(self.pre_fd, self.adjustment_shares),
+        }
+    }
+
     /// The price's denominator, exact: F, + x by the percentage-ownership method, + dP when
     /// the top-up is in the pre-money.
     pub fn denominator(
@@ -491,7 +525,7 @@ impl SolveInput {
         conversion_total: Decimal,
         pool_increase: Decimal,
     ) -> Result<Decimal> {
-        let mut d = self.pre_fd;
+        let mut d = self.priced_fd()?;
         if matches!(
             self.price,
             PriceTerms::Valuation {
@@ -517,7 +551,7 @@ impl SolveInput {
                 let v = self.effective_pre_money()?.unwrap_or(zero);
                 let per = |on: bool| if on { div(Decimal::ONE, v) } else { Ok(zero) };
                 Ok((
-                    div(self.pre_fd, v)?,
+                    div(self.priced_fd()?, v)?,
                     per(method == PricingMethod::PercentageOwnership)?,
                     per(self.pool_in_pre_money())?,
                 ))
@@ -586,7 +620,8 @@ fn capitalisation(i: &SolveInput, s: &Shape, r: &CapitalisationRules) -> Result<
 }
 
 fn shape(i: &SolveInput, topup: bool) -> Result<Shape> {
-    let f = i.pre_fd;
+    // Post-money FD counts the anti-dilution shares whether or not the price does.
+    let f = add(i.pre_fd, i.adjustment_shares)?;
     let one = Decimal::ONE;
     let m = i.new_money;
     let (c0, c1, c2) = i.shares_per_dollar_form()?;
@@ -596,8 +631,8 @@ fn shape(i: &SolveInput, topup: bool) -> Result<Shape> {
             intercept: Decimal::from(n),
         },
         (Some((PoolSize::Target(t), _)), true) => {
-            // A + dP = t T, T = F + x + dP + M q, q = c0 + c1 x + c2 dP:
-            // dP (1 - t - t M c2) = t (F + M c0) + t (1 + M c1) x - A.
+            // A + dP = t T, T = F + E + x + dP + M q, q = c0 + c1 x + c2 dP:
+            // dP (1 - t - t M c2) = t (F + E + M c0) + t (1 + M c1) x - A.
             let den = sub(sub(one, t)?, mul(mul(t, m)?, c2)?)?;
             if den <= Decimal::ZERO {
                 return Err(LedgerError::invalid(
@@ -759,7 +794,10 @@ pub fn solve(i: &SolveInput) -> Result<Solution> {
             let (v, basis, _) = best_at(c, x)?;
             per.push((v, basis));
         }
-        let post_fd = add(add(add(i.pre_fd, x)?, pool_increase)?, mul(i.new_money, q)?)?;
+        let post_fd = add(
+            add(add(add(i.pre_fd, i.adjustment_shares)?, x)?, pool_increase)?,
+            mul(i.new_money, q)?,
+        )?;
         let solution = Solution {
             conversion_total: x,
             pool_increase,
@@ -883,10 +921,12 @@ struct Rounded {
 
 /// Step 2, solve: the exact fixed point of the price, the conversions and the pool top-up,
 /// from the capitalisation before the round (plain numbers; the book is not read).
-fn solve_model(m: &RoundModel, r: &Resolved) -> Result<Solved> {
+fn solve_model(m: &RoundModel, r: &Resolved, adjustment_shares: u64) -> Result<Solved> {
     let before = &r.before;
     let input = SolveInput {
         pre_fd: Decimal::from(before.totals.fully_diluted),
+        adjustment_shares: Decimal::from(adjustment_shares),
+        adjustment_pricing: m.anti_dilution_pricing,
         outstanding: Decimal::from(before.totals.outstanding),
         options: Decimal::from(before.totals.options),
         available: Decimal::from(before.totals.pool_available),
@@ -986,12 +1026,44 @@ impl Book {
     /// definitions exactly (`solve_model`), round the solution as the policy says
     /// (`round_model_solution`) and record the entries (`record_model`); the outcome is then
     /// read from the cap table after them (`model_outcome`).
+    ///
+    /// A down round's anti-dilution adjustment adds common-equivalent shares that depend on
+    /// the round's price, and the price and the pool top-up depend on them (the top-up must
+    /// meet its target after the adjustment; the price counts them when set to). The shares are
+    /// solved as a fixed point on whole shares: each pass prices the round with the last
+    /// pass's adjustment shares and records it on a copy; the sequence only grows (a lower
+    /// price adjusts more) and is bounded, so it ends, and the pass whose adjustment adds
+    /// exactly the shares it was priced with is the round.
     pub fn commit_round_model(&mut self, m: &RoundModel) -> Result<ModelOutcome> {
+        const PASSES: usize = 64;
         let resolved = self.resolve_model(m)?;
-        let solved = solve_model(m, &resolved)?;
-        let mut rounded = self.round_model_solution(m, &resolved, &solved)?;
-        let anti_dilution = self.record_model(m, &resolved, &mut rounded)?;
-        self.model_outcome(m, resolved, rounded, anti_dilution)
+        let mut adjustment_shares = 0u64;
+        for _ in 0..PASSES {
+            let solved = solve_model(m, &resolved, adjustment_shares)?;
+            let mut rounded = self.round_model_solution(m, &resolved, &solved)?;
+            let mut pass = self.clone();
+            let anti_dilution = pass.record_model(m, &resolved, &mut rounded)?;
+            let after = pass.cap_table(m.date, &m.rounding)?.totals.fully_diluted;
+            let added = after
+                .checked_sub(
+                    resolved.before.totals.fully_diluted
+                        + rounded.pool_increase
+                        + rounded.conversion_shares
+                        + rounded.new_shares,
+                )
+                .ok_or_else(|| {
+                    LedgerError::conflict("round", "internal: the round lost fully diluted shares")
+                })?;
+            if added == adjustment_shares {
+                *self = pass;
+                return self.model_outcome(m, resolved, rounded, anti_dilution, added);
+            }
+            adjustment_shares = added;
+        }
+        Err(LedgerError::invalid(
+            "anti_dilution_pricing",
+            "the anti-dilution adjustment and the round's price do not settle on whole shares",
+        ))
     }
 
     /// Step 1, resolve: checks the model against the book and looks up what the round needs
@@ -1461,6 +1533,7 @@ impl Book {
         r: Resolved,
         rounded: Rounded,
         anti_dilution: Vec<crate::antidilution::Adjustment>,
+        anti_dilution_shares: u64,
     ) -> Result<ModelOutcome> {
         let Resolved {
             before, new_money, ..
@@ -1526,6 +1599,8 @@ impl Book {
                 .round_cash(price_money.checked_mul(Decimal::from(post_fd))?),
             dilution,
             anti_dilution,
+            anti_dilution_pricing: m.anti_dilution_pricing,
+            anti_dilution_shares,
             pro_forma: after,
         })
     }

@@ -557,3 +557,114 @@ fn the_movement_round_trips_through_json() {
     assert_eq!(shown["rounding_rule"], "conversion price up to 5 dp");
     assert_eq!(shown["shares_deemed_outstanding"], 10_000_000);
 }
+
+/// A down round with a pool target on the company above, modelled: Series A (OIP $1.00,
+/// protected) and a round at `pre_money` raising $1,000,000 into Series B.
+fn model_down_round(
+    method: AntiDilution,
+    pre_money: Decimal,
+    target: Decimal,
+    pricing: AntiDilutionPricing,
+) -> Result<ModelOutcome> {
+    let mut c = co(method);
+    let plan = c.book.plans()[0].id;
+    let m = RoundModel {
+        name: "Series B".into(),
+        date: down_round_day(),
+        class: c.series_b,
+        valuation: RoundValuation::PreMoney(usd(pre_money)),
+        pricing: Default::default(),
+        stated_price: None,
+        investments: vec![Investment {
+            investor: c.ben,
+            amount: usd(dec!(1000000)),
+        }],
+        pro_rata: vec![],
+        lead: None,
+        pool: Some(PoolTopUp {
+            plan,
+            size: PoolSize::Target(target),
+            timing: PoolTiming::PreMoney,
+        }),
+        conversions: Conversions::All,
+        conversion_class: Default::default(),
+        anti_dilution_pricing: pricing,
+        capitalisation: Default::default(),
+        rounding: RoundingPolicy::default(),
+        note: None,
+    };
+    c.book.commit_round_model(&m)
+}
+
+/// The pool target is met after the adjustment the round triggers, not before it: the
+/// protected Series A converts into more common, which is in post-money fully diluted, so the
+/// top-up is solved with it. With the adjustment's shares in the price, the price falls until
+/// price x post-money FD is the stated post-money again.
+#[test]
+fn a_pool_target_holds_after_the_anti_dilution_adjustment() {
+    for pricing in [
+        AntiDilutionPricing::AfterPrice,
+        AntiDilutionPricing::InPrice,
+    ] {
+        let o = model_down_round(
+            AntiDilution::BroadBasedWeightedAverage,
+            dec!(5000000),
+            dec!(0.10),
+            pricing,
+        )
+        .unwrap();
+        assert_eq!(
+            o.anti_dilution.len(),
+            1,
+            "$5M on 10M+ shares is below $1.00"
+        );
+        assert!(o.anti_dilution_shares > 0);
+        assert!(
+            o.pool_available_after_pct >= dec!(10),
+            "{pricing:?}: {}",
+            o.pool_available_after_pct
+        );
+        // Post-money FD counts the adjustment's shares.
+        assert_eq!(
+            o.post_money_fd_shares,
+            o.pre_round_fd_shares
+                + o.pool_increase
+                + o.conversion_shares
+                + o.new_shares
+                + o.anti_dilution_shares
+        );
+        let stated = dec!(6000000);
+        let off = (o.implied_post_money.amount - stated).abs() / stated;
+        match pricing {
+            AntiDilutionPricing::InPrice => assert!(off < dec!(0.0001), "{off}"),
+            AntiDilutionPricing::AfterPrice => assert!(off > dec!(0.001), "{off}"),
+        }
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// On random down rounds, every protection method and both pricings: the pool target
+    /// holds after the adjustment, and post-money FD is the round's pieces plus it.
+    #[test]
+    fn the_pool_target_holds_after_any_adjustment(
+        pre in 1_000u64..12_000,
+        target in 1u32..20,
+        method in proptest::prop_oneof![
+            proptest::strategy::Just(AntiDilution::BroadBasedWeightedAverage),
+            proptest::strategy::Just(AntiDilution::NarrowBasedWeightedAverage),
+            proptest::strategy::Just(AntiDilution::FullRatchet),
+        ],
+        in_price in proptest::bool::ANY,
+    ) {
+        let pricing = if in_price { AntiDilutionPricing::InPrice } else { AntiDilutionPricing::AfterPrice };
+        let target = Decimal::new(i64::from(target), 2);
+        let o = model_down_round(method, Decimal::from(pre * 1_000), target, pricing).unwrap();
+        proptest::prop_assert!(o.pool_available_after_pct >= target * Decimal::ONE_HUNDRED);
+        proptest::prop_assert_eq!(
+            o.post_money_fd_shares,
+            o.pre_round_fd_shares + o.pool_increase + o.conversion_shares + o.new_shares + o.anti_dilution_shares
+        );
+    }
+}

@@ -64,6 +64,7 @@ fn model(co: &Co, pre: Decimal, invest: &[(StakeholderId, Decimal)]) -> RoundMod
         pool: None,
         conversions: Conversions::All,
         conversion_class: Default::default(),
+        anti_dilution_pricing: Default::default(),
         capitalisation: Default::default(),
         rounding: RoundingPolicy::default(),
         note: None,

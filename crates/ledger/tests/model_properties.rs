@@ -89,6 +89,7 @@ proptest! {
             }),
             conversions: Conversions::All,
             conversion_class: Default::default(),
+            anti_dilution_pricing: Default::default(),
             capitalisation: Default::default(),
             rounding: RoundingPolicy::default(),
             note: None,

@@ -3,6 +3,7 @@ import { type AppError, call } from "../api";
 import { exactMoney, fractionPercent, shares } from "../format";
 import { ReadTable, SortableTable } from "../readTable";
 import type {
+  AntiDilutionPricing,
   CapitalisationRounding,
   ConversionClass,
   PoolSize,
@@ -35,6 +36,7 @@ type ModelFields = Pick<
   | "pool_plan"
   | "pool_timing"
   | "conversion_class"
+  | "anti_dilution_pricing"
   | "rounding"
   | "note"
 >;
@@ -55,6 +57,7 @@ const EMPTY: ModelFields = {
   pool_plan: "",
   pool_timing: "pre-money",
   conversion_class: "round-class",
+  anti_dilution_pricing: "after-price",
   rounding: {
     price_decimals: "",
     price_rounding: null,
@@ -303,6 +306,14 @@ function Preview(props: { p: RoundPreview; committed: boolean }) {
         </dd>
         <dt>Rounding</dt>
         <dd>{o.rounding_rule}</dd>
+        {o.anti_dilution_shares > 0 && (
+          <>
+            <dt>Anti-dilution shares</dt>
+            <dd>
+              {shares(o.anti_dilution_shares)} ({o.anti_dilution_pricing})
+            </dd>
+          </>
+        )}
         <dt>FD before / after</dt>
         <dd>
           {shares(o.pre_round_fd_shares)} / {shares(o.post_money_fd_shares)}
@@ -468,6 +479,23 @@ function ModelForm(props: { rev: number; changed: () => void }) {
           >
             <option value="round-class">the round's class</option>
             <option value="shadow-series">a shadow series at their price (Series A-1...)</option>
+          </select>
+        </label>
+        <label class="field" for="f-anti_dilution_pricing">
+          <span>A down round's anti-dilution shares are</span>
+          <select
+            id="f-anti_dilution_pricing"
+            name="anti_dilution_pricing"
+            value={form.anti_dilution_pricing}
+            onChange={(e) =>
+              setForm({
+                ...form,
+                anti_dilution_pricing: (e.target as HTMLSelectElement).value as AntiDilutionPricing,
+              })
+            }
+          >
+            <option value="after-price">priced after the round</option>
+            <option value="in-price">in the price's denominator</option>
           </select>
         </label>
       </div>

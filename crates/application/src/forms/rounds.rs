@@ -3,9 +3,9 @@
 //! the app's Rounds view), which is the same form committed on a copy or on the book.
 
 use roundbook_ledger::{
-    captable::ConvertibleRow, price_round, Book, ClassId, ConversionClass, Conversions, Investment,
-    ModelOutcome, NewClass, PoolSize, PoolTiming, PoolTopUp, PricedRound, PricedRoundOutcome,
-    PricingMethod, Provenance, RoundModel, RoundValuation,
+    captable::ConvertibleRow, price_round, AntiDilutionPricing, Book, ClassId, ConversionClass,
+    Conversions, Investment, ModelOutcome, NewClass, PoolSize, PoolTiming, PoolTopUp, PricedRound,
+    PricedRoundOutcome, PricingMethod, Provenance, RoundModel, RoundValuation,
 };
 use roundbook_store::Store;
 use serde::{Deserialize, Serialize};
@@ -179,6 +179,8 @@ pub struct RoundForm {
     pub convert: ConvertChoice,
     /// A conversion below the round's price: into the round's class or a shadow series.
     pub conversion_class: ConversionClass,
+    /// Whether a down round's anti-dilution shares are in the price's denominator.
+    pub anti_dilution_pricing: AntiDilutionPricing,
     /// Journal entry numbers of the SAFEs and notes to convert, when `convert` is `only`.
     pub convert_entries: Vec<String>,
     pub rounding: RoundingForm,
@@ -251,6 +253,7 @@ impl RoundForm {
             pool,
             conversions,
             conversion_class: self.conversion_class,
+            anti_dilution_pricing: self.anti_dilution_pricing,
             capitalisation: Default::default(),
             rounding: self.rounding.over(book.default_rounding())?,
             note: memo(&self.note),

@@ -329,6 +329,10 @@ pub struct RoundModelArgs {
     /// a shadow series at its own price (YC's "Safe Preferred Stock": Series ...).
     #[arg(long, value_enum, default_value = "round-class")]
     pub convert_into: ConversionClassArg,
+    /// A down round's anti-dilution shares: priced after the round (default) or counted in its
+    /// price's denominator, so the implied post-money is the stated one.
+    #[arg(long, value_enum, default_value = "after-price")]
+    pub anti_dilution_shares: AntiDilutionPricingArg,
     #[command(flatten)]
     pub rounding: RoundingArgs,
     /// Record the modelled round in the book (as ordinary, reversible entries).
@@ -352,6 +356,12 @@ pub enum CapitalisationRoundingArg {
     Floor,
     Ceiling,
     Nearest,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum AntiDilutionPricingArg {
+    AfterPrice,
+    InPrice,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
