@@ -875,6 +875,11 @@ export type GpuOrderForm = {
 export type GpuOrderId = number;
 
 /**
+ * What a grant sized to the round is.
+ */
+export type GrantChoice = "options" | "shares";
+
+/**
  * Options granted from a plan: `roundbook grant`, "Grant options".
  */
 export type GrantForm = {
@@ -1205,6 +1210,7 @@ export type ModelOutcome = {
   pool_available_after_pct: string;
   conversions: Array<ConversionLine>;
   new_money_lines: Array<NewMoneyLine>;
+  grants: Array<SizedGrantLine>;
   new_shares: number;
   conversion_shares: number;
   post_money_fd_shares: number;
@@ -1779,6 +1785,10 @@ export type RoundForm = {
   pool_shares: string;
   pool_plan: string;
   pool_timing: PoolTiming;
+  /**
+   * Options or shares granted in the round, each sized to a fraction of post-money FD.
+   */
+  grants: Array<SizedGrantForm>;
   convert: ConvertChoice;
   /**
    * A conversion below the round's price: into the round's class or a shadow series.
@@ -2069,6 +2079,63 @@ export type ShareClass = {
  * How a fractional share count becomes a whole one.
  */
 export type ShareRounding = "floor" | "ceiling" | "nearest";
+
+/**
+ * A grant sized to a fraction of post-money fully diluted shares, solved with the round.
+ */
+export type SizedGrantForm = {
+  holder: string;
+  /**
+   * Of post-money FD: "0.01" for 1%.
+   */
+  target: string;
+  kind: GrantChoice;
+  /**
+   * Options: the plan they come out of, and their exercise price.
+   */
+  plan: string;
+  strike: string;
+  /**
+   * Shares: their class.
+   */
+  class: string;
+};
+
+/**
+ * What a sized grant is.
+ */
+export type SizedGrantKind =
+  | {
+      kind: "options";
+      plan: PlanId;
+      exercise_price: Money;
+    }
+  | {
+      kind: "shares";
+      class: ClassId;
+    };
+
+/**
+ * A sized grant as the round made it.
+ */
+export type SizedGrantLine = {
+  holder: StakeholderId;
+  name: string;
+  target: string;
+  kind: SizedGrantKind;
+  /**
+   * In words: "options from 2020 Plan at USD 0.10", "shares of Common".
+   */
+  granted_as: string;
+  /**
+   * target x post-money FD, rounded by the policy's `shares` rule.
+   */
+  shares: number;
+  /**
+   * Of post-money fully diluted shares, as recorded.
+   */
+  pct_after: string;
+};
 
 /**
  * A stock split of one class: `roundbook split`, "Stock split".

@@ -408,6 +408,7 @@ fn round(n: u32, runs: u32) -> CliResult {
             size: PoolSize::Target(rust_decimal::Decimal::new(10, 2)),
             timing: PoolTiming::PreMoney,
         }),
+        grants: vec![],
         conversions: Conversions::All,
         conversion_class: Default::default(),
         anti_dilution_pricing: Default::default(),

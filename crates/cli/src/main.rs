@@ -118,10 +118,10 @@ fn run(book: &std::path::Path, json: bool, command: Command, out: &mut String) -
         },
         Pool(args::PoolCmd::Increase(a)) => write::pool_increase(book, a, out),
         Round(c) => match c {
-            args::RoundCmd::Record(a) => write::round_record(book, a, json, out),
+            args::RoundCmd::Record(a) => write::round_record(book, *a, json, out),
             args::RoundCmd::List => read::rounds(book, json, out),
             args::RoundCmd::Show { round } => read::round_show(book, &round, json, out),
-            args::RoundCmd::Model(a) => write::round_model(book, a, json, out),
+            args::RoundCmd::Model(a) => write::round_model(book, *a, json, out),
         },
         Issue(a) => write::issue(book, a, out),
         Grant(a) => write::grant(book, a, out),

@@ -356,6 +356,29 @@ pub fn model_outcome(o: &ModelOutcome, committed: bool, out: &mut String) {
         ]);
     }
     out.push_str(&t.render());
+    if !o.grants.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nGrants sized to the round (of post-money fully diluted):"
+        );
+        let mut t = Table::new(&[
+            ("Holder", L),
+            ("Granted as", L),
+            ("Target", R),
+            ("Shares", R),
+            ("% after", R),
+        ]);
+        for g in &o.grants {
+            t.row(vec![
+                g.name.clone(),
+                g.granted_as.clone(),
+                pct(g.target * rust_decimal::Decimal::ONE_HUNDRED),
+                shares(g.shares),
+                pct(g.pct_after),
+            ]);
+        }
+        out.push_str(&t.render());
+    }
     let _ = writeln!(out, "\nDilution (fully diluted):");
     let mut t = Table::new(&[
         ("Holder", L),

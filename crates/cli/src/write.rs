@@ -42,7 +42,40 @@ const INVEST_FLAGS: &[(&str, &str)] = &[
     ("investments.investor", "invest"),
     ("investments.amount", "amount"),
     ("investments", "invest"),
+    ("grants.holder", "grant-options"),
+    ("grants.target", "grant-options"),
+    ("grants.plan", "grant-plan"),
+    ("grants.strike", "grant-strike"),
+    ("grants.class", "grant-class"),
 ];
+
+/// `--grant-options NAME=FRACTION` and `--grant-shares NAME=FRACTION` as the form's grants.
+fn sized_grants(a: &RoundModelArgs) -> CliResult<Vec<SizedGrantForm>> {
+    let mut out = vec![];
+    let specs = a
+        .grant_options
+        .iter()
+        .map(|s| ("grant-options", GrantChoice::Options, s))
+        .chain(
+            a.grant_shares
+                .iter()
+                .map(|s| ("grant-shares", GrantChoice::Shares, s)),
+        );
+    for (flag, kind, spec) in specs {
+        let (holder, target) = spec.rsplit_once('=').ok_or_else(|| {
+            CliError::invalid(flag, format!("'{spec}' is not NAME=FRACTION (0.01 for 1%)"))
+        })?;
+        out.push(SizedGrantForm {
+            holder: holder.to_string(),
+            target: target.to_string(),
+            kind,
+            plan: text(&a.grant_plan),
+            strike: text(&a.grant_strike),
+            class: text(&a.grant_class),
+        });
+    }
+    Ok(out)
+}
 
 /// One entry form, one transaction.
 fn record(book: &Path, out: &mut String, what: &str, form: impl Form<Output = Entry>) -> CliResult {
@@ -275,6 +308,7 @@ pub fn round_model(book: &Path, a: RoundModelArgs, json: bool, out: &mut String)
         pool_target: text(&a.pool_target),
         pool_shares: text(&a.pool_shares),
         pool_plan: text(&a.pool_plan),
+        grants: sized_grants(&a)?,
         pool_timing: match a.pool_in {
             PoolTimingArg::Pre => PoolTiming::PreMoney,
             PoolTimingArg::Post => PoolTiming::PostMoney,

@@ -233,6 +233,44 @@ fn safes_convert_into_a_shadow_series() {
     );
 }
 
+#[test]
+fn a_hires_options_sized_to_the_round() {
+    // Venture Hacks' option pool shuffle ($8M pre, $2M new, 15% of post-money FD available
+    // after, in the pre-money) with a new CTO's 1% option grant out of the pool in the round.
+    // By hand: the pool must hold 15% + 1% of T; the new money is 20% of T; the founders'
+    // 8,000,000 are the rest, 64% of T: T = 12,500,000, the price $8M / (8,000,000 + 2,000,000)
+    // = $0.80 (effective pre-money $6.4M), the top-up 2,000,000, the grant 125,000, the pool
+    // after 1,875,000 = 15%.
+    let v = calc("pool-shuffle-hire-grant");
+    let r = &v["round"];
+    assert_eq!(amount(&r["price_per_share"]), Decimal::new(8, 1));
+    assert_eq!(u(&r["pool_increase"]), 2_000_000);
+    assert_eq!(u(&r["post_money_fd_shares"]), 12_500_000);
+    let g = &r["grants"][0];
+    assert_eq!(u(&g["shares"]), 125_000);
+    assert_eq!(dec(&g["pct_after"]), Decimal::ONE);
+    assert_eq!(u(&r["pool_available_after"]), 1_875_000);
+    assert_eq!(dec(&r["pool_available_after_pct"]), Decimal::from(15));
+}
+
+#[test]
+fn new_shares_sized_to_the_round() {
+    // The same shuffle with an advisor's 2% of post-money FD in new common shares, counted in
+    // the pre-money like the pool: 8,000,000 = T (1 - 15% - 2% - 20%) = 63% of T, so
+    // T = 12,698,412.70, the price $2M / (20% of T) = $0.7875, the advisor
+    // floor(2% x 12,698,412) = 253,968 shares, the founders 63%.
+    let v = calc("pool-shuffle-share-grant");
+    let r = &v["round"];
+    assert_eq!(amount(&r["price_per_share"]), Decimal::new(7875, 4));
+    assert_eq!(u(&r["grants"][0]["shares"]), 253_968);
+    assert_eq!(u(&r["pool_increase"]), 1_904_762);
+    assert_eq!(u(&r["new_shares"]), 2_539_682);
+    assert_eq!(
+        after_pct(r, "Founders").round_dp(4),
+        Decimal::new(630000, 4)
+    );
+}
+
 fn calc_text(deal: &str) -> std::process::Output {
     use std::io::Write as _;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_roundbook"))

@@ -338,3 +338,45 @@ fn a_down_round_meets_its_pool_target_after_anti_dilution() {
     assert_eq!(inside["anti_dilution_pricing"], "in-price");
     assert!(dec(&inside["price_per_share"]["amount"]) < dec(&after["price_per_share"]["amount"]));
 }
+
+/// A hire's option grant sized to the round, recorded with it: the grant is an ordinary
+/// journal entry out of the plan, and the pool target holds after it. A target of 100% or
+/// more, or a grant with no strike, is refused naming the flag and changes nothing.
+#[test]
+fn a_grant_sized_to_the_round_is_recorded_with_it() {
+    let (_d, book) = seed_book();
+    ok(&book, &words("stakeholder add 'New CTO' --role employee"));
+    let grant =
+        format!("{MODEL} --grant-options 'New CTO=0.01' --grant-plan Plan --grant-strike 0.10");
+    let snap = snapshot(&book);
+    let bad = run(&book, &words(&grant.replace("=0.01", "=1.5")));
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("grant-options"), "{}", stderr(&bad));
+    let no_strike = run(
+        &book,
+        &words(&format!(
+            "{MODEL} --grant-shares 'New CTO=0.01' --grant-class Nope"
+        )),
+    );
+    assert!(
+        stderr(&no_strike).contains("grant-class"),
+        "{}",
+        stderr(&no_strike)
+    );
+    assert_same(&snap, &snapshot(&book), "refused grants");
+
+    let o = json(&book, &words(&format!("{grant} --commit")));
+    let g = &o["grants"][0];
+    let post = o["post_money_fd_shares"].as_u64().unwrap();
+    assert_eq!(g["shares"].as_u64().unwrap(), post / 100);
+    assert!(dec(&o["pool_available_after_pct"]) >= Decimal::from(15));
+    let ct = json(&book, &words("captable --as-of 2021-06-01"));
+    let cto = ct["cap_table"]["holders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["name"] == "New CTO")
+        .unwrap()
+        .clone();
+    assert_eq!(cto["options"], g["shares"]);
+}

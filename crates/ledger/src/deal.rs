@@ -16,7 +16,7 @@ use crate::error::{LedgerError, Result};
 use crate::journal::Movement;
 use crate::model::{
     AntiDilutionPricing, ConversionClass, Conversions, ModelOutcome, PoolSize, PoolTiming,
-    PoolTopUp, PricingMethod, RoundModel, RoundValuation,
+    PoolTopUp, PricingMethod, RoundModel, RoundValuation, SizedGrant, SizedGrantKind,
 };
 use crate::money::{Currency, Money};
 use crate::round::Investment;
@@ -186,6 +186,9 @@ pub struct DealRound {
     pub pro_rata: Vec<String>,
     #[serde(default)]
     pub pool: Option<DealPool>,
+    /// Options or shares granted in the round, each sized to a fraction of post-money FD.
+    #[serde(default)]
+    pub grants: Vec<DealGrant>,
     /// "all" (default), "none", or the instruments' indexes in `instruments`.
     #[serde(default)]
     pub convert: Option<DealConvert>,
@@ -201,6 +204,34 @@ pub struct DealInvestment {
     pub investor: String,
     #[serde(with = "rust_decimal::serde::str")]
     pub amount: Decimal,
+}
+
+/// A grant sized to the round: `{"holder": "New CTO", "target": "0.01", "options": {"strike":
+/// "0.25"}}` (out of the pool's plan) or `{"holder": ..., "target": ..., "shares": {"class":
+/// "Common"}}` (new shares, counted in the pre-money).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DealGrant {
+    pub holder: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub target: Decimal,
+    #[serde(default)]
+    pub options: Option<DealGrantOptions>,
+    #[serde(default)]
+    pub shares: Option<DealGrantShares>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DealGrantOptions {
+    #[serde(with = "rust_decimal::serde::str")]
+    pub strike: Decimal,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DealGrantShares {
+    pub class: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -330,6 +361,7 @@ pub fn deal_book(d: &Deal) -> Result<Book> {
     }
     if let Some(r) = &d.round {
         names.extend(r.investments.iter().map(|i| i.investor.as_str()));
+        names.extend(r.grants.iter().map(|g| g.holder.as_str()));
     }
     for name in names {
         if b.find_stakeholder("holder", name).is_err() {
@@ -563,33 +595,61 @@ fn model_deal_round(
                 .collect::<Result<_>>()?,
         ),
     };
+    // The deal's one pool: its first plan, or one created on the common class.
+    let pool_plan = |b: &mut Book| -> Result<PlanId> {
+        match b.plans().first() {
+            Some(plan) => Ok(plan.id),
+            None => {
+                let common = d
+                    .classes
+                    .iter()
+                    .find(|c| c.kind == ClassKind::Common)
+                    .ok_or_else(|| LedgerError::invalid("pool", "a pool needs a common class"))?;
+                let class = b.find_class("class", &common.name)?;
+                b.add_plan(NewPlan {
+                    name: "Option pool".into(),
+                    class,
+                    adopted: b.company.founded,
+                    reserved: 0,
+                    provenance: Provenance::Recorded,
+                })
+            }
+        }
+    };
     let pool = match &r.pool {
         None => None,
         Some(p) => Some(PoolTopUp {
             size: p.size().map_err(at("round.pool".into()))?,
-            plan: match b.plans().first() {
-                Some(plan) => plan.id,
-                None => {
-                    let common = d
-                        .classes
-                        .iter()
-                        .find(|c| c.kind == ClassKind::Common)
-                        .ok_or_else(|| {
-                            LedgerError::invalid("pool", "a pool needs a common class")
-                        })?;
-                    let class = b.find_class("class", &common.name)?;
-                    b.add_plan(NewPlan {
-                        name: "Option pool".into(),
-                        class,
-                        adopted: b.company.founded,
-                        reserved: 0,
-                        provenance: Provenance::Recorded,
-                    })?
-                }
-            },
+            plan: pool_plan(b)?,
             timing: p.timing,
         }),
     };
+    let mut grants = vec![];
+    for (n, g) in r.grants.iter().enumerate() {
+        let place = format!("grants[{n}]");
+        let kind =
+            match (&g.options, &g.shares) {
+                (Some(o), None) => SizedGrantKind::Options {
+                    plan: pool_plan(b)?,
+                    exercise_price: Money::new(o.strike, cur),
+                },
+                (None, Some(sh)) => SizedGrantKind::Shares {
+                    class: b
+                        .find_class("class", &sh.class)
+                        .map_err(at(place.clone()))?,
+                },
+                _ => return Err(LedgerError::invalid(
+                    "options",
+                    "give a grant either options (with their strike) or shares (with their class)",
+                )
+                .at(&place)),
+            };
+        grants.push(SizedGrant {
+            holder: b.find_stakeholder("holder", &g.holder).map_err(at(place))?,
+            target: g.target,
+            kind,
+        });
+    }
     let mut model = RoundModel {
         name: r.name.clone(),
         date: r.date,
@@ -601,6 +661,7 @@ fn model_deal_round(
         pro_rata,
         lead: None,
         pool,
+        grants,
         conversions,
         conversion_class: r.conversion_class,
         anti_dilution_pricing: r.anti_dilution_pricing,

@@ -104,6 +104,68 @@ pub enum ConversionClass {
     ShadowSeries,
 }
 
+/// A grant sized to a fraction of post-money fully diluted shares, solved with the round
+/// (a hire's 1% grant in the round).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SizedGrant {
+    pub holder: StakeholderId,
+    /// Of post-money fully diluted shares: 0.01 = 1%.
+    #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub target: Decimal,
+    pub kind: SizedGrantKind,
+}
+
+impl SizedGrant {
+    /// A target is a fraction of the company after the round: above 0, below 1.
+    pub fn check_target(&self) -> Result<()> {
+        if self.target <= Decimal::ZERO || self.target >= Decimal::ONE {
+            return Err(LedgerError::invalid(
+                "target",
+                format!(
+                    "{} is outside (0, 1): write 0.01 for 1% of post-money FD",
+                    self.target
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// What a sized grant is.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum SizedGrantKind {
+    /// Options out of a plan's available pool: already in fully diluted shares, they use the
+    /// pool up, and a pool target is topped up to hold after them.
+    Options { plan: PlanId, exercise_price: Money },
+    /// New shares of a class, counted in the pre-money like the pool shuffle: they dilute the
+    /// existing holders, not the round's investors.
+    Shares { class: ClassId },
+}
+
+/// A sized grant as the round made it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SizedGrantLine {
+    pub holder: StakeholderId,
+    pub name: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub target: Decimal,
+    pub kind: SizedGrantKind,
+    /// In words: "options from 2020 Plan at USD 0.10", "shares of Common".
+    pub granted_as: String,
+    /// target x post-money FD, rounded by the policy's `shares` rule.
+    pub shares: u64,
+    /// Of post-money fully diluted shares, as recorded.
+    #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub pct_after: Decimal,
+}
+
 /// Whether the shares a down round's anti-dilution adjustment adds (protected preferred
 /// converting into more common) are in the round price's denominator.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -292,6 +354,8 @@ pub struct RoundModel {
     pub pro_rata: Vec<StakeholderId>,
     pub lead: Option<StakeholderId>,
     pub pool: Option<PoolTopUp>,
+    /// Options or shares granted in the round, each sized to a fraction of post-money FD.
+    pub grants: Vec<SizedGrant>,
     pub conversions: Conversions,
     /// Which class a conversion below the round's price is issued.
     pub conversion_class: ConversionClass,
@@ -395,6 +459,7 @@ pub struct ModelOutcome {
     pub pool_available_after_pct: Decimal,
     pub conversions: Vec<ConversionLine>,
     pub new_money_lines: Vec<NewMoneyLine>,
+    pub grants: Vec<SizedGrantLine>,
     pub new_shares: u64,
     pub conversion_shares: u64,
     pub post_money_fd_shares: u64,
@@ -467,6 +532,10 @@ pub struct SolveInput {
     /// `commit_round_model` around this solver), and whether the price counts them.
     pub adjustment_shares: Decimal,
     pub adjustment_pricing: AntiDilutionPricing,
+    /// Fractions of post-money FD granted in the round: as options out of the pool (g), and
+    /// as new shares counted in the pre-money (s).
+    pub option_grants: Decimal,
+    pub share_grants: Decimal,
     pub outstanding: Decimal,
     pub options: Decimal,
     pub available: Decimal,
@@ -524,6 +593,7 @@ impl SolveInput {
         &self,
         conversion_total: Decimal,
         pool_increase: Decimal,
+        issued_total: Decimal,
     ) -> Result<Decimal> {
         let mut d = self.priced_fd()?;
         if matches!(
@@ -539,14 +609,18 @@ impl SolveInput {
         if self.pool_in_pre_money() {
             d = add(d, pool_increase)?;
         }
+        if !matches!(self.price, PriceTerms::Given(_)) {
+            d = add(d, issued_total)?;
+        }
         Ok(d)
     }
 
-    /// Shares a dollar buys, q = c0 + c1 x + c2 dP, as (c0, c1, c2).
-    fn shares_per_dollar_form(&self) -> Result<(Decimal, Decimal, Decimal)> {
+    /// Shares a dollar buys, q = c0 + c1 x + c2 dP + c3 S, as (c0, c1, c2, c3): shares
+    /// granted in the round are in the pre-money, like the pool shuffle.
+    fn shares_per_dollar_form(&self) -> Result<(Decimal, Decimal, Decimal, Decimal)> {
         let zero = Decimal::ZERO;
         match self.price {
-            PriceTerms::Given(p) => Ok((div(Decimal::ONE, p)?, zero, zero)),
+            PriceTerms::Given(p) => Ok((div(Decimal::ONE, p)?, zero, zero, zero)),
             PriceTerms::Valuation { method, .. } => {
                 let v = self.effective_pre_money()?.unwrap_or(zero);
                 let per = |on: bool| if on { div(Decimal::ONE, v) } else { Ok(zero) };
@@ -554,6 +628,7 @@ impl SolveInput {
                     div(self.priced_fd()?, v)?,
                     per(method == PricingMethod::PercentageOwnership)?,
                     per(self.pool_in_pre_money())?,
+                    per(true)?,
                 ))
             }
         }
@@ -569,6 +644,8 @@ pub struct Solution {
     pub shares_per_dollar: Decimal,
     pub post_fd: Decimal,
     pub per_instrument: Vec<(Decimal, ConversionBasis)>,
+    /// New shares issued to grants sized to the round (S), exact.
+    pub issued_total: Decimal,
 }
 
 struct Shape {
@@ -576,6 +653,8 @@ struct Shape {
     pool: Affine,
     /// q(x)
     q: Affine,
+    /// S(x): new shares issued to grants sized to the round.
+    issued: Affine,
 }
 
 /// An instrument's capitalisation as an affine function of x.
@@ -623,38 +702,47 @@ fn shape(i: &SolveInput, topup: bool) -> Result<Shape> {
     // Post-money FD counts the anti-dilution shares whether or not the price does.
     let f = add(i.pre_fd, i.adjustment_shares)?;
     let one = Decimal::ONE;
+    let zero = Decimal::ZERO;
     let m = i.new_money;
-    let (c0, c1, c2) = i.shares_per_dollar_form()?;
-    let pool = match (i.pool, topup) {
-        (Some((PoolSize::Shares(n), _)), _) => Affine {
-            slope: Decimal::ZERO,
-            intercept: Decimal::from(n),
-        },
-        (Some((PoolSize::Target(t), _)), true) => {
-            // A + dP = t T, T = F + E + x + dP + M q, q = c0 + c1 x + c2 dP:
-            // dP (1 - t - t M c2) = t (F + E + M c0) + t (1 + M c1) x - A.
-            let den = sub(sub(one, t)?, mul(mul(t, m)?, c2)?)?;
-            if den <= Decimal::ZERO {
-                return Err(LedgerError::invalid(
-                    "pool_target",
-                    format!("a pool of {t} of the post-money cannot be met at this price: the top-up would dilute itself past the target"),
-                ));
-            }
-            Affine {
-                slope: div(mul(t, add(one, mul(m, c1)?)?)?, den)?,
-                intercept: div(sub(mul(t, add(f, mul(m, c0)?)?)?, i.available)?, den)?,
-            }
-        }
-        _ => Affine {
-            slope: Decimal::ZERO,
-            intercept: Decimal::ZERO,
-        },
+    let (c0, c1, c2, c3) = i.shares_per_dollar_form()?;
+    let (g, sh) = (i.option_grants, i.share_grants);
+    // The top-up as dP = a T + b: a target (the grants out of the pool come on top of it:
+    // A + dP - g T = t T), or a given count.
+    let (a, b) = match (i.pool, topup) {
+        (Some((PoolSize::Shares(n), _)), _) => (zero, Decimal::from(n)),
+        (Some((PoolSize::Target(t), _)), true) => (add(t, g)?, -i.available),
+        _ => (zero, zero),
     };
+    // T = F + E + x + dP + M q + S, q = c0 + c1 x + c2 dP + c3 S, S = s T:
+    // T (1 - a (1 + M c2) - s (1 + M c3)) = F + E + b + M (c0 + c2 b) + (1 + M c1) x.
+    let den = sub(
+        sub(one, mul(a, add(one, mul(m, c2)?)?)?)?,
+        mul(sh, add(one, mul(m, c3)?)?)?,
+    )?;
+    if den <= zero {
+        let field = if sh > zero { "grants" } else { "pool_target" };
+        return Err(LedgerError::invalid(
+            field,
+            "the pool target and the grants sized to the round would take the whole company at this price",
+        ));
+    }
+    let post = Affine {
+        slope: div(add(one, mul(m, c1)?)?, den)?,
+        intercept: div(add(add(f, b)?, mul(m, add(c0, mul(c2, b)?)?)?)?, den)?,
+    };
+    let pool = Affine {
+        slope: mul(a, post.slope)?,
+        intercept: add(mul(a, post.intercept)?, b)?,
+    };
+    let issued = post.scale(sh)?;
     let q = Affine {
-        slope: add(c1, mul(c2, pool.slope)?)?,
-        intercept: add(c0, mul(c2, pool.intercept)?)?,
+        slope: add(add(c1, mul(c2, pool.slope)?)?, mul(c3, issued.slope)?)?,
+        intercept: add(
+            add(c0, mul(c2, pool.intercept)?)?,
+            mul(c3, issued.intercept)?,
+        )?,
     };
-    Ok(Shape { pool, q })
+    Ok(Shape { pool, q, issued })
 }
 
 /// The candidates an instrument may convert at, as affine functions of x (shares).
@@ -794,9 +882,13 @@ pub fn solve(i: &SolveInput) -> Result<Solution> {
             let (v, basis, _) = best_at(c, x)?;
             per.push((v, basis));
         }
+        let issued_total = s.issued.at(x)?;
         let post_fd = add(
-            add(add(add(i.pre_fd, i.adjustment_shares)?, x)?, pool_increase)?,
-            mul(i.new_money, q)?,
+            add(
+                add(add(add(i.pre_fd, i.adjustment_shares)?, x)?, pool_increase)?,
+                mul(i.new_money, q)?,
+            )?,
+            issued_total,
         )?;
         let solution = Solution {
             conversion_total: x,
@@ -804,6 +896,7 @@ pub fn solve(i: &SolveInput) -> Result<Solution> {
             shares_per_dollar: q,
             post_fd,
             per_instrument: per,
+            issued_total,
         };
         verify(i, &solution, topup)?;
         return Ok(solution);
@@ -845,7 +938,7 @@ fn verify(i: &SolveInput, s: &Solution, topup: bool) -> Result<()> {
         (PriceTerms::Given(p), _) => close(p * s.shares_per_dollar, Decimal::ONE),
         (_, v) => close(
             v.unwrap_or_default() * s.shares_per_dollar,
-            i.denominator(s.conversion_total, s.pool_increase)?,
+            i.denominator(s.conversion_total, s.pool_increase, s.issued_total)?,
         ),
     };
     ok &= close(
@@ -854,11 +947,15 @@ fn verify(i: &SolveInput, s: &Solution, topup: bool) -> Result<()> {
     );
     match (i.pool, topup) {
         (Some((PoolSize::Target(t), _)), true) => {
-            ok &= close(i.available + s.pool_increase, t * s.post_fd);
+            ok &= close(
+                i.available + s.pool_increase - i.option_grants * s.post_fd,
+                t * s.post_fd,
+            );
         }
         (Some((PoolSize::Shares(n), _)), _) => ok &= s.pool_increase == Decimal::from(n),
         _ => {}
     }
+    ok &= close(s.issued_total, i.share_grants * s.post_fd);
     for (k, (shares, _)) in i.instruments.iter().zip(&s.per_instrument) {
         // The conversion price is the lowest the instrument allows.
         let price = if shares.is_zero() {
@@ -915,8 +1012,33 @@ struct Rounded {
     pool_increase: u64,
     conversions: Vec<ConversionLine>,
     new_money_lines: Vec<NewMoneyLine>,
+    grants: Vec<SizedGrantLine>,
     new_shares: u64,
     conversion_shares: u64,
+}
+
+/// a / b rounded up, for a >= 0 and b > 0.
+fn ceil_div(a: i128, b: i128) -> i128 {
+    (a + b - 1) / b
+}
+
+/// A modelled round recorded on a copy of the book, and the anti-dilution shares it added.
+struct ModelPass {
+    book: Book,
+    rounded: Rounded,
+    anti_dilution: Vec<crate::antidilution::Adjustment>,
+    added: u64,
+}
+
+impl Rounded {
+    /// New shares the sized grants issue (options out of the pool are already counted).
+    fn issued_grant_shares(&self) -> u64 {
+        self.grants
+            .iter()
+            .filter(|g| matches!(g.kind, SizedGrantKind::Shares { .. }))
+            .map(|g| g.shares)
+            .sum()
+    }
 }
 
 /// Step 2, solve: the exact fixed point of the price, the conversions and the pool top-up,
@@ -927,6 +1049,18 @@ fn solve_model(m: &RoundModel, r: &Resolved, adjustment_shares: u64) -> Result<S
         pre_fd: Decimal::from(before.totals.fully_diluted),
         adjustment_shares: Decimal::from(adjustment_shares),
         adjustment_pricing: m.anti_dilution_pricing,
+        option_grants: m
+            .grants
+            .iter()
+            .filter(|g| matches!(g.kind, SizedGrantKind::Options { .. }))
+            .map(|g| g.target)
+            .sum(),
+        share_grants: m
+            .grants
+            .iter()
+            .filter(|g| matches!(g.kind, SizedGrantKind::Shares { .. }))
+            .map(|g| g.target)
+            .sum(),
         outstanding: Decimal::from(before.totals.outstanding),
         options: Decimal::from(before.totals.options),
         available: Decimal::from(before.totals.pool_available),
@@ -1027,43 +1161,110 @@ impl Book {
     /// (`round_model_solution`) and record the entries (`record_model`); the outcome is then
     /// read from the cap table after them (`model_outcome`).
     ///
-    /// A down round's anti-dilution adjustment adds common-equivalent shares that depend on
+    /// A down round's anti-dilution adjustment adds common-equivalent shares E that depend on
     /// the round's price, and the price and the pool top-up depend on them (the top-up must
-    /// meet its target after the adjustment; the price counts them when set to). The shares are
-    /// solved as a fixed point on whole shares: each pass prices the round with the last
-    /// pass's adjustment shares and records it on a copy; the sequence only grows (a lower
-    /// price adjusts more) and is bounded, so it ends, and the pass whose adjustment adds
-    /// exactly the shares it was priced with is the round.
+    /// meet its target after the adjustment; the price counts them when set to). A pass prices
+    /// the round assuming E = e and records it on a copy; f(e) is the E it then adds. A lower
+    /// price only adjusts more, and f grows more slowly than e, so g(e) = f(e) - e falls: the
+    /// round is the smallest e with f(e) <= e (on whole shares an exact fixed point can miss
+    /// by a share, and then the round assumed at most one share more than it added, so a pool
+    /// target still holds). It is found by bracketing that e and closing the bracket by the
+    /// secant of g, which is nearly affine: a few passes, also for adjustments of millions.
     pub fn commit_round_model(&mut self, m: &RoundModel) -> Result<ModelOutcome> {
         const PASSES: usize = 64;
         let resolved = self.resolve_model(m)?;
-        let mut adjustment_shares = 0u64;
-        for _ in 0..PASSES {
-            let solved = solve_model(m, &resolved, adjustment_shares)?;
-            let mut rounded = self.round_model_solution(m, &resolved, &solved)?;
-            let mut pass = self.clone();
-            let anti_dilution = pass.record_model(m, &resolved, &mut rounded)?;
-            let after = pass.cap_table(m.date, &m.rounding)?.totals.fully_diluted;
-            let added = after
-                .checked_sub(
-                    resolved.before.totals.fully_diluted
-                        + rounded.pool_increase
-                        + rounded.conversion_shares
-                        + rounded.new_shares,
-                )
-                .ok_or_else(|| {
-                    LedgerError::conflict("round", "internal: the round lost fully diluted shares")
-                })?;
-            if added == adjustment_shares {
-                *self = pass;
-                return self.model_outcome(m, resolved, rounded, anti_dilution, added);
-            }
-            adjustment_shares = added;
+        let first = self.model_pass(m, &resolved, 0)?;
+        if first.added == 0 {
+            return self.accept_pass(m, resolved, first);
         }
-        Err(LedgerError::invalid(
-            "anti_dilution_pricing",
-            "the anti-dilution adjustment and the round's price do not settle on whole shares",
-        ))
+        // (e, g(e)) with g > 0: the last two below the answer; the lowest e known above it.
+        let mut below: Vec<(u64, i128)> = vec![(0, i128::from(first.added))];
+        let mut above: Option<(u64, ModelPass)> = None;
+        let mut next = first.added;
+        for _ in 0..PASSES {
+            let pass = self.model_pass(m, &resolved, next)?;
+            let g = i128::from(pass.added) - i128::from(next);
+            if g <= 0 {
+                above = Some((next, pass));
+            } else {
+                below.push((next, g));
+            }
+            let (lo, g_lo) = *below.last().unwrap_or(&(0, 0));
+            next = match &above {
+                Some((hi, _)) if *hi <= lo + 1 => break,
+                Some((hi, hp)) => {
+                    // The secant's root between the bracket's ends, strictly inside it.
+                    let g_hi = i128::from(hp.added) - i128::from(*hi);
+                    let span = i128::from(*hi - lo);
+                    let step = ceil_div(g_lo * span, g_lo - g_hi);
+                    lo + u64::try_from(step.clamp(1, span - 1)).unwrap_or(1)
+                }
+                None => {
+                    // No end above yet: the secant of the last two points below, at least
+                    // one step of f.
+                    let fixed = lo + u64::try_from(g_lo).unwrap_or(0);
+                    match below.len().checked_sub(2).map(|k| below[k]) {
+                        Some((e0, g0)) if g0 > g_lo => {
+                            let root =
+                                i128::from(lo) + ceil_div(g_lo * i128::from(lo - e0), g0 - g_lo);
+                            u64::try_from(root).unwrap_or(fixed).max(fixed)
+                        }
+                        _ => fixed,
+                    }
+                }
+            };
+        }
+        match above {
+            Some((hi, pass)) if below.last().is_some_and(|(lo, _)| hi <= lo + 1) => {
+                self.accept_pass(m, resolved, pass)
+            }
+            _ => Err(LedgerError::invalid(
+                "anti_dilution_pricing",
+                "the anti-dilution adjustment and the round's price do not settle on whole shares",
+            )),
+        }
+    }
+
+    /// One pass of a modelled round, on a copy of the book, assuming the anti-dilution
+    /// adjustment adds `adjustment_shares`.
+    fn model_pass(
+        &self,
+        m: &RoundModel,
+        resolved: &Resolved,
+        adjustment_shares: u64,
+    ) -> Result<ModelPass> {
+        let solved = solve_model(m, resolved, adjustment_shares)?;
+        let mut rounded = self.round_model_solution(m, resolved, &solved)?;
+        let mut book = self.clone();
+        let anti_dilution = book.record_model(m, resolved, &mut rounded)?;
+        let after = book.cap_table(m.date, &m.rounding)?.totals.fully_diluted;
+        let added = after
+            .checked_sub(
+                resolved.before.totals.fully_diluted
+                    + rounded.pool_increase
+                    + rounded.conversion_shares
+                    + rounded.new_shares
+                    + rounded.issued_grant_shares(),
+            )
+            .ok_or_else(|| {
+                LedgerError::conflict("round", "internal: the round lost fully diluted shares")
+            })?;
+        Ok(ModelPass {
+            book,
+            rounded,
+            anti_dilution,
+            added,
+        })
+    }
+
+    fn accept_pass(
+        &mut self,
+        m: &RoundModel,
+        resolved: Resolved,
+        pass: ModelPass,
+    ) -> Result<ModelOutcome> {
+        *self = pass.book;
+        self.model_outcome(m, resolved, pass.rounded, pass.anti_dilution, pass.added)
     }
 
     /// Step 1, resolve: checks the model against the book and looks up what the round needs
@@ -1203,6 +1404,30 @@ impl Book {
             }
         }
 
+        for (n, g) in m.grants.iter().enumerate() {
+            let place = format!("grants[{n}]");
+            self.stakeholder(g.holder).ok_or_else(|| {
+                LedgerError::unknown("holder", format!("no stakeholder #{}", g.holder)).at(&place)
+            })?;
+            g.check_target().map_err(|e| e.at(&place))?;
+            match g.kind {
+                SizedGrantKind::Options {
+                    plan,
+                    exercise_price,
+                } => {
+                    self.plan(plan).ok_or_else(|| {
+                        LedgerError::unknown("plan", format!("no equity plan #{plan}")).at(&place)
+                    })?;
+                    self.check_currency("exercise_price", &exercise_price)
+                        .map_err(|e| e.at(&place))?;
+                }
+                SizedGrantKind::Shares { class } => {
+                    self.class(class).ok_or_else(|| {
+                        LedgerError::unknown("class", format!("no share class #{class}")).at(&place)
+                    })?;
+                }
+            }
+        }
         let instruments = self.converting(m, &before)?;
         Ok(Resolved {
             before,
@@ -1221,9 +1446,11 @@ impl Book {
         let (input, solution) = (&s.input, &s.solution);
         // Price = the effective pre-money / its denominator, divided directly (1 / q would
         // lose digits); the denominator whole first when the policy says so.
-        let denominator = m.rounding.capitalisation(
-            input.denominator(solution.conversion_total, solution.pool_increase)?,
-        )?;
+        let denominator = m.rounding.capitalisation(input.denominator(
+            solution.conversion_total,
+            solution.pool_increase,
+            solution.issued_total,
+        )?)?;
         let (exact_price, price) = match (input.price, input.effective_pre_money()?) {
             (PriceTerms::Given(p), _) => (p, p),
             (_, v) => {
@@ -1362,6 +1589,35 @@ impl Book {
 
         let new_shares: u64 = new_money_lines.iter().map(|l| l.shares).sum();
         let conversion_shares: u64 = conversions.iter().map(|c| c.shares).sum();
+        // Each grant is its fraction of the post-money FD the round records (whole shares), not
+        // of the exact solution's: T = the rest / (1 - s), S = s T being the new shares granted.
+        let rest = Decimal::from(
+            r.before.totals.fully_diluted + pool_increase + conversion_shares + new_shares,
+        ) + input.adjustment_shares;
+        let post = div(rest, sub(Decimal::ONE, input.share_grants)?)?;
+        let mut grants = vec![];
+        for g in &m.grants {
+            grants.push(SizedGrantLine {
+                holder: g.holder,
+                name: self.stakeholder_name(g.holder).to_string(),
+                target: g.target,
+                kind: g.kind,
+                granted_as: match g.kind {
+                    SizedGrantKind::Options {
+                        plan,
+                        exercise_price,
+                    } => format!(
+                        "options from {} at {exercise_price}",
+                        self.plan(plan).map_or("?", |p| p.name.as_str())
+                    ),
+                    SizedGrantKind::Shares { class } => {
+                        format!("shares of {}", self.class_name(class))
+                    }
+                },
+                shares: m.rounding.shares.apply(mul(g.target, post)?)?,
+                pct_after: Decimal::ZERO,
+            });
+        }
         Ok(Rounded {
             pre_money,
             effective_pre_money,
@@ -1371,6 +1627,7 @@ impl Book {
             pool_increase,
             conversions,
             new_money_lines,
+            grants,
             new_shares,
             conversion_shares,
         })
@@ -1418,6 +1675,34 @@ impl Book {
                 )),
                 Provenance::Recorded,
             )?;
+        }
+        for g in &rounded.grants {
+            let memo = Some(format!(
+                "{}: {}% of post-money FD",
+                m.name.trim(),
+                (g.target * Decimal::ONE_HUNDRED).normalize()
+            ));
+            let movement = match g.kind {
+                SizedGrantKind::Options {
+                    plan,
+                    exercise_price,
+                } => Movement::OptionGrant {
+                    holder: g.holder,
+                    plan,
+                    options: g.shares,
+                    exercise_price,
+                    expires: None,
+                },
+                SizedGrantKind::Shares { class } => Movement::StockIssuance {
+                    holder: g.holder,
+                    class,
+                    shares: g.shares,
+                    price_per_share: None,
+                    round: None,
+                },
+            };
+            self.record(m.date, movement, memo, Provenance::Recorded)
+                .map_err(|e| e.at(&format!("grant to {}", g.name)))?;
         }
         if m.conversion_class == ConversionClass::ShadowSeries {
             self.add_shadow_series(m, price_money, &mut rounded.conversions)?;
@@ -1541,6 +1826,7 @@ impl Book {
         let Rounded {
             pre_money,
             effective_pre_money,
+            mut grants,
             denominator,
             exact_price,
             price_money,
@@ -1552,6 +1838,9 @@ impl Book {
         } = rounded;
         let after = self.cap_table(m.date, &m.rounding)?;
         let post_fd = after.totals.fully_diluted;
+        for g in &mut grants {
+            g.pct_after = percent(g.shares, post_fd);
+        }
         let mut dilution = vec![];
         for h in &after.holders {
             let b = before
@@ -1591,6 +1880,7 @@ impl Book {
             pool_available_after_pct: percent(pool_after, post_fd),
             conversions,
             new_money_lines,
+            grants,
             new_shares,
             conversion_shares,
             post_money_fd_shares: post_fd,

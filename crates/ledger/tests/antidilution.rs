@@ -586,6 +586,7 @@ fn model_down_round(
             size: PoolSize::Target(target),
             timing: PoolTiming::PreMoney,
         }),
+        grants: vec![],
         conversions: Conversions::All,
         conversion_class: Default::default(),
         anti_dilution_pricing: pricing,

@@ -62,6 +62,7 @@ fn model(co: &Co, pre: Decimal, invest: &[(StakeholderId, Decimal)]) -> RoundMod
         pro_rata: vec![],
         lead: None,
         pool: None,
+        grants: vec![],
         conversions: Conversions::All,
         conversion_class: Default::default(),
         anti_dilution_pricing: Default::default(),

@@ -46,6 +46,8 @@ proptest! {
         ]),
         post_money_pool in any::<bool>(),
         safes in proptest::collection::vec(safe_spec(), 0..6),
+        option_grant in proptest::option::of(1u8..5),
+        share_grant in proptest::option::of(1u8..5),
         method in prop_oneof![
             Just(PricingMethod::PercentageOwnership),
             Just(PricingMethod::PreMoney),
@@ -87,6 +89,26 @@ proptest! {
                 size,
                 timing: if post_money_pool { PoolTiming::PostMoney } else { PoolTiming::PreMoney },
             }),
+            grants: {
+                let hire = person(&mut book, "Hire", Relationship::Employee);
+                let mut g = vec![];
+                // Options out of the pool only where a target tops the pool up for them.
+                if let (Some(pct), Some(PoolSize::Target(_))) = (option_grant, size) {
+                    g.push(SizedGrant {
+                        holder: hire,
+                        target: Decimal::new(i64::from(pct), 2),
+                        kind: SizedGrantKind::Options { plan, exercise_price: usd(Decimal::new(10, 2)) },
+                    });
+                }
+                if let Some(pct) = share_grant {
+                    g.push(SizedGrant {
+                        holder: hire,
+                        target: Decimal::new(i64::from(pct), 2),
+                        kind: SizedGrantKind::Shares { class: common },
+                    });
+                }
+                g
+            },
             conversions: Conversions::All,
             conversion_class: Default::default(),
             anti_dilution_pricing: Default::default(),
@@ -99,7 +121,7 @@ proptest! {
             // Terms under which SAFEs would own the company, or a pool that cannot be priced,
             // are refused with a field, never a panic.
             Err(e) => {
-                prop_assert!(matches!(e.field(), Some("convertibles") | Some("pool_target") | Some("amount")), "{e}");
+                prop_assert!(matches!(e.field(), Some("convertibles") | Some("pool_target") | Some("grants") | Some("amount")), "{e}");
                 return Ok(());
             }
         };
@@ -119,19 +141,23 @@ proptest! {
         // Each method's denominator: the shares before the round and a given top-up in the
         // pre-money, plus the conversion shares by the percentage-ownership method only.
         if let Some(PoolSize::Shares(_)) | None = size {
-            let base = Decimal::from(o.pre_round_fd_shares + if post_money_pool { 0 } else { o.pool_increase });
+            // Shares granted in the round are in the pre-money, exact (S = s T).
+            let issued: u64 = o.grants.iter().filter(|g| matches!(g.kind, SizedGrantKind::Shares { .. })).map(|g| g.shares).sum();
+            let base = Decimal::from(o.pre_round_fd_shares + issued + if post_money_pool { 0 } else { o.pool_increase });
             let x = o.price_denominator - base;
             match method {
                 PricingMethod::PercentageOwnership => {
                     let whole = Decimal::from(o.conversion_shares);
-                    prop_assert!((x - whole).abs() <= whole * Decimal::new(1, 3) + Decimal::from(safes.len()), "{x} vs {whole}");
+                    let slack = (whole + Decimal::from(issued)) * Decimal::new(1, 3);
+                    prop_assert!((x - whole).abs() <= slack + Decimal::from(safes.len() + 1), "{x} vs {whole}");
                     // the new investors own new money / post-money, to the rounding
                     if !post_money_pool {
                         let share = Decimal::from(o.new_shares) / Decimal::from(o.post_money_fd_shares);
                         prop_assert!((share - new_money / (pre_money + new_money)).abs() < Decimal::new(1, 3));
                     }
                 }
-                _ => prop_assert_eq!(x, Decimal::ZERO),
+                // The exact S differs from the recorded grant by the rounding of the rest.
+                _ => prop_assert!(x.abs() <= Decimal::from(issued) * Decimal::new(1, 3) + Decimal::ONE, "{x}"),
             }
         }
         // every conversion and every new-money line: floor(amount / price)
@@ -142,8 +168,13 @@ proptest! {
         for l in &o.new_money_lines {
             prop_assert_eq!(Decimal::from(l.shares), (l.amount.amount / o.price_per_share.amount).floor());
         }
+        // Each grant is its fraction of post-money FD, to the share.
+        for g in &o.grants {
+            let exact = g.target * Decimal::from(o.post_money_fd_shares);
+            prop_assert!((Decimal::from(g.shares) - exact).abs() <= Decimal::from(3u8), "{} vs {exact}", g.shares);
+        }
         match size {
-            // the pool target is met (the top-up rounds up)
+            // the pool target is met (the top-up rounds up), after the grants out of it
             Some(PoolSize::Target(t)) => {
                 let t = t * Decimal::ONE_HUNDRED;
                 prop_assert!(o.pool_available_after_pct >= t - Decimal::new(1, 6), "{} < {t}", o.pool_available_after_pct);
@@ -161,7 +192,8 @@ proptest! {
         // the pro forma ties out and its ownership sums to 100%
         assert_ties_out(&o.pro_forma);
         assert_percentages_sum(&o.pro_forma);
-        prop_assert_eq!(o.post_money_fd_shares, o.pre_round_fd_shares + o.pool_increase + o.conversion_shares + o.new_shares);
+        let issued: u64 = o.grants.iter().filter(|g| matches!(g.kind, SizedGrantKind::Shares { .. })).map(|g| g.shares).sum();
+        prop_assert_eq!(o.post_money_fd_shares, o.pre_round_fd_shares + o.pool_increase + o.conversion_shares + o.new_shares + issued);
         prop_assert!(o.pro_forma.convertibles.is_empty());
         // The same round by the other methods: conversions outside the denominator price it
         // no lower, and counting their dollars in the value prices it no lower again.

@@ -6,6 +6,7 @@ import type {
   AntiDilutionPricing,
   CapitalisationRounding,
   ConversionClass,
+  GrantChoice,
   PoolSize,
   PoolTiming,
   PriceDirection,
@@ -14,6 +15,7 @@ import type {
   RoundingForm,
   RoundPreview,
   ShareRounding,
+  SizedGrantForm,
 } from "../types";
 import { Basis, ErrorNote, Exact, Field, Show, useCommand } from "../ui";
 
@@ -35,6 +37,7 @@ type ModelFields = Pick<
   | "pool_shares"
   | "pool_plan"
   | "pool_timing"
+  | "grants"
   | "conversion_class"
   | "anti_dilution_pricing"
   | "rounding"
@@ -56,6 +59,7 @@ const EMPTY: ModelFields = {
   pool_shares: "",
   pool_plan: "",
   pool_timing: "pre-money",
+  grants: [],
   conversion_class: "round-class",
   anti_dilution_pricing: "after-price",
   rounding: {
@@ -354,6 +358,11 @@ function ModelForm(props: { rev: number; changed: () => void }) {
       ...form,
       investments: form.investments.map((x, j) => (j === i ? { ...x, [k]: v } : x)),
     });
+  const setGrant = (i: number, patch: Partial<SizedGrantForm>) =>
+    setForm({
+      ...form,
+      grants: form.grants.map((x, j) => (j === i ? { ...x, ...patch } : x)),
+    });
   const run = async (cmd: "model_round" | "commit_round") => {
     setError(null);
     try {
@@ -384,7 +393,10 @@ function ModelForm(props: { rev: number; changed: () => void }) {
     "discount_price_decimals",
   ];
   const inline =
-    error && (known.includes(error.field ?? "") || (error.field ?? "").startsWith("investments."));
+    error &&
+    (known.includes(error.field ?? "") ||
+      (error.field ?? "").startsWith("investments.") ||
+      (error.field ?? "").startsWith("grants."));
   return (
     <form
       class="card"
@@ -560,6 +572,83 @@ function ModelForm(props: { rev: number; changed: () => void }) {
           }
         >
           Add an investor
+        </button>
+      </fieldset>
+      <fieldset>
+        <legend>Grants sized to the round (of post-money fully diluted)</legend>
+        {form.grants.map((g, i) => (
+          <div class="row" key={i}>
+            <Field
+              label={`Grant ${i + 1} to`}
+              name={`grants.${i}.holder`}
+              value={g.holder}
+              onInput={(v) => setGrant(i, { holder: v })}
+              error={error}
+            />
+            <Field
+              label="Target (fraction)"
+              name={`grants.${i}.target`}
+              value={g.target}
+              onInput={(v) => setGrant(i, { target: v })}
+              error={error}
+              placeholder="0.01"
+            />
+            <label class="field" for={`f-grants.${i}.kind`}>
+              <span>As</span>
+              <select
+                id={`f-grants.${i}.kind`}
+                name={`grants.${i}.kind`}
+                value={g.kind}
+                onChange={(e) =>
+                  setGrant(i, { kind: (e.target as HTMLSelectElement).value as GrantChoice })
+                }
+              >
+                <option value="options">options out of a plan</option>
+                <option value="shares">new shares (in the pre-money)</option>
+              </select>
+            </label>
+            {g.kind === "options" ? (
+              <>
+                <Field
+                  label="Plan"
+                  name={`grants.${i}.plan`}
+                  value={g.plan}
+                  onInput={(v) => setGrant(i, { plan: v })}
+                  error={error}
+                />
+                <Field
+                  label="Strike"
+                  name={`grants.${i}.strike`}
+                  value={g.strike}
+                  onInput={(v) => setGrant(i, { strike: v })}
+                  error={error}
+                />
+              </>
+            ) : (
+              <Field
+                label="Class"
+                name={`grants.${i}.class`}
+                value={g.class}
+                onInput={(v) => setGrant(i, { class: v })}
+                error={error}
+              />
+            )}
+          </div>
+        ))}
+        <button
+          type="button"
+          class="secondary"
+          onClick={() =>
+            setForm({
+              ...form,
+              grants: [
+                ...form.grants,
+                { holder: "", target: "", kind: "options", plan: "", strike: "", class: "" },
+              ],
+            })
+          }
+        >
+          Add a grant
         </button>
       </fieldset>
       <div class="row">

@@ -5,7 +5,8 @@
 use roundbook_ledger::{
     captable::ConvertibleRow, price_round, AntiDilutionPricing, Book, ClassId, ConversionClass,
     Conversions, Investment, ModelOutcome, NewClass, PoolSize, PoolTiming, PoolTopUp, PricedRound,
-    PricedRoundOutcome, PricingMethod, Provenance, RoundModel, RoundValuation,
+    PricedRoundOutcome, PricingMethod, Provenance, RoundModel, RoundValuation, SizedGrant,
+    SizedGrantKind,
 };
 use roundbook_store::Store;
 use serde::{Deserialize, Serialize};
@@ -137,6 +138,62 @@ impl Form for PricedRoundForm {
     }
 }
 
+/// What a grant sized to the round is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum GrantChoice {
+    /// Options out of `plan`'s pool at `strike`.
+    #[default]
+    Options,
+    /// New shares of `class`, counted in the pre-money.
+    Shares,
+}
+
+/// A grant sized to a fraction of post-money fully diluted shares, solved with the round.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+pub struct SizedGrantForm {
+    pub holder: String,
+    /// Of post-money FD: "0.01" for 1%.
+    pub target: String,
+    pub kind: GrantChoice,
+    /// Options: the plan they come out of, and their exercise price.
+    pub plan: String,
+    pub strike: String,
+    /// Shares: their class.
+    pub class: String,
+}
+
+fn sized_grants(book: &Book, forms: &[SizedGrantForm]) -> Result<Vec<SizedGrant>> {
+    let mut out = vec![];
+    for (i, g) in forms.iter().enumerate() {
+        let field = |name: &str| format!("grants.{i}.{name}");
+        let place = format!("grant {} ({})", i + 1, g.holder.trim());
+        let within = |e: Error| e.within(&place);
+        let kind = match g.kind {
+            GrantChoice::Options => SizedGrantKind::Options {
+                plan: plan(book, &field("plan"), &g.plan).map_err(within)?,
+                exercise_price: money(book, &field("strike"), &g.strike).map_err(within)?,
+            },
+            GrantChoice::Shares => SizedGrantKind::Shares {
+                class: book
+                    .find_class("class", required(&field("class"), &g.class)?)
+                    .map_err(|e| within(Error::from(e).on_field(&field("class"))))?,
+            },
+        };
+        let grant = SizedGrant {
+            holder: stakeholder(book, &field("holder"), &g.holder).map_err(within)?,
+            target: decimal(&field("target"), &g.target).map_err(within)?,
+            kind,
+        };
+        grant
+            .check_target()
+            .map_err(|e| within(Error::from(e).on_field(&field("target"))))?;
+        out.push(grant);
+    }
+    Ok(out)
+}
+
 /// Which SAFEs and notes a modelled round converts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
@@ -176,6 +233,8 @@ pub struct RoundForm {
     pub pool_shares: String,
     pub pool_plan: String,
     pub pool_timing: PoolTiming,
+    /// Options or shares granted in the round, each sized to a fraction of post-money FD.
+    pub grants: Vec<SizedGrantForm>,
     pub convert: ConvertChoice,
     /// A conversion below the round's price: into the round's class or a shadow series.
     pub conversion_class: ConversionClass,
@@ -251,6 +310,7 @@ impl RoundForm {
                 .collect::<Result<_>>()?,
             lead: optional_stakeholder(book, "lead", &self.lead)?,
             pool,
+            grants: sized_grants(book, &self.grants)?,
             conversions,
             conversion_class: self.conversion_class,
             anti_dilution_pricing: self.anti_dilution_pricing,

@@ -258,13 +258,13 @@ pub struct PoolIncreaseArgs {
 #[derive(Subcommand)]
 pub enum RoundCmd {
     /// Record a priced round: price = pre-money / pre-money fully diluted shares.
-    Record(RoundRecordArgs),
+    Record(Box<RoundRecordArgs>),
     List,
     Show {
         round: String,
     },
     /// Model a priced round (a pro forma: nothing is recorded unless --commit).
-    Model(RoundModelArgs),
+    Model(Box<RoundModelArgs>),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -322,6 +322,24 @@ pub struct RoundModelArgs {
     pub pool_plan: Option<String>,
     #[arg(long, value_enum, default_value = "pre")]
     pub pool_in: PoolTimingArg,
+    /// Options granted in the round, sized to a fraction of post-money FD: NAME=0.01 for 1%
+    /// (repeat), out of --grant-plan at --grant-strike.
+    #[arg(long = "grant-options", value_name = "NAME=FRACTION", requires_all = ["grant_plan", "grant_strike"])]
+    pub grant_options: Vec<String>,
+    #[arg(long)]
+    pub grant_plan: Option<String>,
+    #[arg(long)]
+    pub grant_strike: Option<String>,
+    /// New shares granted in the round, sized likewise (NAME=FRACTION, repeat), of
+    /// --grant-class; counted in the pre-money.
+    #[arg(
+        long = "grant-shares",
+        value_name = "NAME=FRACTION",
+        requires = "grant_class"
+    )]
+    pub grant_shares: Vec<String>,
+    #[arg(long)]
+    pub grant_class: Option<String>,
     /// Which SAFEs and notes convert: all (default), none, or entry numbers "12,15".
     #[arg(long, default_value = "all")]
     pub convert: String,
