@@ -1298,6 +1298,10 @@ export type NewMoneyLine = {
   investor: StakeholderId;
   name: string;
   amount: Money;
+  /**
+   * The share a pro rata right sized this amount on; none for a stated investment.
+   */
+  pro_rata_share?: string | null;
   shares: number;
   invested: Money;
   uninvested: Money;
@@ -1635,6 +1639,11 @@ export type PricedRoundOutcome = {
  */
 export type PricingMethod = "percentage-ownership" | "pre-money" | "dollars-invested";
 
+/**
+ * How pro rata rights are sized against the round the documents state.
+ */
+export type ProRataSizing = "on-top" | "carved-out";
+
 export type Progress = {
   done: number;
   paths: number;
@@ -1773,6 +1782,14 @@ export type RoundForm = {
    * Holders taking up their pro rata right, by name.
    */
   pro_rata: Array<string>;
+  /**
+   * SAFE holders taking up a pro rata side letter, by name (on their as-converted share).
+   */
+  safe_pro_rata: Array<string>;
+  /**
+   * Pro rata amounts on top of the stated investments, or carved out of them.
+   */
+  pro_rata_sizing: ProRataSizing;
   /**
    * Options available after the round as a fraction of post-money fully diluted ("0.10");
    * empty: no target.

@@ -402,6 +402,8 @@ fn round(n: u32, runs: u32) -> CliResult {
             amount: usd(8_000_000),
         }],
         pro_rata: vec![],
+        safe_pro_rata: vec![],
+        pro_rata_sizing: Default::default(),
         lead: None,
         pool: Some(PoolTopUp {
             plan,

@@ -345,6 +345,7 @@ pub fn model_outcome(o: &ModelOutcome, committed: bool, out: &mut String) {
         ("Shares", R),
         ("Invested", R),
         ("Uninvested", R),
+        ("Pro rata share", R),
     ]);
     for l in &o.new_money_lines {
         t.row(vec![
@@ -353,6 +354,9 @@ pub fn model_outcome(o: &ModelOutcome, committed: bool, out: &mut String) {
             shares(l.shares),
             cents(&l.invested),
             cents(&l.uninvested),
+            l.pro_rata_share
+                .map(|p| pct(p * rust_decimal::Decimal::ONE_HUNDRED))
+                .unwrap_or_default(),
         ]);
     }
     out.push_str(&t.render());

@@ -305,6 +305,11 @@ pub fn round_model(book: &Path, a: RoundModelArgs, json: bool, out: &mut String)
         investments: investments(&a.investments)?,
         lead: text(&a.lead),
         pro_rata: a.pro_rata.clone(),
+        safe_pro_rata: a.safe_pro_rata.clone(),
+        pro_rata_sizing: match a.pro_rata_sizing {
+            ProRataSizingArg::OnTop => ProRataSizing::OnTop,
+            ProRataSizingArg::CarvedOut => ProRataSizing::CarvedOut,
+        },
         pool_target: text(&a.pool_target),
         pool_shares: text(&a.pool_shares),
         pool_plan: text(&a.pool_plan),

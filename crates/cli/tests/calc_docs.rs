@@ -271,6 +271,32 @@ fn new_shares_sized_to_the_round() {
     );
 }
 
+#[test]
+fn a_safe_holders_pro_rata_right() {
+    // YC's pro rata side letter, on the user guide's round: the Angel Fund's $1M SAFE converts
+    // into 1,176,470 shares, as converted 1,176,470 / (10,000,000 + 1,764,705 + 1,695,000)
+    // = 8.74068% of the company just before the new money, so it may buy 8.74068% of the $5M:
+    // $437,034.10. On top of the round it grows to $5,437,034.10; carved out of it, the lead's
+    // $5M shrinks to $4,562,965.90 and the round stays $5M.
+    let on_top = calc("yc-safe-pro-rata");
+    let r = &on_top["round"];
+    let lines = r["new_money_lines"].as_array().unwrap();
+    let angel = lines.iter().find(|l| l["name"] == "Angel Fund").unwrap();
+    assert_eq!(amount(&angel["amount"]), Decimal::new(43_703_410, 2));
+    assert_eq!(
+        dec(&angel["pro_rata_share"]).round_dp(8),
+        (Decimal::from(1_176_470) / Decimal::from(13_459_705)).round_dp(8)
+    );
+    assert_eq!(amount(&r["new_money"]), Decimal::new(543_703_410, 2));
+
+    let carved = calc("yc-safe-pro-rata-carved-out");
+    let r = &carved["round"];
+    assert_eq!(amount(&r["new_money"]), Decimal::from(5_000_000));
+    let lines = r["new_money_lines"].as_array().unwrap();
+    let lead = lines.iter().find(|l| l["name"] == "Lead VC").unwrap();
+    assert_eq!(amount(&lead["amount"]), Decimal::new(456_296_590, 2));
+}
+
 fn calc_text(deal: &str) -> std::process::Output {
     use std::io::Write as _;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_roundbook"))

@@ -380,3 +380,42 @@ fn a_grant_sized_to_the_round_is_recorded_with_it() {
         .clone();
     assert_eq!(cto["options"], g["shares"]);
 }
+
+/// A SAFE holder's pro rata side letter from the shell: on its as-converted share, carved out
+/// of the stated round when asked; a holder with no converting SAFE is refused by name.
+#[test]
+fn a_safe_holders_pro_rata_from_the_shell() {
+    let (_d, book) = seed_book();
+    let on_top = json(&book, &words(&format!("{MODEL} --safe-pro-rata Angel")));
+    let carved = json(
+        &book,
+        &words(&format!(
+            "{MODEL} --safe-pro-rata Angel --pro-rata-sizing carved-out"
+        )),
+    );
+    let angel = |o: &serde_json::Value| {
+        o["new_money_lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["name"] == "Angel")
+            .unwrap()
+            .clone()
+    };
+    assert!(dec(&angel(&on_top)["pro_rata_share"]) > Decimal::ZERO);
+    assert_eq!(
+        dec(&on_top["new_money"]["amount"]),
+        Decimal::from(2_000_000) + dec(&angel(&on_top)["amount"]["amount"])
+    );
+    assert_eq!(
+        dec(&carved["new_money"]["amount"]),
+        Decimal::from(2_000_000)
+    );
+    let bad = run(&book, &words(&format!("{MODEL} --safe-pro-rata 'Lead VC'")));
+    assert!(!bad.status.success());
+    assert!(
+        stderr(&bad).contains("safe_pro_rata") || stderr(&bad).contains("safe-pro-rata"),
+        "{}",
+        stderr(&bad)
+    );
+}

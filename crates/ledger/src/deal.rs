@@ -16,7 +16,8 @@ use crate::error::{LedgerError, Result};
 use crate::journal::Movement;
 use crate::model::{
     AntiDilutionPricing, ConversionClass, Conversions, ModelOutcome, PoolSize, PoolTiming,
-    PoolTopUp, PricingMethod, RoundModel, RoundValuation, SizedGrant, SizedGrantKind,
+    PoolTopUp, PricingMethod, ProRataSizing, RoundModel, RoundValuation, SizedGrant,
+    SizedGrantKind,
 };
 use crate::money::{Currency, Money};
 use crate::round::Investment;
@@ -184,6 +185,12 @@ pub struct DealRound {
     pub investments: Vec<DealInvestment>,
     #[serde(default)]
     pub pro_rata: Vec<String>,
+    /// SAFE holders exercising a pro rata side letter, on their as-converted share.
+    #[serde(default)]
+    pub safe_pro_rata: Vec<String>,
+    /// "on-top" (default) or "carved-out" of the stated investments.
+    #[serde(default)]
+    pub pro_rata_sizing: ProRataSizing,
     #[serde(default)]
     pub pool: Option<DealPool>,
     /// Options or shares granted in the round, each sized to a fraction of post-money FD.
@@ -560,15 +567,18 @@ fn model_deal_round(
             amount: Money::new(i.amount, cur),
         });
     }
-    let pro_rata = r
-        .pro_rata
-        .iter()
-        .enumerate()
-        .map(|(n, name)| {
-            b.find_stakeholder("pro_rata", name)
-                .map_err(at(format!("pro_rata[{n}]")))
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let holders = |field: &'static str, names: &[String]| {
+        names
+            .iter()
+            .enumerate()
+            .map(|(n, name)| {
+                b.find_stakeholder(field, name)
+                    .map_err(at(format!("{field}[{n}]")))
+            })
+            .collect::<Result<Vec<_>>>()
+    };
+    let pro_rata = holders("pro_rata", &r.pro_rata)?;
+    let safe_pro_rata = holders("safe_pro_rata", &r.safe_pro_rata)?;
     let instrument_ids: Vec<EntryId> = b
         .entries()
         .iter()
@@ -659,6 +669,8 @@ fn model_deal_round(
         stated_price,
         investments,
         pro_rata,
+        safe_pro_rata,
+        pro_rata_sizing: r.pro_rata_sizing,
         lead: None,
         pool,
         grants,

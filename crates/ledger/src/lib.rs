@@ -33,7 +33,8 @@ pub use head::{GrantAccount, Head, PlanAccount, Touched};
 pub use journal::{Entry, Movement};
 pub use model::{
     AntiDilutionPricing, ConversionBasis, ConversionClass, Conversions, ModelOutcome, PoolSize,
-    PoolTiming, PoolTopUp, PricingMethod, RoundModel, RoundValuation, SizedGrant, SizedGrantKind,
+    PoolTiming, PoolTopUp, PricingMethod, ProRataSizing, RoundModel, RoundValuation, SizedGrant,
+    SizedGrantKind,
 };
 pub use money::{Currency, Money};
 pub use round::{price_round, Investment, PricedRound, PricedRoundOutcome};

@@ -104,6 +104,19 @@ pub enum ConversionClass {
     ShadowSeries,
 }
 
+/// How pro rata rights are sized against the round the documents state.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProRataSizing {
+    /// Added to the stated investments: the round grows by the pro rata amounts.
+    #[default]
+    OnTop,
+    /// Carved out of it: the round stays the stated size, and the stated investments shrink
+    /// in proportion to make room.
+    CarvedOut,
+}
+
 /// A grant sized to a fraction of post-money fully diluted shares, solved with the round
 /// (a hire's 1% grant in the round).
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -352,6 +365,12 @@ pub struct RoundModel {
     /// before the round times the new money in `investments` (NVCA investors' rights:
     /// "its pro rata share of New Securities").
     pub pro_rata: Vec<StakeholderId>,
+    /// SAFE holders exercising a pro rata side letter (YC's): each invests its as-converted
+    /// share (its shares and its conversion shares over the capitalisation just before the new
+    /// money: F + conversions + a pre-money top-up) times the stated new money.
+    pub safe_pro_rata: Vec<StakeholderId>,
+    /// Whether pro rata amounts come on top of the stated investments or out of them.
+    pub pro_rata_sizing: ProRataSizing,
     pub lead: Option<StakeholderId>,
     pub pool: Option<PoolTopUp>,
     /// Options or shares granted in the round, each sized to a fraction of post-money FD.
@@ -400,6 +419,13 @@ pub struct NewMoneyLine {
     pub investor: StakeholderId,
     pub name: String,
     pub amount: Money,
+    /// The share a pro rata right sized this amount on; none for a stated investment.
+    #[serde(
+        with = "crate::money::opt_decimal_str",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "ts", ts(type = "string | null", optional))]
+    pub pro_rata_share: Option<Decimal>,
     pub shares: u64,
     pub invested: Money,
     pub uninvested: Money,
@@ -987,6 +1013,8 @@ fn verify(i: &SolveInput, s: &Solution, topup: bool) -> Result<()> {
 struct Resolved {
     /// The cap table as of the round's date, before it.
     before: CapTable,
+    /// The share each pro rata right was sized on.
+    pro_rata_shares: Vec<(StakeholderId, Decimal)>,
     /// The stated investments, then the pro rata ones.
     investments: Vec<Investment>,
     new_money: Money,
@@ -1015,6 +1043,41 @@ struct Rounded {
     grants: Vec<SizedGrantLine>,
     new_shares: u64,
     conversion_shares: u64,
+}
+
+/// Makes room for pro rata amounts inside the stated round: each stated investment shrinks in
+/// proportion, to the cent, the last cent of rounding on the largest, so the stated total holds.
+fn carve_out(
+    stated: &mut [Investment],
+    rights: &[Investment],
+    total: Money,
+    rounding: &RoundingPolicy,
+) -> Result<()> {
+    let taken = rights
+        .iter()
+        .try_fold(Money::zero(total.currency), |acc, i| {
+            acc.checked_add(i.amount)
+        })?;
+    let left = total.checked_sub(taken)?;
+    if !left.is_positive() {
+        return Err(LedgerError::invalid(
+            "pro_rata_sizing",
+            format!("the pro rata rights ({taken}) take the whole stated round ({total})"),
+        ));
+    }
+    let scale = div(left.amount, total.amount)?;
+    for inv in stated.iter_mut() {
+        inv.amount = rounding.round_cash(inv.amount.checked_mul(scale)?);
+    }
+    let sum = stated
+        .iter()
+        .try_fold(Money::zero(total.currency), |acc, i| {
+            acc.checked_add(i.amount)
+        })?;
+    if let Some(largest) = stated.iter_mut().max_by_key(|i| i.amount.amount) {
+        largest.amount = largest.amount.checked_add(left.checked_sub(sum)?)?;
+    }
+    Ok(())
 }
 
 /// a / b rounded up, for a >= 0 and b > 0.
@@ -1172,7 +1235,7 @@ impl Book {
     /// secant of g, which is nearly affine: a few passes, also for adjustments of millions.
     pub fn commit_round_model(&mut self, m: &RoundModel) -> Result<ModelOutcome> {
         const PASSES: usize = 64;
-        let resolved = self.resolve_model(m)?;
+        let resolved = self.resolve_with_safe_pro_rata(m)?;
         let first = self.model_pass(m, &resolved, 0)?;
         if first.added == 0 {
             return self.accept_pass(m, resolved, first);
@@ -1225,6 +1288,69 @@ impl Book {
         }
     }
 
+    /// Step 1 with the SAFE holders' pro rata rights sized: each is its as-converted share of
+    /// the capitalisation just before the new money, which the conversions set, and the
+    /// conversions depend on the round the rights change (its size, so a pool target, and by
+    /// the post-money its price). The shares are found as a fixed point: resolve, solve and
+    /// round, size the rights on the conversions, again until they no longer change.
+    fn resolve_with_safe_pro_rata(&self, m: &RoundModel) -> Result<Resolved> {
+        const PASSES: usize = 16;
+        let mut shares: Vec<(StakeholderId, Decimal)> = vec![];
+        for _ in 0..PASSES {
+            let resolved = self.resolve_model(m, &shares)?;
+            if m.safe_pro_rata.is_empty() {
+                return Ok(resolved);
+            }
+            let solved = solve_model(m, &resolved, 0)?;
+            let rounded = self.round_model_solution(m, &resolved, &solved)?;
+            let in_pre = matches!(
+                m.pool,
+                Some(PoolTopUp {
+                    timing: PoolTiming::PreMoney,
+                    ..
+                })
+            );
+            let base = Decimal::from(
+                resolved.before.totals.fully_diluted
+                    + rounded.conversion_shares
+                    + if in_pre { rounded.pool_increase } else { 0 },
+            );
+            let mut next = vec![];
+            for holder in &m.safe_pro_rata {
+                let converted: u64 = rounded
+                    .conversions
+                    .iter()
+                    .filter(|c| c.holder == *holder)
+                    .map(|c| c.shares)
+                    .sum();
+                if converted == 0 {
+                    return Err(LedgerError::invalid(
+                        "safe_pro_rata",
+                        format!(
+                            "{} has no SAFE or note converting in the round",
+                            self.stakeholder_name(*holder)
+                        ),
+                    ));
+                }
+                let held = resolved
+                    .before
+                    .holders
+                    .iter()
+                    .find(|h| h.stakeholder == *holder)
+                    .map_or(0, |h| h.fully_diluted);
+                next.push((*holder, div(Decimal::from(held + converted), base)?));
+            }
+            if next == shares {
+                return Ok(resolved);
+            }
+            shares = next;
+        }
+        Err(LedgerError::invalid(
+            "safe_pro_rata",
+            "the SAFE holders' pro rata shares do not settle",
+        ))
+    }
+
     /// One pass of a modelled round, on a copy of the book, assuming the anti-dilution
     /// adjustment adds `adjustment_shares`.
     fn model_pass(
@@ -1271,7 +1397,11 @@ impl Book {
     /// from it: the capitalisation before the round, the investments (pro rata ones sized on
     /// it), the new money, the pre-money valuation, the pool's plan and the instruments that
     /// convert.
-    fn resolve_model(&self, m: &RoundModel) -> Result<Resolved> {
+    fn resolve_model(
+        &self,
+        m: &RoundModel,
+        safe_shares: &[(StakeholderId, Decimal)],
+    ) -> Result<Resolved> {
         m.rounding.validate()?;
         self.check_new_round(&m.name, m.date)?;
         self.class(m.class)
@@ -1282,6 +1412,7 @@ impl Book {
         let stated = investments
             .iter()
             .try_fold(Money::zero(cur), |acc, i| acc.checked_add(i.amount))?;
+        let mut pro_rata_shares = vec![];
         for holder in &m.pro_rata {
             let held = before
                 .holders
@@ -1301,12 +1432,20 @@ impl Book {
                 Decimal::from(held),
                 Decimal::from(before.totals.fully_diluted),
             )?;
-            let amount = m.rounding.round_cash(stated.checked_mul(share)?);
-            investments.push(Investment {
+            pro_rata_shares.push((*holder, share));
+        }
+        pro_rata_shares.extend_from_slice(safe_shares);
+        let mut rights = vec![];
+        for (holder, share) in &pro_rata_shares {
+            rights.push(Investment {
                 investor: *holder,
-                amount,
+                amount: m.rounding.round_cash(stated.checked_mul(*share)?),
             });
         }
+        if m.pro_rata_sizing == ProRataSizing::CarvedOut && !rights.is_empty() {
+            carve_out(&mut investments, &rights, stated, &m.rounding)?;
+        }
+        investments.extend(rights);
         let mut new_money = Money::zero(cur);
         for (n, inv) in investments.iter().enumerate() {
             self.stakeholder(inv.investor).ok_or_else(|| {
@@ -1431,6 +1570,7 @@ impl Book {
         let instruments = self.converting(m, &before)?;
         Ok(Resolved {
             before,
+            pro_rata_shares,
             investments,
             new_money,
             price,
@@ -1581,6 +1721,11 @@ impl Book {
                 investor: inv.investor,
                 name: self.stakeholder_name(inv.investor).to_string(),
                 amount: inv.amount,
+                pro_rata_share: r
+                    .pro_rata_shares
+                    .iter()
+                    .find(|(h, _)| *h == inv.investor)
+                    .map(|(_, share)| *share),
                 shares,
                 invested,
                 uninvested: inv.amount.checked_sub(invested)?.tidy(),

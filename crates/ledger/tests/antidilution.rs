@@ -580,6 +580,8 @@ fn model_down_round(
             amount: usd(dec!(1000000)),
         }],
         pro_rata: vec![],
+        safe_pro_rata: vec![],
+        pro_rata_sizing: Default::default(),
         lead: None,
         pool: Some(PoolTopUp {
             plan,

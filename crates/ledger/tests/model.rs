@@ -60,6 +60,8 @@ fn model(co: &Co, pre: Decimal, invest: &[(StakeholderId, Decimal)]) -> RoundMod
             })
             .collect(),
         pro_rata: vec![],
+        safe_pro_rata: vec![],
+        pro_rata_sizing: Default::default(),
         lead: None,
         pool: None,
         grants: vec![],

@@ -83,6 +83,8 @@ proptest! {
             stated_price: None,
             investments: vec![Investment { investor: vc, amount: usd(new_money) }],
             pro_rata: vec![],
+            safe_pro_rata: vec![],
+            pro_rata_sizing: Default::default(),
             lead: None,
             pool: size.map(|size| PoolTopUp {
                 plan,
@@ -209,6 +211,80 @@ proptest! {
             ) {
                 prop_assert!(pct <= pre && pre <= dollars, "{pct} {pre} {dollars}");
             }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// A SAFE holder's pro rata right: its amount is its as-converted share of the stated new
+    /// money, to the cent; on top, the round grows by exactly it; carved out, the round stays
+    /// the stated size to the cent.
+    #[test]
+    fn safe_pro_rata_is_on_top_or_carved_out_exactly(
+        founders in 1_000_000u64..20_000_000,
+        safe in safe_spec(),
+        amounts in proptest::collection::vec(1u64..5_000, 1..4),
+        carved in any::<bool>(),
+    ) {
+        let mut book = new_book();
+        let founder = person(&mut book, "Founder", Relationship::Founder);
+        let common = book.add_class(NewClass::common("Common", None)).unwrap();
+        let series = book.add_class(preferred("Series A", None, rust_decimal_macros::dec!(1), Decimal::ONE)).unwrap();
+        rec(&mut book, date(2020, 1, 1), issue(founder, common, founders));
+        let angel = person(&mut book, "Angel", Relationship::Investor);
+        let terms = ConvertibleTerms::Safe {
+            investment: usd(Decimal::from(safe.amount)),
+            timing: if safe.pre_money { SafeTiming::PreMoney } else { SafeTiming::PostMoney },
+            valuation_cap: safe.cap.map(|c| usd(Decimal::from(c))),
+            discount: safe.discount.map(|d| Decimal::new(i64::from(d), 2)),
+            mfn: false,
+        };
+        rec(&mut book, date(2020, 6, 1), Movement::ConvertibleIssuance { holder: angel, terms });
+        let mut investments = vec![];
+        for (k, a) in amounts.iter().enumerate() {
+            let vc = person(&mut book, &format!("VC {k}"), Relationship::Investor);
+            investments.push(Investment { investor: vc, amount: usd(Decimal::new(i64::try_from(*a).unwrap() * 100_017, 2)) });
+        }
+        let stated: Decimal = investments.iter().map(|i| i.amount.amount).sum();
+        let m = RoundModel {
+            name: "Series A".into(),
+            date: date(2021, 1, 1),
+            class: series,
+            valuation: RoundValuation::PreMoney(usd(Decimal::from(20_000_000))),
+            pricing: Default::default(),
+            stated_price: None,
+            investments,
+            pro_rata: vec![],
+            safe_pro_rata: vec![angel],
+            pro_rata_sizing: if carved { ProRataSizing::CarvedOut } else { ProRataSizing::OnTop },
+            lead: None,
+            pool: None,
+            grants: vec![],
+            conversions: Conversions::All,
+            conversion_class: Default::default(),
+            anti_dilution_pricing: Default::default(),
+            capitalisation: Default::default(),
+            rounding: RoundingPolicy::default(),
+            note: None,
+        };
+        let o = match book.model_round(&m) {
+            Ok(o) => o,
+            Err(e) => {
+                prop_assert!(matches!(e.field(), Some("convertibles") | Some("pro_rata_sizing") | Some("amount")), "{e}");
+                return Ok(());
+            }
+        };
+        let line = o.new_money_lines.iter().find(|l| l.investor == angel).unwrap();
+        let share = line.pro_rata_share.unwrap();
+        let converted = Decimal::from(o.conversions[0].shares);
+        prop_assert_eq!(share, converted / Decimal::from(founders + o.conversion_shares));
+        prop_assert_eq!(line.amount.amount, (stated * share).round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero));
+        if carved {
+            prop_assert_eq!(o.new_money.amount, stated);
+        } else {
+            prop_assert_eq!(o.new_money.amount, stated + line.amount.amount);
         }
     }
 }

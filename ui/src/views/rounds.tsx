@@ -11,6 +11,7 @@ import type {
   PoolTiming,
   PriceDirection,
   PricingMethod,
+  ProRataSizing,
   RoundForm,
   RoundingForm,
   RoundPreview,
@@ -38,6 +39,9 @@ type ModelFields = Pick<
   | "pool_plan"
   | "pool_timing"
   | "grants"
+  | "pro_rata"
+  | "safe_pro_rata"
+  | "pro_rata_sizing"
   | "conversion_class"
   | "anti_dilution_pricing"
   | "rounding"
@@ -60,6 +64,9 @@ const EMPTY: ModelFields = {
   pool_plan: "",
   pool_timing: "pre-money",
   grants: [],
+  pro_rata: [],
+  safe_pro_rata: [],
+  pro_rata_sizing: "on-top",
   conversion_class: "round-class",
   anti_dilution_pricing: "after-price",
   rounding: {
@@ -227,6 +234,14 @@ const SHARE_RULES: [ShareRounding, string][] = [
   ["ceiling", "up"],
 ];
 
+/** Names typed comma-separated, trimmed, empty ones dropped. */
+function names(text: string): string[] {
+  return text
+    .split(",")
+    .map((n) => n.trim())
+    .filter((n) => n !== "");
+}
+
 /** A pool top-up's size as the round set it. */
 function poolSize(size: PoolSize): string {
   return "target" in size
@@ -350,6 +365,9 @@ function Preview(props: { p: RoundPreview; committed: boolean }) {
 function ModelForm(props: { rev: number; changed: () => void }) {
   const people = useCommand("people", {}, [props.rev]);
   const [form, setForm] = useState<ModelFields>(EMPTY);
+  // Typed as text (a comma must survive the typing), sent as names.
+  const [proRata, setProRata] = useState("");
+  const [safeProRata, setSafeProRata] = useState("");
   const [error, setError] = useState<AppError | null>(null);
   const [preview, setPreview] = useState<{ p: RoundPreview; committed: boolean } | null>(null);
   const set = (k: keyof ModelFields) => (v: string) => setForm({ ...form, [k]: v });
@@ -366,10 +384,14 @@ function ModelForm(props: { rev: number; changed: () => void }) {
   const run = async (cmd: "model_round" | "commit_round") => {
     setError(null);
     try {
-      const p = await call(cmd, { form });
+      const p = await call(cmd, {
+        form: { ...form, pro_rata: names(proRata), safe_pro_rata: names(safeProRata) },
+      });
       setPreview({ p, committed: cmd === "commit_round" });
       if (cmd === "commit_round") {
         setForm(EMPTY);
+        setProRata("");
+        setSafeProRata("");
         props.changed();
       }
     } catch (e) {
@@ -382,6 +404,8 @@ function ModelForm(props: { rev: number; changed: () => void }) {
     "date",
     "class",
     "pre_money",
+    "pro_rata",
+    "safe_pro_rata",
     "post_money",
     "price",
     "lead",
@@ -574,6 +598,39 @@ function ModelForm(props: { rev: number; changed: () => void }) {
           Add an investor
         </button>
       </fieldset>
+      <div class="row">
+        <Field
+          label="Holders taking their pro rata (names, comma-separated)"
+          name="pro_rata"
+          value={proRata}
+          onInput={setProRata}
+          error={error}
+        />
+        <Field
+          label="SAFE holders taking a pro rata side letter"
+          name="safe_pro_rata"
+          value={safeProRata}
+          onInput={setSafeProRata}
+          error={error}
+        />
+        <label class="field" for="f-pro_rata_sizing">
+          <span>Pro rata amounts are</span>
+          <select
+            id="f-pro_rata_sizing"
+            name="pro_rata_sizing"
+            value={form.pro_rata_sizing}
+            onChange={(e) =>
+              setForm({
+                ...form,
+                pro_rata_sizing: (e.target as HTMLSelectElement).value as ProRataSizing,
+              })
+            }
+          >
+            <option value="on-top">on top of the stated round</option>
+            <option value="carved-out">carved out of it</option>
+          </select>
+        </label>
+      </div>
       <fieldset>
         <legend>Grants sized to the round (of post-money fully diluted)</legend>
         {form.grants.map((g, i) => (

@@ -5,8 +5,8 @@
 use roundbook_ledger::{
     captable::ConvertibleRow, price_round, AntiDilutionPricing, Book, ClassId, ConversionClass,
     Conversions, Investment, ModelOutcome, NewClass, PoolSize, PoolTiming, PoolTopUp, PricedRound,
-    PricedRoundOutcome, PricingMethod, Provenance, RoundModel, RoundValuation, SizedGrant,
-    SizedGrantKind,
+    PricedRoundOutcome, PricingMethod, ProRataSizing, Provenance, RoundModel, RoundValuation,
+    SizedGrant, SizedGrantKind,
 };
 use roundbook_store::Store;
 use serde::{Deserialize, Serialize};
@@ -225,6 +225,10 @@ pub struct RoundForm {
     pub lead: String,
     /// Holders taking up their pro rata right, by name.
     pub pro_rata: Vec<String>,
+    /// SAFE holders taking up a pro rata side letter, by name (on their as-converted share).
+    pub safe_pro_rata: Vec<String>,
+    /// Pro rata amounts on top of the stated investments, or carved out of them.
+    pub pro_rata_sizing: ProRataSizing,
     /// Options available after the round as a fraction of post-money fully diluted ("0.10");
     /// empty: no target.
     pub pool_target: String,
@@ -308,6 +312,12 @@ impl RoundForm {
                 .iter()
                 .map(|n| stakeholder(book, "pro_rata", n))
                 .collect::<Result<_>>()?,
+            safe_pro_rata: self
+                .safe_pro_rata
+                .iter()
+                .map(|n| stakeholder(book, "safe_pro_rata", n))
+                .collect::<Result<_>>()?,
+            pro_rata_sizing: self.pro_rata_sizing,
             lead: optional_stakeholder(book, "lead", &self.lead)?,
             pool,
             grants: sized_grants(book, &self.grants)?,

@@ -309,6 +309,14 @@ pub struct RoundModelArgs {
     /// new money given with --invest (repeat the flag).
     #[arg(long = "pro-rata", value_name = "NAME")]
     pub pro_rata: Vec<String>,
+    /// A SAFE holder exercising a pro rata side letter (YC's): it buys its as-converted share
+    /// of the new money (repeat the flag).
+    #[arg(long = "safe-pro-rata", value_name = "NAME")]
+    pub safe_pro_rata: Vec<String>,
+    /// Pro rata amounts come on top of the --invest amounts (default), or are carved out of
+    /// them (the round stays the stated size).
+    #[arg(long, value_enum, default_value = "on-top")]
+    pub pro_rata_sizing: ProRataSizingArg,
     #[arg(long)]
     pub lead: Option<String>,
     /// Options available after the round as a fraction of post-money FD shares (0.10 = 10%).
@@ -374,6 +382,12 @@ pub enum CapitalisationRoundingArg {
     Floor,
     Ceiling,
     Nearest,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ProRataSizingArg {
+    OnTop,
+    CarvedOut,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
