@@ -23,6 +23,7 @@ pub mod rounding;
 pub mod split;
 pub mod standing;
 mod timeline;
+pub mod vesting;
 pub mod waterfall;
 
 pub use book::{Added, Book, Mark, NewClass, NewPlan, NewStakeholder, NewValuation};
