@@ -7,7 +7,8 @@ use chrono::{NaiveDate, Utc};
 use roundbook_compute::{first_of_month, projection, Projection, Runway};
 use roundbook_ledger::captable::ConvertibleRow;
 use roundbook_ledger::waterfall::{
-    breakpoints, waterfall, waterfall_range, Breakpoint, ExitTerms, WaterfallOutcome,
+    breakpoints, waterfall, waterfall_range, Breakpoint, ExitConventions, ExitTerms,
+    WaterfallOutcome,
 };
 use roundbook_ledger::*;
 use roundbook_store::Store;
@@ -262,7 +263,8 @@ pub fn exit_waterfall(book: &Path, form: &ExitForm) -> AppResult<ExitView> {
         t => amount("chart_to", t, cur)?,
     };
     let rounding = b.default_rounding();
-    let (cap, left_out) = b.capitalisation(day, &rounding)?;
+    // The ledger's default settings (docs/waterfall.md); the outcome states them.
+    let (cap, left_out) = b.capitalisation(day, &rounding, &ExitConventions::default())?;
     let curve = if to.is_zero() {
         vec![]
     } else {

@@ -141,6 +141,10 @@ pub struct WaterfallHolding {
     pub holder: String,
     pub class: String,
     pub shares: u64,
+    /// The cash paid for these shares, when known: the preference's base under
+    /// [`PreferenceBasis::Invested`] (otherwise, and when unknown, shares x original issue price).
+    #[serde(default, with = "crate::money::opt_decimal_str")]
+    pub invested: Option<Decimal>,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -173,12 +177,191 @@ pub struct WaterfallOption {
     pub kind: OptionKind,
 }
 
+/// Which kind of convertible instrument.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConvertibleKind {
+    Safe,
+    Note,
+}
+
+impl ConvertibleKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ConvertibleKind::Safe => "safe",
+            ConvertibleKind::Note => "note",
+        }
+    }
+}
+
+/// A SAFE or a convertible note outstanding at the exit, before it converts: what it is owed
+/// if it does not convert (its claim), and the common-equivalent shares it is paid on if it
+/// does. `Book::capitalisation` works both out from the instrument's terms (docs/waterfall.md,
+/// "SAFEs and notes").
+///
+/// A SAFE's claim (its Cash-Out Amount) ranks with the most senior preferred class, pari
+/// passu; a note's (its repayment) ranks above every share class, pari passu with the other
+/// notes. Converted, either shares the common pool. With both a claim and conversion shares
+/// it takes whichever pays it more, as a non-participating preferred class does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaterfallConvertible {
+    /// How the outputs name it ("SAFE #4"); unique among the classes and instruments.
+    pub name: String,
+    pub holder: String,
+    pub kind: ConvertibleKind,
+    /// Paid if it does not convert: a SAFE's Cash-Out Amount, a note's repayment. None: it can
+    /// only convert.
+    #[serde(default, with = "crate::money::opt_decimal_str")]
+    pub claim: Option<Decimal>,
+    /// Common-equivalent shares it is paid on if it converts; 0: it cannot convert.
+    pub conversion_shares: u64,
+    /// The price per share its conversion shares were counted at (a SAFE's Liquidity Price, a
+    /// note's conversion price), for reading.
+    #[serde(default, with = "crate::money::opt_decimal_str")]
+    pub conversion_price: Option<Decimal>,
+}
+
+/// What happens to the SAFEs and notes outstanding at an exit.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConvertiblesAtExit {
+    /// Each is paid by its own terms (a SAFE's Liquidity Event clause, a note's repayment or
+    /// conversion) inside the waterfall.
+    #[default]
+    Paid,
+    /// Left out of the waterfall and listed apart (the behaviour before they were modelled).
+    LeftOut,
+}
+
+/// What a convertible note receives at an exit.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NotesAtExit {
+    /// The greater of its repayment and, when it has a cap, what it receives converted at the
+    /// cap (the holder's option in the Series Seed note term sheet's change of control).
+    #[default]
+    GreaterOf,
+    /// Repaid, senior to all equity; never converted.
+    Repay,
+    /// Converted at its cap and paid as common; a note without a cap is repaid.
+    Convert,
+}
+
+/// What a preferred class's liquidation preference multiplies.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PreferenceBasis {
+    /// Shares x original issue price (the NVCA charter's "Original Issue Price ... per share").
+    #[default]
+    IssuePrice,
+    /// The cash actually paid for the shares (docs/waterfall.md, "Preference basis").
+    Invested,
+}
+
+/// The named settings of an exit, each with its default (docs/waterfall.md). The engine reads
+/// `preference_basis`; the others say how `Book::capitalisation` built the capitalisation, and
+/// every outcome states them all.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ExitConventions {
+    pub convertibles: ConvertiblesAtExit,
+    pub notes: NotesAtExit,
+    /// A note's repayment: this multiple of its principal, plus the interest accrued to the
+    /// exit (1: principal + interest; 2: "2x principal" on a change of control).
+    #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub note_repayment_multiple: Decimal,
+    pub preference_basis: PreferenceBasis,
+}
+
+impl Default for ExitConventions {
+    fn default() -> Self {
+        ExitConventions {
+            convertibles: ConvertiblesAtExit::Paid,
+            notes: NotesAtExit::GreaterOf,
+            note_repayment_multiple: Decimal::ONE,
+            preference_basis: PreferenceBasis::IssuePrice,
+        }
+    }
+}
+
+impl ConvertiblesAtExit {
+    pub fn name(self) -> &'static str {
+        match self {
+            ConvertiblesAtExit::Paid => "paid",
+            ConvertiblesAtExit::LeftOut => "left-out",
+        }
+    }
+}
+
+impl NotesAtExit {
+    pub fn name(self) -> &'static str {
+        match self {
+            NotesAtExit::GreaterOf => "greater-of",
+            NotesAtExit::Repay => "repay",
+            NotesAtExit::Convert => "convert",
+        }
+    }
+}
+
+impl PreferenceBasis {
+    pub fn name(self) -> &'static str {
+        match self {
+            PreferenceBasis::IssuePrice => "issue-price",
+            PreferenceBasis::Invested => "invested",
+        }
+    }
+}
+
+impl ExitConventions {
+    /// Refuses a repayment multiple below 1, naming the field.
+    pub fn validate(&self) -> Result<()> {
+        if self.note_repayment_multiple < Decimal::ONE {
+            return Err(LedgerError::invalid(
+                "note_repayment_multiple",
+                format!(
+                    "{} is below 1; a note is repaid at least its principal (1, or 2 for 2x)",
+                    self.note_repayment_multiple
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// One line for outputs: "SAFEs and notes paid (notes: greater-of, repayment 1x principal
+    /// + interest); preference basis issue-price".
+    pub fn describe(&self) -> String {
+        let convertibles = match self.convertibles {
+            ConvertiblesAtExit::LeftOut => "SAFEs and notes left out".to_string(),
+            ConvertiblesAtExit::Paid => format!(
+                "SAFEs and notes paid (notes: {}, repayment {}x principal + interest)",
+                self.notes.name(),
+                self.note_repayment_multiple.normalize()
+            ),
+        };
+        format!(
+            "{convertibles}; preference basis {}",
+            self.preference_basis.name()
+        )
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Capitalisation {
     pub currency: Currency,
     pub classes: Vec<WaterfallClass>,
     pub holdings: Vec<WaterfallHolding>,
     pub options: Vec<WaterfallOption>,
+    /// SAFEs and notes paid at the exit by their own terms.
+    #[serde(default)]
+    pub convertibles: Vec<WaterfallConvertible>,
+    #[serde(default)]
+    pub conventions: ExitConventions,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -224,6 +407,10 @@ pub enum Decision {
     Capped,
     /// A common class.
     Common,
+    /// A SAFE paid its Cash-Out Amount (its purchase amount).
+    CashOut,
+    /// A note repaid (its repayment multiple of principal, plus interest).
+    Repaid,
 }
 
 impl Decision {
@@ -234,6 +421,8 @@ impl Decision {
             Decision::Participates => "participates",
             Decision::Capped => "capped",
             Decision::Common => "common",
+            Decision::CashOut => "cash-out",
+            Decision::Repaid => "repaid",
         }
     }
 }
@@ -282,9 +471,11 @@ pub struct HolderPayout {
     pub by_class: Vec<HolderClassPayout>,
     /// What the holder's exercised options and warrants receive (before their strike).
     pub options: Money,
+    /// What the holder's SAFEs and notes receive.
+    pub convertibles: Money,
     /// The strike the holder pays in for them (exact).
     pub exercise_cost: Money,
-    /// by_class + options. The sum over holders is `total_distributed`.
+    /// by_class + options + convertibles. The sum over holders is `total_distributed`.
     pub total: Money,
 }
 
@@ -307,6 +498,36 @@ pub struct OptionPayout {
     pub payout: Money,
     /// payout - exercise_cost.
     pub net: Money,
+}
+
+/// What one SAFE or note receives at the exit.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConvertiblePayout {
+    pub name: String,
+    pub holder: String,
+    pub kind: ConvertibleKind,
+    /// `cash-out` (a SAFE), `repaid` (a note) or `converts`.
+    pub decision: Decision,
+    /// What it is owed if it does not convert, rounded half-up to cents (for reading; 0 when
+    /// it can only convert).
+    pub claim: Money,
+    /// Common-equivalent shares if it converts (0: it cannot).
+    pub conversion_shares: u64,
+    /// The price those shares were counted at, rounded as a cap price.
+    #[serde(with = "crate::money::opt_decimal_str")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub conversion_price: Option<Decimal>,
+    /// Paid as its claim (cash-out or repayment).
+    pub claim_paid: Money,
+    /// Paid from the common pool, as converted.
+    pub conversion_paid: Money,
+    /// claim_paid + conversion_paid.
+    pub total: Money,
+    /// The exact total before rounding (to 28 significant digits, truncated).
+    #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub total_exact: Decimal,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -338,6 +559,10 @@ pub struct WaterfallOutcome {
     pub holders: Vec<HolderPayout>,
     /// Every option and warrant grant, exercised or not, in input order.
     pub options: Vec<OptionPayout>,
+    /// Every SAFE and note paid at the exit, in input order.
+    pub convertibles: Vec<ConvertiblePayout>,
+    /// The exit's named settings.
+    pub conventions: ExitConventions,
     pub rounding: RoundingPolicy,
 }
 
@@ -347,6 +572,9 @@ impl WaterfallOutcome {
     }
     pub fn holder(&self, name: &str) -> Option<&HolderPayout> {
         self.holders.iter().find(|h| h.holder == name)
+    }
+    pub fn convertible(&self, name: &str) -> Option<&ConvertiblePayout> {
+        self.convertibles.iter().find(|c| c.name == name)
     }
 }
 
@@ -392,9 +620,10 @@ pub struct Breakpoint {
     #[serde(with = "rust_decimal::serde::str")]
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub exit_value_exact: Decimal,
-    /// The class whose payout changes (for options: the class exercised into).
+    /// The class whose payout changes (for options: the class exercised into; for a SAFE or
+    /// note: its name).
     pub class: String,
-    /// For options and warrants: their holder.
+    /// For options and warrants, SAFEs and notes: their holder.
     pub holder: Option<String>,
     pub event: BreakpointEvent,
     /// The common price `q` at the breakpoint (28 significant digits, truncated): the class's
@@ -456,7 +685,9 @@ pub fn waterfall_range(
     }
     // Each outcome holds a line per class, holding and option grant: the range's memory is
     // steps x lines, bounded rather than left to the allocator.
-    let lines = (cap.classes.len() + cap.holdings.len() + cap.options.len()).max(1) as u64;
+    let lines =
+        (cap.classes.len() + cap.holdings.len() + cap.options.len() + 2 * cap.convertibles.len())
+            .max(1) as u64;
     let most = (MAX_RANGE_LINES / lines).min(u64::from(MAX_RANGE_STEPS));
     if u64::from(steps) > most {
         return Err(LedgerError::invalid(
