@@ -11,7 +11,11 @@
 //!    `transaction_costs`, `debt`).
 //! 2. **Preferences** are paid by seniority, highest first; classes of equal seniority are paid
 //!    pari passu, pro rata to their preference amounts. A class's preference is
-//!    `preference_multiple x original_issue_price x shares` (exactly, per holding).
+//!    `preference_multiple x original_issue_price x shares` (exactly, per holding), or
+//!    `preference_multiple x` the cash invested under [`PreferenceBasis::Invested`]. A SAFE or
+//!    note ([`WaterfallConvertible`]) is a class of one holding whose preference is its claim: a
+//!    note's repayment in a tier above every class, a SAFE's cash-out amount in the most senior
+//!    preferred tier; with conversion shares it chooses as a non-participating class does.
 //! 3. **The common pool** is what is left after the preferences (and any capped participation).
 //!    It is shared pro rata by common-equivalent shares among: common classes, converted
 //!    preferred, participating preferred (as converted, on top of its preference) and exercised
@@ -48,8 +52,9 @@
 //!    first across the classes and the option grants, then, within each class, across its
 //!    holders, and across its preference and participation. Each rounded payout is its exact
 //!    value rounded down or up, never further. **Tie rule:** equal remainders are served in the
-//!    order of the input (classes as listed, then options as listed; holders in the order of
-//!    their first holding of the class; preference before participation).
+//!    order of the input (classes as listed, then SAFEs and notes as listed, then options as
+//!    listed; holders in the order of their first holding of the class; preference before
+//!    participation).
 //!    Per-share values and the common price are rounded as the policy rounds prices.
 //!
 //! Options and warrants are assumed exercisable at the exit (pass only those that are, e.g.
