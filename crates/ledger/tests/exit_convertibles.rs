@@ -27,8 +27,12 @@
 //!   (options and warrants included, the notes excluded).
 //! - [Carta] docs/notes.md: $100,000 at 6% simple interest, ACT/365, for 365 days: $6,000.00.
 
+mod common;
+
+use common::{date, new_book, person, preferred, rec, reversal, transfer, usd};
 use roundbook_ledger::deal::{run_deal, Deal, DealOutcome};
 use roundbook_ledger::waterfall::*;
+use roundbook_ledger::{Movement, NewClass, Relationship, RoundingPolicy};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use serde_json::json;
@@ -452,4 +456,87 @@ fn bad_exit_settings_are_refused_naming_the_field() {
     v["instruments"][0]["investment"] = json!("10000000");
     let e = refused(v);
     assert!(e.contains("valuation_cap"), "{e}");
+}
+
+#[test]
+fn the_cash_invested_follows_the_shares_through_the_journal() {
+    // Vera buys 1,000,000 Series A at $0.80 ($800,000) and Sam 500,000 at $1.00 ($500,000); the
+    // OIP is $1.00. Vera transfers 250,000 to Sam, who takes $800,000 x 250,000 / 1,000,000 =
+    // $200,000 with them (Vera 750,000 shares, $600,000; Sam 750,000, $700,000). Sam's 150,000
+    // repurchased leave with $700,000 x 150,000 / 750,000 = $140,000 (Sam 600,000, $560,000).
+    // 100 shares issued to Vera at $0.333 ($33.30) and reversed change nothing.
+    let mut book = new_book();
+    let vera = person(&mut book, "Vera", Relationship::Investor);
+    let sam = person(&mut book, "Sam", Relationship::Investor);
+    let founder = person(&mut book, "Ada", Relationship::Founder);
+    let common = book.add_class(NewClass::common("Common", None)).unwrap();
+    let a = book
+        .add_class(preferred("Series A", None, dec!(1.00), Decimal::ONE))
+        .unwrap();
+    let priced = |holder, shares, price| Movement::StockIssuance {
+        holder,
+        class: a,
+        shares,
+        price_per_share: Some(usd(price)),
+        round: None,
+    };
+    rec(
+        &mut book,
+        date(2021, 1, 1),
+        common::issue(founder, common, 8_000_000),
+    );
+    rec(
+        &mut book,
+        date(2021, 1, 1),
+        priced(vera, 1_000_000, dec!(0.80)),
+    );
+    rec(
+        &mut book,
+        date(2021, 1, 1),
+        priced(sam, 500_000, dec!(1.00)),
+    );
+    rec(&mut book, date(2021, 6, 1), transfer(vera, sam, a, 250_000));
+    rec(
+        &mut book,
+        date(2021, 9, 1),
+        Movement::Repurchase {
+            holder: sam,
+            class: a,
+            shares: 150_000,
+            price_per_share: usd(dec!(1.20)),
+        },
+    );
+    let stray = rec(&mut book, date(2021, 10, 1), priced(vera, 100, dec!(0.333)));
+    rec(&mut book, date(2021, 10, 2), reversal(stray));
+
+    let conventions = |basis| ExitConventions {
+        preference_basis: basis,
+        ..ExitConventions::default()
+    };
+    let policy = RoundingPolicy::default();
+    let at = date(2022, 1, 1);
+    let (cap, _) = book
+        .capitalisation(at, &policy, &conventions(PreferenceBasis::Invested))
+        .unwrap();
+    let invested = |name: &str| {
+        cap.holdings
+            .iter()
+            .find(|h| h.holder == name && h.class == "Series A")
+            .and_then(|h| h.invested)
+    };
+    assert_eq!(invested("Vera"), Some(dec!(600000)));
+    assert_eq!(invested("Sam"), Some(dec!(560000)));
+    // A $500,000 exit, below the preferences: shared pro rata to them.
+    // Invested: $1,160,000 -> Vera 600/1160 = $258,620.69, Sam $241,379.31.
+    let o = waterfall(&cap, &ExitTerms::new(dec!(500000)), &policy).unwrap();
+    assert_eq!(paid(&o, "Vera"), dec!(258620.69));
+    assert_eq!(paid(&o, "Sam"), dec!(241379.31));
+    // Issue price: 750,000 and 600,000 shares x $1.00 -> Vera $277,777.78, Sam $222,222.22.
+    let (cap, _) = book
+        .capitalisation(at, &policy, &conventions(PreferenceBasis::IssuePrice))
+        .unwrap();
+    assert!(cap.holdings.iter().all(|h| h.invested.is_none()));
+    let o = waterfall(&cap, &ExitTerms::new(dec!(500000)), &policy).unwrap();
+    assert_eq!(paid(&o, "Vera"), dec!(277777.78));
+    assert_eq!(paid(&o, "Sam"), dec!(222222.22));
 }
