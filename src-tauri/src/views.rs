@@ -230,6 +230,8 @@ pub struct ExitView {
     /// Payouts at evenly spaced exit values, for the chart.
     pub curve: Vec<WaterfallOutcome>,
     pub left_out_instruments: Vec<ConvertibleRow>,
+    /// The exit's named settings in words, as `roundbook waterfall` prints them.
+    pub settings: String,
 }
 
 /// Points on the payout curve: enough for a smooth line, few enough to compute at once.
@@ -264,7 +266,8 @@ pub fn exit_waterfall(book: &Path, form: &ExitForm) -> AppResult<ExitView> {
     };
     let rounding = b.default_rounding();
     // The ledger's default settings (docs/waterfall.md); the outcome states them.
-    let (cap, left_out) = b.capitalisation(day, &rounding, &ExitConventions::default())?;
+    let conventions = ExitConventions::default();
+    let (cap, left_out) = b.capitalisation(day, &rounding, &conventions)?;
     let curve = if to.is_zero() {
         vec![]
     } else {
@@ -289,5 +292,6 @@ pub fn exit_waterfall(book: &Path, form: &ExitForm) -> AppResult<ExitView> {
         breakpoints: points,
         curve,
         left_out_instruments: left_out,
+        settings: conventions.describe(),
     })
 }

@@ -549,7 +549,8 @@ pub struct WaterfallOutcome {
     /// The sum of the rounded payouts: net proceeds + exercise proceeds (rounded half-up to
     /// `cash_decimals` only if that sum has more decimals).
     pub total_distributed: Money,
-    /// The preferences of all classes that did not convert (claims, rounded half-up to cents).
+    /// The preferences of all classes, and the claims of all SAFEs and notes, that did not
+    /// convert (rounded half-up to cents).
     pub preferences_outstanding: Money,
     /// The common price `q`: value per common-equivalent share in the common pool, rounded as
     /// the policy rounds prices. 0 while preferences are not paid in full.
