@@ -435,6 +435,10 @@ export type ConvertiblePayout = {
    */
   conversion_price: string | null;
   /**
+   * A Conversion Amount fixed in money (a discount-only SAFE's), rounded half-up to cents.
+   */
+  conversion_amount: Money | null;
+  /**
    * Paid as its claim (cash-out or repayment).
    */
   claim_paid: Money;

@@ -277,3 +277,21 @@ fn a_preference_on_the_cash_invested() {
     assert_eq!(received(e, "Seed Fund"), Decimal::new(46153852, 2));
     assert_eq!(received(e, "Lead VC"), Decimal::new(461538444, 2));
 }
+
+#[test]
+fn a_discount_only_safe_at_a_liquidity_event() {
+    // YC's discount-only SAFE: Liquidity Price = the common's value x 80%, so its Conversion
+    // Amount is $500,000 / 0.8 = $625,000 at any value of the common: $400,000 (all there is),
+    // $550,000 (its cash-out and the next $50,000), $625,000 at $100M.
+    let v = calc("safe-discount-only");
+    let e = v["exits"].as_array().unwrap();
+    assert_eq!(instrument(&e[0], "Angel")["decision"], "cash-out");
+    assert_eq!(received(&e[0], "Angel"), Decimal::from(400_000));
+    assert_eq!(instrument(&e[1], "Angel")["decision"], "converts");
+    assert_eq!(received(&e[1], "Angel"), Decimal::from(550_000));
+    assert_eq!(received(&e[1], "Founders"), Decimal::ZERO);
+    let s = instrument(&e[2], "Angel");
+    assert_eq!(amount(&s["conversion_amount"]), Decimal::from(625_000));
+    assert_eq!(received(&e[2], "Angel"), Decimal::from(625_000));
+    assert_eq!(received(&e[2], "Founders"), Decimal::from(99_375_000));
+}

@@ -176,6 +176,8 @@ impl Book {
             /// The cap it converts at, when it can convert here.
             cap: Option<Decimal>,
             post_money: bool,
+            /// A discount-only SAFE's Conversion Amount.
+            conversion_amount: Option<Decimal>,
         }
         let mut items = Vec::with_capacity(table.convertibles.len());
         for row in &table.convertibles {
@@ -194,10 +196,27 @@ impl Book {
                     discount,
                     mfn,
                 } => {
-                    let mut cap = valuation_cap.map(|c| c.amount);
+                    let (mut cap, mut discount) = (valuation_cap.map(|c| c.amount), *discount);
                     if *mfn {
-                        cap = self.mfn_adopted(id, issued, cap, *discount, &outstanding).0;
+                        (cap, discount) = self.mfn_adopted(id, issued, cap, discount, &outstanding);
                     }
+                    // Without a cap, YC's discount-only form values the conversion at the
+                    // common's own value times the discount rate: purchase amount / (1 - d),
+                    // rounded to the cent, whatever that value is.
+                    let conversion_amount = match (cap, discount) {
+                        (None, Some(d)) if d > Decimal::ZERO && d < Decimal::ONE => Some(
+                            rounding
+                                .round_cash(Money::new(
+                                    investment
+                                        .amount
+                                        .checked_div(Decimal::ONE - d)
+                                        .ok_or_else(too_large)?,
+                                    investment.currency,
+                                ))
+                                .amount,
+                        ),
+                        _ => None,
+                    };
                     Item {
                         name: format!("SAFE #{id}"),
                         holder: row.name.clone(),
@@ -206,6 +225,7 @@ impl Book {
                         converting: investment.amount,
                         cap,
                         post_money: *timing == SafeTiming::PostMoney,
+                        conversion_amount,
                     }
                 }
                 ConvertibleTerms::Note {
@@ -235,6 +255,7 @@ impl Book {
                         converting: balance,
                         cap,
                         post_money: false,
+                        conversion_amount: None,
                     }
                 }
             });
@@ -278,6 +299,7 @@ impl Book {
             claim: item.claim,
             conversion_shares: shares,
             conversion_price: price,
+            conversion_amount: item.conversion_amount,
         };
         // Pre-money SAFEs and notes first: their capitalisation is the base alone.
         let mut converting_shares = Decimal::ZERO;

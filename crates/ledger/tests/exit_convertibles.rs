@@ -301,18 +301,54 @@ fn a_pre_money_safe_divides_its_cap_by_the_capitalisation_without_the_safes() {
 }
 
 #[test]
-fn a_safe_without_a_cap_takes_its_cash_out_amount() {
-    // A discount-only SAFE has no cap to convert at: $500,000 at any exit.
+fn a_discount_only_safe_is_paid_its_purchase_amount_over_the_discount_rate() {
+    // [YC] discount-only form: Liquidity Price = the common's fair market value x the discount
+    // rate (80%), so the Conversion Amount is $500,000 / 0.8 = $625,000 whatever the common is
+    // worth: its $500,000 cash-out in the preferred tier, the other $125,000 after every
+    // preference and before the common.
     let o = deal(json!({
         "date": "2024-01-01",
         "classes": [{"name": "Common", "kind": "common"}],
         "holders": [{"name": "Founders", "holdings": [{"class": "Common", "shares": 9000000}]}],
         "instruments": [{"type": "safe", "holder": "Angel", "investment": "500000",
                          "discount": "0.20", "issued": "2023-06-01"}],
+        "exit": {"values": ["400000", "550000", "100000000"]}
+    }));
+    let s = safe(&o.exits[2]);
+    assert_eq!((s.decision, s.conversion_shares), (Decision::Converts, 0));
+    assert_eq!(s.conversion_amount.map(|m| m.amount), Some(dec!(625000.00)));
+    assert_eq!(s.claim_paid.amount, dec!(500000));
+    assert_eq!(s.conversion_paid.amount, dec!(125000));
+    assert_eq!(paid(&o.exits[2], "Founders"), dec!(99375000));
+    // $400,000 does not cover the cash-out amount: all of it, as cash-out.
+    assert_eq!(safe(&o.exits[0]).decision, Decision::CashOut);
+    assert_eq!(paid(&o.exits[0], "Angel"), dec!(400000));
+    // $550,000: the cash-out amount and $50,000 of the rest; nothing for the common.
+    assert_eq!(safe(&o.exits[1]).decision, Decision::Converts);
+    assert_eq!(paid(&o.exits[1], "Angel"), dec!(550000));
+    assert_eq!(paid(&o.exits[1], "Founders"), dec!(0));
+    // The breakpoints: the common starts at $625,000.
+    assert!(o.breakpoints.iter().any(|b| b.class == "Common"
+        && b.event == BreakpointEvent::StartsParticipating
+        && b.exit_value.amount == dec!(625000.00)));
+}
+
+#[test]
+fn an_mfn_only_safe_takes_its_cash_out_amount() {
+    // [YC] MFN-only form: the Liquidity Price is the common's fair market value, so the
+    // Conversion Amount is the purchase amount itself; with no later SAFE to adopt terms from,
+    // $500,000 at any exit.
+    let o = deal(json!({
+        "date": "2024-01-01",
+        "classes": [{"name": "Common", "kind": "common"}],
+        "holders": [{"name": "Founders", "holdings": [{"class": "Common", "shares": 9000000}]}],
+        "instruments": [{"type": "safe", "holder": "Angel", "investment": "500000",
+                         "mfn": true, "issued": "2023-06-01"}],
         "exit": {"values": ["100000000"]}
     }));
     let s = safe(&o.exits[0]);
     assert_eq!((s.decision, s.conversion_shares), (Decision::CashOut, 0));
+    assert_eq!(s.conversion_amount, None);
     assert_eq!(paid(&o.exits[0], "Angel"), dec!(500000));
     assert_eq!(paid(&o.exits[0], "Founders"), dec!(99500000));
 }

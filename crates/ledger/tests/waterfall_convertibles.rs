@@ -64,15 +64,18 @@ fn convertible(i: usize) -> impl Strategy<Value = WaterfallConvertible> {
             } else {
                 ConvertibleKind::Safe
             };
-            // Now and then a note that can only convert.
-            let claim = (!(note && only_convert == 0 && shares > 0)).then_some(claim);
+            // Now and then a note that can only convert, or a SAFE with a Conversion Amount
+            // fixed in money (discount-only).
+            let claim_of = (!(note && only_convert == 0 && shares > 0)).then_some(claim);
+            let fixed = !note && only_convert == 1;
             WaterfallConvertible {
                 name: format!("{} #{i}", if note { "Note" } else { "SAFE" }),
                 holder: ["Ann", "Ben", "Cat", "Dan", "Eve"][holder].to_string(),
                 kind,
-                claim,
-                conversion_shares: shares,
+                claim: claim_of,
+                conversion_shares: if fixed { 0 } else { shares },
                 conversion_price: None,
+                conversion_amount: fixed.then(|| (claim * dec!(1.25)).round_dp(2)),
             }
         })
 }
@@ -230,8 +233,13 @@ proptest! {
             };
             match c.decision {
                 Decision::Converts => {
-                    prop_assert!(input.conversion_shares > 0);
+                    prop_assert!(input.conversion_shares > 0 || input.conversion_amount.is_some());
                     prop_assert!(c.total_exact + EPS >= claim, "{:?}", c);
+                    if let Some(a) = input.conversion_amount {
+                        // A fixed Conversion Amount: its claim in full, then at most the rest.
+                        prop_assert!(c.total_exact <= a + EPS, "{:?}", c);
+                        prop_assert_eq!(c.claim_paid.amount, claim);
+                    }
                 }
                 Decision::CashOut | Decision::Repaid => {
                     // Converting would add its claim to the pool and its shares to the

@@ -55,6 +55,8 @@ pub(super) struct EClass {
     pub(super) name: String,
     /// A SAFE's or note's holder.
     pub(super) holder: Option<usize>,
+    /// A SAFE's or note's index among the capitalisation's convertibles.
+    convertible: Option<usize>,
 }
 
 /// What a line of the sweep is.
@@ -66,6 +68,9 @@ pub(super) enum Role {
     Convertible(ConvertibleKind),
     /// A SAFE or note that can only convert: in the common pool from the start.
     Converting(ConvertibleKind),
+    /// The part of a fixed Conversion Amount above the claim: a fixed payment after every
+    /// claim and preference, before the common pool.
+    Extra(ConvertibleKind),
 }
 
 impl Role {
@@ -85,6 +90,7 @@ impl Role {
         match self {
             Role::Convertible(ConvertibleKind::Safe) => "cash-out amount",
             Role::Convertible(ConvertibleKind::Note) => "repayment",
+            Role::Extra(_) => "conversion amount above its claim",
             _ => "preference",
         }
     }
@@ -238,6 +244,7 @@ impl<'a> Engine<'a> {
         }
         for v in &cap.convertibles {
             k = k.max(v.claim.map_or(0, |c| c.scale()));
+            k = k.max(v.conversion_amount.map_or(0, |c| c.scale()));
         }
 
         let mut holders: Vec<String> = Vec::new();
@@ -317,6 +324,7 @@ impl<'a> Engine<'a> {
                 },
                 name: c.name.clone(),
                 holder: None,
+                convertible: None,
             })
             .collect();
         let mut lines = Vec::with_capacity(merged.len() + cap.convertibles.len());
@@ -373,33 +381,48 @@ impl<'a> Engine<'a> {
             });
         }
 
-        // SAFEs and notes: a class each, of one line, after the share classes.
-        for v in &cap.convertibles {
+        // SAFEs and notes: a class each, of one line, after the share classes; a fixed
+        // Conversion Amount's part above the claim, a second one.
+        for (n, v) in cap.convertibles.iter().enumerate() {
             let holder = holder_of(&v.holder)?;
-            let pref = v.claim.map_or_else(Big::zero, |c| ticks(c, k));
-            let class = classes.len();
-            classes.push(EClass {
-                shares: 0,
-                ce: v.conversion_shares,
-                pref: pref.clone(),
-                claim: Decimal::ZERO,
-                cap: None,
-                lines: vec![lines.len()],
-                role: match v.claim {
+            let claim = v.claim.map_or_else(Big::zero, |c| ticks(c, k));
+            let extra = v
+                .conversion_amount
+                .map(|a| ticks(a, k).checked_sub(&claim).unwrap_or_default())
+                .filter(|e| !e.is_zero());
+            let parts = [(
+                claim,
+                v.conversion_shares,
+                match v.claim {
                     Some(_) => Role::Convertible(v.kind),
                     None => Role::Converting(v.kind),
                 },
-                name: v.name.clone(),
-                holder: Some(holder),
-            });
-            lines.push(ELine {
-                holder,
-                class,
-                shares: 0,
-                ce: v.conversion_shares,
-                pref,
-                cap: None,
-            });
+            )]
+            .into_iter()
+            .chain(extra.map(|e| (e, 0, Role::Extra(v.kind))));
+            for (pref, ce, role) in parts {
+                let class = classes.len();
+                classes.push(EClass {
+                    shares: 0,
+                    ce,
+                    pref: pref.clone(),
+                    claim: Decimal::ZERO,
+                    cap: None,
+                    lines: vec![lines.len()],
+                    role,
+                    name: v.name.clone(),
+                    holder: Some(holder),
+                    convertible: Some(n),
+                });
+                lines.push(ELine {
+                    holder,
+                    class,
+                    shares: 0,
+                    ce,
+                    pref,
+                    cap: None,
+                });
+            }
         }
 
         let unit = Big::pow10(k);
@@ -409,7 +432,8 @@ impl<'a> Engine<'a> {
         }
 
         // Seniority tiers, most senior first: the notes' repayments above every class, the
-        // SAFEs' cash-out amounts with the most senior preferred class.
+        // SAFEs' cash-out amounts with the most senior preferred class, and the fixed
+        // Conversion Amounts' parts above their claims below every preference.
         let most_senior = cap
             .classes
             .iter()
@@ -423,6 +447,7 @@ impl<'a> Engine<'a> {
                 Role::Preferred(_) => i64::from(cap.classes[i].seniority),
                 Role::Convertible(ConvertibleKind::Safe) => most_senior,
                 Role::Convertible(ConvertibleKind::Note) => i64::MAX,
+                Role::Extra(_) => i64::MIN,
                 Role::Common | Role::Converting(_) => continue,
             };
             by_seniority
@@ -454,6 +479,8 @@ impl<'a> Engine<'a> {
                 Role::Common | Role::Preferred(Participation::Full) | Role::Converting(_) => {
                     base_pool = base_pool.add(&ce);
                 }
+                // Fixed: paid in its tier, never in the pool.
+                Role::Extra(_) => {}
                 // A SAFE or a note takes its claim or converts, as non-participating
                 // preferred takes its preference or converts.
                 Role::Preferred(Participation::None) | Role::Convertible(_) => {
@@ -585,7 +612,7 @@ impl<'a> Engine<'a> {
             .classes
             .iter()
             .map(|c| match c.role {
-                Role::Preferred(Participation::None) | Role::Convertible(_) => {
+                Role::Preferred(Participation::None) | Role::Convertible(_) | Role::Extra(_) => {
                     ClassState::Preference
                 }
                 _ => ClassState::Pool,
@@ -772,11 +799,42 @@ impl<'a> Engine<'a> {
             .zip(&class_part)
             .map(|(a, b)| a.add(b))
             .collect();
+        // Each SAFE or note: what it is paid as its claim, and as its Conversion Amount (from
+        // the pool, or fixed); whether it converted.
+        let n_real = self.cap.classes.len();
+        let n_conv = self.cap.convertibles.len();
+        let mut conv_claim = vec![Exact::zero(); n_conv];
+        let mut conv_conversion = vec![Exact::zero(); n_conv];
+        let mut conv_converted = vec![false; n_conv];
+        let mut conv_claim_class = vec![0; n_conv];
+        for (i, e) in self.classes.iter().enumerate().skip(n_real) {
+            let Some(v) = e.convertible else { continue };
+            match e.role {
+                Role::Extra(_) => {
+                    conv_conversion[v] = conv_conversion[v].add(&class_pref[i]);
+                    conv_converted[v] |= !class_pref[i].is_zero();
+                }
+                _ => {
+                    conv_claim[v] = conv_claim[v].add(&class_pref[i]);
+                    conv_conversion[v] = conv_conversion[v].add(&class_part[i]);
+                    conv_converted[v] |= matches!(e.role, Role::Converting(_))
+                        || s.states[i] == ClassState::Converted;
+                    conv_claim_class[v] = i;
+                }
+            }
+        }
 
-        // Top level: the classes, then the option grants, to the distributable amount.
+        // Top level: the classes, the SAFEs and notes, then the option grants, to the
+        // distributable amount.
         let distributable = Exact::new(x.net.add(&s.exercise), x.unit.clone());
         let target = distributable.round_units(cd, Mode::HalfUp);
-        let mut items: Vec<Exact> = class_total.clone();
+        let mut items: Vec<Exact> = class_total[..n_real].to_vec();
+        items.extend(
+            conv_claim
+                .iter()
+                .zip(&conv_conversion)
+                .map(|(a, b)| a.add(b)),
+        );
         items.extend(s.option_pay.iter().cloned());
         let top = apportion(&items, &target, cd)?;
 
@@ -784,39 +842,11 @@ impl<'a> Engine<'a> {
         let mut holder_lines: Vec<Vec<HolderClassPayout>> = vec![Vec::new(); self.holders.len()];
         let mut holder_options: Vec<Big> = vec![Big::zero(); self.holders.len()];
         let mut holder_cost: Vec<Exact> = vec![Exact::zero(); self.holders.len()];
-        let n_real = self.cap.classes.len();
         let mut holder_convertibles: Vec<Big> = vec![Big::zero(); self.holders.len()];
         let mut classes = Vec::with_capacity(n_real);
-        let mut convertibles = Vec::with_capacity(n_classes - n_real);
-        for (i, e) in self.classes.iter().enumerate() {
+        for (i, c) in self.cap.classes.iter().enumerate() {
+            let e = &self.classes[i];
             let split = apportion(&[class_pref[i].clone(), class_part[i].clone()], &top[i], cd)?;
-            if i >= n_real {
-                // A SAFE or note: one line, its holder's.
-                let v = &self.cap.convertibles[i - n_real];
-                if let Some(h) = e.holder {
-                    holder_convertibles[h] = holder_convertibles[h].add(&top[i]);
-                }
-                let decision = match (e.role, s.states[i]) {
-                    (_, ClassState::Converted) | (Role::Converting(_), _) => Decision::Converts,
-                    (_, _) if v.kind == ConvertibleKind::Note => Decision::Repaid,
-                    _ => Decision::CashOut,
-                };
-                convertibles.push(ConvertiblePayout {
-                    name: v.name.clone(),
-                    holder: v.holder.clone(),
-                    kind: v.kind,
-                    decision,
-                    claim: money(e.claim),
-                    conversion_shares: v.conversion_shares,
-                    conversion_price: v.conversion_price,
-                    claim_paid: money(units_to_decimal(&split[0], cd)?),
-                    conversion_paid: money(units_to_decimal(&split[1], cd)?),
-                    total: money(units_to_decimal(&top[i], cd)?),
-                    total_exact: class_total[i].truncated()?,
-                });
-                continue;
-            }
-            let c = &self.cap.classes[i];
             let line_totals: Vec<Exact> = e
                 .lines
                 .iter()
@@ -863,9 +893,49 @@ impl<'a> Engine<'a> {
             });
         }
 
+        let mut convertibles = Vec::with_capacity(n_conv);
+        for (n, v) in self.cap.convertibles.iter().enumerate() {
+            let units = &top[n_real + n];
+            let e = &self.classes[conv_claim_class[n]];
+            if let Some(h) = e.holder {
+                holder_convertibles[h] = holder_convertibles[h].add(units);
+            }
+            let split = apportion(
+                &[conv_claim[n].clone(), conv_conversion[n].clone()],
+                units,
+                cd,
+            )?;
+            let decision = if conv_converted[n] {
+                Decision::Converts
+            } else if v.kind == ConvertibleKind::Note {
+                Decision::Repaid
+            } else {
+                Decision::CashOut
+            };
+            let cash = |d: Decimal| -> Result<Money> {
+                Ok(money(
+                    Exact::new(ticks(d, self.k), Big::pow10(self.k)).round(cd, Mode::HalfUp)?,
+                ))
+            };
+            convertibles.push(ConvertiblePayout {
+                name: v.name.clone(),
+                holder: v.holder.clone(),
+                kind: v.kind,
+                decision,
+                claim: money(e.claim),
+                conversion_shares: v.conversion_shares,
+                conversion_price: v.conversion_price,
+                conversion_amount: v.conversion_amount.map(cash).transpose()?,
+                claim_paid: money(units_to_decimal(&split[0], cd)?),
+                conversion_paid: money(units_to_decimal(&split[1], cd)?),
+                total: money(units_to_decimal(units, cd)?),
+                total_exact: conv_claim[n].add(&conv_conversion[n]).truncated()?,
+            });
+        }
+
         let mut options = Vec::with_capacity(self.options.len());
         for (j, (o, input)) in self.options.iter().zip(&self.cap.options).enumerate() {
-            let units = &top[n_classes + j];
+            let units = &top[n_real + n_conv + j];
             let exercised = s.exercised[j];
             let cost = if exercised {
                 Exact::new(x.up(&o.cost), x.unit.clone())
@@ -909,7 +979,7 @@ impl<'a> Engine<'a> {
             .classes
             .iter()
             .zip(&s.states)
-            .filter(|(_, st)| **st != ClassState::Converted)
+            .filter(|(c, st)| **st != ClassState::Converted && !matches!(c.role, Role::Extra(_)))
             .fold(Big::zero(), |t, (c, _)| t.add(&c.pref));
         Ok(WaterfallOutcome {
             currency,
@@ -972,6 +1042,18 @@ fn validate_convertible(v: &WaterfallConvertible) -> Result<()> {
             "claim",
             format!("'{}': {c} is negative", v.name),
         ));
+    }
+    if let Some(a) = v.conversion_amount {
+        if v.conversion_shares > 0 || v.claim.is_none_or(|c| a < c) {
+            return Err(LedgerError::invalid(
+                "conversion_amount",
+                format!(
+                    "'{}': a Conversion Amount fixed in money needs a claim no larger than it \
+                     and no conversion shares",
+                    v.name
+                ),
+            ));
+        }
     }
     if v.claim.is_none() && v.conversion_shares == 0 {
         return Err(LedgerError::invalid(

@@ -221,6 +221,12 @@ pub struct WaterfallConvertible {
     pub claim: Option<Decimal>,
     /// Common-equivalent shares it is paid on if it converts; 0: it cannot convert.
     pub conversion_shares: u64,
+    /// A Conversion Amount fixed in money rather than in shares (YC's discount-only SAFE:
+    /// purchase amount / (1 - discount), its Liquidity Price being the common's own value times
+    /// the discount rate), at least the claim: the claim is paid in its tier, the rest after
+    /// every claim and preference, before the common pool. None for most instruments.
+    #[serde(default, with = "crate::money::opt_decimal_str")]
+    pub conversion_amount: Option<Decimal>,
     /// The price per share its conversion shares were counted at (a SAFE's Liquidity Price, a
     /// note's conversion price), for reading.
     #[serde(default, with = "crate::money::opt_decimal_str")]
@@ -523,6 +529,8 @@ pub struct ConvertiblePayout {
     #[serde(with = "crate::money::opt_decimal_str")]
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub conversion_price: Option<Decimal>,
+    /// A Conversion Amount fixed in money (a discount-only SAFE's), rounded half-up to cents.
+    pub conversion_amount: Option<Money>,
     /// Paid as its claim (cash-out or repayment).
     pub claim_paid: Money,
     /// Paid from the common pool, as converted.
