@@ -7,7 +7,8 @@ use chrono::{NaiveDate, Utc};
 use roundbook_compute::{first_of_month, projection, Projection, Runway};
 use roundbook_ledger::captable::ConvertibleRow;
 use roundbook_ledger::waterfall::{
-    breakpoints, waterfall, waterfall_range, Breakpoint, ExitTerms, WaterfallOutcome,
+    breakpoints, waterfall, waterfall_range, Breakpoint, ExitConventions, ExitTerms,
+    WaterfallOutcome,
 };
 use roundbook_ledger::*;
 use roundbook_store::Store;
@@ -229,6 +230,8 @@ pub struct ExitView {
     /// Payouts at evenly spaced exit values, for the chart.
     pub curve: Vec<WaterfallOutcome>,
     pub left_out_instruments: Vec<ConvertibleRow>,
+    /// The exit's named settings in words, as `roundbook waterfall` prints them.
+    pub settings: String,
 }
 
 /// Points on the payout curve: enough for a smooth line, few enough to compute at once.
@@ -262,7 +265,9 @@ pub fn exit_waterfall(book: &Path, form: &ExitForm) -> AppResult<ExitView> {
         t => amount("chart_to", t, cur)?,
     };
     let rounding = b.default_rounding();
-    let (cap, left_out) = b.capitalisation(day, &rounding)?;
+    // The ledger's default settings (docs/waterfall.md); the outcome states them.
+    let conventions = ExitConventions::default();
+    let (cap, left_out) = b.capitalisation(day, &rounding, &conventions)?;
     let curve = if to.is_zero() {
         vec![]
     } else {
@@ -287,5 +292,6 @@ pub fn exit_waterfall(book: &Path, form: &ExitForm) -> AppResult<ExitView> {
         breakpoints: points,
         curve,
         left_out_instruments: left_out,
+        settings: conventions.describe(),
     })
 }

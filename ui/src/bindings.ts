@@ -124,11 +124,12 @@ export type Breakpoint = {
    */
   exit_value_exact: string;
   /**
-   * The class whose payout changes (for options: the class exercised into).
+   * The class whose payout changes (for options: the class exercised into; for a SAFE or
+   * note: its name).
    */
   class: string;
   /**
-   * For options and warrants: their holder.
+   * For options and warrants, SAFEs and notes: their holder.
    */
   holder: string | null;
   event: BreakpointEvent;
@@ -425,6 +426,57 @@ export type ConvertForm = {
  */
 export type ConvertWhat = "shares" | "instrument";
 
+/**
+ * Which kind of convertible instrument.
+ */
+export type ConvertibleKind = "safe" | "note";
+
+/**
+ * What one SAFE or note receives at the exit.
+ */
+export type ConvertiblePayout = {
+  name: string;
+  holder: string;
+  kind: ConvertibleKind;
+  /**
+   * `cash-out` (a SAFE), `repaid` (a note) or `converts`.
+   */
+  decision: Decision;
+  /**
+   * What it is owed if it does not convert, rounded half-up to cents (for reading; 0 when
+   * it can only convert).
+   */
+  claim: Money;
+  /**
+   * Common-equivalent shares if it converts (0: it cannot).
+   */
+  conversion_shares: number;
+  /**
+   * The price those shares were counted at, rounded as a cap price.
+   */
+  conversion_price: string | null;
+  /**
+   * A Conversion Amount fixed in money (a discount-only SAFE's), rounded half-up to cents.
+   */
+  conversion_amount: Money | null;
+  /**
+   * Paid as its claim (cash-out or repayment).
+   */
+  claim_paid: Money;
+  /**
+   * Paid from the common pool, as converted.
+   */
+  conversion_paid: Money;
+  /**
+   * claim_paid + conversion_paid.
+   */
+  total: Money;
+  /**
+   * The exact total before rounding (to 28 significant digits, truncated).
+   */
+  total_exact: string;
+};
+
 export type ConvertibleRow = {
   instrument: EntryId;
   holder: StakeholderId;
@@ -458,6 +510,11 @@ export type ConvertibleTerms =
       discount: string | null;
     };
 
+/**
+ * What happens to the SAFEs and notes outstanding at an exit.
+ */
+export type ConvertiblesAtExit = "paid" | "left-out";
+
 export type CsvImported = {
   file: string;
   issuances: number;
@@ -476,7 +533,14 @@ export type DayCount = "act365" | "thirty360";
 /**
  * What a class does at this exit.
  */
-export type Decision = "takes-preference" | "converts" | "participates" | "capped" | "common";
+export type Decision =
+  | "takes-preference"
+  | "converts"
+  | "participates"
+  | "capped"
+  | "common"
+  | "cash-out"
+  | "repaid";
 
 /**
  * GPUs delivered (and installed) in one month. `month` is the first day of that month.
@@ -746,6 +810,22 @@ export type ExerciseForm = {
 };
 
 /**
+ * The named settings of an exit, each with its default (docs/waterfall.md). The engine reads
+ * `preference_basis`; the others say how `Book::capitalisation` built the capitalisation, and
+ * every outcome states them all.
+ */
+export type ExitConventions = {
+  convertibles: ConvertiblesAtExit;
+  notes: NotesAtExit;
+  /**
+   * A note's repayment: this multiple of its principal, plus the interest accrued to the
+   * exit (1: principal + interest; 2: "2x principal" on a change of control).
+   */
+  note_repayment_multiple: string;
+  preference_basis: PreferenceBasis;
+};
+
+/**
  * The exit waterfall form: amounts as the user typed them.
  */
 export type ExitForm = {
@@ -774,6 +854,10 @@ export type ExitView = {
    */
   curve: Array<WaterfallOutcome>;
   left_out_instruments: Array<ConvertibleRow>;
+  /**
+   * The exit's named settings in words, as `roundbook waterfall` prints them.
+   */
+  settings: string;
 };
 
 /**
@@ -922,11 +1006,15 @@ export type HolderPayout = {
    */
   options: Money;
   /**
+   * What the holder's SAFEs and notes receive.
+   */
+  convertibles: Money;
+  /**
    * The strike the holder pays in for them (exact).
    */
   exercise_cost: Money;
   /**
-   * by_class + options. The sum over holders is `total_distributed`.
+   * by_class + options + convertibles. The sum over holders is `total_distributed`.
    */
   total: Money;
 };
@@ -1326,6 +1414,11 @@ export type NoteForm = {
   memo: string;
 };
 
+/**
+ * What a convertible note receives at an exit.
+ */
+export type NotesAtExit = "greater-of" | "repay" | "convert";
+
 export type OcfImported = {
   book: string;
   stakeholders: number;
@@ -1542,6 +1635,11 @@ export type PowerTerms = {
   provenance: Provenance;
   note: string | null;
 };
+
+/**
+ * What a preferred class's liquidation preference multiplies.
+ */
+export type PreferenceBasis = "issue-price" | "invested";
 
 /**
  * The whole preview: the seed the draws used, and one entry per distribution field.
@@ -2391,7 +2489,8 @@ export type WaterfallOutcome = {
    */
   total_distributed: Money;
   /**
-   * The preferences of all classes that did not convert (claims, rounded half-up to cents).
+   * The preferences of all classes, and the claims of all SAFEs and notes, that did not
+   * convert (rounded half-up to cents).
    */
   preferences_outstanding: Money;
   /**
@@ -2409,5 +2508,13 @@ export type WaterfallOutcome = {
    * Every option and warrant grant, exercised or not, in input order.
    */
   options: Array<OptionPayout>;
+  /**
+   * Every SAFE and note paid at the exit, in input order.
+   */
+  convertibles: Array<ConvertiblePayout>;
+  /**
+   * The exit's named settings.
+   */
+  conventions: ExitConventions;
   rounding: RoundingPolicy;
 };

@@ -490,7 +490,8 @@ pub fn waterfall(book: &Path, a: WaterfallArgs, json: bool, out: &mut String) ->
     let store = Store::open(book)?;
     let b = store.load_as_of(day)?;
     let rounding = b.default_rounding();
-    let (cap, left_out) = b.capitalisation(day, &rounding)?;
+    let conventions = exit_conventions(&a)?;
+    let (cap, left_out) = b.capitalisation(day, &rounding, &conventions)?;
     let cur = b.company.currency;
     let amount = |field: &'static str, s: &str| -> Result<rust_decimal::Decimal, LedgerError> {
         Ok(Money::parse(field, s, cur)?.amount)
@@ -540,6 +541,7 @@ pub fn waterfall(book: &Path, a: WaterfallArgs, json: bool, out: &mut String) ->
             &json!({
                 "company": b.company.name,
                 "as_of": day,
+                "conventions": conventions,
                 "left_out_instruments": left_out,
                 "outcomes": outcomes,
                 "breakpoints": points,
@@ -591,6 +593,7 @@ pub fn waterfall(book: &Path, a: WaterfallArgs, json: bool, out: &mut String) ->
             left_out.len()
         );
     }
+    let _ = writeln!(out, "Settings: {}", conventions.describe());
     let _ = writeln!(out, "Rounding: {}", rounding.describe());
     footnote(
         out,
@@ -599,4 +602,35 @@ pub fn waterfall(book: &Path, a: WaterfallArgs, json: bool, out: &mut String) ->
             .any(|e| e.provenance == Provenance::Illustrative),
     );
     Ok(())
+}
+
+/// The waterfall's named settings from its flags, each defaulted as docs/waterfall.md says.
+fn exit_conventions(a: &WaterfallArgs) -> Result<waterfall::ExitConventions, crate::CliError> {
+    use crate::args::{ConvertiblesArg, NotesArg, PreferenceBasisArg};
+    use waterfall::{ConvertiblesAtExit, ExitConventions, NotesAtExit, PreferenceBasis};
+    let d = ExitConventions::default();
+    let c = ExitConventions {
+        convertibles: match a.convertibles {
+            None => d.convertibles,
+            Some(ConvertiblesArg::Paid) => ConvertiblesAtExit::Paid,
+            Some(ConvertiblesArg::LeftOut) => ConvertiblesAtExit::LeftOut,
+        },
+        notes: match a.notes {
+            None => d.notes,
+            Some(NotesArg::GreaterOf) => NotesAtExit::GreaterOf,
+            Some(NotesArg::Repay) => NotesAtExit::Repay,
+            Some(NotesArg::Convert) => NotesAtExit::Convert,
+        },
+        note_repayment_multiple: match &a.note_repayment_multiple {
+            None => d.note_repayment_multiple,
+            Some(t) => roundbook_application::parse::decimal("note_repayment_multiple", t)?,
+        },
+        preference_basis: match a.preference_basis {
+            None => d.preference_basis,
+            Some(PreferenceBasisArg::IssuePrice) => PreferenceBasis::IssuePrice,
+            Some(PreferenceBasisArg::Invested) => PreferenceBasis::Invested,
+        },
+    };
+    c.validate()?;
+    Ok(c)
 }

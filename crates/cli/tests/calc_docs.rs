@@ -411,3 +411,121 @@ fn a_participating_preferred_exit() {
     assert!(b.iter().any(|p| p["event"] == "preference-fully-paid"
         && amount(&p["exit_value"]) == Decimal::from(2_000_000)));
 }
+
+/// The SAFE or note `name` of an exit.
+fn instrument<'a>(exit: &'a Value, holder: &str) -> &'a Value {
+    exit["convertibles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["holder"] == holder)
+        .unwrap_or_else(|| panic!("no SAFE or note of {holder}"))
+}
+
+/// What `holder` receives at an exit.
+fn received(exit: &Value, holder: &str) -> Decimal {
+    amount(
+        &exit["holders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["holder"] == holder)
+            .unwrap_or_else(|| panic!("no holder {holder}"))["total"],
+    )
+}
+
+#[test]
+fn a_post_money_safe_at_a_liquidity_event() {
+    // YC post-money SAFE §1(b): the greater of the purchase amount and the Conversion Amount on
+    // $1M / Liquidity Price shares; Liquidity Price = $10M cap / (9,000,000 / 0.9) = $1.00.
+    // $5M: 10% as converted is $500,000, so $1M cash-out; $50M: converts for $5M.
+    let v = calc("safe-liquidity-event");
+    let (low, high) = (&v["exits"][0], &v["exits"][1]);
+    assert_eq!(low["conventions"]["convertibles"], "paid");
+    let s = instrument(low, "Angel");
+    assert_eq!(
+        (s["decision"].as_str(), u(&s["conversion_shares"])),
+        (Some("cash-out"), 1_000_000)
+    );
+    assert_eq!(received(low, "Angel"), Decimal::from(1_000_000));
+    assert_eq!(received(low, "Founders"), Decimal::from(4_000_000));
+    assert_eq!(instrument(high, "Angel")["decision"], "converts");
+    assert_eq!(received(high, "Angel"), Decimal::from(5_000_000));
+    assert_eq!(received(high, "Founders"), Decimal::from(45_000_000));
+    let b = v["breakpoints"].as_array().unwrap();
+    assert!(b.iter().any(|p| p["event"] == "converts"
+        && p["holder"] == "Angel"
+        && amount(&p["exit_value"]) == Decimal::from(10_000_000)));
+    assert!(v["left_out_instruments"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn a_safe_on_par_with_the_most_senior_preferred() {
+    // YC post-money SAFE §1(d)(ii): on par with Preferred Stock, pro rata to the full payments.
+    // $1.5M against the Series A's $1M and the SAFE's $1M: $750,000 each; the Seed (junior)
+    // nothing. $2.5M: both in full, the Seed $500,000.
+    let v = calc("safe-pari-passu-preferred");
+    let (low, high) = (&v["exits"][0], &v["exits"][1]);
+    assert_eq!(received(low, "Angel"), Decimal::from(750_000));
+    assert_eq!(received(low, "A Fund"), Decimal::from(750_000));
+    assert_eq!(received(low, "Seed Fund"), Decimal::ZERO);
+    assert_eq!(received(high, "Angel"), Decimal::from(1_000_000));
+    assert_eq!(received(high, "Seed Fund"), Decimal::from(500_000));
+    // Liquidity Capitalization (8,000,000 + 1,000,000 + 500,000) / 0.9: $0.94737, 1,055,553.
+    let s = instrument(low, "Angel");
+    assert_eq!(s["conversion_price"], "0.94737");
+    assert_eq!(u(&s["conversion_shares"]), 1_055_553);
+}
+
+#[test]
+fn a_note_repaid_or_converted_at_an_exit() {
+    // Series Seed note term sheet §1.7: $100,000 + one year at 6% = $106,000 repaid first; or
+    // converted at $5M / 10,000,000 shares = $0.50, 212,000 shares, when that pays more.
+    let v = calc("note-at-exit");
+    let (low, high) = (&v["exits"][0], &v["exits"][1]);
+    let n = instrument(low, "Bridge");
+    assert_eq!(n["decision"], "repaid");
+    assert_eq!(amount(&n["claim"]), Decimal::from(106_000));
+    assert_eq!(received(low, "Bridge"), Decimal::from(106_000));
+    assert_eq!(received(low, "A Fund"), Decimal::from(394_000));
+    assert_eq!(instrument(high, "Bridge")["decision"], "converts");
+    assert_eq!(u(&instrument(high, "Bridge")["conversion_shares"]), 212_000);
+    // $50M x 212,000 / 10,212,000 = $1,037,994.516...
+    assert_eq!(received(high, "Bridge"), Decimal::new(103799452, 2));
+}
+
+#[test]
+fn a_preference_on_the_cash_invested() {
+    // YC's two SAFEs converted into the Series A at $0.85 and the Lead's 3,921,568 shares at
+    // $1.275, sold for $6M: on the cash invested ($1M + $500,000 + $4,999,999.20) the $6M is
+    // shared pro rata to it: Angel $923,077.04 (it would be $1,241,379.02 at the $1.275 issue
+    // price, the preference YC's Safe Preferred Stock avoids).
+    let v = calc("preference-basis-invested");
+    let e = &v["exits"][0];
+    assert_eq!(e["conventions"]["preference_basis"], "invested");
+    assert_eq!(
+        amount(&e["classes"][1]["preference_claim"]),
+        Decimal::new(649999920, 2)
+    );
+    assert_eq!(received(e, "Angel Fund"), Decimal::new(92307704, 2));
+    assert_eq!(received(e, "Seed Fund"), Decimal::new(46153852, 2));
+    assert_eq!(received(e, "Lead VC"), Decimal::new(461538444, 2));
+}
+
+#[test]
+fn a_discount_only_safe_at_a_liquidity_event() {
+    // YC's discount-only SAFE: Liquidity Price = the common's value x 80%, so its Conversion
+    // Amount is $500,000 / 0.8 = $625,000 at any value of the common: $400,000 (all there is),
+    // $550,000 (its cash-out and the next $50,000), $625,000 at $100M.
+    let v = calc("safe-discount-only");
+    let e = v["exits"].as_array().unwrap();
+    assert_eq!(instrument(&e[0], "Angel")["decision"], "cash-out");
+    assert_eq!(received(&e[0], "Angel"), Decimal::from(400_000));
+    assert_eq!(instrument(&e[1], "Angel")["decision"], "converts");
+    assert_eq!(received(&e[1], "Angel"), Decimal::from(550_000));
+    assert_eq!(received(&e[1], "Founders"), Decimal::ZERO);
+    let s = instrument(&e[2], "Angel");
+    assert_eq!(amount(&s["conversion_amount"]), Decimal::from(625_000));
+    assert_eq!(received(&e[2], "Angel"), Decimal::from(625_000));
+    assert_eq!(received(&e[2], "Founders"), Decimal::from(99_375_000));
+}

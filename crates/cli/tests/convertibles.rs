@@ -136,3 +136,76 @@ fn a_safe_converts_once_into_shares() {
     assert!(stderr(&again).contains("instrument"), "{}", stderr(&again));
     assert_same(&snap, &snapshot(&book), "a refused second conversion");
 }
+
+#[test]
+fn the_waterfall_pays_a_safe_by_its_terms_and_names_the_setting() {
+    // YC's post-money SAFE at a liquidity event (docs/waterfall.md): $500,000 at a $10M cap is
+    // 5% of a Liquidity Capitalization of 8,000,000 / 0.95 shares: Liquidity Price $10M x 0.95 /
+    // 8,000,000 = $1.1875, 421,052 shares. At $5M converting pays 5% of it, $250,000: the SAFE
+    // takes its $500,000 cash-out amount.
+    let (_d, book, safe) = book_with_a_safe();
+    let low = json(&book, &words("waterfall --exit 5000000 --as-of 2021-01-01"));
+    assert_eq!(low["conventions"]["convertibles"], "paid");
+    assert_eq!(low["conventions"]["notes"], "greater-of");
+    assert_eq!(low["conventions"]["preference_basis"], "issue-price");
+    assert!(low["left_out_instruments"].as_array().unwrap().is_empty());
+    let s = &low["outcomes"][0]["convertibles"][0];
+    assert_eq!(s["name"], format!("SAFE #{safe}"));
+    assert_eq!(s["decision"], "cash-out");
+    assert_eq!(s["conversion_shares"], 421_052);
+    assert_eq!(s["conversion_price"], "1.18750");
+    assert_eq!(
+        dec(&s["total"]["amount"]),
+        rust_decimal::Decimal::from(500_000)
+    );
+    // At $50M it converts: 421,052 / 8,421,052 of $50M = $2,499,996.4375, to the cent
+    // $2,499,996.44 (the larger remainder); Ada $47,500,003.56.
+    let high = json(
+        &book,
+        &words("waterfall --exit 50000000 --as-of 2021-01-01"),
+    );
+    let s = &high["outcomes"][0]["convertibles"][0];
+    assert_eq!(s["decision"], "converts");
+    assert_eq!(dec(&s["total"]["amount"]), "2499996.44".parse().unwrap());
+    // The tables show it as a row, by class and by holder.
+    let text = ok(
+        &book,
+        &words("waterfall --exit 50000000 --as-of 2021-01-01"),
+    );
+    assert!(
+        text.contains(&format!("SAFE #{safe} (Angel Fund)")),
+        "{text}"
+    );
+    assert!(text.contains("SAFEs and notes"), "{text}");
+    assert!(
+        text.contains("Settings: SAFEs and notes paid (notes: greater-of"),
+        "{text}"
+    );
+    // Left out, as before: the founders take all and the SAFE is listed apart.
+    let out = json(
+        &book,
+        &words("waterfall --exit 50000000 --as-of 2021-01-01 --convertibles left-out"),
+    );
+    assert_eq!(out["conventions"]["convertibles"], "left-out");
+    assert_eq!(out["left_out_instruments"].as_array().unwrap().len(), 1);
+    assert!(out["outcomes"][0]["convertibles"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    let text = ok(
+        &book,
+        &words("waterfall --exit 50000000 --as-of 2021-01-01 --convertibles left-out"),
+    );
+    assert!(text.contains("Not in this waterfall: 1 SAFE(s)"), "{text}");
+    // A bad setting is refused, naming it.
+    let bad = run(
+        &book,
+        &words("waterfall --exit 1 --as-of 2021-01-01 --note-repayment-multiple 0.5"),
+    );
+    assert!(!bad.status.success());
+    assert!(
+        stderr(&bad).contains("note_repayment_multiple"),
+        "{}",
+        stderr(&bad)
+    );
+}

@@ -46,6 +46,7 @@ fn capitalisation() -> Capitalisation {
                 holder: format!("Holder {}", (i * 7 + h) % 60),
                 class: c.name.clone(),
                 shares: 100_000 + (i as u64 * 37_171 + h as u64 * 9_973) % 900_000,
+                invested: None,
             });
         }
     }
@@ -67,6 +68,8 @@ fn capitalisation() -> Capitalisation {
         classes,
         holdings,
         options,
+        convertibles: vec![],
+        conventions: ExitConventions::default(),
     }
 }
 

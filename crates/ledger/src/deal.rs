@@ -299,6 +299,36 @@ pub struct DealExit {
     pub transaction_costs: Option<Decimal>,
     #[serde(default, with = "crate::money::opt_decimal_str")]
     pub debt: Option<Decimal>,
+    /// The SAFEs and notes outstanding at the exit: "paid" (default) by their own terms, or
+    /// "left-out" of the waterfall and listed apart.
+    #[serde(default)]
+    pub convertibles: Option<crate::waterfall::ConvertiblesAtExit>,
+    /// A note at the exit: "greater-of" (default) its repayment and its conversion at the cap,
+    /// "repay", or "convert".
+    #[serde(default)]
+    pub notes: Option<crate::waterfall::NotesAtExit>,
+    /// A note's repayment as a multiple of its principal, plus interest (default "1").
+    #[serde(default, with = "crate::money::opt_decimal_str")]
+    pub note_repayment_multiple: Option<Decimal>,
+    /// What a preference multiplies: "issue-price" (default, shares x original issue price) or
+    /// "invested" (the cash paid for the shares).
+    #[serde(default)]
+    pub preference_basis: Option<crate::waterfall::PreferenceBasis>,
+}
+
+impl DealExit {
+    /// The exit's named settings, each defaulted as docs/waterfall.md says.
+    pub fn conventions(&self) -> crate::waterfall::ExitConventions {
+        let d = crate::waterfall::ExitConventions::default();
+        crate::waterfall::ExitConventions {
+            convertibles: self.convertibles.unwrap_or(d.convertibles),
+            notes: self.notes.unwrap_or(d.notes),
+            note_repayment_multiple: self
+                .note_repayment_multiple
+                .unwrap_or(d.note_repayment_multiple),
+            preference_basis: self.preference_basis.unwrap_or(d.preference_basis),
+        }
+    }
 }
 
 /// Everything `calc` computes.
@@ -310,7 +340,8 @@ pub struct DealOutcome {
     /// The waterfall at each exit value, on the capitalisation after the round (if any).
     pub exits: Vec<crate::waterfall::WaterfallOutcome>,
     pub breakpoints: Vec<crate::waterfall::Breakpoint>,
-    /// SAFEs and notes outstanding at the exit, which the waterfall leaves out.
+    /// SAFEs and notes outstanding at the exit that the waterfall leaves out (all of them under
+    /// `convertibles: "left-out"`; none when they are paid).
     pub left_out_instruments: Vec<crate::captable::ConvertibleRow>,
 }
 
@@ -706,7 +737,7 @@ fn run_exit(
     rounding: &RoundingPolicy,
 ) -> Result<ExitResults> {
     use crate::waterfall::{breakpoints, waterfall, waterfall_range, ExitTerms};
-    let (cap, left_out) = b.capitalisation(as_of, rounding)?;
+    let (cap, left_out) = b.capitalisation(as_of, rounding, &x.conventions())?;
     let costs = x.transaction_costs.unwrap_or(Decimal::ZERO);
     let debt = x.debt.unwrap_or(Decimal::ZERO);
     let mut outcomes = vec![];

@@ -2040,6 +2040,45 @@ impl Book {
         })
     }
 
+    /// A most-favoured-nation SAFE's cap and discount: the best cap (lowest) and discount
+    /// (highest) of its own and of any SAFE among `outstanding` issued after it.
+    pub(crate) fn mfn_adopted(
+        &self,
+        id: EntryId,
+        issued: NaiveDate,
+        mut cap: Option<Decimal>,
+        mut discount: Option<Decimal>,
+        outstanding: &[EntryId],
+    ) -> (Option<Decimal>, Option<Decimal>) {
+        for later in outstanding {
+            let Some(e) = self.entry(*later) else {
+                continue;
+            };
+            let Movement::ConvertibleIssuance {
+                terms:
+                    ConvertibleTerms::Safe {
+                        valuation_cap,
+                        discount: d,
+                        ..
+                    },
+                ..
+            } = &e.movement
+            else {
+                continue;
+            };
+            if (e.effective, *later) <= (issued, id) {
+                continue;
+            }
+            if let Some(c) = valuation_cap {
+                cap = Some(cap.map_or(c.amount, |x| x.min(c.amount)));
+            }
+            if let Some(d) = d {
+                discount = Some(discount.map_or(*d, |x| x.max(*d)));
+            }
+        }
+        (cap, discount)
+    }
+
     /// The instruments the round converts, with their terms resolved (MFN) and a
     /// note's amount grown by its interest to the round's date.
     fn converting(
@@ -2109,30 +2148,7 @@ impl Book {
                 }
             };
             if mfn {
-                // Most favoured nation: the best cap and discount of any SAFE issued after it.
-                for later in &outstanding {
-                    let Some((
-                        _,
-                        ConvertibleTerms::Safe {
-                            valuation_cap,
-                            discount: d,
-                            ..
-                        },
-                        date,
-                    )) = terms_of(*later)
-                    else {
-                        continue;
-                    };
-                    if (date, *later) <= (issued, id) {
-                        continue;
-                    }
-                    if let Some(c) = valuation_cap {
-                        cap = Some(cap.map_or(c.amount, |x| x.min(c.amount)));
-                    }
-                    if let Some(d) = d {
-                        discount = Some(discount.map_or(*d, |x| x.max(*d)));
-                    }
-                }
+                (cap, discount) = self.mfn_adopted(id, issued, cap, discount, &outstanding);
             }
             out.push((
                 id,

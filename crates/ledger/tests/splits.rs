@@ -100,7 +100,11 @@ fn tesla_five_for_one_and_three_for_one_scale_the_ceo_award_and_its_strike() {
     assert_eq!(plan_row(&t, plan).available, 0);
     // The waterfall sees the strike in force: $23.34.
     let (cap, _) = book
-        .capitalisation(date(2022, 12, 31), &book.default_rounding())
+        .capitalisation(
+            date(2022, 12, 31),
+            &book.default_rounding(),
+            &Default::default(),
+        )
         .unwrap();
     assert_eq!(cap.options[0].strike, dec!(23.34));
     assert_eq!(cap.options[0].count, 303_960_630);
@@ -193,7 +197,11 @@ fn splits_adjust_conversion_ratios_and_the_issue_price() {
     assert_eq!(holder_row(&t, v).outstanding, 2_000);
     assert_eq!(book.conversion_ratio(a, date(2023, 1, 1)).unwrap(), dec!(1));
     let (cap, _) = book
-        .capitalisation(date(2023, 1, 1), &RoundingPolicy::default())
+        .capitalisation(
+            date(2023, 1, 1),
+            &RoundingPolicy::default(),
+            &Default::default(),
+        )
         .unwrap();
     let class_a = cap.classes.iter().find(|c| c.name == "Series A").unwrap();
     assert_eq!(class_a.original_issue_price, dec!(0.50));
@@ -415,7 +423,11 @@ fn build(co: &Co) -> (Book, ClassId) {
 
 fn payouts(book: &Book, exit: Decimal) -> Vec<(String, Decimal)> {
     let (cap, _) = book
-        .capitalisation(date(2023, 1, 1), &RoundingPolicy::default())
+        .capitalisation(
+            date(2023, 1, 1),
+            &RoundingPolicy::default(),
+            &Default::default(),
+        )
         .unwrap();
     let out = waterfall(&cap, &ExitTerms::new(exit), &RoundingPolicy::default()).unwrap();
     out.holders

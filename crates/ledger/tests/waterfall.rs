@@ -65,6 +65,7 @@ fn capitalisation(
                 holder: holder.into(),
                 class: class.into(),
                 shares,
+                invested: None,
             })
             .collect(),
         options: options
@@ -77,6 +78,8 @@ fn capitalisation(
                 kind: OptionKind::Option,
             })
             .collect(),
+        convertibles: vec![],
+        conventions: ExitConventions::default(),
     }
 }
 

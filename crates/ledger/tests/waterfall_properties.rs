@@ -121,6 +121,7 @@ fn capitalisation(with_options: bool) -> impl Strategy<Value = Capitalisation> {
                         holder: holder(h),
                         class: classes[c].name.clone(),
                         shares,
+                        invested: None,
                     })
                     .collect(),
                 options: if with_options {
@@ -142,6 +143,8 @@ fn capitalisation(with_options: bool) -> impl Strategy<Value = Capitalisation> {
                     Vec::new()
                 },
                 classes,
+                convertibles: vec![],
+                conventions: ExitConventions::default(),
             }
         })
     })
@@ -330,7 +333,9 @@ impl Reference {
             .enumerate()
             .map(|(k, c)| match c.decision {
                 Decision::Common => Choice::Pool,
-                Decision::TakesPreference => Choice::Preference,
+                Decision::TakesPreference | Decision::CashOut | Decision::Repaid => {
+                    Choice::Preference
+                }
                 Decision::Converts => Choice::Convert,
                 Decision::Participates => Choice::PreferenceAndPool,
                 Decision::Capped => {

@@ -192,7 +192,11 @@ fn the_demo_report_shows_the_books_figures_on_every_page() {
     let exact = Decimal::from(72_004_000_000u64) * Decimal::from(400) / Decimal::from(1520);
     let cap = d
         .book
-        .capitalisation(xai_series_b_date(), &d.book.default_rounding())
+        .capitalisation(
+            xai_series_b_date(),
+            &d.book.default_rounding(),
+            &Default::default(),
+        )
         .unwrap()
         .0;
     let at_3x = waterfall(

@@ -100,6 +100,7 @@ export function ExitViewPage(props: { rev: number }) {
             Net proceeds <Amount m={o.net_proceeds} />, distributed{" "}
             <Amount m={o.total_distributed} />, common price per share {o.common_price_per_share}.
           </p>
+          <p class="note">Settings: {view.settings}.</p>
           <h2>By class</h2>
           <ReadTable table={view.by_class} label="Payout by class" />
           <h2>By holder</h2>
@@ -111,16 +112,28 @@ export function ExitViewPage(props: { rev: number }) {
           <h2>Payout by class over exit values, with breakpoints</h2>
           <LineChart
             label="Payout by class as the exit value grows; vertical lines mark breakpoints"
-            series={(view.curve[0]?.classes ?? []).map((c, k) => ({
-              name: c.name,
-              points: view.curve.map(
-                (w) =>
-                  [Number(w.exit_value.amount), Number(w.classes[k].total.amount)] as [
-                    number,
-                    number,
-                  ],
-              ),
-            }))}
+            series={[
+              ...(view.curve[0]?.classes ?? []).map((c, k) => ({
+                name: c.name,
+                points: view.curve.map(
+                  (w) =>
+                    [Number(w.exit_value.amount), Number(w.classes[k].total.amount)] as [
+                      number,
+                      number,
+                    ],
+                ),
+              })),
+              ...(view.curve[0]?.convertibles ?? []).map((c, k) => ({
+                name: `${c.name} (${c.holder})`,
+                points: view.curve.map(
+                  (w) =>
+                    [Number(w.exit_value.amount), Number(w.convertibles[k].total.amount)] as [
+                      number,
+                      number,
+                    ],
+                ),
+              })),
+            ]}
             markers={view.breakpoints
               .filter((b) => Number(b.exit_value.amount) <= max)
               .map((b) => ({

@@ -1,7 +1,7 @@
 //! The exit waterfall's tables: who is paid what at one exit value (by class, by holder), the
 //! payouts over a range of exit values, and the breakpoints where a payout changes slope.
 
-use roundbook_ledger::waterfall::{Breakpoint, Decision, WaterfallOutcome};
+use roundbook_ledger::waterfall::{Breakpoint, ConvertiblePayout, Decision, WaterfallOutcome};
 use rust_decimal::Decimal;
 
 use super::build::{money, CASH, PRICE};
@@ -21,11 +21,20 @@ pub fn decision_words(d: Decision) -> &'static str {
         Decision::Participates => "participates",
         Decision::Capped => "capped",
         Decision::Common => "common",
+        Decision::CashOut => "takes cash-out",
+        Decision::Repaid => "repaid",
     }
 }
 
-/// Each class's payout at one exit value, and a row for the options and warrants exercised:
-/// the Total column adds up to what is distributed.
+/// A SAFE's or note's row label: its name and holder ("SAFE #4 (Angel)").
+pub fn convertible_label(c: &ConvertiblePayout) -> String {
+    format!("{} ({})", c.name, c.holder)
+}
+
+/// Each class's payout at one exit value, a row for each SAFE and note (its claim as the
+/// preference, its conversion amount as the participation, its conversion shares as the shares),
+/// and a row for the options and warrants exercised: the Total column adds up to what is
+/// distributed.
 pub fn waterfall_classes(o: &WaterfallOutcome) -> Table {
     let mut table = Table::new(
         "waterfall-classes",
@@ -53,6 +62,18 @@ pub fn waterfall_classes(o: &WaterfallOutcome) -> Table {
             Cell::Decimal(c.per_share),
         ]);
     }
+    for c in &o.convertibles {
+        table.push(vec![
+            Cell::text(convertible_label(c)),
+            Cell::text(decision_words(c.decision)),
+            Cell::Integer(c.conversion_shares),
+            money(c.claim),
+            money(c.claim_paid),
+            money(c.conversion_paid),
+            money(c.total),
+            Cell::Empty,
+        ]);
+    }
     if !o.options.is_empty() {
         let exercised: u64 = o
             .options
@@ -75,34 +96,41 @@ pub fn waterfall_classes(o: &WaterfallOutcome) -> Table {
 }
 
 /// Each holder's payout at one exit value: their shares, what their exercised options receive,
-/// the strike they pay in, and what they keep.
+/// the strike they pay in, what their SAFEs and notes receive (a column only when there are
+/// any), and what they keep.
 pub fn waterfall_holders(o: &WaterfallOutcome) -> Table {
-    let mut table = Table::new(
-        "waterfall-holders",
-        vec![
-            Column::new("Holder", Kind::Text),
-            Column::new("Shares", Kind::Shares).summed(),
-            Column::new("Options exercised", CASH).summed(),
-            Column::new("Exercise cost", CASH).summed(),
-            Column::new("Total received", CASH).summed(),
-            Column::new("Net of exercise cost", CASH).summed(),
-        ],
-    )
-    .in_currency(o.currency);
+    let convertibles = !o.convertibles.is_empty();
+    let mut columns = vec![
+        Column::new("Holder", Kind::Text),
+        Column::new("Shares", Kind::Shares).summed(),
+        Column::new("Options exercised", CASH).summed(),
+        Column::new("Exercise cost", CASH).summed(),
+    ];
+    if convertibles {
+        columns.push(Column::new("SAFEs and notes", CASH).summed());
+    }
+    columns.push(Column::new("Total received", CASH).summed());
+    columns.push(Column::new("Net of exercise cost", CASH).summed());
+    let mut table = Table::new("waterfall-holders", columns).in_currency(o.currency);
     for h in &o.holders {
-        table.push(vec![
+        let mut row = vec![
             Cell::text(&h.holder),
             Cell::Integer(h.by_class.iter().map(|x| x.shares).sum()),
             money(h.options),
             money(h.exercise_cost),
-            money(h.total),
-            Cell::Decimal(h.total.amount - h.exercise_cost.amount),
-        ]);
+        ];
+        if convertibles {
+            row.push(money(h.convertibles));
+        }
+        row.push(money(h.total));
+        row.push(Cell::Decimal(h.total.amount - h.exercise_cost.amount));
+        table.push(row);
     }
     table
 }
 
-/// The payouts over a range of exit values: a row per exit value, a column per class.
+/// The payouts over a range of exit values: a row per exit value, a column per class and per
+/// SAFE or note.
 pub fn waterfall_range(outcomes: &[WaterfallOutcome]) -> Table {
     let mut columns = vec![
         Column::new("Exit value", CASH),
@@ -113,6 +141,11 @@ pub fn waterfall_range(outcomes: &[WaterfallOutcome]) -> Table {
         .map(|o| o.classes.iter().map(|c| c.name.as_str()).collect())
         .unwrap_or_default();
     columns.extend(classes.iter().map(|c| Column::new(c, CASH)));
+    let convertibles: Vec<String> = outcomes
+        .first()
+        .map(|o| o.convertibles.iter().map(convertible_label).collect())
+        .unwrap_or_default();
+    columns.extend(convertibles.iter().map(|c| Column::new(c, CASH)));
     let options = outcomes.iter().any(|o| !o.options.is_empty());
     if options {
         columns.push(Column::new("Options and warrants", CASH));
@@ -125,6 +158,7 @@ pub fn waterfall_range(outcomes: &[WaterfallOutcome]) -> Table {
     for o in outcomes {
         let mut row = vec![money(o.exit_value), money(o.net_proceeds)];
         row.extend(o.classes.iter().map(|c| money(c.total)));
+        row.extend(o.convertibles.iter().map(|c| money(c.total)));
         if options {
             row.push(Cell::Decimal(options_paid(o)));
         }

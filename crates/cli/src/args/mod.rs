@@ -832,6 +832,40 @@ pub struct WaterfallArgs {
     /// Also list the breakpoints: exit values where a class's payout changes slope.
     #[arg(long)]
     pub breakpoints: bool,
+    /// The SAFEs and notes outstanding: paid by their own terms (default), or left out of the
+    /// waterfall and listed apart.
+    #[arg(long, value_enum)]
+    pub convertibles: Option<ConvertiblesArg>,
+    /// A note at the exit: the greater of its repayment and its conversion at the cap
+    /// (default), repaid, or converted.
+    #[arg(long, value_enum)]
+    pub notes: Option<NotesArg>,
+    /// A note's repayment as a multiple of its principal, plus interest (default 1; 2 for "2x").
+    #[arg(long)]
+    pub note_repayment_multiple: Option<String>,
+    /// What a liquidation preference multiplies: shares x original issue price (default) or
+    /// the cash invested for the shares.
+    #[arg(long, value_enum)]
+    pub preference_basis: Option<PreferenceBasisArg>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ConvertiblesArg {
+    Paid,
+    LeftOut,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum NotesArg {
+    GreaterOf,
+    Repay,
+    Convert,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum PreferenceBasisArg {
+    IssuePrice,
+    Invested,
 }
 
 #[derive(Args)]

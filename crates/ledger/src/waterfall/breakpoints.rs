@@ -4,7 +4,6 @@
 use super::engine::{ClassState, Engine, EventKind};
 use super::exact::{Big, Exact, Mode};
 use super::{Breakpoint, BreakpointEvent, ExitTerms};
-use crate::domain::{ClassKind, Participation};
 use crate::error::{LedgerError, Result};
 use crate::money::Money;
 
@@ -13,7 +12,6 @@ impl Engine<'_> {
         let x = self.exit_ticks(exit)?;
         let cd = self.rounding.cash_decimals;
         let currency = self.cap.currency;
-        let names = &self.cap.classes;
         // (net proceeds as an exact amount of money, class, holder, event, q, description)
         let mut found: Vec<(Exact, usize, Option<usize>, BreakpointEvent, Exact)> = Vec::new();
         let dollars = |ticks: Big| Exact::new(ticks, x.unit.clone());
@@ -51,14 +49,8 @@ impl Engine<'_> {
         }
         // The common pool opens once every preference is paid.
         if !acc.add(&x.deductions).is_zero() {
-            for (i, c) in names.iter().enumerate() {
-                let in_pool = matches!(
-                    (c.kind, c.participation),
-                    (ClassKind::Common, _)
-                        | (ClassKind::Preferred, Participation::Full)
-                        | (ClassKind::Preferred, Participation::Capped { .. })
-                );
-                if in_pool && self.classes[i].ce > 0 {
+            for (i, c) in self.classes.iter().enumerate() {
+                if c.role.starts_in_pool() && c.ce > 0 {
                     found.push((
                         dollars(acc.clone()),
                         i,
@@ -113,8 +105,9 @@ impl Engine<'_> {
         for (net, class, option, event, q) in found {
             let at = net.add(&deductions);
             let exit_value = Money::new(at.round(cd, Mode::HalfUp)?, currency);
-            let c = &names[class];
             let e = &self.classes[class];
+            let name = &e.name;
+            let what = e.role.claim_words();
             let claim = |b: &Big| -> Result<Money> {
                 Ok(Money::new(
                     Exact::new(x.up(b), x.unit.clone()).round(cd, Mode::HalfUp)?,
@@ -127,28 +120,20 @@ impl Engine<'_> {
             );
             let description = match event {
                 BreakpointEvent::PreferenceStarts => format!(
-                    "{}'s preference ({}) starts being paid: every more senior preference is paid",
-                    c.name,
+                    "{name}'s {what} ({}) starts being paid: every more senior claim is paid",
                     claim(&e.pref)?
                 ),
                 BreakpointEvent::PreferenceFullyPaid => {
-                    format!(
-                        "{}'s preference ({}) is paid in full",
-                        c.name,
-                        claim(&e.pref)?
-                    )
+                    format!("{name}'s {what} ({}) is paid in full", claim(&e.pref)?)
                 }
-                BreakpointEvent::StartsParticipating => format!(
-                    "every preference is paid; {} starts receiving the common pool",
-                    c.name
-                ),
+                BreakpointEvent::StartsParticipating => {
+                    format!("every preference is paid; {name} starts receiving the common pool")
+                }
                 BreakpointEvent::Converts => format!(
-                    "{} converts to common: the common price passes {} per share",
-                    c.name, q_money
+                    "{name} converts to common: the common price passes {q_money} per share"
                 ),
                 BreakpointEvent::HitsCap => format!(
-                    "{} reaches its cap ({}) and stops participating",
-                    c.name,
+                    "{name} reaches its cap ({}) and stops participating",
                     claim(&e.cap.clone().unwrap_or_default())?
                 ),
                 BreakpointEvent::OptionsInTheMoney => {
@@ -166,8 +151,11 @@ impl Engine<'_> {
             out.push(Breakpoint {
                 exit_value,
                 exit_value_exact: at.truncated()?,
-                class: c.name.clone(),
-                holder: option.map(|j| self.cap.options[j].holder.clone()),
+                class: name.clone(),
+                holder: match option {
+                    Some(j) => Some(self.cap.options[j].holder.clone()),
+                    None => e.holder.map(|h| self.holder_name(h).to_string()),
+                },
                 event,
                 common_price_per_share: q.truncated()?,
                 description,

@@ -9,8 +9,9 @@ use super::exact::{
     apportion, per_share_times, ticks, too_large, units_to_decimal, Big, Exact, Mode,
 };
 use super::{
-    Capitalisation, ClassPayout, Decision, ExitTerms, HolderClassPayout, HolderPayout,
-    OptionPayout, WaterfallClass, WaterfallOutcome,
+    Capitalisation, ClassPayout, ConvertibleKind, ConvertiblePayout, Decision, ExitTerms,
+    HolderClassPayout, HolderPayout, OptionPayout, PreferenceBasis, WaterfallClass,
+    WaterfallConvertible, WaterfallOutcome,
 };
 use crate::domain::{ClassKind, Participation};
 use crate::error::{LedgerError, Result};
@@ -39,6 +40,8 @@ pub(super) struct Engine<'a> {
     pub(super) base_pool: Big,
 }
 
+/// A share class, or a SAFE or note (after the classes, in the capitalisation's order), as
+/// the sweep sees it: a SAFE or note is a class of one line whose preference is its claim.
 pub(super) struct EClass {
     shares: u64,
     pub(super) ce: u64,
@@ -47,6 +50,50 @@ pub(super) struct EClass {
     claim: Decimal,
     pub(super) cap: Option<Big>,
     lines: Vec<usize>,
+    pub(super) role: Role,
+    /// The class's name, or the SAFE's or note's.
+    pub(super) name: String,
+    /// A SAFE's or note's holder.
+    pub(super) holder: Option<usize>,
+    /// A SAFE's or note's index among the capitalisation's convertibles.
+    convertible: Option<usize>,
+}
+
+/// What a line of the sweep is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Role {
+    Common,
+    Preferred(Participation),
+    /// A SAFE or note with a claim: it takes the claim or, with conversion shares, converts.
+    Convertible(ConvertibleKind),
+    /// A SAFE or note that can only convert: in the common pool from the start.
+    Converting(ConvertibleKind),
+    /// The part of a fixed Conversion Amount above the claim: a fixed payment after every
+    /// claim and preference, before the common pool.
+    Extra(ConvertibleKind),
+}
+
+impl Role {
+    /// In the common pool before any choice.
+    pub(super) fn starts_in_pool(self) -> bool {
+        matches!(
+            self,
+            Role::Common
+                | Role::Preferred(Participation::Full)
+                | Role::Preferred(Participation::Capped { .. })
+                | Role::Converting(_)
+        )
+    }
+
+    /// What its claim is called in words.
+    pub(super) fn claim_words(self) -> &'static str {
+        match self {
+            Role::Convertible(ConvertibleKind::Safe) => "cash-out amount",
+            Role::Convertible(ConvertibleKind::Note) => "repayment",
+            Role::Extra(_) => "conversion amount above its claim",
+            _ => "preference",
+        }
+    }
 }
 
 /// One holder's shares of one class.
@@ -132,6 +179,7 @@ struct Solved {
 impl<'a> Engine<'a> {
     pub(super) fn new(cap: &'a Capitalisation, rounding: &RoundingPolicy) -> Result<Engine<'a>> {
         rounding.validate()?;
+        cap.conventions.validate()?;
         let mut index: HashMap<&str, usize> = HashMap::new();
         for (i, c) in cap.classes.iter().enumerate() {
             validate_class(c)?;
@@ -139,6 +187,20 @@ impl<'a> Engine<'a> {
                 return Err(LedgerError::invalid(
                     "classes",
                     format!("class '{}' is listed twice", c.name),
+                ));
+            }
+        }
+        for v in &cap.convertibles {
+            validate_convertible(v)?;
+            if index.contains_key(v.name.as_str())
+                || cap.convertibles.iter().filter(|o| o.name == v.name).count() > 1
+            {
+                return Err(LedgerError::invalid(
+                    "convertibles",
+                    format!(
+                        "'{}' names two classes or instruments; each needs its own name",
+                        v.name
+                    ),
                 ));
             }
         }
@@ -150,8 +212,10 @@ impl<'a> Engine<'a> {
                 )
             })
         };
+        let invested_basis = cap.conventions.preference_basis == PreferenceBasis::Invested;
 
-        // The scale every amount is held at: preference and cap per share times shares, strikes.
+        // The scale every amount is held at: preference and cap per share times shares (or
+        // times the cash invested), strikes, the SAFEs' and notes' claims.
         let mut k = 0;
         for c in &cap.classes {
             if c.kind == ClassKind::Preferred {
@@ -161,8 +225,26 @@ impl<'a> Engine<'a> {
                 }
             }
         }
+        if invested_basis {
+            for h in &cap.holdings {
+                let (Some(invested), Some(&c)) = (h.invested, index.get(h.class.as_str())) else {
+                    continue;
+                };
+                let c = &cap.classes[c];
+                if c.kind == ClassKind::Preferred {
+                    k = k.max(c.preference_multiple.scale() + invested.scale());
+                    if let Participation::Capped { cap_multiple } = c.participation {
+                        k = k.max(cap_multiple.scale() + invested.scale());
+                    }
+                }
+            }
+        }
         for o in &cap.options {
             k = k.max(o.strike.scale());
+        }
+        for v in &cap.convertibles {
+            k = k.max(v.claim.map_or(0, |c| c.scale()));
+            k = k.max(v.conversion_amount.map_or(0, |c| c.scale()));
         }
 
         let mut holders: Vec<String> = Vec::new();
@@ -177,60 +259,78 @@ impl<'a> Engine<'a> {
             }))
         };
 
-        // Holdings, merged per (holder, class).
+        // Holdings, merged per (holder, class), each with its preference and cap.
         let mut line_index: HashMap<(usize, usize), usize> = HashMap::new();
-        let mut merged: Vec<(usize, usize, u64)> = Vec::new();
+        let mut merged: Vec<(usize, usize, u64, Big, Option<Big>)> = Vec::new();
         for h in &cap.holdings {
             let holder = holder_of(&h.holder)?;
             let class = find(&h.class, &h.holder)?;
             check_count("shares", h.shares, &h.holder)?;
+            if let Some(v) = h.invested.filter(|v| v.is_sign_negative() && !v.is_zero()) {
+                return Err(LedgerError::invalid(
+                    "invested",
+                    format!("{}'s {} shares: {v} is negative", h.holder, h.class),
+                ));
+            }
+            let c = &cap.classes[class];
+            let (pref, cap_amount) = if c.kind == ClassKind::Preferred {
+                // The base: the cash paid, or shares x original issue price.
+                let times = |multiple: Decimal| match h.invested.filter(|_| invested_basis) {
+                    Some(invested) => per_share_times(multiple, invested, 1, k),
+                    None => per_share_times(multiple, c.original_issue_price, h.shares, k),
+                };
+                let cap_amount = match c.participation {
+                    Participation::Capped { cap_multiple } => Some(times(cap_multiple)),
+                    _ => None,
+                };
+                (times(c.preference_multiple), cap_amount)
+            } else {
+                (Big::zero(), None)
+            };
             match line_index.get(&(holder, class)) {
                 Some(&l) => {
-                    merged[l].2 = merged[l].2.checked_add(h.shares).ok_or_else(|| {
+                    let m = &mut merged[l];
+                    m.2 = m.2.checked_add(h.shares).ok_or_else(|| {
                         LedgerError::invalid(
                             "shares",
                             format!("{} holds too many shares", h.holder),
                         )
                     })?;
+                    m.3 = m.3.add(&pref);
+                    m.4 = match (m.4.take(), cap_amount) {
+                        (Some(a), Some(b)) => Some(a.add(&b)),
+                        (a, b) => a.or(b),
+                    };
                 }
                 None => {
                     line_index.insert((holder, class), merged.len());
-                    merged.push((holder, class, h.shares));
+                    merged.push((holder, class, h.shares, pref, cap_amount));
                 }
             }
         }
         let mut classes: Vec<EClass> = cap
             .classes
             .iter()
-            .map(|_| EClass {
+            .map(|c| EClass {
                 shares: 0,
                 ce: 0,
                 pref: Big::zero(),
                 claim: Decimal::ZERO,
                 cap: None,
                 lines: Vec::new(),
+                role: match c.kind {
+                    ClassKind::Common => Role::Common,
+                    ClassKind::Preferred => Role::Preferred(c.participation),
+                },
+                name: c.name.clone(),
+                holder: None,
+                convertible: None,
             })
             .collect();
-        let mut lines = Vec::with_capacity(merged.len());
-        for (holder, class, shares) in merged {
+        let mut lines = Vec::with_capacity(merged.len() + cap.convertibles.len());
+        for (holder, class, shares, pref, cap_amount) in merged {
             let c = &cap.classes[class];
             let ce = as_converted(shares, c.conversion_ratio, rounding.conversion)?;
-            let (pref, cap_amount) = if c.kind == ClassKind::Preferred {
-                let pref =
-                    per_share_times(c.preference_multiple, c.original_issue_price, shares, k);
-                let cap_amount = match c.participation {
-                    Participation::Capped { cap_multiple } => Some(per_share_times(
-                        cap_multiple,
-                        c.original_issue_price,
-                        shares,
-                        k,
-                    )),
-                    _ => None,
-                };
-                (pref, cap_amount)
-            } else {
-                (Big::zero(), None)
-            };
             let e = &mut classes[class];
             e.shares = e.shares.checked_add(shares).ok_or_else(|| {
                 LedgerError::invalid("shares", format!("class '{}' has too many shares", c.name))
@@ -281,21 +381,79 @@ impl<'a> Engine<'a> {
             });
         }
 
+        // SAFEs and notes: a class each, of one line, after the share classes; a fixed
+        // Conversion Amount's part above the claim, a second one.
+        for (n, v) in cap.convertibles.iter().enumerate() {
+            let holder = holder_of(&v.holder)?;
+            let claim = v.claim.map_or_else(Big::zero, |c| ticks(c, k));
+            let extra = v
+                .conversion_amount
+                .map(|a| ticks(a, k).checked_sub(&claim).unwrap_or_default())
+                .filter(|e| !e.is_zero());
+            let parts = [(
+                claim,
+                v.conversion_shares,
+                match v.claim {
+                    Some(_) => Role::Convertible(v.kind),
+                    None => Role::Converting(v.kind),
+                },
+            )]
+            .into_iter()
+            .chain(extra.map(|e| (e, 0, Role::Extra(v.kind))));
+            for (pref, ce, role) in parts {
+                let class = classes.len();
+                classes.push(EClass {
+                    shares: 0,
+                    ce,
+                    pref: pref.clone(),
+                    claim: Decimal::ZERO,
+                    cap: None,
+                    lines: vec![lines.len()],
+                    role,
+                    name: v.name.clone(),
+                    holder: Some(holder),
+                    convertible: Some(n),
+                });
+                lines.push(ELine {
+                    holder,
+                    class,
+                    shares: 0,
+                    ce,
+                    pref,
+                    cap: None,
+                });
+            }
+        }
+
         let unit = Big::pow10(k);
         for e in &mut classes {
             e.claim = Exact::new(e.pref.clone(), unit.clone())
                 .round(rounding.cash_decimals, Mode::HalfUp)?;
         }
 
-        // Seniority tiers, most senior first.
-        let mut by_seniority: BTreeMap<std::cmp::Reverse<i32>, Vec<usize>> = BTreeMap::new();
-        for (i, c) in cap.classes.iter().enumerate() {
-            if c.kind == ClassKind::Preferred {
-                by_seniority
-                    .entry(std::cmp::Reverse(c.seniority))
-                    .or_default()
-                    .push(i);
-            }
+        // Seniority tiers, most senior first: the notes' repayments above every class, the
+        // SAFEs' cash-out amounts with the most senior preferred class, and the fixed
+        // Conversion Amounts' parts above their claims below every preference.
+        let most_senior = cap
+            .classes
+            .iter()
+            .filter(|c| c.kind == ClassKind::Preferred)
+            .map(|c| i64::from(c.seniority))
+            .max()
+            .unwrap_or(0);
+        let mut by_seniority: BTreeMap<std::cmp::Reverse<i64>, Vec<usize>> = BTreeMap::new();
+        for (i, c) in classes.iter().enumerate() {
+            let key = match c.role {
+                Role::Preferred(_) => i64::from(cap.classes[i].seniority),
+                Role::Convertible(ConvertibleKind::Safe) => most_senior,
+                Role::Convertible(ConvertibleKind::Note) => i64::MAX,
+                Role::Extra(_) => i64::MIN,
+                Role::Common | Role::Converting(_) => continue,
+            };
+            by_seniority
+                .entry(std::cmp::Reverse(key))
+                .or_default()
+                .push(i);
         }
         let tiers: Vec<ETier> = by_seniority
             .into_values()
@@ -315,14 +473,17 @@ impl<'a> Engine<'a> {
         // has nothing to gain from the pool and never chooses.
         let mut events = Vec::new();
         let mut base_pool = Big::zero();
-        for (i, c) in cap.classes.iter().enumerate() {
-            let e = &classes[i];
+        for (i, e) in classes.iter().enumerate() {
             let ce = Big::from_u128(u128::from(e.ce));
-            match (c.kind, c.participation) {
-                (ClassKind::Common, _) | (ClassKind::Preferred, Participation::Full) => {
+            match e.role {
+                Role::Common | Role::Preferred(Participation::Full) | Role::Converting(_) => {
                     base_pool = base_pool.add(&ce);
                 }
-                (ClassKind::Preferred, Participation::None) => {
+                // Fixed: paid in its tier, never in the pool.
+                Role::Extra(_) => {}
+                // A SAFE or a note takes its claim or converts, as non-participating
+                // preferred takes its preference or converts.
+                Role::Preferred(Participation::None) | Role::Convertible(_) => {
                     if e.ce > 0 {
                         events.push(Event {
                             kind: EventKind::Convert,
@@ -332,7 +493,7 @@ impl<'a> Engine<'a> {
                         });
                     }
                 }
-                (ClassKind::Preferred, Participation::Capped { .. }) => {
+                Role::Preferred(Participation::Capped { .. }) => {
                     base_pool = base_pool.add(&ce);
                     if e.ce > 0 {
                         let cap_total = e.cap.clone().unwrap_or_default();
@@ -385,6 +546,11 @@ impl<'a> Engine<'a> {
             pref_total,
             base_pool,
         })
+    }
+
+    /// A holder's name.
+    pub(super) fn holder_name(&self, h: usize) -> &str {
+        &self.holders[h]
     }
 
     /// Exit terms checked and held in ticks of 10^-k, k at least the engine's.
@@ -443,11 +609,12 @@ impl<'a> Engine<'a> {
     /// as a function of q is continuous and non-decreasing, so q is the one that pays out N.
     fn solve(&self, x: &ExitTicks) -> Result<Solved> {
         let mut states: Vec<ClassState> = self
-            .cap
             .classes
             .iter()
-            .map(|c| match (c.kind, c.participation) {
-                (ClassKind::Preferred, Participation::None) => ClassState::Preference,
+            .map(|c| match c.role {
+                Role::Preferred(Participation::None) | Role::Convertible(_) | Role::Extra(_) => {
+                    ClassState::Preference
+                }
                 _ => ClassState::Pool,
             })
             .collect();
@@ -632,11 +799,42 @@ impl<'a> Engine<'a> {
             .zip(&class_part)
             .map(|(a, b)| a.add(b))
             .collect();
+        // Each SAFE or note: what it is paid as its claim, and as its Conversion Amount (from
+        // the pool, or fixed); whether it converted.
+        let n_real = self.cap.classes.len();
+        let n_conv = self.cap.convertibles.len();
+        let mut conv_claim = vec![Exact::zero(); n_conv];
+        let mut conv_conversion = vec![Exact::zero(); n_conv];
+        let mut conv_converted = vec![false; n_conv];
+        let mut conv_claim_class = vec![0; n_conv];
+        for (i, e) in self.classes.iter().enumerate().skip(n_real) {
+            let Some(v) = e.convertible else { continue };
+            match e.role {
+                Role::Extra(_) => {
+                    conv_conversion[v] = conv_conversion[v].add(&class_pref[i]);
+                    conv_converted[v] |= !class_pref[i].is_zero();
+                }
+                _ => {
+                    conv_claim[v] = conv_claim[v].add(&class_pref[i]);
+                    conv_conversion[v] = conv_conversion[v].add(&class_part[i]);
+                    conv_converted[v] |= matches!(e.role, Role::Converting(_))
+                        || s.states[i] == ClassState::Converted;
+                    conv_claim_class[v] = i;
+                }
+            }
+        }
 
-        // Top level: the classes, then the option grants, to the distributable amount.
+        // Top level: the classes, the SAFEs and notes, then the option grants, to the
+        // distributable amount.
         let distributable = Exact::new(x.net.add(&s.exercise), x.unit.clone());
         let target = distributable.round_units(cd, Mode::HalfUp);
-        let mut items: Vec<Exact> = class_total.clone();
+        let mut items: Vec<Exact> = class_total[..n_real].to_vec();
+        items.extend(
+            conv_claim
+                .iter()
+                .zip(&conv_conversion)
+                .map(|(a, b)| a.add(b)),
+        );
         items.extend(s.option_pay.iter().cloned());
         let top = apportion(&items, &target, cd)?;
 
@@ -644,9 +842,11 @@ impl<'a> Engine<'a> {
         let mut holder_lines: Vec<Vec<HolderClassPayout>> = vec![Vec::new(); self.holders.len()];
         let mut holder_options: Vec<Big> = vec![Big::zero(); self.holders.len()];
         let mut holder_cost: Vec<Exact> = vec![Exact::zero(); self.holders.len()];
-        let mut classes = Vec::with_capacity(n_classes);
+        let mut holder_convertibles: Vec<Big> = vec![Big::zero(); self.holders.len()];
+        let mut classes = Vec::with_capacity(n_real);
         for (i, c) in self.cap.classes.iter().enumerate() {
             let e = &self.classes[i];
+            let split = apportion(&[class_pref[i].clone(), class_part[i].clone()], &top[i], cd)?;
             let line_totals: Vec<Exact> = e
                 .lines
                 .iter()
@@ -663,7 +863,6 @@ impl<'a> Engine<'a> {
                     amount: money(units_to_decimal(&units, cd)?),
                 });
             }
-            let split = apportion(&[class_pref[i].clone(), class_part[i].clone()], &top[i], cd)?;
             let decision = match (c.kind, c.participation, s.states[i]) {
                 (ClassKind::Common, _, _) => Decision::Common,
                 (_, _, ClassState::Converted) => Decision::Converts,
@@ -694,9 +893,49 @@ impl<'a> Engine<'a> {
             });
         }
 
+        let mut convertibles = Vec::with_capacity(n_conv);
+        for (n, v) in self.cap.convertibles.iter().enumerate() {
+            let units = &top[n_real + n];
+            let e = &self.classes[conv_claim_class[n]];
+            if let Some(h) = e.holder {
+                holder_convertibles[h] = holder_convertibles[h].add(units);
+            }
+            let split = apportion(
+                &[conv_claim[n].clone(), conv_conversion[n].clone()],
+                units,
+                cd,
+            )?;
+            let decision = if conv_converted[n] {
+                Decision::Converts
+            } else if v.kind == ConvertibleKind::Note {
+                Decision::Repaid
+            } else {
+                Decision::CashOut
+            };
+            let cash = |d: Decimal| -> Result<Money> {
+                Ok(money(
+                    Exact::new(ticks(d, self.k), Big::pow10(self.k)).round(cd, Mode::HalfUp)?,
+                ))
+            };
+            convertibles.push(ConvertiblePayout {
+                name: v.name.clone(),
+                holder: v.holder.clone(),
+                kind: v.kind,
+                decision,
+                claim: money(e.claim),
+                conversion_shares: v.conversion_shares,
+                conversion_price: v.conversion_price,
+                conversion_amount: v.conversion_amount.map(cash).transpose()?,
+                claim_paid: money(units_to_decimal(&split[0], cd)?),
+                conversion_paid: money(units_to_decimal(&split[1], cd)?),
+                total: money(units_to_decimal(units, cd)?),
+                total_exact: conv_claim[n].add(&conv_conversion[n]).truncated()?,
+            });
+        }
+
         let mut options = Vec::with_capacity(self.options.len());
         for (j, (o, input)) in self.options.iter().zip(&self.cap.options).enumerate() {
-            let units = &top[n_classes + j];
+            let units = &top[n_real + n_conv + j];
             let exercised = s.exercised[j];
             let cost = if exercised {
                 Exact::new(x.up(&o.cost), x.unit.clone())
@@ -723,11 +962,14 @@ impl<'a> Engine<'a> {
 
         let mut holders = Vec::with_capacity(self.holders.len());
         for (h, name) in self.holders.iter().enumerate() {
-            let total = holder_units[h].add(&holder_options[h]);
+            let total = holder_units[h]
+                .add(&holder_options[h])
+                .add(&holder_convertibles[h]);
             holders.push(HolderPayout {
                 holder: name.clone(),
                 by_class: std::mem::take(&mut holder_lines[h]),
                 options: money(units_to_decimal(&holder_options[h], cd)?),
+                convertibles: money(units_to_decimal(&holder_convertibles[h], cd)?),
                 exercise_cost: money(holder_cost[h].truncated()?),
                 total: money(units_to_decimal(&total, cd)?),
             });
@@ -737,7 +979,7 @@ impl<'a> Engine<'a> {
             .classes
             .iter()
             .zip(&s.states)
-            .filter(|(_, st)| **st != ClassState::Converted)
+            .filter(|(c, st)| **st != ClassState::Converted && !matches!(c.role, Role::Extra(_)))
             .fold(Big::zero(), |t, (c, _)| t.add(&c.pref));
         Ok(WaterfallOutcome {
             currency,
@@ -758,6 +1000,8 @@ impl<'a> Engine<'a> {
             classes,
             holders,
             options,
+            convertibles,
+            conventions: self.cap.conventions,
             rounding: self.rounding.clone(),
         })
     }
@@ -787,6 +1031,40 @@ fn pool_money(net: &Big, exercise: &Big, fixed: &Big) -> Result<Big> {
     net.add(exercise).checked_sub(fixed).ok_or_else(|| {
         LedgerError::conflict("waterfall", "internal: the common pool went below zero")
     })
+}
+
+fn validate_convertible(v: &WaterfallConvertible) -> Result<()> {
+    if v.name.trim().is_empty() {
+        return Err(LedgerError::invalid("name", "a SAFE or note has no name"));
+    }
+    if let Some(c) = v.claim.filter(|c| c.is_sign_negative() && !c.is_zero()) {
+        return Err(LedgerError::invalid(
+            "claim",
+            format!("'{}': {c} is negative", v.name),
+        ));
+    }
+    if let Some(a) = v.conversion_amount {
+        if v.conversion_shares > 0 || v.claim.is_none_or(|c| a < c) {
+            return Err(LedgerError::invalid(
+                "conversion_amount",
+                format!(
+                    "'{}': a Conversion Amount fixed in money needs a claim no larger than it \
+                     and no conversion shares",
+                    v.name
+                ),
+            ));
+        }
+    }
+    if v.claim.is_none() && v.conversion_shares == 0 {
+        return Err(LedgerError::invalid(
+            "conversion_shares",
+            format!(
+                "'{}' has no claim and converts into no shares: nothing would pay it",
+                v.name
+            ),
+        ));
+    }
+    check_count("conversion_shares", v.conversion_shares, &v.holder)
 }
 
 fn validate_class(c: &WaterfallClass) -> Result<()> {

@@ -131,6 +131,10 @@ impl Exact {
         Exact::new(Big::zero(), Big::from_u128(1))
     }
 
+    pub(super) fn is_zero(&self) -> bool {
+        self.num.is_zero()
+    }
+
     pub(super) fn add(&self, o: &Exact) -> Exact {
         if o.num.is_zero() {
             self.clone()

@@ -11,7 +11,11 @@
 //!    `transaction_costs`, `debt`).
 //! 2. **Preferences** are paid by seniority, highest first; classes of equal seniority are paid
 //!    pari passu, pro rata to their preference amounts. A class's preference is
-//!    `preference_multiple x original_issue_price x shares` (exactly, per holding).
+//!    `preference_multiple x original_issue_price x shares` (exactly, per holding), or
+//!    `preference_multiple x` the cash invested under [`PreferenceBasis::Invested`]. A SAFE or
+//!    note ([`WaterfallConvertible`]) is a class of one holding whose preference is its claim: a
+//!    note's repayment in a tier above every class, a SAFE's cash-out amount in the most senior
+//!    preferred tier; with conversion shares it chooses as a non-participating class does.
 //! 3. **The common pool** is what is left after the preferences (and any capped participation).
 //!    It is shared pro rata by common-equivalent shares among: common classes, converted
 //!    preferred, participating preferred (as converted, on top of its preference) and exercised
@@ -48,8 +52,9 @@
 //!    first across the classes and the option grants, then, within each class, across its
 //!    holders, and across its preference and participation. Each rounded payout is its exact
 //!    value rounded down or up, never further. **Tie rule:** equal remainders are served in the
-//!    order of the input (classes as listed, then options as listed; holders in the order of
-//!    their first holding of the class; preference before participation).
+//!    order of the input (classes as listed, then SAFEs and notes as listed, then options as
+//!    listed; holders in the order of their first holding of the class; preference before
+//!    participation).
 //!    Per-share values and the common price are rounded as the policy rounds prices.
 //!
 //! Options and warrants are assumed exercisable at the exit (pass only those that are, e.g.
@@ -141,6 +146,10 @@ pub struct WaterfallHolding {
     pub holder: String,
     pub class: String,
     pub shares: u64,
+    /// The cash paid for these shares, when known: the preference's base under
+    /// [`PreferenceBasis::Invested`] (otherwise, and when unknown, shares x original issue price).
+    #[serde(default, with = "crate::money::opt_decimal_str")]
+    pub invested: Option<Decimal>,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -173,12 +182,197 @@ pub struct WaterfallOption {
     pub kind: OptionKind,
 }
 
+/// Which kind of convertible instrument.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConvertibleKind {
+    Safe,
+    Note,
+}
+
+impl ConvertibleKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ConvertibleKind::Safe => "safe",
+            ConvertibleKind::Note => "note",
+        }
+    }
+}
+
+/// A SAFE or a convertible note outstanding at the exit, before it converts: what it is owed
+/// if it does not convert (its claim), and the common-equivalent shares it is paid on if it
+/// does. `Book::capitalisation` works both out from the instrument's terms (docs/waterfall.md,
+/// "SAFEs and notes").
+///
+/// A SAFE's claim (its Cash-Out Amount) ranks with the most senior preferred class, pari
+/// passu; a note's (its repayment) ranks above every share class, pari passu with the other
+/// notes. Converted, either shares the common pool. With both a claim and conversion shares
+/// it takes whichever pays it more, as a non-participating preferred class does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaterfallConvertible {
+    /// How the outputs name it ("SAFE #4"); unique among the classes and instruments.
+    pub name: String,
+    pub holder: String,
+    pub kind: ConvertibleKind,
+    /// Paid if it does not convert: a SAFE's Cash-Out Amount, a note's repayment. None: it can
+    /// only convert.
+    #[serde(default, with = "crate::money::opt_decimal_str")]
+    pub claim: Option<Decimal>,
+    /// Common-equivalent shares it is paid on if it converts; 0: it cannot convert.
+    pub conversion_shares: u64,
+    /// A Conversion Amount fixed in money rather than in shares (YC's discount-only SAFE:
+    /// purchase amount / (1 - discount), its Liquidity Price being the common's own value times
+    /// the discount rate), at least the claim: the claim is paid in its tier, the rest after
+    /// every claim and preference, before the common pool. None for most instruments.
+    #[serde(default, with = "crate::money::opt_decimal_str")]
+    pub conversion_amount: Option<Decimal>,
+    /// The price per share its conversion shares were counted at (a SAFE's Liquidity Price, a
+    /// note's conversion price), for reading.
+    #[serde(default, with = "crate::money::opt_decimal_str")]
+    pub conversion_price: Option<Decimal>,
+}
+
+/// What happens to the SAFEs and notes outstanding at an exit.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConvertiblesAtExit {
+    /// Each is paid by its own terms (a SAFE's Liquidity Event clause, a note's repayment or
+    /// conversion) inside the waterfall.
+    #[default]
+    Paid,
+    /// Left out of the waterfall and listed apart (the behaviour before they were modelled).
+    LeftOut,
+}
+
+/// What a convertible note receives at an exit.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NotesAtExit {
+    /// The greater of its repayment and, when it has a cap, what it receives converted at the
+    /// cap (the holder's option in the Series Seed note term sheet's change of control).
+    #[default]
+    GreaterOf,
+    /// Repaid, senior to all equity; never converted.
+    Repay,
+    /// Converted at its cap and paid as common; a note without a cap is repaid.
+    Convert,
+}
+
+/// What a preferred class's liquidation preference multiplies.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PreferenceBasis {
+    /// Shares x original issue price (the NVCA charter's "Original Issue Price ... per share").
+    #[default]
+    IssuePrice,
+    /// The cash actually paid for the shares (docs/waterfall.md, "Preference basis").
+    Invested,
+}
+
+/// The named settings of an exit, each with its default (docs/waterfall.md). The engine reads
+/// `preference_basis`; the others say how `Book::capitalisation` built the capitalisation, and
+/// every outcome states them all.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ExitConventions {
+    pub convertibles: ConvertiblesAtExit,
+    pub notes: NotesAtExit,
+    /// A note's repayment: this multiple of its principal, plus the interest accrued to the
+    /// exit (1: principal + interest; 2: "2x principal" on a change of control).
+    #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub note_repayment_multiple: Decimal,
+    pub preference_basis: PreferenceBasis,
+}
+
+impl Default for ExitConventions {
+    fn default() -> Self {
+        ExitConventions {
+            convertibles: ConvertiblesAtExit::Paid,
+            notes: NotesAtExit::GreaterOf,
+            note_repayment_multiple: Decimal::ONE,
+            preference_basis: PreferenceBasis::IssuePrice,
+        }
+    }
+}
+
+impl ConvertiblesAtExit {
+    pub fn name(self) -> &'static str {
+        match self {
+            ConvertiblesAtExit::Paid => "paid",
+            ConvertiblesAtExit::LeftOut => "left-out",
+        }
+    }
+}
+
+impl NotesAtExit {
+    pub fn name(self) -> &'static str {
+        match self {
+            NotesAtExit::GreaterOf => "greater-of",
+            NotesAtExit::Repay => "repay",
+            NotesAtExit::Convert => "convert",
+        }
+    }
+}
+
+impl PreferenceBasis {
+    pub fn name(self) -> &'static str {
+        match self {
+            PreferenceBasis::IssuePrice => "issue-price",
+            PreferenceBasis::Invested => "invested",
+        }
+    }
+}
+
+impl ExitConventions {
+    /// Refuses a repayment multiple below 1, naming the field.
+    pub fn validate(&self) -> Result<()> {
+        if self.note_repayment_multiple < Decimal::ONE {
+            return Err(LedgerError::invalid(
+                "note_repayment_multiple",
+                format!(
+                    "{} is below 1; a note is repaid at least its principal (1, or 2 for 2x)",
+                    self.note_repayment_multiple
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// One line for outputs: "SAFEs and notes paid (notes: greater-of, repayment 1x principal
+    /// + interest); preference basis issue-price".
+    pub fn describe(&self) -> String {
+        let convertibles = match self.convertibles {
+            ConvertiblesAtExit::LeftOut => "SAFEs and notes left out".to_string(),
+            ConvertiblesAtExit::Paid => format!(
+                "SAFEs and notes paid (notes: {}, repayment {}x principal + interest)",
+                self.notes.name(),
+                self.note_repayment_multiple.normalize()
+            ),
+        };
+        format!(
+            "{convertibles}; preference basis {}",
+            self.preference_basis.name()
+        )
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Capitalisation {
     pub currency: Currency,
     pub classes: Vec<WaterfallClass>,
     pub holdings: Vec<WaterfallHolding>,
     pub options: Vec<WaterfallOption>,
+    /// SAFEs and notes paid at the exit by their own terms.
+    #[serde(default)]
+    pub convertibles: Vec<WaterfallConvertible>,
+    #[serde(default)]
+    pub conventions: ExitConventions,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -224,6 +418,10 @@ pub enum Decision {
     Capped,
     /// A common class.
     Common,
+    /// A SAFE paid its Cash-Out Amount (its purchase amount).
+    CashOut,
+    /// A note repaid (its repayment multiple of principal, plus interest).
+    Repaid,
 }
 
 impl Decision {
@@ -234,6 +432,8 @@ impl Decision {
             Decision::Participates => "participates",
             Decision::Capped => "capped",
             Decision::Common => "common",
+            Decision::CashOut => "cash-out",
+            Decision::Repaid => "repaid",
         }
     }
 }
@@ -282,9 +482,11 @@ pub struct HolderPayout {
     pub by_class: Vec<HolderClassPayout>,
     /// What the holder's exercised options and warrants receive (before their strike).
     pub options: Money,
+    /// What the holder's SAFEs and notes receive.
+    pub convertibles: Money,
     /// The strike the holder pays in for them (exact).
     pub exercise_cost: Money,
-    /// by_class + options. The sum over holders is `total_distributed`.
+    /// by_class + options + convertibles. The sum over holders is `total_distributed`.
     pub total: Money,
 }
 
@@ -309,6 +511,38 @@ pub struct OptionPayout {
     pub net: Money,
 }
 
+/// What one SAFE or note receives at the exit.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConvertiblePayout {
+    pub name: String,
+    pub holder: String,
+    pub kind: ConvertibleKind,
+    /// `cash-out` (a SAFE), `repaid` (a note) or `converts`.
+    pub decision: Decision,
+    /// What it is owed if it does not convert, rounded half-up to cents (for reading; 0 when
+    /// it can only convert).
+    pub claim: Money,
+    /// Common-equivalent shares if it converts (0: it cannot).
+    pub conversion_shares: u64,
+    /// The price those shares were counted at, rounded as a cap price.
+    #[serde(with = "crate::money::opt_decimal_str")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub conversion_price: Option<Decimal>,
+    /// A Conversion Amount fixed in money (a discount-only SAFE's), rounded half-up to cents.
+    pub conversion_amount: Option<Money>,
+    /// Paid as its claim (cash-out or repayment).
+    pub claim_paid: Money,
+    /// Paid from the common pool, as converted.
+    pub conversion_paid: Money,
+    /// claim_paid + conversion_paid.
+    pub total: Money,
+    /// The exact total before rounding (to 28 significant digits, truncated).
+    #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub total_exact: Decimal,
+}
+
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WaterfallOutcome {
@@ -323,7 +557,8 @@ pub struct WaterfallOutcome {
     /// The sum of the rounded payouts: net proceeds + exercise proceeds (rounded half-up to
     /// `cash_decimals` only if that sum has more decimals).
     pub total_distributed: Money,
-    /// The preferences of all classes that did not convert (claims, rounded half-up to cents).
+    /// The preferences of all classes, and the claims of all SAFEs and notes, that did not
+    /// convert (rounded half-up to cents).
     pub preferences_outstanding: Money,
     /// The common price `q`: value per common-equivalent share in the common pool, rounded as
     /// the policy rounds prices. 0 while preferences are not paid in full.
@@ -338,6 +573,10 @@ pub struct WaterfallOutcome {
     pub holders: Vec<HolderPayout>,
     /// Every option and warrant grant, exercised or not, in input order.
     pub options: Vec<OptionPayout>,
+    /// Every SAFE and note paid at the exit, in input order.
+    pub convertibles: Vec<ConvertiblePayout>,
+    /// The exit's named settings.
+    pub conventions: ExitConventions,
     pub rounding: RoundingPolicy,
 }
 
@@ -347,6 +586,9 @@ impl WaterfallOutcome {
     }
     pub fn holder(&self, name: &str) -> Option<&HolderPayout> {
         self.holders.iter().find(|h| h.holder == name)
+    }
+    pub fn convertible(&self, name: &str) -> Option<&ConvertiblePayout> {
+        self.convertibles.iter().find(|c| c.name == name)
     }
 }
 
@@ -392,9 +634,10 @@ pub struct Breakpoint {
     #[serde(with = "rust_decimal::serde::str")]
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub exit_value_exact: Decimal,
-    /// The class whose payout changes (for options: the class exercised into).
+    /// The class whose payout changes (for options: the class exercised into; for a SAFE or
+    /// note: its name).
     pub class: String,
-    /// For options and warrants: their holder.
+    /// For options and warrants, SAFEs and notes: their holder.
     pub holder: Option<String>,
     pub event: BreakpointEvent,
     /// The common price `q` at the breakpoint (28 significant digits, truncated): the class's
@@ -456,7 +699,9 @@ pub fn waterfall_range(
     }
     // Each outcome holds a line per class, holding and option grant: the range's memory is
     // steps x lines, bounded rather than left to the allocator.
-    let lines = (cap.classes.len() + cap.holdings.len() + cap.options.len()).max(1) as u64;
+    let lines =
+        (cap.classes.len() + cap.holdings.len() + cap.options.len() + 2 * cap.convertibles.len())
+            .max(1) as u64;
     let most = (MAX_RANGE_LINES / lines).min(u64::from(MAX_RANGE_STEPS));
     if u64::from(steps) > most {
         return Err(LedgerError::invalid(

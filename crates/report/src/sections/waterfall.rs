@@ -1,7 +1,7 @@
 //! The exit waterfall at three exit values, by class and by holder.
 
 use roundbook_application::tables;
-use roundbook_ledger::waterfall::{waterfall, ExitTerms, WaterfallOutcome};
+use roundbook_ledger::waterfall::{waterfall, ExitConventions, ExitTerms, WaterfallOutcome};
 use rust_decimal::Decimal;
 
 use super::Ctx;
@@ -39,7 +39,10 @@ pub(super) fn exit_waterfall(doc: &mut Doc, ctx: &Ctx) -> Result<(), ReportError
         return Ok(());
     };
     let rounding = ctx.book.default_rounding();
-    let (cap, left_out) = ctx.book.capitalisation(ctx.input.as_of, &rounding)?;
+    let conventions = ExitConventions::default();
+    let (cap, left_out) = ctx
+        .book
+        .capitalisation(ctx.input.as_of, &rounding, &conventions)?;
     let outcomes: Vec<WaterfallOutcome> = values
         .iter()
         .map(|(v, _)| waterfall(&cap, &ExitTerms::new(*v), &rounding))
@@ -54,10 +57,19 @@ pub(super) fn exit_waterfall(doc: &mut Doc, ctx: &Ctx) -> Result<(), ReportError
             "Who receives what if the company is sold on {} for each of three exit values: {}. \
              No transaction costs or debt. Preferences are paid by seniority (higher first); \
              each preferred class converts when that pays it more; options are exercised when \
-             in the money. Exact payouts, rounded to the cent so they add up to what is distributed \
-             (docs/waterfall.md).",
+             in the money.{} Exact payouts, rounded to the cent so they add up to what is \
+             distributed (docs/waterfall.md). Settings: {}.",
             ctx.input.as_of,
-            chosen.join("; ")
+            chosen.join("; "),
+            if cap.convertibles.is_empty() {
+                ""
+            } else {
+                " SAFEs and notes outstanding are paid by their own terms: a SAFE the greater of \
+                 its purchase amount (on par with the preferred) and its shares at the cap; a note \
+                 its principal and interest (before any equity) or, when it has a cap and that \
+                 pays more, its shares."
+            },
+            conventions.describe()
         ),
         BODY_SIZE,
         GREY,
