@@ -7,8 +7,8 @@ use chrono::{NaiveDate, Utc};
 use roundbook_compute::{first_of_month, projection, Projection, Runway};
 use roundbook_ledger::captable::ConvertibleRow;
 use roundbook_ledger::waterfall::{
-    breakpoints, waterfall, waterfall_range, Breakpoint, ExitConventions, ExitTerms,
-    WaterfallOutcome,
+    breakpoints, waterfall, waterfall_range, Breakpoint, ConvertiblesAtExit, ExitConventions,
+    ExitTerms, NotesAtExit, PreferenceBasis, WaterfallOutcome,
 };
 use roundbook_ledger::*;
 use roundbook_store::Store;
@@ -216,6 +216,33 @@ pub struct ExitForm {
     /// The top of the payout chart's range (0 to this), defaulting to twice the exit value.
     #[serde(default)]
     pub chart_to: String,
+    /// The exit's named settings (docs/waterfall.md); empty: each its default.
+    #[serde(default)]
+    pub convertibles: Option<ConvertiblesAtExit>,
+    #[serde(default)]
+    pub notes: Option<NotesAtExit>,
+    #[serde(default)]
+    pub note_repayment_multiple: String,
+    #[serde(default)]
+    pub preference_basis: Option<PreferenceBasis>,
+}
+
+impl ExitForm {
+    /// The settings chosen, over the ledger's defaults, checked.
+    fn conventions(&self) -> AppResult<ExitConventions> {
+        let d = ExitConventions::default();
+        let c = ExitConventions {
+            convertibles: self.convertibles.unwrap_or(d.convertibles),
+            notes: self.notes.unwrap_or(d.notes),
+            note_repayment_multiple: match self.note_repayment_multiple.trim() {
+                "" => d.note_repayment_multiple,
+                t => roundbook_application::parse::decimal("note_repayment_multiple", t)?,
+            },
+            preference_basis: self.preference_basis.unwrap_or(d.preference_basis),
+        };
+        c.validate()?;
+        Ok(c)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
@@ -265,8 +292,7 @@ pub fn exit_waterfall(book: &Path, form: &ExitForm) -> AppResult<ExitView> {
         t => amount("chart_to", t, cur)?,
     };
     let rounding = b.default_rounding();
-    // The ledger's default settings (docs/waterfall.md); the outcome states them.
-    let conventions = ExitConventions::default();
+    let conventions = form.conventions()?;
     let (cap, left_out) = b.capitalisation(day, &rounding, &conventions)?;
     let curve = if to.is_zero() {
         vec![]

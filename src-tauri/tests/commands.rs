@@ -288,6 +288,23 @@ fn the_waterfall_distributes_exactly_what_it_says() {
     assert!(!v["breakpoints"].as_array().unwrap().is_empty());
     let e = h.err("exit_waterfall", json!({ "form": { "exit_value": "-1" } }));
     assert_eq!(e["field"], "exit_value");
+    // The exit's settings from the page: stated back, and a bad one named.
+    let v = h.ok(
+        "exit_waterfall",
+        json!({ "form": { "exit_value": "24000000000", "as_of": "2024-06-01",
+                          "preference_basis": "invested", "notes": "repay" } }),
+    );
+    assert_eq!(v["outcome"]["conventions"]["preference_basis"], "invested");
+    assert!(
+        v["settings"].as_str().unwrap().contains("invested"),
+        "{}",
+        v["settings"]
+    );
+    let e = h.err(
+        "exit_waterfall",
+        json!({ "form": { "exit_value": "10", "note_repayment_multiple": "0.5" } }),
+    );
+    assert_eq!(e["field"], "note_repayment_multiple");
     let e = h.err(
         "exit_waterfall",
         json!({ "form": { "exit_value": "10", "debt": "a lot" } }),

@@ -837,6 +837,13 @@ export type ExitForm = {
    * The top of the payout chart's range (0 to this), defaulting to twice the exit value.
    */
   chart_to: string;
+  /**
+   * The exit's named settings (docs/waterfall.md); empty: each its default.
+   */
+  convertibles: ConvertiblesAtExit | null;
+  notes: NotesAtExit | null;
+  note_repayment_multiple: string;
+  preference_basis: PreferenceBasis | null;
 };
 
 export type ExitView = {

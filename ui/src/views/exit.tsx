@@ -3,8 +3,42 @@ import { type AppError, call } from "../api";
 import { LineChart } from "../charts";
 import { compactNumber } from "../format";
 import { ReadTable, SortableTable } from "../readTable";
-import type { ExitForm, ExitView } from "../types";
+import type {
+  ConvertiblesAtExit,
+  ExitForm,
+  ExitView,
+  NotesAtExit,
+  PreferenceBasis,
+} from "../types";
 import { Amount, ErrorNote, Exact, Field } from "../ui";
+
+/** One of `options`, or the default (empty). */
+function Pick(props: {
+  label: string;
+  name: string;
+  value: string | null;
+  options: [string, string][];
+  onChange: (v: string | null) => void;
+}) {
+  return (
+    <label class="field" for={`f-${props.name}`}>
+      <span>{props.label}</span>
+      <select
+        id={`f-${props.name}`}
+        name={props.name}
+        value={props.value ?? ""}
+        onChange={(e) => props.onChange((e.target as HTMLSelectElement).value || null)}
+      >
+        <option value="">the default</option>
+        {props.options.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
 
 /** The slider's top: five times the last post-money, or $1B for a book without rounds. */
 function sliderMax(postMoney: string | undefined): number {
@@ -20,6 +54,10 @@ export function ExitViewPage(props: { rev: number }) {
     transaction_costs: "",
     debt: "",
     chart_to: "",
+    convertibles: null,
+    notes: null,
+    note_repayment_multiple: "",
+    preference_basis: null,
   });
   const [view, setView] = useState<ExitView | null>(null);
   const [error, setError] = useState<AppError | null>(null);
@@ -90,10 +128,54 @@ export function ExitViewPage(props: { rev: number }) {
           error={error}
         />
       </div>
+      <details class="rounding">
+        <summary>Settings (docs/waterfall.md; each its default unless set)</summary>
+        <div class="row">
+          <Pick
+            label="SAFEs and notes outstanding"
+            name="convertibles"
+            value={form.convertibles}
+            options={[
+              ["paid", "paid by their own terms"],
+              ["left-out", "left out"],
+            ]}
+            onChange={(v) => setForm({ ...form, convertibles: v as ConvertiblesAtExit | null })}
+          />
+          <Pick
+            label="A note"
+            name="notes"
+            value={form.notes}
+            options={[
+              ["greater-of", "the greater of repayment and conversion"],
+              ["repay", "is repaid"],
+              ["convert", "converts at its cap"],
+            ]}
+            onChange={(v) => setForm({ ...form, notes: v as NotesAtExit | null })}
+          />
+          <Field
+            label="Note repayment multiple"
+            name="note_repayment_multiple"
+            value={form.note_repayment_multiple}
+            onInput={set("note_repayment_multiple")}
+            error={error}
+            placeholder="1"
+          />
+          <Pick
+            label="Liquidation preference on"
+            name="preference_basis"
+            value={form.preference_basis}
+            options={[
+              ["issue-price", "shares x original issue price"],
+              ["invested", "the cash invested"],
+            ]}
+            onChange={(v) => setForm({ ...form, preference_basis: v as PreferenceBasis | null })}
+          />
+        </div>
+      </details>
       {error &&
-        !["exit_value", "transaction_costs", "debt", "as_of"].includes(error.field ?? "") && (
-          <ErrorNote error={error} />
-        )}
+        !["exit_value", "transaction_costs", "debt", "as_of", "note_repayment_multiple"].includes(
+          error.field ?? "",
+        ) && <ErrorNote error={error} />}
       {view && o && (
         <>
           <p>
