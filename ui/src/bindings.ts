@@ -1682,11 +1682,19 @@ export type PricedRoundForm = {
   date: string;
   class: string;
   class_choice: ClassChoice;
+  /**
+   * Empty when the price is given: then it is price x the fully diluted shares.
+   */
   pre_money: string;
   /**
    * The post-money the documents state, checked against the computed one.
    */
   post_money: string;
+  /**
+   * The term sheet's price per share: beside a pre-money, checked against the price it
+   * gives; alone, the round's price.
+   */
+  price: string;
   investments: Array<InvestmentForm>;
   lead: string;
   rounding: RoundingForm;

@@ -419,3 +419,33 @@ fn a_safe_holders_pro_rata_from_the_shell() {
         stderr(&bad)
     );
 }
+
+/// `round record` with the term sheet's price: beside the pre-money it is checked (a
+/// disagreeing one is refused naming --price and records nothing); alone it is the round's
+/// price and the pre-money is price x fully diluted shares.
+#[test]
+fn a_recorded_round_takes_the_term_sheets_price() {
+    let (_d, book) = seed_book();
+    let record = "round record Seed --date 2021-06-01 --class 'Seed Preferred' --create-class \
+                  --invest 'Lead VC=2000000'";
+    let snap = snapshot(&book);
+    let wrong = run(
+        &book,
+        &words(&format!("{record} --pre-money 8000000 --price 1.1")),
+    );
+    assert!(!wrong.status.success());
+    assert!(stderr(&wrong).contains("price"), "{}", stderr(&wrong));
+    assert_same(&snap, &snapshot(&book), "a refused price");
+    // 8,000,000 fully diluted at $1.25: pre-money $10M, 1,600,000 new shares.
+    let r = json(&book, &words(&format!("{record} --price 1.25")));
+    let round = &r["round"];
+    assert_eq!(
+        dec(&round["pre_money"]["amount"]),
+        Decimal::from(10_000_000)
+    );
+    assert_eq!(
+        dec(&round["price_per_share"]["amount"]),
+        Decimal::new(125, 2)
+    );
+    assert_eq!(round["new_shares"], 1_600_000);
+}

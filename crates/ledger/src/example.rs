@@ -185,6 +185,7 @@ pub fn populate_xai(book: &mut Book) -> Result<PricedRoundOutcome> {
             investments: vec![Investment { investor: series_a_investors, amount: usd(135_000_000) }],
             lead: None,
             stated_post_money: Some(usd(1_350_000_000)),
+            stated_price: None,
             rounding: RoundingPolicy::default(),
             provenance: Illustrative,
             note: Some("Illustrative round: xAI's financing before the Series B is not public in this detail.".into()),
@@ -209,6 +210,7 @@ pub fn populate_xai(book: &mut Book) -> Result<PricedRoundOutcome> {
             ],
             lead: Some(valor),
             stated_post_money: Some(usd(24_000_000_000)),
+            stated_price: None,
             rounding: RoundingPolicy::default(),
             provenance: Public,
             note: Some(

@@ -38,7 +38,7 @@ pub use model::{
     SizedGrantKind,
 };
 pub use money::{Currency, Money};
-pub use round::{price_round, Investment, PricedRound, PricedRoundOutcome};
+pub use round::{pre_money_at, price_round, Investment, PricedRound, PricedRoundOutcome};
 pub use rounding::{PriceDirection, PriceRule, RoundingPolicy, ShareRounding};
 pub use split::{parse_split_ratio, SplitEffect, SplitGrant, SplitHolding, SplitPlan};
 

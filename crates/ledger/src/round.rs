@@ -46,6 +46,9 @@ pub struct PricedRound {
     pub lead: Option<StakeholderId>,
     /// If given, must equal pre-money + the money raised.
     pub stated_post_money: Option<Money>,
+    /// The term sheet's price per share; if given, the price computed from the pre-money,
+    /// rounded by the policy, must equal it.
+    pub stated_price: Option<Money>,
     pub rounding: RoundingPolicy,
     pub provenance: Provenance,
     pub note: Option<String>,
@@ -104,6 +107,15 @@ pub struct PricedRoundOutcome {
 }
 
 /// Prices a round against a pre-money FD share count. Pure: records nothing.
+/// The pre-money a term sheet's price implies on `pre_money_fd_shares`: price x shares, exact
+/// (not rounded to cents, so the price divides it back exactly).
+pub fn pre_money_at(price: Money, pre_money_fd_shares: u64) -> Result<Money> {
+    if !price.is_positive() {
+        return Err(LedgerError::invalid("price", "must be greater than zero"));
+    }
+    price.checked_mul(Decimal::from(pre_money_fd_shares))
+}
+
 pub fn price_round(
     terms: &PricedRound,
     pre_money_fd_shares: u64,
@@ -180,6 +192,18 @@ pub fn price_round(
         ));
     }
     let price_money = Money::new(price, cur);
+    if let Some(stated) = terms.stated_price {
+        if stated.amount != price {
+            return Err(LedgerError::invalid(
+                "price",
+                format!(
+                    "the stated {stated} a share is not pre-money {} / {pre_money_fd_shares} fully diluted shares = {price_money} ({})",
+                    terms.pre_money,
+                    terms.rounding.price_rule().describe()
+                ),
+            ));
+        }
+    }
     let mut allocations = Vec::with_capacity(terms.investments.len());
     let mut new_shares: u64 = 0;
     let mut uninvested = Money::zero(cur);

@@ -678,6 +678,7 @@ fn round_terms(pre_money: Decimal, amounts: &[Decimal], policy: RoundingPolicy) 
             .collect(),
         lead: None,
         stated_post_money: None,
+        stated_price: None,
         rounding: policy,
         provenance: Provenance::Illustrative,
         note: None,

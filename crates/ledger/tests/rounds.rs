@@ -37,6 +37,7 @@ fn terms(pre_money: Decimal, investments: Vec<(StakeholderId, Decimal)>) -> Pric
             .collect(),
         lead: None,
         stated_post_money: None,
+        stated_price: None,
         rounding: RoundingPolicy::default(),
         provenance: Provenance::Public,
         note: None,

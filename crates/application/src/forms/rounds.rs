@@ -3,10 +3,10 @@
 //! the app's Rounds view), which is the same form committed on a copy or on the book.
 
 use roundbook_ledger::{
-    captable::ConvertibleRow, price_round, AntiDilutionPricing, Book, ClassId, ConversionClass,
-    Conversions, Investment, ModelOutcome, NewClass, PoolSize, PoolTiming, PoolTopUp, PricedRound,
-    PricedRoundOutcome, PricingMethod, ProRataSizing, Provenance, RoundModel, RoundValuation,
-    SizedGrant, SizedGrantKind,
+    captable::ConvertibleRow, pre_money_at, price_round, AntiDilutionPricing, Book, ClassId,
+    ConversionClass, Conversions, Investment, ModelOutcome, NewClass, PoolSize, PoolTiming,
+    PoolTopUp, PricedRound, PricedRoundOutcome, PricingMethod, ProRataSizing, Provenance,
+    RoundModel, RoundValuation, SizedGrant, SizedGrantKind,
 };
 use roundbook_store::Store;
 use serde::{Deserialize, Serialize};
@@ -81,9 +81,13 @@ pub struct PricedRoundForm {
     pub date: String,
     pub class: String,
     pub class_choice: ClassChoice,
+    /// Empty when the price is given: then it is price x the fully diluted shares.
     pub pre_money: String,
     /// The post-money the documents state, checked against the computed one.
     pub post_money: String,
+    /// The term sheet's price per share: beside a pre-money, checked against the price it
+    /// gives; alone, the round's price.
+    pub price: String,
     pub investments: Vec<InvestmentForm>,
     pub lead: String,
     pub rounding: RoundingForm,
@@ -104,7 +108,14 @@ impl Form for PricedRoundForm {
         let day = date("date", &self.date)?;
         let investments = investments(book, &self.investments)?;
         let rounding = self.rounding.over(book.default_rounding())?;
-        let pre_money = money(book, "pre_money", &self.pre_money)?;
+        let stated_price = optional_money(book, "price", &self.price)?;
+        let pre_money = match (self.pre_money.trim(), stated_price) {
+            ("", Some(price)) => {
+                let fd = book.cap_table(day, &rounding)?.totals.fully_diluted;
+                pre_money_at(price, fd).map_err(|e| Error::from(e).on_field("price"))?
+            }
+            _ => money(book, "pre_money", &self.pre_money)?,
+        };
         let mut terms = PricedRound {
             name,
             date: day,
@@ -113,6 +124,7 @@ impl Form for PricedRoundForm {
             investments,
             lead: None,
             stated_post_money: optional_money(book, "post_money", &self.post_money)?,
+            stated_price,
             rounding,
             provenance: Provenance::Recorded,
             note: memo(&self.note),

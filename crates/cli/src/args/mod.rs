@@ -431,11 +431,16 @@ pub struct RoundRecordArgs {
     pub class: String,
     #[arg(long)]
     pub create_class: bool,
-    #[arg(long)]
-    pub pre_money: String,
+    #[arg(long, required_unless_present = "price")]
+    pub pre_money: Option<String>,
     /// If given, must equal pre-money + the money raised.
     #[arg(long)]
     pub post_money: Option<String>,
+    /// The term sheet's price per share: beside --pre-money, checked against pre-money / fully
+    /// diluted shares (rounded by the policy); alone, the round's price, the pre-money derived
+    /// as price x fully diluted shares.
+    #[arg(long)]
+    pub price: Option<String>,
     /// One per investor: NAME=AMOUNT (repeat the flag).
     #[arg(long = "invest", value_name = "NAME=AMOUNT", required = true)]
     pub investments: Vec<String>,
