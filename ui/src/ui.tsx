@@ -128,3 +128,35 @@ export function Stat(props: { label: string; children: ComponentChildren; note?:
     </div>
   );
 }
+
+/** One choice among `options`, or none (`unset` names what none means: "the book's"). */
+export function Choice<T extends string>(props: {
+  label: string;
+  name: string;
+  value: T | null;
+  options: [T, string][];
+  unset: string;
+  onChange: (v: T | null) => void;
+}) {
+  return (
+    <label class="field" for={`f-${props.name}`}>
+      <span>{props.label}</span>
+      <select
+        id={`f-${props.name}`}
+        name={props.name}
+        value={props.value ?? ""}
+        onChange={(e) => {
+          const v = (e.target as HTMLSelectElement).value;
+          props.onChange(v ? (v as T) : null);
+        }}
+      >
+        <option value="">{props.unset}</option>
+        {props.options.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

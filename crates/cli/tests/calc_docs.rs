@@ -4,48 +4,9 @@
 
 mod common;
 
-use std::path::PathBuf;
-
 use common::*;
 use rust_decimal::Decimal;
 use serde_json::Value;
-
-fn docs() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/calc")
-}
-
-fn calc(name: &str) -> Value {
-    let input = docs().join(format!("{name}.json"));
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_roundbook"))
-        .arg("calc")
-        .arg(&input)
-        .output()
-        .expect("roundbook runs");
-    assert!(
-        out.status.success(),
-        "{name}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).expect("UTF-8");
-    let expected = docs().join(format!("{name}.out.json"));
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&expected, &text).expect("write the expected output");
-    } else {
-        let want = std::fs::read_to_string(&expected)
-            .unwrap_or_else(|e| panic!("{}: {e}", expected.display()));
-        assert_eq!(
-            text,
-            want,
-            "{name}: the output differs from {}",
-            expected.display()
-        );
-    }
-    serde_json::from_str(&text).expect("JSON")
-}
-
-fn amount(v: &Value) -> Decimal {
-    dec(&v["amount"])
-}
 
 #[test]
 fn the_option_pool_shuffle() {
@@ -119,12 +80,6 @@ fn a_discount_price_rounded_by_its_own_rule() {
         .as_str()
         .unwrap()
         .ends_with("discount price down to 4 dp"));
-}
-
-/// Ownership after the round, by holder's name.
-fn after_pct(r: &Value, name: &str) -> Decimal {
-    let d = r["dilution"].as_array().unwrap();
-    dec(&d.iter().find(|h| h["name"] == name).unwrap()["after_pct"])
 }
 
 #[test]
@@ -317,7 +272,7 @@ fn calc_text(deal: &str) -> std::process::Output {
 
 #[test]
 fn contradicting_or_impossible_settings_are_refused_by_name() {
-    let base = std::fs::read_to_string(docs().join("yc-post-money-safe-pool.json")).unwrap();
+    let base = std::fs::read_to_string(calc_docs().join("yc-post-money-safe-pool.json")).unwrap();
     let refused = |from: &str, to: &str, field: &str| {
         let deal = base.replacen(from, to, 1);
         assert_ne!(deal, base, "{to}");

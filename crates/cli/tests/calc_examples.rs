@@ -5,57 +5,9 @@
 
 mod common;
 
-use std::path::PathBuf;
-
 use common::*;
 use rust_decimal::Decimal;
 use serde_json::Value;
-
-fn docs() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/calc")
-}
-
-fn calc(name: &str) -> Value {
-    let input = docs().join(format!("{name}.json"));
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_roundbook"))
-        .arg("calc")
-        .arg(&input)
-        .output()
-        .expect("roundbook runs");
-    assert!(
-        out.status.success(),
-        "{name}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).expect("UTF-8");
-    let expected = docs().join(format!("{name}.out.json"));
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&expected, &text).expect("write the expected output");
-    } else {
-        let want = std::fs::read_to_string(&expected)
-            .unwrap_or_else(|e| panic!("{}: {e}", expected.display()));
-        assert_eq!(
-            text,
-            want,
-            "{name}: the output differs from {}",
-            expected.display()
-        );
-    }
-    serde_json::from_str(&text).expect("JSON")
-}
-
-fn amount(v: &Value) -> Decimal {
-    dec(&v["amount"])
-}
-
-/// Ownership after the round, in percent, by holder's name.
-fn after_pct(r: &Value, name: &str) -> Decimal {
-    let d = r["dilution"].as_array().unwrap();
-    dec(&d
-        .iter()
-        .find(|h| h["name"] == name)
-        .unwrap_or_else(|| panic!("no {name} in the dilution table"))["after_pct"])
-}
 
 /// Common shares a class converts into after the round, by its name.
 fn as_converted(r: &Value, class: &str) -> u64 {

@@ -10,35 +10,7 @@ import type {
   NotesAtExit,
   PreferenceBasis,
 } from "../types";
-import { Amount, ErrorNote, Exact, Field } from "../ui";
-
-/** One of `options`, or the default (empty). */
-function Pick(props: {
-  label: string;
-  name: string;
-  value: string | null;
-  options: [string, string][];
-  onChange: (v: string | null) => void;
-}) {
-  return (
-    <label class="field" for={`f-${props.name}`}>
-      <span>{props.label}</span>
-      <select
-        id={`f-${props.name}`}
-        name={props.name}
-        value={props.value ?? ""}
-        onChange={(e) => props.onChange((e.target as HTMLSelectElement).value || null)}
-      >
-        <option value="">the default</option>
-        {props.options.map(([v, text]) => (
-          <option key={v} value={v}>
-            {text}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-}
+import { Amount, Choice, ErrorNote, Exact, Field } from "../ui";
 
 /** The slider's top: five times the last post-money, or $1B for a book without rounds. */
 function sliderMax(postMoney: string | undefined): number {
@@ -131,7 +103,8 @@ export function ExitViewPage(props: { rev: number }) {
       <details class="rounding">
         <summary>Settings (docs/waterfall.md; each its default unless set)</summary>
         <div class="row">
-          <Pick
+          <Choice
+            unset="the default"
             label="SAFEs and notes outstanding"
             name="convertibles"
             value={form.convertibles}
@@ -141,7 +114,8 @@ export function ExitViewPage(props: { rev: number }) {
             ]}
             onChange={(v) => setForm({ ...form, convertibles: v as ConvertiblesAtExit | null })}
           />
-          <Pick
+          <Choice
+            unset="the default"
             label="A note"
             name="notes"
             value={form.notes}
@@ -160,7 +134,8 @@ export function ExitViewPage(props: { rev: number }) {
             error={error}
             placeholder="1"
           />
-          <Pick
+          <Choice
+            unset="the default"
             label="Liquidation preference on"
             name="preference_basis"
             value={form.preference_basis}

@@ -18,7 +18,7 @@ import type {
   ShareRounding,
   SizedGrantForm,
 } from "../types";
-import { Basis, ErrorNote, Exact, Field, Show, useCommand } from "../ui";
+import { Basis, Choice, ErrorNote, Exact, Field, Show, useCommand } from "../ui";
 
 /** The fields the form edits; the app defaults the rest (pro rata, conversions, and the price and
  * share rounding, which are the book's). */
@@ -105,37 +105,6 @@ const CAPITALISATION: [CapitalisationRounding, string][] = [
   ["ceiling", "whole, up"],
 ];
 
-/** One choice among `options`, or the book's (empty). */
-function Choice<T extends string>(props: {
-  label: string;
-  name: string;
-  value: T | null;
-  options: [T, string][];
-  onChange: (v: T | null) => void;
-}) {
-  return (
-    <label class="field" for={`f-${props.name}`}>
-      <span>{props.label}</span>
-      <select
-        id={`f-${props.name}`}
-        name={props.name}
-        value={props.value ?? ""}
-        onChange={(e) => {
-          const v = (e.target as HTMLSelectElement).value;
-          props.onChange(v ? (v as T) : null);
-        }}
-      >
-        <option value="">the book's</option>
-        {props.options.map(([v, text]) => (
-          <option key={v} value={v}>
-            {text}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-}
-
 /** The round's rounding, each rule the book's unless set here (docs/rounding.md). */
 function RoundingFields(props: {
   value: RoundingForm;
@@ -157,6 +126,7 @@ function RoundingFields(props: {
           placeholder="5"
         />
         <Choice
+          unset="the book's"
           label="Price rounds"
           name="price_rounding"
           value={r.price_rounding}
@@ -164,6 +134,7 @@ function RoundingFields(props: {
           onChange={(v) => set({ price_rounding: v })}
         />
         <Choice
+          unset="the book's"
           label="Investors' shares round"
           name="share_rounding"
           value={r.share_rounding}
@@ -171,6 +142,7 @@ function RoundingFields(props: {
           onChange={(v) => set({ share_rounding: v })}
         />
         <Choice
+          unset="the book's"
           label="Conversion shares round"
           name="conversion_rounding"
           value={r.conversion_rounding}
@@ -178,6 +150,7 @@ function RoundingFields(props: {
           onChange={(v) => set({ conversion_rounding: v })}
         />
         <Choice
+          unset="the book's"
           label="Shares a price divides by"
           name="capitalisation_rounding"
           value={r.capitalisation_rounding}
@@ -185,6 +158,7 @@ function RoundingFields(props: {
           onChange={(v) => set({ capitalisation_rounding: v })}
         />
         <Choice
+          unset="the book's"
           label="A top-up solved to a target rounds"
           name="pool_rounding"
           value={r.pool_rounding}
@@ -202,6 +176,7 @@ function RoundingFields(props: {
           placeholder="as the price"
         />
         <Choice
+          unset="the book's"
           label="Cap price rounds"
           name="cap_price_rounding"
           value={r.cap_price_rounding}
@@ -217,6 +192,7 @@ function RoundingFields(props: {
           placeholder="as the price"
         />
         <Choice
+          unset="the book's"
           label="Discount price rounds"
           name="discount_price_rounding"
           value={r.discount_price_rounding}

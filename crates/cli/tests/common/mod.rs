@@ -175,3 +175,53 @@ pub fn u(v: &Value) -> u64 {
     v.as_u64()
         .unwrap_or_else(|| panic!("expected a whole number, got {v}"))
 }
+
+/// The worked examples of docs/calc.md.
+pub fn calc_docs() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/calc")
+}
+
+/// `roundbook calc docs/calc/NAME.json`, which must print exactly `NAME.out.json`
+/// (UPDATE_GOLDEN=1 rewrites it); the output as JSON.
+pub fn calc(name: &str) -> Value {
+    let input = calc_docs().join(format!("{name}.json"));
+    let out = Command::new(BIN)
+        .arg("calc")
+        .arg(&input)
+        .output()
+        .expect("roundbook runs");
+    assert!(
+        out.status.success(),
+        "{name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    let expected = calc_docs().join(format!("{name}.out.json"));
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&expected, &text).expect("write the expected output");
+    } else {
+        let want = std::fs::read_to_string(&expected)
+            .unwrap_or_else(|e| panic!("{}: {e}", expected.display()));
+        assert_eq!(
+            text,
+            want,
+            "{name}: the output differs from {}",
+            expected.display()
+        );
+    }
+    serde_json::from_str(&text).expect("JSON")
+}
+
+/// A Money's amount.
+pub fn amount(v: &Value) -> rust_decimal::Decimal {
+    dec(&v["amount"])
+}
+
+/// Ownership after a modelled round, in percent, by holder's name.
+pub fn after_pct(r: &Value, name: &str) -> rust_decimal::Decimal {
+    let d = r["dilution"].as_array().unwrap();
+    dec(&d
+        .iter()
+        .find(|h| h["name"] == name)
+        .unwrap_or_else(|| panic!("no {name} in the dilution table"))["after_pct"])
+}
