@@ -160,3 +160,30 @@ export function Choice<T extends string>(props: {
     </label>
   );
 }
+
+/** One of `options`, always one (a setting with a default rather than "unset"). */
+export function Select<T extends string>(props: {
+  label: string;
+  name: string;
+  value: T;
+  options: [T, string][];
+  onChange: (v: T) => void;
+}) {
+  return (
+    <label class="field" for={`f-${props.name}`}>
+      <span>{props.label}</span>
+      <select
+        id={`f-${props.name}`}
+        name={props.name}
+        value={props.value}
+        onChange={(e) => props.onChange((e.target as HTMLSelectElement).value as T)}
+      >
+        {props.options.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

@@ -18,7 +18,7 @@ import type {
   ShareRounding,
   SizedGrantForm,
 } from "../types";
-import { Basis, Choice, ErrorNote, Exact, Field, Show, useCommand } from "../ui";
+import { Basis, Choice, ErrorNote, Exact, Field, Select, Show, useCommand } from "../ui";
 
 /** The fields the form edits; the app defaults the rest (pro rata, conversions, and the price and
  * share rounding, which are the book's). */
@@ -96,6 +96,21 @@ const PRICING: [PricingMethod, string][] = [
   ["percentage-ownership", "percentage ownership (new investors keep new money / post)"],
   ["pre-money", "pre-money (conversions dilute new investors too)"],
   ["dollars-invested", "dollars invested (converting amounts count as invested)"],
+];
+
+const CONVERSION_CLASS: [ConversionClass, string][] = [
+  ["round-class", "the round's class"],
+  ["shadow-series", "a shadow series at their price (Series A-1...)"],
+];
+
+const ANTI_DILUTION_PRICING: [AntiDilutionPricing, string][] = [
+  ["after-price", "priced after the round"],
+  ["in-price", "in the price's denominator"],
+];
+
+const PRO_RATA_SIZING: [ProRataSizing, string][] = [
+  ["on-top", "on top of the stated round"],
+  ["carved-out", "carved out of it"],
 ];
 
 const CAPITALISATION: [CapitalisationRounding, string][] = [
@@ -456,60 +471,27 @@ function ModelForm(props: { rev: number; changed: () => void }) {
           onInput={set("price")}
           error={error}
         />
-        <label class="field" for="f-pricing">
-          <span>Converting SAFEs and notes price by</span>
-          <select
-            id="f-pricing"
-            name="pricing"
-            value={form.pricing}
-            onChange={(e) =>
-              setForm({
-                ...form,
-                pricing: (e.target as HTMLSelectElement).value as PricingMethod,
-              })
-            }
-          >
-            {PRICING.map(([v, text]) => (
-              <option key={v} value={v}>
-                {text}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label class="field" for="f-conversion_class">
-          <span>SAFEs and notes below the price convert into</span>
-          <select
-            id="f-conversion_class"
-            name="conversion_class"
-            value={form.conversion_class}
-            onChange={(e) =>
-              setForm({
-                ...form,
-                conversion_class: (e.target as HTMLSelectElement).value as ConversionClass,
-              })
-            }
-          >
-            <option value="round-class">the round's class</option>
-            <option value="shadow-series">a shadow series at their price (Series A-1...)</option>
-          </select>
-        </label>
-        <label class="field" for="f-anti_dilution_pricing">
-          <span>A down round's anti-dilution shares are</span>
-          <select
-            id="f-anti_dilution_pricing"
-            name="anti_dilution_pricing"
-            value={form.anti_dilution_pricing}
-            onChange={(e) =>
-              setForm({
-                ...form,
-                anti_dilution_pricing: (e.target as HTMLSelectElement).value as AntiDilutionPricing,
-              })
-            }
-          >
-            <option value="after-price">priced after the round</option>
-            <option value="in-price">in the price's denominator</option>
-          </select>
-        </label>
+        <Select
+          label="Converting SAFEs and notes price by"
+          name="pricing"
+          value={form.pricing}
+          options={PRICING}
+          onChange={(v) => setForm({ ...form, pricing: v })}
+        />
+        <Select
+          label="SAFEs and notes below the price convert into"
+          name="conversion_class"
+          value={form.conversion_class}
+          options={CONVERSION_CLASS}
+          onChange={(v) => setForm({ ...form, conversion_class: v })}
+        />
+        <Select
+          label="A down round's anti-dilution shares are"
+          name="anti_dilution_pricing"
+          value={form.anti_dilution_pricing}
+          options={ANTI_DILUTION_PRICING}
+          onChange={(v) => setForm({ ...form, anti_dilution_pricing: v })}
+        />
       </div>
       <div class="row">
         <Field
@@ -589,23 +571,13 @@ function ModelForm(props: { rev: number; changed: () => void }) {
           onInput={setSafeProRata}
           error={error}
         />
-        <label class="field" for="f-pro_rata_sizing">
-          <span>Pro rata amounts are</span>
-          <select
-            id="f-pro_rata_sizing"
-            name="pro_rata_sizing"
-            value={form.pro_rata_sizing}
-            onChange={(e) =>
-              setForm({
-                ...form,
-                pro_rata_sizing: (e.target as HTMLSelectElement).value as ProRataSizing,
-              })
-            }
-          >
-            <option value="on-top">on top of the stated round</option>
-            <option value="carved-out">carved out of it</option>
-          </select>
-        </label>
+        <Select
+          label="Pro rata amounts are"
+          name="pro_rata_sizing"
+          value={form.pro_rata_sizing}
+          options={PRO_RATA_SIZING}
+          onChange={(v) => setForm({ ...form, pro_rata_sizing: v })}
+        />
       </div>
       <fieldset>
         <legend>Grants sized to the round (of post-money fully diluted)</legend>
