@@ -146,6 +146,9 @@ await step("record a round and see the cap table change", async () => {
   // This round's price to 4 decimals, apart from the book's default of 5.
   await s.click("details.rounding summary");
   await s.type("input[name=price_decimals]", "4");
+  // Cooley GO's pre-money method for converting SAFEs and notes (the book has none here, so
+  // the price is the same; the preview must state the method chosen).
+  await fill("select[name=pricing]", "pre-money");
   await s.click("form[aria-labelledby=h-model] button[type=submit]");
   await s.waitFor(
     "the pro forma",
@@ -156,6 +159,7 @@ await step("record a round and see the cap table change", async () => {
   );
   assert(/50,000,000 \(increase of 50,000,000 shares\)/.test(pool), `the preview's pool: ${pool}`);
   assert(/price up to 4 dp/.test(pool), `the preview's rounding: ${pool}`);
+  assert(/pre-money: /.test(pool), `the preview's pricing method: ${pool}`);
   await s.click("button[name=commit]");
   await s.waitFor(
     "the recorded round",
@@ -264,6 +268,13 @@ await step("exit waterfall: payouts by class and holder, breakpoints", async () 
     "return document.querySelectorAll('main table.grid-table tbody tr').length",
   );
   assert(rows > 3, `${rows} rows`);
+  // A setting of docs/waterfall.md, chosen on the page and stated back.
+  await s.click("details.rounding summary");
+  await fill("select[name=preference_basis]", "invested");
+  await s.waitFor(
+    "the invested preference basis stated",
+    "const n = document.querySelector('main p.note'); return n !== null && n.textContent.includes('invested')",
+  );
   await shot("07-exit");
 });
 
