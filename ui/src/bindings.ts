@@ -194,9 +194,45 @@ export type CapTableBy = "holder" | "class";
 export type CapTableShares = "outstanding" | "fully-diluted";
 
 /**
+ * The capitalisation each kind of instrument divides its cap by.
+ */
+export type CapitalisationDefinitions = {
+  post_money_safes: CapitalisationRules;
+  /**
+   * Pre-money SAFEs and convertible notes.
+   */
+  pre_money_safes_and_notes: CapitalisationRules;
+};
+
+/**
  * A share count a price divides by: exact, or made whole one way.
  */
 export type CapitalisationRounding = "exact" | "floor" | "ceiling" | "nearest";
+
+/**
+ * What a converting instrument's "company capitalisation" counts (OCF's
+ * CapitalizationDefinitionRules). A cap price is the cap divided by this count.
+ */
+export type CapitalisationRules = {
+  outstanding_shares: boolean;
+  outstanding_options: boolean;
+  /**
+   * Options available for grant before the round.
+   */
+  unissued_pool: boolean;
+  /**
+   * The round's pool top-up.
+   */
+  pool_topup: boolean;
+  /**
+   * The shares every converting SAFE and note receives (this one included).
+   */
+  converting_securities: boolean;
+  /**
+   * The shares bought with the round's new money.
+   */
+  new_money: boolean;
+};
 
 /**
  * Where a run's start classes came from.
@@ -1320,6 +1356,13 @@ export type ModelOutcome = {
    * Whether the price counted the adjustment's shares.
    */
   anti_dilution_pricing: AntiDilutionPricing;
+  /**
+   * The other settings the round used: the class a conversion below the price was issued,
+   * how pro rata rights were sized, what each kind of instrument's cap divided by.
+   */
+  conversion_class: ConversionClass;
+  pro_rata_sizing: ProRataSizing;
+  capitalisation: CapitalisationDefinitions;
   /**
    * Common-equivalent shares the adjustment added to post-money FD (in it).
    */

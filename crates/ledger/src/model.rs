@@ -286,6 +286,7 @@ impl PoolSize {
 
 /// What a converting instrument's "company capitalisation" counts (OCF's
 /// CapitalizationDefinitionRules). A cap price is the cap divided by this count.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CapitalisationRules {
     pub outstanding_shares: bool,
@@ -325,6 +326,7 @@ impl CapitalisationRules {
 }
 
 /// The capitalisation each kind of instrument divides its cap by.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CapitalisationDefinitions {
     pub post_money_safes: CapitalisationRules,
@@ -496,6 +498,11 @@ pub struct ModelOutcome {
     pub anti_dilution: Vec<crate::antidilution::Adjustment>,
     /// Whether the price counted the adjustment's shares.
     pub anti_dilution_pricing: AntiDilutionPricing,
+    /// The other settings the round used: the class a conversion below the price was issued,
+    /// how pro rata rights were sized, what each kind of instrument's cap divided by.
+    pub conversion_class: ConversionClass,
+    pub pro_rata_sizing: ProRataSizing,
+    pub capitalisation: CapitalisationDefinitions,
     /// Common-equivalent shares the adjustment added to post-money FD (in it).
     pub anti_dilution_shares: u64,
     pub pro_forma: CapTable,
@@ -2035,6 +2042,9 @@ impl Book {
             dilution,
             anti_dilution,
             anti_dilution_pricing: m.anti_dilution_pricing,
+            conversion_class: m.conversion_class,
+            pro_rata_sizing: m.pro_rata_sizing,
+            capitalisation: m.capitalisation,
             anti_dilution_shares,
             pro_forma: after,
         })
