@@ -6,6 +6,7 @@ import type {
   AntiDilutionPricing,
   CapitalisationRounding,
   ConversionClass,
+  ConvertChoice,
   GrantChoice,
   PoolSize,
   PoolTiming,
@@ -43,6 +44,7 @@ type ModelFields = Pick<
   | "safe_pro_rata"
   | "pro_rata_sizing"
   | "conversion_class"
+  | "convert"
   | "anti_dilution_pricing"
   | "rounding"
   | "note"
@@ -68,6 +70,7 @@ const EMPTY: ModelFields = {
   safe_pro_rata: [],
   pro_rata_sizing: "on-top",
   conversion_class: "round-class",
+  convert: "all",
   anti_dilution_pricing: "after-price",
   rounding: {
     price_decimals: "",
@@ -96,6 +99,12 @@ const PRICING: [PricingMethod, string][] = [
   ["percentage-ownership", "percentage ownership (new investors keep new money / post)"],
   ["pre-money", "pre-money (conversions dilute new investors too)"],
   ["dollars-invested", "dollars invested (converting amounts count as invested)"],
+];
+
+const CONVERT: [ConvertChoice, string][] = [
+  ["all", "all of them"],
+  ["none", "none"],
+  ["only", "only those listed"],
 ];
 
 const CONVERSION_CLASS: [ConversionClass, string][] = [
@@ -359,6 +368,7 @@ function ModelForm(props: { rev: number; changed: () => void }) {
   // Typed as text (a comma must survive the typing), sent as names.
   const [proRata, setProRata] = useState("");
   const [safeProRata, setSafeProRata] = useState("");
+  const [convertEntries, setConvertEntries] = useState("");
   const [error, setError] = useState<AppError | null>(null);
   const [preview, setPreview] = useState<{ p: RoundPreview; committed: boolean } | null>(null);
   const set = (k: keyof ModelFields) => (v: string) => setForm({ ...form, [k]: v });
@@ -376,13 +386,19 @@ function ModelForm(props: { rev: number; changed: () => void }) {
     setError(null);
     try {
       const p = await call(cmd, {
-        form: { ...form, pro_rata: names(proRata), safe_pro_rata: names(safeProRata) },
+        form: {
+          ...form,
+          pro_rata: names(proRata),
+          safe_pro_rata: names(safeProRata),
+          convert_entries: form.convert === "only" ? names(convertEntries) : [],
+        },
       });
       setPreview({ p, committed: cmd === "commit_round" });
       if (cmd === "commit_round") {
         setForm(EMPTY);
         setProRata("");
         setSafeProRata("");
+        setConvertEntries("");
         props.changed();
       }
     } catch (e) {
@@ -397,6 +413,7 @@ function ModelForm(props: { rev: number; changed: () => void }) {
     "pre_money",
     "pro_rata",
     "safe_pro_rata",
+    "convert_entries",
     "post_money",
     "price",
     "lead",
@@ -492,6 +509,25 @@ function ModelForm(props: { rev: number; changed: () => void }) {
           options={ANTI_DILUTION_PRICING}
           onChange={(v) => setForm({ ...form, anti_dilution_pricing: v })}
         />
+      </div>
+      <div class="row">
+        <Select
+          label="SAFEs and notes outstanding that convert"
+          name="convert"
+          value={form.convert}
+          options={CONVERT}
+          onChange={(v) => setForm({ ...form, convert: v })}
+        />
+        {form.convert === "only" && (
+          <Field
+            label="Their journal entry numbers (comma-separated)"
+            name="convert_entries"
+            value={convertEntries}
+            onInput={setConvertEntries}
+            error={error}
+            placeholder="12, 15"
+          />
+        )}
       </div>
       <div class="row">
         <Field
