@@ -508,6 +508,14 @@ pub struct ModelOutcome {
     pub pro_forma: CapTable,
 }
 
+/// Share counts added up, refused rather than wrapped when they pass what a u64 holds.
+fn total(parts: impl IntoIterator<Item = u64>) -> Result<u64> {
+    parts
+        .into_iter()
+        .try_fold(0u64, |acc, n| acc.checked_add(n))
+        .ok_or_else(big)
+}
+
 fn big() -> LedgerError {
     LedgerError::invalid("amount", "the figures are too large to compute exactly")
 }
@@ -1102,12 +1110,13 @@ struct ModelPass {
 
 impl Rounded {
     /// New shares the sized grants issue (options out of the pool are already counted).
-    fn issued_grant_shares(&self) -> u64 {
-        self.grants
-            .iter()
-            .filter(|g| matches!(g.kind, SizedGrantKind::Shares { .. }))
-            .map(|g| g.shares)
-            .sum()
+    fn issued_grant_shares(&self) -> Result<u64> {
+        total(
+            self.grants
+                .iter()
+                .filter(|g| matches!(g.kind, SizedGrantKind::Shares { .. }))
+                .map(|g| g.shares),
+        )
     }
 }
 
@@ -1201,13 +1210,15 @@ impl Book {
         let mut priced_model = m.clone();
         priced_model.class = probe.add_class(NewClass::for_round(self, name, None, None))?;
         let priced = probe.commit_round_model(&priced_model)?;
-        let authorized = priced.new_shares
-            + priced
-                .conversions
-                .iter()
-                .filter(|c| c.class == priced_model.class)
-                .map(|c| c.shares)
-                .sum::<u64>();
+        let authorized = total(
+            std::iter::once(priced.new_shares).chain(
+                priced
+                    .conversions
+                    .iter()
+                    .filter(|c| c.class == priced_model.class)
+                    .map(|c| c.shares),
+            ),
+        )?;
         Ok(NewClass::for_round(
             self,
             name,
@@ -1317,19 +1328,20 @@ impl Book {
                     ..
                 })
             );
-            let base = Decimal::from(
-                resolved.before.totals.fully_diluted
-                    + rounded.conversion_shares
-                    + if in_pre { rounded.pool_increase } else { 0 },
-            );
+            let base = Decimal::from(total([
+                resolved.before.totals.fully_diluted,
+                rounded.conversion_shares,
+                if in_pre { rounded.pool_increase } else { 0 },
+            ])?);
             let mut next = vec![];
             for holder in &m.safe_pro_rata {
-                let converted: u64 = rounded
-                    .conversions
-                    .iter()
-                    .filter(|c| c.holder == *holder)
-                    .map(|c| c.shares)
-                    .sum();
+                let converted = total(
+                    rounded
+                        .conversions
+                        .iter()
+                        .filter(|c| c.holder == *holder)
+                        .map(|c| c.shares),
+                )?;
                 if converted == 0 {
                     return Err(LedgerError::invalid(
                         "safe_pro_rata",
@@ -1345,7 +1357,10 @@ impl Book {
                     .iter()
                     .find(|h| h.stakeholder == *holder)
                     .map_or(0, |h| h.fully_diluted);
-                next.push((*holder, div(Decimal::from(held + converted), base)?));
+                next.push((
+                    *holder,
+                    div(Decimal::from(total([held, converted])?), base)?,
+                ));
             }
             if next == shares {
                 return Ok(resolved);
@@ -1372,13 +1387,13 @@ impl Book {
         let anti_dilution = book.record_model(m, resolved, &mut rounded)?;
         let after = book.cap_table(m.date, &m.rounding)?.totals.fully_diluted;
         let added = after
-            .checked_sub(
-                resolved.before.totals.fully_diluted
-                    + rounded.pool_increase
-                    + rounded.conversion_shares
-                    + rounded.new_shares
-                    + rounded.issued_grant_shares(),
-            )
+            .checked_sub(total([
+                resolved.before.totals.fully_diluted,
+                rounded.pool_increase,
+                rounded.conversion_shares,
+                rounded.new_shares,
+                rounded.issued_grant_shares()?,
+            ])?)
             .ok_or_else(|| {
                 LedgerError::conflict("round", "internal: the round lost fully diluted shares")
             })?;
@@ -1739,13 +1754,19 @@ impl Book {
             });
         }
 
-        let new_shares: u64 = new_money_lines.iter().map(|l| l.shares).sum();
-        let conversion_shares: u64 = conversions.iter().map(|c| c.shares).sum();
+        let new_shares = total(new_money_lines.iter().map(|l| l.shares))?;
+        let conversion_shares = total(conversions.iter().map(|c| c.shares))?;
         // Each grant is its fraction of the post-money FD the round records (whole shares), not
         // of the exact solution's: T = the rest / (1 - s), S = s T being the new shares granted.
-        let rest = Decimal::from(
-            r.before.totals.fully_diluted + pool_increase + conversion_shares + new_shares,
-        ) + input.adjustment_shares;
+        let rest = add(
+            Decimal::from(total([
+                r.before.totals.fully_diluted,
+                pool_increase,
+                conversion_shares,
+                new_shares,
+            ])?),
+            input.adjustment_shares,
+        )?;
         let post = div(rest, sub(Decimal::ONE, input.share_grants)?)?;
         let mut grants = vec![];
         for g in &m.grants {
@@ -1932,11 +1953,12 @@ impl Book {
         prices.dedup_by(|a, b| a.amount == b.amount);
         for (n, p) in prices.iter().enumerate() {
             let name = shadow_series_name(&round.name, n + 1);
-            let authorized = conversions
-                .iter()
-                .filter(|c| c.conversion_price.amount == p.amount)
-                .map(|c| c.shares)
-                .sum();
+            let authorized = total(
+                conversions
+                    .iter()
+                    .filter(|c| c.conversion_price.amount == p.amount)
+                    .map(|c| c.shares),
+            )?;
             let id = self
                 .add_class(NewClass {
                     name: name.clone(),
