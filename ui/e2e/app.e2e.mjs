@@ -210,6 +210,30 @@ await step("reverse an entry with a reason", async () => {
   assert(fd < fdAfterRound, `FD after the reversal ${fd} should be below ${fdAfterRound}`);
 });
 
+await step("record a pool increase from the Record view's forms", async () => {
+  await view("record", "form[data-kind]");
+  const kinds = await s.exec(
+    "return [...document.querySelectorAll('[aria-label=\\'Entry kind\\'] button')].map(b => b.textContent).join('|')",
+  );
+  assert(kinds.includes("Pool increase") && kinds.includes("Convertible note"), `kinds: ${kinds}`);
+  await s.exec(
+    "[...document.querySelectorAll('[aria-label=\\'Entry kind\\'] button')].find(b => b.textContent === 'Pool increase').click(); return true",
+  );
+  await s.waitFor(
+    "the pool increase form",
+    "return document.querySelector('form[data-kind=increase_pool]') !== null",
+  );
+  await fill("select[name=plan]", "2023 Equity Incentive Plan");
+  await s.type("input[name=shares]", "10000000");
+  await fill("input[name=date]", "2025-01-15");
+  await s.click("form[data-kind=increase_pool] button[type=submit]");
+  const done = await s.waitFor(
+    "the recorded pool increase",
+    "const e = document.querySelector('form[data-kind=increase_pool] .ok'); return e && e.textContent",
+  );
+  assert(/Recorded the pool increase as #\d+/.test(done), `status: ${done}`);
+});
+
 await step("run a small simulation to completion, with progress and the backend used", async () => {
   await view("scenarios", "textarea[name=scenario]");
   await s.type("input[name=paths]", "20000");

@@ -54,6 +54,38 @@ describe("the Record view's forms", () => {
       "valuation_cap",
     ]);
     expect(sent("split_stock")).toEqual(["class", "date", "memo", "ratio"]);
+    expect(sent("exercise_options")).toEqual(["date", "grant", "memo", "options"]);
+    expect(sent("cancel")).toEqual([
+      "class",
+      "date",
+      "grant",
+      "holder",
+      "memo",
+      "options",
+      "shares",
+      "what",
+    ]);
+    expect(sent("repurchase_shares")).toEqual([
+      "class",
+      "date",
+      "holder",
+      "memo",
+      "price_per_share",
+      "shares",
+    ]);
+    expect(sent("record_note")).toEqual([
+      "compounding",
+      "date",
+      "day_count",
+      "discount",
+      "holder",
+      "interest_rate",
+      "maturity",
+      "memo",
+      "principal",
+      "valuation_cap",
+    ]);
+    expect(sent("increase_pool")).toEqual(["date", "memo", "plan", "shares"]);
   });
 
   it("keep what was typed, as typed", () => {
@@ -69,8 +101,11 @@ describe("the Record view's forms", () => {
     expect(form.class).toBe("");
   });
 
-  it("start a SAFE post-money and everything else empty", () => {
+  it("start a fixed choice at its default and everything else empty", () => {
     expect(blankForm("record_safe").timing).toBe("post-money");
+    expect(blankForm("record_note").compounding).toBe("simple");
+    expect(blankForm("record_note").day_count).toBe("act365");
+    expect(blankForm("cancel").what).toBe("shares");
     expect(Object.values(blankForm("split_stock")).every((v) => v === "")).toBe(true);
   });
 

@@ -8,12 +8,40 @@ import type { Entry, People } from "./types";
 export type RecordKind =
   | "issue_shares"
   | "grant_options"
+  | "exercise_options"
   | "transfer_shares"
+  | "cancel"
+  | "repurchase_shares"
   | "record_safe"
+  | "record_note"
+  | "increase_pool"
   | "split_stock";
 
-/** What a field's input picks from; "text" and "date" are typed in. */
-export type Source = "text" | "date" | "holder" | "class" | "plan" | "timing";
+/** What a field's input picks from; "text" and "date" are typed in; the rest are the book's
+ * names or a fixed set of words (`FIXED`). */
+export type Source =
+  | "text"
+  | "date"
+  | "holder"
+  | "class"
+  | "plan"
+  | "timing"
+  | "cancel_what"
+  | "compounding"
+  | "day_count";
+
+/** The words a fixed choice offers, its default first. */
+const FIXED: Partial<Record<Source, string[]>> = {
+  timing: ["post-money", "pre-money"],
+  cancel_what: ["shares", "options"],
+  compounding: ["simple", "compound"],
+  day_count: ["act365", "thirty360"],
+};
+
+/** Whether a field picks one of a fixed set of words (no "choose" entry: it has a default). */
+export function isFixed(source: Source): boolean {
+  return FIXED[source] !== undefined;
+}
 
 export interface FieldSpec {
   name: string;
@@ -66,6 +94,16 @@ export const FORMS: Record<RecordKind, FormSpec> = {
       memo,
     ],
   },
+  exercise_options: {
+    title: "Exercise options",
+    noun: "exercise",
+    fields: [
+      { name: "grant", label: "Grant (journal entry #)", source: "text", placeholder: "12" },
+      { name: "options", label: "Options", source: "text", placeholder: "100000" },
+      date,
+      memo,
+    ],
+  },
   transfer_shares: {
     title: "Transfer shares",
     noun: "transfer",
@@ -76,6 +114,32 @@ export const FORMS: Record<RecordKind, FormSpec> = {
       { name: "shares", label: "Shares", source: "text", placeholder: "1000000" },
       date,
       { name: "price_per_share", label: "Price per share", source: "text", optional: true },
+      memo,
+    ],
+  },
+  cancel: {
+    title: "Cancel",
+    noun: "cancellation",
+    fields: [
+      { name: "what", label: "Cancel", source: "cancel_what" },
+      { name: "holder", label: "Holder (shares)", source: "holder", optional: true },
+      { name: "class", label: "Class (shares)", source: "class", optional: true },
+      { name: "shares", label: "Shares", source: "text", optional: true },
+      { name: "grant", label: "Grant # (options)", source: "text", optional: true },
+      { name: "options", label: "Options", source: "text", optional: true },
+      date,
+      memo,
+    ],
+  },
+  repurchase_shares: {
+    title: "Repurchase shares",
+    noun: "repurchase",
+    fields: [
+      { name: "holder", label: "Holder", source: "holder" },
+      { name: "class", label: "Class", source: "class" },
+      { name: "shares", label: "Shares", source: "text", placeholder: "100000" },
+      { name: "price_per_share", label: "Price per share", source: "text", placeholder: "0.10" },
+      date,
       memo,
     ],
   },
@@ -95,6 +159,43 @@ export const FORMS: Record<RecordKind, FormSpec> = {
         optional: true,
       },
       { name: "timing", label: "Cap is", source: "timing" },
+      memo,
+    ],
+  },
+  record_note: {
+    title: "Convertible note",
+    noun: "note",
+    fields: [
+      { name: "holder", label: "Lender", source: "holder" },
+      { name: "principal", label: "Principal", source: "text", placeholder: "1000000" },
+      {
+        name: "interest_rate",
+        label: "Interest rate (0.06 = 6%)",
+        source: "text",
+        placeholder: "0.06",
+      },
+      { name: "compounding", label: "Interest", source: "compounding" },
+      { name: "day_count", label: "Day count", source: "day_count" },
+      date,
+      { name: "maturity", label: "Maturity", source: "date" },
+      { name: "valuation_cap", label: "Valuation cap", source: "text", optional: true },
+      {
+        name: "discount",
+        label: "Discount (0.20 = 20%)",
+        source: "text",
+        placeholder: "0.20",
+        optional: true,
+      },
+      memo,
+    ],
+  },
+  increase_pool: {
+    title: "Pool increase",
+    noun: "pool increase",
+    fields: [
+      { name: "plan", label: "Plan", source: "plan" },
+      { name: "shares", label: "Shares reserved", source: "text", placeholder: "10000000" },
+      date,
       memo,
     ],
   },
@@ -121,17 +222,16 @@ export function choices(source: Source, people: People): string[] {
       return people.classes.map((c) => c.name);
     case "plan":
       return people.plans.map((p) => p.name);
-    case "timing":
-      return ["post-money", "pre-money"];
     default:
-      return [];
+      return FIXED[source] ?? [];
   }
 }
 
-/** A fresh form: every field empty except the SAFE's timing, post-money as in YC's SAFE. */
+/** A fresh form: every field empty except a fixed choice, at its default (a SAFE post-money
+ * as in YC's SAFE, a note's simple ACT/365 interest, a cancellation of shares). */
 export function blankForm(kind: RecordKind): Record<string, string> {
   const values: Record<string, string> = {};
-  for (const f of FORMS[kind].fields) values[f.name] = f.source === "timing" ? "post-money" : "";
+  for (const f of FORMS[kind].fields) values[f.name] = FIXED[f.source]?.[0] ?? "";
   return values;
 }
 

@@ -6,6 +6,7 @@ import {
   type FieldSpec,
   FORMS,
   formArgs,
+  isFixed,
   KINDS,
   type RecordKind,
   recordedLine,
@@ -34,7 +35,7 @@ function Choice(props: {
         aria-describedby={mine ? `${id}-error` : undefined}
         onChange={(e) => props.onInput((e.target as HTMLSelectElement).value)}
       >
-        {props.spec.source !== "timing" && <option value="">— choose —</option>}
+        {!isFixed(props.spec.source) && <option value="">— choose —</option>}
         {props.options.map((o) => (
           <option key={o} value={o}>
             {o}
