@@ -86,6 +86,17 @@ describe("the Record view's forms", () => {
       "valuation_cap",
     ]);
     expect(sent("increase_pool")).toEqual(["date", "memo", "plan", "shares"]);
+    expect(sent("convert")).toEqual([
+      "date",
+      "from_class",
+      "holder",
+      "instrument",
+      "memo",
+      "resulting",
+      "shares",
+      "to_class",
+      "what",
+    ]);
   });
 
   it("keep what was typed, as typed", () => {
@@ -106,6 +117,7 @@ describe("the Record view's forms", () => {
     expect(blankForm("record_note").compounding).toBe("simple");
     expect(blankForm("record_note").day_count).toBe("act365");
     expect(blankForm("cancel").what).toBe("shares");
+    expect(blankForm("convert").what).toBe("shares");
     expect(Object.values(blankForm("split_stock")).every((v) => v === "")).toBe(true);
   });
 

@@ -12,6 +12,7 @@ export type RecordKind =
   | "transfer_shares"
   | "cancel"
   | "repurchase_shares"
+  | "convert"
   | "record_safe"
   | "record_note"
   | "increase_pool"
@@ -27,6 +28,7 @@ export type Source =
   | "plan"
   | "timing"
   | "cancel_what"
+  | "convert_what"
   | "compounding"
   | "day_count";
 
@@ -34,6 +36,7 @@ export type Source =
 const FIXED: Partial<Record<Source, string[]>> = {
   timing: ["post-money", "pre-money"],
   cancel_what: ["shares", "options"],
+  convert_what: ["shares", "instrument"],
   compounding: ["simple", "compound"],
   day_count: ["act365", "thirty360"],
 };
@@ -139,6 +142,31 @@ export const FORMS: Record<RecordKind, FormSpec> = {
       { name: "class", label: "Class", source: "class" },
       { name: "shares", label: "Shares", source: "text", placeholder: "100000" },
       { name: "price_per_share", label: "Price per share", source: "text", placeholder: "0.10" },
+      date,
+      memo,
+    ],
+  },
+  convert: {
+    title: "Convert",
+    noun: "conversion",
+    fields: [
+      { name: "what", label: "Convert", source: "convert_what" },
+      { name: "to_class", label: "Into class", source: "class" },
+      { name: "holder", label: "Holder (shares)", source: "holder", optional: true },
+      { name: "from_class", label: "From class (shares)", source: "class", optional: true },
+      { name: "shares", label: "Shares", source: "text", optional: true },
+      {
+        name: "instrument",
+        label: "SAFE or note # (instrument)",
+        source: "text",
+        optional: true,
+      },
+      {
+        name: "resulting",
+        label: "Shares received (empty: by the ratio)",
+        source: "text",
+        optional: true,
+      },
       date,
       memo,
     ],
