@@ -64,6 +64,20 @@ export interface FormSpec {
 
 const memo: FieldSpec = { name: "memo", label: "Memo", source: "text", optional: true };
 const date: FieldSpec = { name: "date", label: "Effective date", source: "date" };
+/** A SAFE's or note's conversion terms, each optional. */
+const cap: FieldSpec = {
+  name: "valuation_cap",
+  label: "Valuation cap",
+  source: "text",
+  optional: true,
+};
+const discount: FieldSpec = {
+  name: "discount",
+  label: "Discount (0.20 = 20%)",
+  source: "text",
+  placeholder: "0.20",
+  optional: true,
+};
 
 export const FORMS: Record<RecordKind, FormSpec> = {
   issue_shares: {
@@ -178,14 +192,8 @@ export const FORMS: Record<RecordKind, FormSpec> = {
       { name: "holder", label: "Investor", source: "holder" },
       { name: "investment", label: "Investment", source: "text", placeholder: "250000000" },
       date,
-      { name: "valuation_cap", label: "Valuation cap", source: "text", optional: true },
-      {
-        name: "discount",
-        label: "Discount (0.20 = 20%)",
-        source: "text",
-        placeholder: "0.20",
-        optional: true,
-      },
+      cap,
+      discount,
       { name: "timing", label: "Cap is", source: "timing" },
       memo,
     ],
@@ -206,14 +214,8 @@ export const FORMS: Record<RecordKind, FormSpec> = {
       { name: "day_count", label: "Day count", source: "day_count" },
       date,
       { name: "maturity", label: "Maturity", source: "date" },
-      { name: "valuation_cap", label: "Valuation cap", source: "text", optional: true },
-      {
-        name: "discount",
-        label: "Discount (0.20 = 20%)",
-        source: "text",
-        placeholder: "0.20",
-        optional: true,
-      },
+      cap,
+      discount,
       memo,
     ],
   },

@@ -391,32 +391,21 @@ fn round(n: u32, runs: u32) -> CliResult {
     })?;
     b.check(Mark::default())?;
     let model = RoundModel {
-        name: "Series A".into(),
-        date: founded() + Days::new(400),
-        class: series,
-        valuation: RoundValuation::PreMoney(usd(30_000_000)),
-        pricing: Default::default(),
-        stated_price: None,
-        investments: vec![Investment {
-            investor: lead,
-            amount: usd(8_000_000),
-        }],
-        pro_rata: vec![],
-        safe_pro_rata: vec![],
-        pro_rata_sizing: Default::default(),
-        lead: None,
         pool: Some(PoolTopUp {
             plan,
             size: PoolSize::Target(rust_decimal::Decimal::new(10, 2)),
             timing: PoolTiming::PreMoney,
         }),
-        grants: vec![],
-        conversions: Conversions::All,
-        conversion_class: Default::default(),
-        anti_dilution_pricing: Default::default(),
-        capitalisation: Default::default(),
-        rounding: RoundingPolicy::default(),
-        note: None,
+        ..RoundModel::new(
+            "Series A",
+            founded() + Days::new(400),
+            series,
+            RoundValuation::PreMoney(usd(30_000_000)),
+            vec![Investment {
+                investor: lead,
+                amount: usd(8_000_000),
+            }],
+        )
     };
     let mut times = vec![];
     let mut last = None;

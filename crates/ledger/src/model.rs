@@ -388,6 +388,42 @@ pub struct RoundModel {
     pub note: Option<String>,
 }
 
+impl RoundModel {
+    /// A round of `investments` with every setting at its documented default: no pool top-up,
+    /// grants or pro rata; every SAFE and note converting into the round's class by the
+    /// percentage-ownership method under YC's capitalisation definitions; anti-dilution shares
+    /// priced after the round; the default rounding policy.
+    pub fn new(
+        name: &str,
+        date: NaiveDate,
+        class: ClassId,
+        valuation: RoundValuation,
+        investments: Vec<Investment>,
+    ) -> RoundModel {
+        RoundModel {
+            name: name.to_string(),
+            date,
+            class,
+            valuation,
+            pricing: PricingMethod::default(),
+            stated_price: None,
+            investments,
+            pro_rata: vec![],
+            safe_pro_rata: vec![],
+            pro_rata_sizing: ProRataSizing::default(),
+            lead: None,
+            pool: None,
+            grants: vec![],
+            conversions: Conversions::All,
+            conversion_class: ConversionClass::default(),
+            anti_dilution_pricing: AntiDilutionPricing::default(),
+            capitalisation: CapitalisationDefinitions::default(),
+            rounding: RoundingPolicy::default(),
+            note: None,
+        }
+    }
+}
+
 /// Which price an instrument converted at.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -1165,16 +1201,7 @@ impl Book {
         new_shares: u64,
         rounding: &RoundingPolicy,
     ) -> Result<Vec<crate::antidilution::Adjustment>> {
-        let protected: Vec<ClassId> = self
-            .classes()
-            .iter()
-            .filter(|c| {
-                c.id != issued_class
-                    && c.anti_dilution != AntiDilution::None
-                    && c.original_issue_price.is_some()
-            })
-            .map(|c| c.id)
-            .collect();
+        let protected = self.protected_classes(issued_class);
         let mut out = vec![];
         if new_shares == 0 || protected.is_empty() {
             return Ok(out);
@@ -1200,6 +1227,20 @@ impl Book {
             }
         }
         Ok(out)
+    }
+
+    /// The classes an issue of `issued_class` below their price would adjust: every other class
+    /// with anti-dilution protection and an original issue price.
+    fn protected_classes(&self, issued_class: ClassId) -> Vec<ClassId> {
+        self.classes()
+            .iter()
+            .filter(|c| {
+                c.id != issued_class
+                    && c.anti_dilution != AntiDilution::None
+                    && c.original_issue_price.is_some()
+            })
+            .map(|c| c.id)
+            .collect()
     }
 
     /// The class a modelled round will issue: `NewClass::for_round` at the round's price,
@@ -1254,6 +1295,14 @@ impl Book {
     pub fn commit_round_model(&mut self, m: &RoundModel) -> Result<ModelOutcome> {
         const PASSES: usize = 64;
         let resolved = self.resolve_with_safe_pro_rata(m)?;
+        if self.protected_classes(m.class).is_empty() {
+            // Nothing can be adjusted: one pass, on the book itself (a copy of a large book
+            // for each round would buy nothing).
+            let solved = solve_model(m, &resolved, 0)?;
+            let mut rounded = self.round_model_solution(m, &resolved, &solved)?;
+            let anti_dilution = self.record_model(m, &resolved, &mut rounded)?;
+            return self.model_outcome(m, resolved, rounded, anti_dilution, 0);
+        }
         let first = self.model_pass(m, &resolved, 0)?;
         if first.added == 0 {
             return self.accept_pass(m, resolved, first);
@@ -1613,7 +1662,8 @@ impl Book {
             solution.pool_increase,
             solution.issued_total,
         )?)?;
-        let (exact_price, price) = match (input.price, input.effective_pre_money()?) {
+        let effective = input.effective_pre_money()?;
+        let (exact_price, price) = match (input.price, effective) {
             (PriceTerms::Given(p), _) => (p, p),
             (_, v) => {
                 let exact = div(v.unwrap_or_default(), denominator)?;
@@ -1641,17 +1691,17 @@ impl Book {
                 ));
             }
         }
-        let effective_pre_money = match input.effective_pre_money()? {
+        let effective_pre_money = match effective {
             Some(v) => Money::new(v, cur),
             None => m
                 .rounding
                 .round_cash(Money::new(mul(price, denominator)?, cur)),
         };
-        let pre_money = match (input.price, input.effective_pre_money()?) {
-            (PriceTerms::Valuation { pre_money, .. }, _) => Money::new(pre_money, cur),
+        let pre_money = match input.price {
+            PriceTerms::Valuation { pre_money, .. } => Money::new(pre_money, cur),
             // Derived: what the method would have divided, less the converting amounts by the
             // dollars-invested method.
-            (PriceTerms::Given(_), _) => {
+            PriceTerms::Given(_) => {
                 let mut v = effective_pre_money.amount;
                 if m.pricing == PricingMethod::DollarsInvested {
                     for (_, _, k) in &r.instruments {

@@ -569,32 +569,22 @@ fn model_down_round(
     let mut c = co(method);
     let plan = c.book.plans()[0].id;
     let m = RoundModel {
-        name: "Series B".into(),
-        date: down_round_day(),
-        class: c.series_b,
-        valuation: RoundValuation::PreMoney(usd(pre_money)),
-        pricing: Default::default(),
-        stated_price: None,
-        investments: vec![Investment {
-            investor: c.ben,
-            amount: usd(dec!(1000000)),
-        }],
-        pro_rata: vec![],
-        safe_pro_rata: vec![],
-        pro_rata_sizing: Default::default(),
-        lead: None,
         pool: Some(PoolTopUp {
             plan,
             size: PoolSize::Target(target),
             timing: PoolTiming::PreMoney,
         }),
-        grants: vec![],
-        conversions: Conversions::All,
-        conversion_class: Default::default(),
         anti_dilution_pricing: pricing,
-        capitalisation: Default::default(),
-        rounding: RoundingPolicy::default(),
-        note: None,
+        ..RoundModel::new(
+            "Series B",
+            down_round_day(),
+            c.series_b,
+            RoundValuation::PreMoney(usd(pre_money)),
+            vec![Investment {
+                investor: c.ben,
+                amount: usd(dec!(1000000)),
+            }],
+        )
     };
     c.book.commit_round_model(&m)
 }

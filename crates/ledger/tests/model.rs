@@ -45,33 +45,19 @@ fn company(founder_shares: u64) -> Co {
 }
 
 fn model(co: &Co, pre: Decimal, invest: &[(StakeholderId, Decimal)]) -> RoundModel {
-    RoundModel {
-        name: "Series A".into(),
-        date: date(2021, 6, 1),
-        class: co.series,
-        valuation: RoundValuation::PreMoney(usd(pre)),
-        pricing: Default::default(),
-        stated_price: None,
-        investments: invest
+    RoundModel::new(
+        "Series A",
+        date(2021, 6, 1),
+        co.series,
+        RoundValuation::PreMoney(usd(pre)),
+        invest
             .iter()
             .map(|(i, a)| Investment {
                 investor: *i,
                 amount: usd(*a),
             })
             .collect(),
-        pro_rata: vec![],
-        safe_pro_rata: vec![],
-        pro_rata_sizing: Default::default(),
-        lead: None,
-        pool: None,
-        grants: vec![],
-        conversions: Conversions::All,
-        conversion_class: Default::default(),
-        anti_dilution_pricing: Default::default(),
-        capitalisation: Default::default(),
-        rounding: RoundingPolicy::default(),
-        note: None,
-    }
+    )
 }
 
 fn safe(

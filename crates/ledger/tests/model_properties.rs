@@ -16,6 +16,22 @@ struct SafeSpec {
     pre_money: bool,
 }
 
+impl SafeSpec {
+    fn terms(&self) -> ConvertibleTerms {
+        ConvertibleTerms::Safe {
+            investment: usd(Decimal::from(self.amount)),
+            timing: if self.pre_money {
+                SafeTiming::PreMoney
+            } else {
+                SafeTiming::PostMoney
+            },
+            valuation_cap: self.cap.map(|c| usd(Decimal::from(c))),
+            discount: self.discount.map(|d| Decimal::new(i64::from(d), 2)),
+            mfn: false,
+        }
+    }
+}
+
 fn safe_spec() -> impl Strategy<Value = SafeSpec> {
     (
         10u64..2_000,
@@ -63,29 +79,12 @@ proptest! {
         rec(&mut book, date(2020, 1, 1), issue(founder, common, founders));
         for (k, s) in safes.iter().enumerate() {
             let holder = person(&mut book, &format!("Angel {k}"), Relationship::Investor);
-            let terms = ConvertibleTerms::Safe {
-                investment: usd(Decimal::from(s.amount)),
-                timing: if s.pre_money { SafeTiming::PreMoney } else { SafeTiming::PostMoney },
-                valuation_cap: s.cap.map(|c| usd(Decimal::from(c))),
-                discount: s.discount.map(|d| Decimal::new(i64::from(d), 2)),
-                mfn: false,
-            };
-            rec(&mut book, date(2020, 6, 1), Movement::ConvertibleIssuance { holder, terms });
+            rec(&mut book, date(2020, 6, 1), Movement::ConvertibleIssuance { holder, terms: s.terms() });
         }
         let pre_money = Decimal::from(pre * 1_000_000);
         let new_money = Decimal::from(money * 500_000);
         let m = RoundModel {
-            name: "Series A".into(),
-            date: date(2021, 1, 1),
-            class: series,
-            valuation: RoundValuation::PreMoney(usd(pre_money)),
             pricing: method,
-            stated_price: None,
-            investments: vec![Investment { investor: vc, amount: usd(new_money) }],
-            pro_rata: vec![],
-            safe_pro_rata: vec![],
-            pro_rata_sizing: Default::default(),
-            lead: None,
             pool: size.map(|size| PoolTopUp {
                 plan,
                 size,
@@ -111,12 +110,13 @@ proptest! {
                 }
                 g
             },
-            conversions: Conversions::All,
-            conversion_class: Default::default(),
-            anti_dilution_pricing: Default::default(),
-            capitalisation: Default::default(),
-            rounding: RoundingPolicy::default(),
-            note: None,
+            ..RoundModel::new(
+                "Series A",
+                date(2021, 1, 1),
+                series,
+                RoundValuation::PreMoney(usd(pre_money)),
+                vec![Investment { investor: vc, amount: usd(new_money) }],
+            )
         };
         let o = match book.model_round(&m) {
             Ok(o) => o,
@@ -234,14 +234,7 @@ proptest! {
         let series = book.add_class(preferred("Series A", None, rust_decimal_macros::dec!(1), Decimal::ONE)).unwrap();
         rec(&mut book, date(2020, 1, 1), issue(founder, common, founders));
         let angel = person(&mut book, "Angel", Relationship::Investor);
-        let terms = ConvertibleTerms::Safe {
-            investment: usd(Decimal::from(safe.amount)),
-            timing: if safe.pre_money { SafeTiming::PreMoney } else { SafeTiming::PostMoney },
-            valuation_cap: safe.cap.map(|c| usd(Decimal::from(c))),
-            discount: safe.discount.map(|d| Decimal::new(i64::from(d), 2)),
-            mfn: false,
-        };
-        rec(&mut book, date(2020, 6, 1), Movement::ConvertibleIssuance { holder: angel, terms });
+        rec(&mut book, date(2020, 6, 1), Movement::ConvertibleIssuance { holder: angel, terms: safe.terms() });
         let mut investments = vec![];
         for (k, a) in amounts.iter().enumerate() {
             let vc = person(&mut book, &format!("VC {k}"), Relationship::Investor);
@@ -249,25 +242,15 @@ proptest! {
         }
         let stated: Decimal = investments.iter().map(|i| i.amount.amount).sum();
         let m = RoundModel {
-            name: "Series A".into(),
-            date: date(2021, 1, 1),
-            class: series,
-            valuation: RoundValuation::PreMoney(usd(Decimal::from(20_000_000))),
-            pricing: Default::default(),
-            stated_price: None,
-            investments,
-            pro_rata: vec![],
             safe_pro_rata: vec![angel],
             pro_rata_sizing: if carved { ProRataSizing::CarvedOut } else { ProRataSizing::OnTop },
-            lead: None,
-            pool: None,
-            grants: vec![],
-            conversions: Conversions::All,
-            conversion_class: Default::default(),
-            anti_dilution_pricing: Default::default(),
-            capitalisation: Default::default(),
-            rounding: RoundingPolicy::default(),
-            note: None,
+            ..RoundModel::new(
+                "Series A",
+                date(2021, 1, 1),
+                series,
+                RoundValuation::PreMoney(usd(Decimal::from(20_000_000))),
+                investments,
+            )
         };
         let o = match book.model_round(&m) {
             Ok(o) => o,
